@@ -1,0 +1,71 @@
+/* gst-mediaedge
+ * Copyright (C) 2026 gst-mediaedge contributors
+ *
+ * This library is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Library General Public
+ * License as published by the Free Software Foundation; either
+ * version 2.1 of the License, or (at your option) any later version.
+ */
+
+#ifndef __MEDIA_EDGE_TRACKER_H__
+#define __MEDIA_EDGE_TRACKER_H__
+
+#include <glib.h>
+#include "mediaedge-event.h"
+
+G_BEGIN_DECLS
+
+/* Monotonic time in nanoseconds, as the caller's clock gives it. The tracker
+ * reads no clock: every input carries the time it happened. */
+typedef guint64 MediaEdgeTime;
+
+#define MEDIA_EDGE_TIME_NONE G_MAXUINT64
+#define MEDIA_EDGE_SECOND G_GUINT64_CONSTANT (1000000000)
+
+#define MEDIA_EDGE_PING_INTERVAL_MIN 10
+#define MEDIA_EDGE_PING_INTERVAL_MAX 50
+#define MEDIA_EDGE_PING_INTERVAL_DEFAULT 10
+
+typedef struct _MediaEdgeTracker MediaEdgeTracker;
+
+MediaEdgeTracker *media_edge_tracker_new (guint ping_interval_s);
+
+void media_edge_tracker_free (MediaEdgeTracker * tracker);
+
+void media_edge_tracker_set_ping_interval (MediaEdgeTracker * tracker,
+    guint ping_interval_s);
+
+gboolean media_edge_tracker_start_session (MediaEdgeTracker * tracker,
+    MediaEdgeTime now, gint64 wall_time_ms, gdouble playhead);
+
+void media_edge_tracker_describe_session (MediaEdgeTracker * tracker,
+    GVariant * session_details, GVariant * custom_metadata);
+
+gboolean media_edge_tracker_is_described (MediaEdgeTracker * tracker);
+
+gboolean media_edge_tracker_in_session (MediaEdgeTracker * tracker);
+
+void media_edge_tracker_set_playing (MediaEdgeTracker * tracker,
+    MediaEdgeTime now, gdouble playhead, gboolean playing);
+
+void media_edge_tracker_set_buffering (MediaEdgeTracker * tracker,
+    MediaEdgeTime now, gdouble playhead, gboolean buffering);
+
+void media_edge_tracker_complete_session (MediaEdgeTracker * tracker,
+    MediaEdgeTime now, gdouble playhead);
+
+void media_edge_tracker_end_session (MediaEdgeTracker * tracker,
+    MediaEdgeTime now, gdouble playhead);
+
+void media_edge_tracker_advance (MediaEdgeTracker * tracker,
+    MediaEdgeTime now, gdouble playhead);
+
+MediaEdgeTime media_edge_tracker_get_next_deadline (MediaEdgeTracker * tracker);
+
+GPtrArray *media_edge_tracker_take_events (MediaEdgeTracker * tracker);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (MediaEdgeTracker, media_edge_tracker_free);
+
+G_END_DECLS
+
+#endif /* __MEDIA_EDGE_TRACKER_H__ */

@@ -1,0 +1,383 @@
+/* gst-mediaedge
+ * Copyright (C) 2026 gst-mediaedge contributors
+ *
+ * This library is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Library General Public
+ * License as published by the Free Software Foundation; either
+ * version 2.1 of the License, or (at your option) any later version.
+ */
+
+/* The Media Edge codec against the seed payloads (seed 000's examples, seed
+ * 001's and 003's sessionStart answers), field for field. The seeds' dates
+ * read YYYY-MM-DD; here they are 2026-11-26. */
+
+#include <gst/check/gstcheck.h>
+#include <json-glib/json-glib.h>
+
+#include "mediaedge-codec-edge.h"
+
+#define ENDPOINT "https://edge.adobedc.net/ee/va/v1"
+#define CONFIG_ID "datastream-1"
+#define SID "af8bb22766e458fa0eef98c48ea42c9e351c463318230e851a19946862020333"
+#define T(h_m_s_ms) (1795658400000 + (h_m_s_ms))
+
+/* Timestamps are compared as instants: the seeds write 02:00:29Z and
+ * 02:00:30.00Z for what the codec writes with milliseconds. */
+static void
+normalise_timestamp (JsonNode * root)
+{
+  JsonObject *xdm = json_object_get_object_member
+      (json_array_get_object_element (json_object_get_array_member
+          (json_node_get_object (root), "events"), 0), "xdm");
+  const gchar *text = json_object_get_string_member (xdm, "timestamp");
+  g_autoptr (GDateTime) when = g_date_time_new_from_iso8601 (text, NULL);
+
+  fail_unless (when != NULL, "not ISO 8601: %s", text);
+  json_object_set_int_member (xdm, "timestamp",
+      g_date_time_to_unix (when) * 1000 +
+      g_date_time_get_microsecond (when) / 1000);
+}
+
+static JsonNode *
+parse (const gchar * json)
+{
+  g_autoptr (GError) error = NULL;
+  JsonNode *node = json_from_string (json, &error);
+
+  fail_unless (node != NULL, "%s: %s", json, error ? error->message : "");
+  return node;
+}
+
+static void
+assert_encodes_to (MediaEdgeEvent * event, const gchar * seed_xdm,
+    const gchar * expected_path)
+{
+  g_autoptr (MediaEdgeRequest) request = NULL;
+  g_autofree gchar *body = NULL;
+  g_autofree gchar *expected_text = NULL;
+  g_autofree gchar *expected_uri = NULL;
+  g_autoptr (JsonNode) actual = NULL;
+  g_autoptr (JsonNode) expected = NULL;
+  gsize length;
+
+  request = media_edge_codec_edge_encode (event, ENDPOINT "/", CONFIG_ID);
+  expected_uri = g_strdup_printf (ENDPOINT "/%s?configId=" CONFIG_ID,
+      expected_path);
+  fail_unless_equals_string (media_edge_request_get_uri (request),
+      expected_uri);
+
+  body = media_edge_request_build_body (request, SID, &length);
+  fail_unless_equals_int (length, strlen (body));
+  expected_text = g_strdup_printf ("{\"events\":[{\"xdm\":%s}]}", seed_xdm);
+
+  actual = parse (body);
+  expected = parse (expected_text);
+  normalise_timestamp (actual);
+  normalise_timestamp (expected);
+  if (!json_node_equal (actual, expected)) {
+    g_autofree gchar *a = json_to_string (actual, TRUE);
+    g_autofree gchar *e = json_to_string (expected, TRUE);
+
+    fail ("body differs from the seed.\nactual: %s\nexpected: %s", a, e);
+  }
+  media_edge_event_free (event);
+}
+
+static GVariant *
+session_details (gint64 length)
+{
+  GVariantDict dict;
+
+  g_variant_dict_init (&dict, NULL);
+  g_variant_dict_insert (&dict, "name", "s", "VA API Sample Player");
+  g_variant_dict_insert (&dict, "friendlyName", "s", "ClickMe");
+  g_variant_dict_insert (&dict, "length", "x", length);
+  g_variant_dict_insert (&dict, "contentType", "s", "VOD");
+  g_variant_dict_insert (&dict, "playerName", "s", "sample-html5-api-player");
+  g_variant_dict_insert (&dict, "channel", "s", "sample-channel");
+  g_variant_dict_insert (&dict, "appVersion", "s", "va-api-0.0.0");
+
+  return g_variant_dict_end (&dict);
+}
+
+GST_START_TEST (test_example1_session_start)
+{
+  MediaEdgeEvent *event =
+      media_edge_event_new (MEDIA_EDGE_EVENT_SESSION_START, T (0), 0);
+
+  media_edge_event_set_details (event, session_details (60));
+  assert_encodes_to (event, "{"
+      " \"eventType\": \"media.sessionStart\","
+      "  \"timestamp\": \"2026-11-26T02:00:00.000Z\","
+      "  \"mediaCollection\": {"
+      "    \"playhead\": 0,"
+      "    \"sessionDetails\": {"
+      "      \"name\": \"VA API Sample Player\","
+      "      \"friendlyName\": \"ClickMe\","
+      "      \"length\": 60,"
+      "      \"contentType\": \"VOD\","
+      "      \"playerName\": \"sample-html5-api-player\","
+      "      \"channel\": \"sample-channel\","
+      "      \"appVersion\": \"va-api-0.0.0\""
+      "    }" "  }" "}", "sessionStart");
+}
+
+GST_END_TEST;
+
+/* Example 1's playback events: the payloads differ only by type, time and
+ * playhead (bufferStart's payload says playhead 0 where its table says 1;
+ * the payload is what is compared here). */
+GST_START_TEST (test_example1_events)
+{
+  const struct
+  {
+    MediaEdgeEventType type;
+    const gchar *name;
+    gint64 offset_ms;
+    const gchar *timestamp;
+    gint playhead;
+  } seeds[] = {
+    {MEDIA_EDGE_EVENT_BUFFER_START, "bufferStart", 1000, "02:00:01.000Z", 0},
+    {MEDIA_EDGE_EVENT_PLAY, "play", 4000, "02:00:04.000Z", 1},
+    {MEDIA_EDGE_EVENT_PING, "ping", 10000, "02:00:10.000Z", 7},
+    {MEDIA_EDGE_EVENT_PAUSE_START, "pauseStart", 15000, "02:00:15.000Z", 12},
+    {MEDIA_EDGE_EVENT_PING, "ping", 20000, "02:00:20.000Z", 12},
+    {MEDIA_EDGE_EVENT_PLAY, "play", 24000, "02:00:24.000Z", 12},
+    {MEDIA_EDGE_EVENT_SESSION_END, "sessionEnd", 29000, "02:00:29Z", 17},
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (seeds); i++) {
+    g_autofree gchar *xdm = g_strdup_printf ("{"
+        "  \"eventType\": \"media.%s\","
+        "  \"timestamp\": \"2026-11-26T%s\","
+        "  \"mediaCollection\": {"
+        "    \"sessionID\": \"" SID "\","
+        "    \"playhead\": %d" "  }" "}", seeds[i].name, seeds[i].timestamp,
+        seeds[i].playhead);
+
+    assert_encodes_to (media_edge_event_new (seeds[i].type,
+            T (seeds[i].offset_ms), seeds[i].playhead), xdm, seeds[i].name);
+  }
+}
+
+GST_END_TEST;
+
+/* Media Edge types the playhead as an integer: whole seconds, truncated. */
+GST_START_TEST (test_playhead_whole_seconds)
+{
+  assert_encodes_to (media_edge_event_new (MEDIA_EDGE_EVENT_SESSION_COMPLETE,
+          T (54001), 26.93), "{"
+      "  \"eventType\": \"media.sessionComplete\","
+      "  \"timestamp\": \"2026-11-26T02:00:54.001Z\","
+      "  \"mediaCollection\": {"
+      "    \"sessionID\": \"" SID "\"," "    \"playhead\": 26" "  }" "}",
+      "sessionComplete");
+}
+
+GST_END_TEST;
+
+/* Example 2, action 4: details objects go to their XDM member. */
+GST_START_TEST (test_example2_chapter_start)
+{
+  MediaEdgeEvent *event =
+      media_edge_event_new (MEDIA_EDGE_EVENT_CHAPTER_START, T (1000), 1);
+  GVariantDict dict;
+
+  g_variant_dict_init (&dict, NULL);
+  g_variant_dict_insert (&dict, "index", "x", (gint64) 1);
+  g_variant_dict_insert (&dict, "offset", "x", (gint64) 0);
+  g_variant_dict_insert (&dict, "friendlyName", "s", "Chapter one");
+  g_variant_dict_insert (&dict, "length", "x", (gint64) 15);
+  media_edge_event_set_details (event, g_variant_dict_end (&dict));
+
+  assert_encodes_to (event, "{"
+      "  \"eventType\": \"media.chapterStart\","
+      "  \"timestamp\": \"2026-11-26T02:00:01.000Z\","
+      "  \"mediaCollection\": {"
+      "    \"sessionID\": \"" SID "\","
+      "    \"playhead\": 1,"
+      "    \"chapterDetails\": {"
+      "      \"index\": 1,"
+      "      \"offset\": 0,"
+      "      \"friendlyName\": \"Chapter one\","
+      "      \"length\": 15" "    }" "  }" "}", "chapterStart");
+}
+
+GST_END_TEST;
+
+/* Example 2, action 8: advertisingDetails and customMetadata, the latter
+ * as {name, value} pairs sorted by name. */
+GST_START_TEST (test_example2_ad_start_custom_metadata)
+{
+  MediaEdgeEvent *event =
+      media_edge_event_new (MEDIA_EDGE_EVENT_AD_START, T (15002), 15);
+  GVariantBuilder metadata;
+  GVariantDict dict;
+
+  g_variant_dict_init (&dict, NULL);
+  g_variant_dict_insert (&dict, "name", "s", "001");
+  g_variant_dict_insert (&dict, "advertiser", "s", "Ad Guys");
+  g_variant_dict_insert (&dict, "campaignID", "s", "1");
+  g_variant_dict_insert (&dict, "creativeID", "s", "42");
+  g_variant_dict_insert (&dict, "creativeURL", "s", "https://example.com");
+  g_variant_dict_insert (&dict, "length", "x", (gint64) 16);
+  g_variant_dict_insert (&dict, "friendlyName", "s", "Ad 1");
+  g_variant_dict_insert (&dict, "placementID", "s", "sample_placement");
+  g_variant_dict_insert (&dict, "playerName", "s", "Sample Player");
+  g_variant_dict_insert (&dict, "podPosition", "x", (gint64) 1);
+  g_variant_dict_insert (&dict, "siteID", "s", "XYZ");
+  media_edge_event_set_details (event, g_variant_dict_end (&dict));
+  g_variant_builder_init (&metadata, G_VARIANT_TYPE ("a{ss}"));
+  g_variant_builder_add (&metadata, "{ss}", "myCustomData2", "CustomData2");
+  g_variant_builder_add (&metadata, "{ss}", "myCustomData1", "CustomData1");
+  media_edge_event_set_custom_metadata (event,
+      g_variant_builder_end (&metadata));
+
+  assert_encodes_to (event, "{"
+      "  \"eventType\": \"media.adStart\","
+      "  \"timestamp\": \"2026-11-26T02:00:15.002Z\","
+      "  \"mediaCollection\": {"
+      "    \"sessionID\": \"" SID "\","
+      "    \"playhead\": 15,"
+      "    \"advertisingDetails\": {"
+      "      \"name\": \"001\","
+      "      \"advertiser\": \"Ad Guys\","
+      "      \"campaignID\": \"1\","
+      "      \"creativeID\": \"42\","
+      "      \"creativeURL\": \"https://example.com\","
+      "      \"length\": 16,"
+      "      \"friendlyName\": \"Ad 1\","
+      "      \"placementID\": \"sample_placement\","
+      "      \"playerName\": \"Sample Player\","
+      "      \"podPosition\": 1,"
+      "      \"siteID\": \"XYZ\""
+      "    },"
+      "    \"customMetadata\": ["
+      "      {\"name\": \"myCustomData1\", \"value\": \"CustomData1\"},"
+      "      {\"name\": \"myCustomData2\", \"value\": \"CustomData2\"}"
+      "    ]" "  }" "}", "adStart");
+}
+
+GST_END_TEST;
+
+/* Strings are data, never syntax: quotes in a title, an ampersand in the
+ * datastream id. */
+GST_START_TEST (test_strings_are_escaped)
+{
+  MediaEdgeEvent *event =
+      media_edge_event_new (MEDIA_EDGE_EVENT_SESSION_START, T (0), 0);
+  g_autoptr (MediaEdgeRequest) request = NULL;
+  g_autoptr (JsonNode) root = NULL;
+  g_autofree gchar *body = NULL;
+  GVariantDict dict;
+  JsonObject *details;
+
+  g_variant_dict_init (&dict, NULL);
+  g_variant_dict_insert (&dict, "name", "s", "say \"hi\"\n\\ & </script>");
+  media_edge_event_set_details (event, g_variant_dict_end (&dict));
+  request = media_edge_codec_edge_encode (event, ENDPOINT, "a&b=c d");
+  media_edge_event_free (event);
+
+  fail_unless_equals_string (media_edge_request_get_uri (request),
+      ENDPOINT "/sessionStart?configId=a%26b%3Dc%20d");
+  body = media_edge_request_build_body (request, NULL, NULL);
+  root = parse (body);
+  details = json_object_get_object_member (json_object_get_object_member
+      (json_object_get_object_member (json_array_get_object_element
+              (json_object_get_array_member (json_node_get_object (root),
+                      "events"), 0), "xdm"), "mediaCollection"),
+      "sessionDetails");
+  fail_unless_equals_string (json_object_get_string_member (details, "name"),
+      "say \"hi\"\n\\ & </script>");
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_timestamp_format)
+{
+  g_autofree gchar *a = media_edge_codec_format_timestamp (T (0));
+  g_autofree gchar *b = media_edge_codec_format_timestamp (T (43002));
+
+  fail_unless_equals_string (a, "2026-11-26T02:00:00.000Z");
+  fail_unless_equals_string (b, "2026-11-26T02:00:43.002Z");
+}
+
+GST_END_TEST;
+
+static gchar *
+parse_answer (const gchar * answer, GError ** error)
+{
+  g_autoptr (GBytes) bytes = g_bytes_new (answer, strlen (answer));
+
+  return media_edge_codec_edge_parse_session_id (bytes, error);
+}
+
+/* Seed 003's answer: the new-session handle among others. */
+GST_START_TEST (test_parse_session_id)
+{
+  g_autofree gchar *id = parse_answer ("{"
+      "  \"requestId\": \"df14bca1-ba0f-4574-ae80-a4e24a960c00\","
+      "  \"handle\": [" "    {" "      \"payload\": ["
+      "        {\"key\": \"kndctr_cluster\", \"value\": \"irl1\","
+      "         \"maxAge\": 1800}" "      ],"
+      "      \"type\": \"state:store\"" "    }," "    {"
+      "      \"payload\": [" "        {\"sessionId\": \"" SID "\"}"
+      "      ]," "      \"type\": \"media-analytics:new-session\","
+      "      \"eventIndex\": 0" "    }" "  ]" "}", NULL);
+
+  fail_unless_equals_string (id, SID);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_parse_bad_answers)
+{
+  const gchar *answers[] = {
+    "",
+    "not json",
+    "[1, 2]",
+    "{\"requestId\": \"x\"}",
+    "{\"handle\": {}}",
+    "{\"handle\": [{\"type\": \"state:store\", \"payload\": []}]}",
+    "{\"handle\": [{\"type\": \"media-analytics:new-session\"}]}",
+    "{\"handle\": [{\"type\": \"media-analytics:new-session\","
+        " \"payload\": []}]}",
+    "{\"handle\": [{\"type\": \"media-analytics:new-session\","
+        " \"payload\": [{\"sessionId\": 42}]}]}",
+    "{\"handle\": [{\"type\": \"media-analytics:new-session\","
+        " \"payload\": [{\"sessionId\": \"\"}]}]}",
+    "{\"errors\": [{\"title\": \"Invalid datastream\"}]}",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (answers); i++) {
+    g_autoptr (GError) error = NULL;
+    g_autofree gchar *id = parse_answer (answers[i], &error);
+
+    fail_unless (id == NULL, "answer %u gave an id", i);
+    fail_unless (error != NULL && error->domain == MEDIA_EDGE_CODEC_ERROR);
+  }
+}
+
+GST_END_TEST;
+
+static Suite *
+codec_suite (void)
+{
+  Suite *s = suite_create ("mediaedge-codec");
+  TCase *tc = tcase_create ("edge");
+
+  suite_add_tcase (s, tc);
+  tcase_add_test (tc, test_example1_session_start);
+  tcase_add_test (tc, test_example1_events);
+  tcase_add_test (tc, test_playhead_whole_seconds);
+  tcase_add_test (tc, test_example2_chapter_start);
+  tcase_add_test (tc, test_example2_ad_start_custom_metadata);
+  tcase_add_test (tc, test_strings_are_escaped);
+  tcase_add_test (tc, test_timestamp_format);
+  tcase_add_test (tc, test_parse_session_id);
+  tcase_add_test (tc, test_parse_bad_answers);
+
+  return s;
+}
+
+GST_CHECK_MAIN (codec);

@@ -1,0 +1,575 @@
+/* gst-mediaedge
+ * Copyright (C) 2026 gst-mediaedge contributors
+ *
+ * This library is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Library General Public
+ * License as published by the Free Software Foundation; either
+ * version 2.1 of the License, or (at your option) any later version.
+ */
+
+#include <string.h>
+#include <libsoup/soup.h>
+#include <json-glib/json-glib.h>
+
+#include "edge-server.h"
+
+#define API_PREFIX "/ee/va/v1/"
+
+struct _EdgeServer
+{
+  SoupServer *soup;
+  guint port;
+
+  /* set for a server that runs on its own thread */
+  GThread *thread;
+  GMainContext *context;
+  GMainLoop *loop;
+
+  GMutex lock;
+  GCond changed;
+  /* under lock */
+  GPtrArray *records;
+  GHashTable *sessions;
+  FILE *output;
+};
+
+/* Required fields by event type (RULES.md, media-edge.yaml): "details"
+ * names the mediaCollection member that must be there, "fields" what it
+ * must hold. */
+typedef struct
+{
+  const gchar *event;
+  const gchar *details;
+  const gchar *fields[6];
+} Requirement;
+
+static const Requirement requirements[] = {
+  {"sessionStart", "sessionDetails",
+      {"name", "playerName", "length", "channel", "contentType", NULL}},
+  {"adBreakStart", "advertisingPodDetails", {"index", "offset", NULL}},
+  {"adStart", "advertisingDetails",
+      {"name", "length", "playerName", "podPosition", NULL}},
+  {"chapterStart", "chapterDetails", {"index", "length", "offset", NULL}},
+  {"error", "errorDetails", {"name", "source", NULL}},
+  {"bitrateChange", "qoeDataDetails", {NULL}},
+};
+
+static const gchar *const known_events[] = {
+  "sessionStart", "sessionComplete", "sessionEnd", "play", "ping",
+  "adBreakStart", "adBreakComplete", "adStart", "adComplete", "adSkip",
+  "bitrateChange", "bufferStart", "chapterStart", "chapterComplete",
+  "chapterSkip", "error", "pauseStart", "statesUpdate", NULL
+};
+
+void
+edge_record_free (EdgeRecord * record)
+{
+  if (record == NULL)
+    return;
+  g_free (record->path);
+  g_free (record->config_id);
+  g_free (record->event_type);
+  g_free (record->session_id);
+  g_free (record->body);
+  g_free (record);
+}
+
+static EdgeRecord *
+edge_record_copy (const EdgeRecord * record)
+{
+  EdgeRecord *copy = g_memdup2 (record, sizeof (EdgeRecord));
+
+  copy->path = g_strdup (record->path);
+  copy->config_id = g_strdup (record->config_id);
+  copy->event_type = g_strdup (record->event_type);
+  copy->session_id = g_strdup (record->session_id);
+  copy->body = g_strdup (record->body);
+
+  return copy;
+}
+
+static gboolean
+is_integer (JsonObject * object, const gchar * member)
+{
+  JsonNode *node = json_object_get_member (object, member);
+
+  return node && JSON_NODE_HOLDS_VALUE (node)
+      && json_node_get_value_type (node) == G_TYPE_INT64;
+}
+
+static JsonObject *
+get_object (JsonObject * object, const gchar * member)
+{
+  JsonNode *node = object ? json_object_get_member (object, member) : NULL;
+
+  return node && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) :
+      NULL;
+}
+
+/* Returns the xdm object of a well-formed body, or NULL with *problem set. */
+static JsonObject *
+find_xdm (JsonNode * root, gchar ** problem)
+{
+  JsonNode *events;
+  JsonArray *array;
+
+  if (!JSON_NODE_HOLDS_OBJECT (root)) {
+    *problem = g_strdup ("body is not a JSON object");
+    return NULL;
+  }
+  events = json_object_get_member (json_node_get_object (root), "events");
+  if (events == NULL || !JSON_NODE_HOLDS_ARRAY (events)
+      || json_array_get_length (array = json_node_get_array (events)) != 1) {
+    *problem = g_strdup ("events must be an array of one event");
+    return NULL;
+  }
+  if (get_object (json_array_get_object_element (array, 0), "xdm") == NULL) {
+    *problem = g_strdup ("events[0].xdm is missing");
+    return NULL;
+  }
+
+  return get_object (json_array_get_object_element (array, 0), "xdm");
+}
+
+static gboolean
+check_requirements (const gchar * event, JsonObject * media, gchar ** problem)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (requirements); i++) {
+    const Requirement *req = &requirements[i];
+    JsonObject *details;
+
+    if (strcmp (req->event, event) != 0)
+      continue;
+    details = get_object (media, req->details);
+    if (details == NULL) {
+      *problem = g_strdup_printf ("mediaCollection.%s is required",
+          req->details);
+      return FALSE;
+    }
+    for (guint j = 0; req->fields[j]; j++) {
+      if (!json_object_has_member (details, req->fields[j])) {
+        *problem = g_strdup_printf ("mediaCollection.%s.%s is required",
+            req->details, req->fields[j]);
+        return FALSE;
+      }
+    }
+    if (json_object_has_member (details, "length")
+        && !is_integer (details, "length")) {
+      *problem = g_strdup_printf ("mediaCollection.%s.length must be an "
+          "integer", req->details);
+      return FALSE;
+    }
+  }
+
+  return TRUE;
+}
+
+/* Fills @record from the body; returns FALSE with *problem set when a
+ * required field is missing or mistyped. */
+static gboolean
+parse_event (EdgeRecord * record, const gchar * path_event, gchar ** problem)
+{
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autoptr (GDateTime) when = NULL;
+  JsonObject *xdm, *media;
+  const gchar *event_type, *timestamp;
+
+  if (!json_parser_load_from_data (parser, record->body, -1, NULL)) {
+    *problem = g_strdup ("body is not JSON");
+    return FALSE;
+  }
+  if (!(xdm = find_xdm (json_parser_get_root (parser), problem)))
+    return FALSE;
+
+  event_type = json_object_get_string_member_with_default (xdm, "eventType",
+      NULL);
+  if (event_type == NULL || !g_str_has_prefix (event_type, "media.")) {
+    *problem = g_strdup ("xdm.eventType must be media.<event>");
+    return FALSE;
+  }
+  record->event_type = g_strdup (event_type + strlen ("media."));
+  if (g_strcmp0 (record->event_type, path_event) != 0) {
+    *problem = g_strdup_printf ("eventType %s does not match the path %s",
+        event_type, path_event);
+    return FALSE;
+  }
+
+  timestamp = json_object_get_string_member_with_default (xdm, "timestamp",
+      NULL);
+  when = timestamp ? g_date_time_new_from_iso8601 (timestamp, NULL) : NULL;
+  if (when == NULL) {
+    *problem = g_strdup ("xdm.timestamp must be an ISO 8601 date-time");
+    return FALSE;
+  }
+  record->timestamp_ms = g_date_time_to_unix (when) * 1000 +
+      g_date_time_get_microsecond (when) / 1000;
+
+  media = get_object (xdm, "mediaCollection");
+  if (media == NULL || !is_integer (media, "playhead")) {
+    *problem = g_strdup ("mediaCollection.playhead must be an integer");
+    return FALSE;
+  }
+  record->playhead = json_object_get_int_member (media, "playhead");
+
+  if (strcmp (path_event, "sessionStart") != 0) {
+    record->session_id = g_strdup (json_object_get_string_member_with_default
+        (media, "sessionID", NULL));
+    if (record->session_id == NULL) {
+      *problem = g_strdup ("mediaCollection.sessionID is required");
+      return FALSE;
+    }
+  }
+
+  return check_requirements (path_event, media, problem);
+}
+
+static gchar *
+new_session_id (void)
+{
+  GString *id = g_string_new (NULL);
+
+  for (guint i = 0; i < 8; i++)
+    g_string_append_printf (id, "%08x", g_random_int ());
+
+  return g_string_free (id, FALSE);
+}
+
+static void
+answer_json (SoupServerMessage * msg, guint status, const gchar * json)
+{
+  soup_server_message_set_status (msg, status, NULL);
+  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY,
+      json, strlen (json));
+}
+
+static void
+answer_error (SoupServerMessage * msg, guint status, const gchar * problem)
+{
+  g_autoptr (JsonBuilder) builder = json_builder_new ();
+  g_autoptr (JsonNode) root = NULL;
+  g_autofree gchar *json = NULL;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "errors");
+  json_builder_begin_array (builder);
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "title");
+  json_builder_add_string_value (builder, problem);
+  json_builder_end_object (builder);
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  json = json_to_string (root, FALSE);
+  answer_json (msg, status, json);
+}
+
+static void
+answer_session_start (SoupServerMessage * msg, const gchar * session_id)
+{
+  g_autofree gchar *json = g_strdup_printf ("{\"requestId\":\"local-%s\","
+      "\"handle\":[{\"payload\":[{\"sessionId\":\"%s\"}],"
+      "\"type\":\"media-analytics:new-session\",\"eventIndex\":0}]}",
+      session_id, session_id);
+
+  answer_json (msg, SOUP_STATUS_OK, json);
+}
+
+static void
+print_record (EdgeServer * server, const EdgeRecord * record)
+{
+  g_autoptr (GDateTime) utc = NULL;
+  g_autofree gchar *clock = NULL;
+
+  if (server->output == NULL)
+    return;
+
+  utc = g_date_time_new_from_unix_utc (record->timestamp_ms / 1000);
+  clock = utc ? g_date_time_format (utc, "%H:%M:%S") : g_strdup ("--:--:--");
+  if (record->status >= 300)
+    fprintf (server->output, "%s.%03d  %-16s  rejected: HTTP %u\n", clock,
+        (int) (record->timestamp_ms % 1000), record->event_type ?
+        record->event_type : record->path, record->status);
+  else
+    fprintf (server->output, "%s.%03d  %-16s  playhead %4" G_GINT64_FORMAT
+        "  session %.8s\n", clock, (int) (record->timestamp_ms % 1000),
+        record->event_type, record->playhead, record->session_id);
+  fflush (server->output);
+}
+
+static void
+record (EdgeServer * server, EdgeRecord * rec)
+{
+  g_mutex_lock (&server->lock);
+  print_record (server, rec);
+  g_ptr_array_add (server->records, rec);
+  g_cond_broadcast (&server->changed);
+  g_mutex_unlock (&server->lock);
+}
+
+static void
+handle_event (EdgeServer * server, SoupServerMessage * msg,
+    const gchar * path, GHashTable * query)
+{
+  EdgeRecord *rec = g_new0 (EdgeRecord, 1);
+  const gchar *path_event = path + strlen (API_PREFIX);
+  SoupMessageBody *body = soup_server_message_get_request_body (msg);
+  g_autofree gchar *problem = NULL;
+  gboolean known_session;
+
+  rec->path = g_strdup (path);
+  rec->config_id = g_strdup (query ? g_hash_table_lookup (query,
+          "configId") : NULL);
+  rec->body = g_strndup (body->data, body->length);
+
+  if (rec->config_id == NULL || *rec->config_id == '\0') {
+    rec->status = SOUP_STATUS_BAD_REQUEST;
+    answer_error (msg, rec->status, "the configId query parameter is missing");
+  } else if (!g_strv_contains (known_events, path_event)) {
+    rec->status = SOUP_STATUS_NOT_FOUND;
+    answer_error (msg, rec->status, "no such endpoint");
+  } else if (!parse_event (rec, path_event, &problem)) {
+    rec->status = SOUP_STATUS_BAD_REQUEST;
+    answer_error (msg, rec->status, problem);
+  } else if (strcmp (path_event, "sessionStart") == 0) {
+    rec->session_id = new_session_id ();
+    g_mutex_lock (&server->lock);
+    g_hash_table_add (server->sessions, g_strdup (rec->session_id));
+    g_mutex_unlock (&server->lock);
+    rec->status = SOUP_STATUS_OK;
+    answer_session_start (msg, rec->session_id);
+  } else {
+    g_mutex_lock (&server->lock);
+    known_session = g_hash_table_contains (server->sessions, rec->session_id);
+    g_mutex_unlock (&server->lock);
+    rec->status = known_session ? SOUP_STATUS_NO_CONTENT :
+        SOUP_STATUS_NOT_FOUND;
+    if (known_session)
+      soup_server_message_set_status (msg, rec->status, NULL);
+    else
+      answer_error (msg, rec->status, "unknown session");
+  }
+
+  record (server, rec);
+}
+
+static void
+on_request (SoupServer * soup, SoupServerMessage * msg, const gchar * path,
+    GHashTable * query, gpointer user_data)
+{
+  EdgeServer *server = user_data;
+
+  if (strcmp (soup_server_message_get_method (msg), SOUP_METHOD_POST) != 0) {
+    soup_server_message_set_status (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, NULL);
+    return;
+  }
+  if (!g_str_has_prefix (path, API_PREFIX)) {
+    answer_error (msg, SOUP_STATUS_NOT_FOUND, "no such endpoint");
+    return;
+  }
+
+  handle_event (server, msg, path, query);
+}
+
+static gboolean
+server_listen (EdgeServer * server, guint port, GError ** error)
+{
+  GSList *uris;
+
+  server->soup = soup_server_new ("server-header", "mediaedge-edge-server ",
+      NULL);
+  soup_server_add_handler (server->soup, NULL, on_request, server, NULL);
+  if (!soup_server_listen_local (server->soup, port,
+          SOUP_SERVER_LISTEN_IPV4_ONLY, error))
+    return FALSE;
+
+  uris = soup_server_get_uris (server->soup);
+  server->port = g_uri_get_port (uris->data);
+  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+
+  return TRUE;
+}
+
+static EdgeServer *
+edge_server_alloc (void)
+{
+  EdgeServer *server = g_new0 (EdgeServer, 1);
+
+  g_mutex_init (&server->lock);
+  g_cond_init (&server->changed);
+  server->records = g_ptr_array_new_with_free_func ((GDestroyNotify)
+      edge_record_free);
+  server->sessions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+      NULL);
+
+  return server;
+}
+
+/**
+ * edge_server_new:
+ * @port: the port on 127.0.0.1, 0 for any free one
+ *
+ * A server on the thread-default main context; the caller runs it.
+ */
+EdgeServer *
+edge_server_new (guint port, GError ** error)
+{
+  EdgeServer *server = edge_server_alloc ();
+
+  if (!server_listen (server, port, error)) {
+    edge_server_free (server);
+    return NULL;
+  }
+
+  return server;
+}
+
+typedef struct
+{
+  EdgeServer *server;
+  GError *error;
+  gboolean ready;
+} StartData;
+
+static gpointer
+server_thread_main (gpointer data)
+{
+  StartData *start = data;
+  EdgeServer *server = start->server;
+  gboolean ok;
+
+  g_main_context_push_thread_default (server->context);
+  ok = server_listen (server, 0, &start->error);
+
+  g_mutex_lock (&server->lock);
+  start->ready = TRUE;
+  g_cond_broadcast (&server->changed);
+  g_mutex_unlock (&server->lock);
+
+  if (ok)
+    g_main_loop_run (server->loop);
+  g_clear_object (&server->soup);
+  g_main_context_pop_thread_default (server->context);
+
+  return NULL;
+}
+
+/**
+ * edge_server_new_threaded:
+ *
+ * A server on 127.0.0.1, on a free port, answering from its own thread.
+ */
+EdgeServer *
+edge_server_new_threaded (GError ** error)
+{
+  EdgeServer *server = edge_server_alloc ();
+  StartData start = { server, NULL, FALSE };
+
+  server->context = g_main_context_new ();
+  server->loop = g_main_loop_new (server->context, FALSE);
+  server->thread = g_thread_new ("edge-server", server_thread_main, &start);
+
+  g_mutex_lock (&server->lock);
+  while (!start.ready)
+    g_cond_wait (&server->changed, &server->lock);
+  g_mutex_unlock (&server->lock);
+
+  if (start.error) {
+    g_propagate_error (error, start.error);
+    edge_server_free (server);
+    return NULL;
+  }
+
+  return server;
+}
+
+static gboolean
+quit_loop (gpointer data)
+{
+  g_main_loop_quit (data);
+  return G_SOURCE_REMOVE;
+}
+
+void
+edge_server_free (EdgeServer * server)
+{
+  if (server == NULL)
+    return;
+
+  if (server->thread) {
+    g_main_context_invoke (server->context, quit_loop, server->loop);
+    g_thread_join (server->thread);
+    g_main_loop_unref (server->loop);
+    g_main_context_unref (server->context);
+  }
+  g_clear_object (&server->soup);
+  g_ptr_array_unref (server->records);
+  g_hash_table_unref (server->sessions);
+  g_mutex_clear (&server->lock);
+  g_cond_clear (&server->changed);
+  g_free (server);
+}
+
+guint
+edge_server_get_port (EdgeServer * server)
+{
+  return server->port;
+}
+
+gchar *
+edge_server_get_endpoint (EdgeServer * server)
+{
+  return g_strdup_printf ("http://127.0.0.1:%u/ee/va/v1", server->port);
+}
+
+void
+edge_server_set_output (EdgeServer * server, FILE * output)
+{
+  g_mutex_lock (&server->lock);
+  server->output = output;
+  g_mutex_unlock (&server->lock);
+}
+
+GPtrArray *
+edge_server_dup_records (EdgeServer * server)
+{
+  GPtrArray *copy = g_ptr_array_new_with_free_func ((GDestroyNotify)
+      edge_record_free);
+
+  g_mutex_lock (&server->lock);
+  for (guint i = 0; i < server->records->len; i++)
+    g_ptr_array_add (copy,
+        edge_record_copy (g_ptr_array_index (server->records, i)));
+  g_mutex_unlock (&server->lock);
+
+  return copy;
+}
+
+guint
+edge_server_count_records (EdgeServer * server)
+{
+  guint n;
+
+  g_mutex_lock (&server->lock);
+  n = server->records->len;
+  g_mutex_unlock (&server->lock);
+
+  return n;
+}
+
+/* Waits (real time) until at least @count requests arrived. */
+gboolean
+edge_server_wait_for_records (EdgeServer * server, guint count,
+    gint64 timeout_us)
+{
+  gint64 end_time = g_get_monotonic_time () + timeout_us;
+  gboolean reached;
+
+  g_mutex_lock (&server->lock);
+  while (server->records->len < count)
+    if (!g_cond_wait_until (&server->changed, &server->lock, end_time))
+      break;
+  reached = server->records->len >= count;
+  g_mutex_unlock (&server->lock);
+
+  return reached;
+}
