@@ -1,0 +1,548 @@
+/* gst-mediaedge
+ * Copyright (C) 2026 gst-mediaedge contributors
+ *
+ * This library is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Library General Public
+ * License as published by the Free Software Foundation; either
+ * version 2.1 of the License, or (at your option) any later version.
+ */
+
+/* mediaedgetrack in real pipelines, reporting to a real HTTP server on
+ * 127.0.0.1; time is a GstTestClock, so a 29 s timeline replays at once.
+ * Every body the server received is checked against media-edge.yaml. */
+
+#include <gst/check/gstcheck.h>
+#include <gst/check/gsttestclock.h>
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+
+#include "edge-server.h"
+
+#define WAIT_US (10 * G_USEC_PER_SEC)
+#define S(n) ((GstClockTime) (n) * GST_SECOND)
+
+static EdgeServer *server;
+static gchar *endpoint;
+
+static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE ("src",
+    GST_PAD_SRC, GST_PAD_ALWAYS, GST_STATIC_CAPS_ANY);
+
+typedef struct
+{
+  const gchar *event;
+  gint64 offset_ms;
+  gint64 playhead;
+} Expected;
+
+static void
+setup (void)
+{
+  g_autoptr (GError) error = NULL;
+
+  server = edge_server_new_threaded (&error);
+  fail_unless (server != NULL, "no server: %s", error ? error->message : "");
+  endpoint = edge_server_get_endpoint (server);
+}
+
+/* Every body must validate against Adobe's OpenAPI document. */
+static void
+validate_bodies (GPtrArray * records)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree gchar *path = NULL;
+  g_autofree gchar *output = NULL;
+  GString *lines = g_string_new (NULL);
+  gint fd, status = -1;
+  gchar *argv[] = { (gchar *) PYTHON, (gchar *) VALIDATOR, (gchar *) SPEC,
+    NULL, NULL
+  };
+
+  for (guint i = 0; i < records->len; i++) {
+    EdgeRecord *record = g_ptr_array_index (records, i);
+    g_autofree gchar *path_json = NULL;
+    JsonNode *path_node = json_node_init_string (json_node_alloc (),
+        record->path);
+
+    path_json = json_to_string (path_node, FALSE);
+    json_node_unref (path_node);
+    g_string_append_printf (lines, "{\"path\": %s, \"body\": %s}\n",
+        path_json, record->body);
+  }
+  fd = g_file_open_tmp ("mediaedge-bodies-XXXXXX.jsonl", &path, &error);
+  fail_unless (fd >= 0);
+  close (fd);
+  fail_unless (g_file_set_contents (path, lines->str, lines->len, &error));
+  g_string_free (lines, TRUE);
+
+  argv[3] = path;
+  fail_unless (g_spawn_sync (NULL, argv, NULL, G_SPAWN_STDERR_TO_DEV_NULL,
+          NULL, NULL, &output, NULL, &status, &error), "%s",
+      error ? error->message : "");
+  g_unlink (path);
+  fail_unless (g_spawn_check_wait_status (status, NULL),
+      "bodies do not validate against media-edge.yaml:\n%s", output);
+}
+
+static void
+teardown (void)
+{
+  g_autoptr (GPtrArray) records = edge_server_dup_records (server);
+
+  if (records->len > 0)
+    validate_bodies (records);
+  g_clear_pointer (&server, edge_server_free);
+  g_clear_pointer (&endpoint, g_free);
+}
+
+static void
+wait_for_records (guint n)
+{
+  fail_unless (edge_server_wait_for_records (server, n, WAIT_US),
+      "the server got %u requests, not %u", edge_server_count_records (server),
+      n);
+}
+
+/* What the server received, event by event: path, configId, eventType, one
+ * session id for all, the playhead, the time since sessionStart. */
+static void
+assert_received (const Expected * expected, guint n, const gchar * config_id)
+{
+  g_autoptr (GPtrArray) records = NULL;
+  EdgeRecord *start;
+
+  wait_for_records (n);
+  records = edge_server_dup_records (server);
+  fail_unless_equals_int (records->len, n);
+  start = g_ptr_array_index (records, 0);
+
+  for (guint i = 0; i < n; i++) {
+    EdgeRecord *record = g_ptr_array_index (records, i);
+    g_autofree gchar *path = g_strdup_printf ("/ee/va/v1/%s",
+        expected[i].event);
+
+    fail_unless_equals_string (record->path, path);
+    fail_unless_equals_string (record->event_type, expected[i].event);
+    fail_unless_equals_string (record->config_id, config_id);
+    fail_unless_equals_int (record->status, i == 0 ? 200 : 204);
+    fail_unless_equals_string (record->session_id, start->session_id);
+    fail_unless_equals_int64 (record->playhead, expected[i].playhead);
+    fail_unless_equals_int64 (record->timestamp_ms - start->timestamp_ms,
+        expected[i].offset_ms);
+  }
+}
+
+static GstElement *
+make_tracker (const gchar * config_id)
+{
+  GstElement *track = gst_element_factory_make ("mediaedgetrack", NULL);
+
+  fail_unless (track != NULL);
+  g_object_set (track, "config-id", config_id, "endpoint", endpoint,
+      "content-id", "VA API Sample Player", "content-name", "ClickMe",
+      "length", 60, "channel", "sample-channel",
+      "player-name", "sample-html5-api-player",
+      "app-version", "va-api-0.0.0", NULL);
+
+  return track;
+}
+
+/* A pipeline whose playhead the test sets: buffers pushed from the test
+ * thread reach a fakesink that does not sync, whose position is the last
+ * buffer's time. */
+typedef struct
+{
+  GstElement *pipeline;
+  GstElement *track;
+  GstElement *sink;
+  GstPad *src;
+  GstClock *clock;
+} Fixture;
+
+static void
+fixture_init (Fixture * f, const gchar * config_id)
+{
+  f->pipeline = gst_pipeline_new (NULL);
+  f->track = make_tracker (config_id);
+  f->sink = gst_element_factory_make ("fakesink", NULL);
+  g_object_set (f->sink, "sync", FALSE, "async", FALSE, NULL);
+  gst_bin_add_many (GST_BIN (f->pipeline), f->track, f->sink, NULL);
+  fail_unless (gst_element_link (f->track, f->sink));
+  f->src = gst_check_setup_src_pad (f->track, &src_template);
+  f->clock = gst_test_clock_new ();
+  gst_pipeline_use_clock (GST_PIPELINE (f->pipeline), f->clock);
+}
+
+static void
+fixture_clear (Fixture * f)
+{
+  fail_unless_equals_int (gst_element_set_state (f->pipeline,
+          GST_STATE_NULL), GST_STATE_CHANGE_SUCCESS);
+  gst_pad_set_active (f->src, FALSE);
+  gst_check_teardown_src_pad (f->track);
+  gst_object_unref (f->pipeline);
+  gst_object_unref (f->clock);
+}
+
+static void
+set_state (Fixture * f, GstState state)
+{
+  fail_if (gst_element_set_state (f->pipeline, state) ==
+      GST_STATE_CHANGE_FAILURE);
+  fail_unless_equals_int (gst_element_get_state (f->pipeline, NULL, NULL,
+          GST_CLOCK_TIME_NONE), GST_STATE_CHANGE_SUCCESS);
+}
+
+static void
+start_stream (Fixture * f)
+{
+  fail_unless (gst_pad_set_active (f->src, TRUE));
+  gst_check_setup_events (f->src, f->track, NULL, GST_FORMAT_TIME);
+}
+
+static void
+set_playhead (Fixture * f, guint seconds)
+{
+  GstBuffer *buffer = gst_buffer_new ();
+
+  GST_BUFFER_PTS (buffer) = S (seconds);
+  GST_BUFFER_DURATION (buffer) = GST_SECOND / 25;
+  fail_unless_equals_int (gst_pad_push (f->src, buffer), GST_FLOW_OK);
+}
+
+static void
+post_buffering (Fixture * f, gint percent)
+{
+  gst_element_post_message (f->sink,
+      gst_message_new_buffering (GST_OBJECT (f->sink), percent));
+}
+
+/* Waits for the next ping's clock wait, which must be due at @at, and
+ * lets it fire. */
+static void
+crank_ping (Fixture * f, GstClockTime at)
+{
+  GstClockID id = NULL;
+
+  gst_test_clock_wait_for_next_pending_id (GST_TEST_CLOCK (f->clock), &id);
+  fail_unless_equals_uint64 (gst_clock_id_get_time (id), at);
+  gst_clock_id_unref (id);
+  fail_unless (gst_test_clock_crank (GST_TEST_CLOCK (f->clock)));
+}
+
+static gchar *
+pop_session_message (GstElement * pipeline, const gchar * event)
+{
+  g_autoptr (GstBus) bus = gst_element_get_bus (pipeline);
+  GstMessage *message;
+
+  while ((message = gst_bus_timed_pop_filtered (bus, 5 * GST_SECOND,
+              GST_MESSAGE_ELEMENT))) {
+    const GstStructure *s = gst_message_get_structure (message);
+    gchar *id = NULL;
+
+    if (gst_structure_has_name (s, "mediaedge-session")
+        && g_strcmp0 (gst_structure_get_string (s, "event"), event) == 0)
+      id = g_strdup (gst_structure_get_string (s, "session-id"));
+    gst_message_unref (message);
+    if (id)
+      return id;
+  }
+
+  return NULL;
+}
+
+/* Seed 000, Example 1, through a pipeline. The application pauses the
+ * pipeline while it buffers and plays it at 100 %, as players do: that is
+ * bufferStart then play, never pauseStart. */
+GST_START_TEST (test_example1_through_pipeline)
+{
+  const Expected expected[] = {
+    {"sessionStart", 0, 0},
+    {"play", 1, 0},
+    {"bufferStart", 1000, 1},
+    {"play", 4000, 1},
+    {"ping", 10000, 7},
+    {"pauseStart", 15000, 12},
+    {"ping", 20000, 12},
+    {"play", 24000, 12},
+    {"sessionEnd", 29000, 17},
+  };
+  GstTestClock *clock;
+  g_autofree gchar *started = NULL;
+  g_autoptr (GPtrArray) records = NULL;
+  Fixture f;
+
+  fixture_init (&f, "example-1");
+  clock = GST_TEST_CLOCK (f.clock);
+
+  set_state (&f, GST_STATE_PLAYING);
+  start_stream (&f);
+  wait_for_records (2);
+  started = pop_session_message (f.pipeline, "started");
+  records = edge_server_dup_records (server);
+  fail_unless_equals_string (started,
+      ((EdgeRecord *) g_ptr_array_index (records, 0))->session_id);
+
+  gst_test_clock_set_time (clock, S (1));
+  set_playhead (&f, 1);
+  post_buffering (&f, 0);
+  set_state (&f, GST_STATE_PAUSED);
+  wait_for_records (3);
+
+  gst_test_clock_set_time (clock, S (4));
+  post_buffering (&f, 100);
+  set_state (&f, GST_STATE_PLAYING);
+  wait_for_records (4);
+
+  set_playhead (&f, 7);
+  crank_ping (&f, S (10));
+  wait_for_records (5);
+
+  gst_test_clock_set_time (clock, S (15));
+  set_playhead (&f, 12);
+  set_state (&f, GST_STATE_PAUSED);
+  wait_for_records (6);
+
+  crank_ping (&f, S (20));
+  wait_for_records (7);
+
+  gst_test_clock_set_time (clock, S (24));
+  set_state (&f, GST_STATE_PLAYING);
+  wait_for_records (8);
+
+  gst_test_clock_set_time (clock, S (29));
+  set_playhead (&f, 17);
+  fixture_clear (&f);
+
+  assert_received (expected, G_N_ELEMENTS (expected), "example-1");
+}
+
+GST_END_TEST;
+
+/* The user closes a playing player: sessionEnd, with no pauseStart on the
+ * way down. Only the start PLAYING of the run starts a session. */
+GST_START_TEST (test_stop_while_playing)
+{
+  const Expected expected[] = {
+    {"sessionStart", 0, 0},
+    {"play", 1, 0},
+    {"sessionEnd", 3000, 3},
+  };
+  Fixture f;
+
+  fixture_init (&f, "stop");
+  set_state (&f, GST_STATE_PLAYING);
+  start_stream (&f);
+  gst_test_clock_set_time (GST_TEST_CLOCK (f.clock), S (3));
+  set_playhead (&f, 3);
+  fixture_clear (&f);
+
+  assert_received (expected, G_N_ELEMENTS (expected), "stop");
+}
+
+GST_END_TEST;
+
+/* A pipeline prerolled to PAUSED for a thumbnail starts no session; played
+ * later, it starts one then. */
+GST_START_TEST (test_preroll_only_starts_no_session)
+{
+  const Expected expected[] = {
+    {"sessionStart", 0, 0},
+    {"play", 1, 0},
+    {"sessionEnd", 2000, 0},
+  };
+  Fixture f;
+
+  fixture_init (&f, "thumbnail");
+  set_state (&f, GST_STATE_PAUSED);
+  gst_test_clock_set_time (GST_TEST_CLOCK (f.clock), S (5));
+  set_state (&f, GST_STATE_READY);
+  fail_unless_equals_int (edge_server_count_records (server), 0);
+
+  set_state (&f, GST_STATE_PAUSED);
+  set_state (&f, GST_STATE_PLAYING);
+  gst_test_clock_set_time (GST_TEST_CLOCK (f.clock), S (7));
+  fixture_clear (&f);
+
+  assert_received (expected, G_N_ELEMENTS (expected), "thumbnail");
+}
+
+GST_END_TEST;
+
+/* Each READY to PLAYING is a new session. The two sessions' requests are
+ * independent queues: each in order, the two interleaved as they come. */
+GST_START_TEST (test_new_session_per_run)
+{
+  const gchar *events[] = { "sessionStart", "play", "sessionEnd" };
+  g_autoptr (GPtrArray) records = NULL;
+  g_autoptr (GHashTable) sessions = g_hash_table_new_full (g_str_hash,
+      g_str_equal, g_free, (GDestroyNotify) g_ptr_array_unref);
+  GHashTableIter iter;
+  GPtrArray *session;
+  Fixture f;
+
+  fixture_init (&f, "runs");
+  set_state (&f, GST_STATE_PLAYING);
+  set_state (&f, GST_STATE_READY);
+  set_state (&f, GST_STATE_PLAYING);
+  fixture_clear (&f);
+
+  wait_for_records (6);
+  records = edge_server_dup_records (server);
+  fail_unless_equals_int (records->len, 6);
+  for (guint i = 0; i < records->len; i++) {
+    EdgeRecord *record = g_ptr_array_index (records, i);
+
+    session = g_hash_table_lookup (sessions, record->session_id);
+    if (session == NULL) {
+      session = g_ptr_array_new ();
+      g_hash_table_insert (sessions, g_strdup (record->session_id), session);
+    }
+    g_ptr_array_add (session, record->event_type);
+  }
+
+  fail_unless_equals_int (g_hash_table_size (sessions), 2);
+  g_hash_table_iter_init (&iter, sessions);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) & session)) {
+    fail_unless_equals_int (session->len, G_N_ELEMENTS (events));
+    for (guint i = 0; i < session->len; i++)
+      fail_unless_equals_string (g_ptr_array_index (session, i), events[i]);
+  }
+}
+
+GST_END_TEST;
+
+/* What a user types: a source to EOS gives sessionStart, play,
+ * sessionComplete, each answered 2xx, and the session is reported ended. */
+GST_START_TEST (test_launch_line_to_eos)
+{
+  g_autofree gchar *line = g_strdup_printf ("videotestsrc num-buffers=25 ! "
+      "mediaedgetrack config-id=launch endpoint=%s ! fakesink", endpoint);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GstElement) pipeline = gst_parse_launch (line, &error);
+  g_autoptr (GstBus) bus = NULL;
+  g_autoptr (GstMessage) eos = NULL;
+  g_autoptr (GPtrArray) records = NULL;
+  g_autofree gchar *ended = NULL;
+  const gchar *events[] = { "sessionStart", "play", "sessionComplete" };
+
+  fail_unless (pipeline != NULL, "%s", error ? error->message : "");
+  bus = gst_element_get_bus (pipeline);
+  gst_element_set_state (pipeline, GST_STATE_PLAYING);
+  eos = gst_bus_timed_pop_filtered (bus, 10 * GST_SECOND,
+      GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
+  fail_unless (eos && GST_MESSAGE_TYPE (eos) == GST_MESSAGE_EOS);
+  ended = pop_session_message (pipeline, "ended");
+  fail_unless (ended != NULL);
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+
+  records = edge_server_dup_records (server);
+  fail_unless_equals_int (records->len, G_N_ELEMENTS (events));
+  for (guint i = 0; i < records->len; i++) {
+    EdgeRecord *record = g_ptr_array_index (records, i);
+
+    fail_unless_equals_string (record->event_type, events[i]);
+    fail_unless (record->status >= 200 && record->status < 300);
+    fail_unless_equals_string (record->session_id, ended);
+  }
+}
+
+GST_END_TEST;
+
+static GstMessage *
+refused_start (GstElement * track)
+{
+  g_autoptr (GstElement) pipeline = gst_pipeline_new (NULL);
+  g_autoptr (GstBus) bus = gst_element_get_bus (pipeline);
+  GstElement *sink = gst_element_factory_make ("fakesink", NULL);
+  GstMessage *error;
+
+  gst_bin_add_many (GST_BIN (pipeline), track, sink, NULL);
+  gst_element_link (track, sink);
+  fail_unless_equals_int (gst_element_set_state (pipeline, GST_STATE_PAUSED),
+      GST_STATE_CHANGE_FAILURE);
+  error = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR);
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+
+  fail_unless (error != NULL);
+  return error;
+}
+
+static void
+assert_error_names (GstMessage * message, const gchar * property)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree gchar *debug = NULL;
+
+  gst_message_parse_error (message, &error, &debug);
+  fail_unless (g_error_matches (error, GST_RESOURCE_ERROR,
+          GST_RESOURCE_ERROR_SETTINGS));
+  fail_unless (strstr (error->message, property) != NULL, "'%s' does not "
+      "name %s", error->message, property);
+  gst_message_unref (message);
+}
+
+GST_START_TEST (test_refuses_without_config_id)
+{
+  GstElement *track = gst_element_factory_make ("mediaedgetrack", NULL);
+
+  g_object_set (track, "endpoint", endpoint, NULL);
+  assert_error_names (refused_start (track), "config-id");
+  fail_unless_equals_int (edge_server_count_records (server), 0);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_refuses_bad_endpoint)
+{
+  const gchar *bad[] = { "ftp://127.0.0.1/ee", "edge.adobedc.net/ee/va/v1",
+    "http://", "", "file:///tmp/x"
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++) {
+    GstElement *track = gst_element_factory_make ("mediaedgetrack", NULL);
+
+    g_object_set (track, "config-id", "x", "endpoint", bad[i], NULL);
+    assert_error_names (refused_start (track), "endpoint");
+  }
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_refuses_ping_interval_out_of_range)
+{
+  g_autoptr (GstElement) track = gst_element_factory_make ("mediaedgetrack",
+      NULL);
+  guint interval = 0;
+
+  gst_object_ref_sink (track);
+  g_object_set (track, "ping-interval", 30, NULL);
+  ASSERT_WARNING (g_object_set (track, "ping-interval", 5, NULL));
+  ASSERT_WARNING (g_object_set (track, "ping-interval", 51, NULL));
+  g_object_get (track, "ping-interval", &interval, NULL);
+  fail_unless_equals_int (interval, 30);
+}
+
+GST_END_TEST;
+
+static Suite *
+mediaedgetrack_suite (void)
+{
+  Suite *s = suite_create ("mediaedgetrack");
+  TCase *tc = tcase_create ("general");
+
+  suite_add_tcase (s, tc);
+  tcase_add_checked_fixture (tc, setup, teardown);
+  tcase_add_test (tc, test_example1_through_pipeline);
+  tcase_add_test (tc, test_stop_while_playing);
+  tcase_add_test (tc, test_preroll_only_starts_no_session);
+  tcase_add_test (tc, test_new_session_per_run);
+  tcase_add_test (tc, test_launch_line_to_eos);
+  tcase_add_test (tc, test_refuses_without_config_id);
+  tcase_add_test (tc, test_refuses_bad_endpoint);
+  tcase_add_test (tc, test_refuses_ping_interval_out_of_range);
+
+  return s;
+}
+
+GST_CHECK_MAIN (mediaedgetrack);
