@@ -114,8 +114,7 @@ main (int argc, char **argv)
 
   server = edge_server_new_threaded (&error);
   if (server == NULL) {
-    g_printerr ("Could not start the local edge server: %s\n",
-        error->message);
+    g_printerr ("Could not start the local edge server: %s\n", error->message);
     return EXIT_FAILURE;
   }
   edge_server_set_output (server, stdout);

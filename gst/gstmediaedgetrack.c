@@ -229,8 +229,7 @@ find_uri (GstElement * pipeline)
   while (uri == NULL && gst_iterator_next (sources, &item) == GST_ITERATOR_OK) {
     GstElement *element = g_value_get_object (&item);
 
-    if (gst_uri_handler_get_uri_type (GST_URI_HANDLER (element)) ==
-        GST_URI_SRC)
+    if (gst_uri_handler_get_uri_type (GST_URI_HANDLER (element)) == GST_URI_SRC)
       uri = gst_uri_handler_get_uri (GST_URI_HANDLER (element));
     g_value_reset (&item);
   }
@@ -380,8 +379,7 @@ add_metadata_field (GQuark field, const GValue * value, gpointer data)
     g_variant_builder_add (builder, "{ss}", key,
         g_variant_get_string (text, NULL));
   else
-    g_variant_builder_add (builder, "{ss}", key,
-        g_variant_print (text, FALSE));
+    g_variant_builder_add (builder, "{ss}", key, g_variant_print (text, FALSE));
 
   return TRUE;
 }
@@ -864,30 +862,34 @@ pipeline_wants_to_play (GstMediaEdgeTrack * self)
   return target == GST_STATE_PLAYING;
 }
 
-/* Sends what is still queued, waiting at most flush-timeout. */
+/* Sends what is still queued, waiting at most flush-timeout. The wait
+ * holds no lock: the client thread may need the element meanwhile. */
 static void
 flush_sessions (GstMediaEdgeTrack * self)
 {
+  g_autoptr (GPtrArray) closing = NULL;
   gint64 deadline;
   guint timeout;
 
   GST_OBJECT_LOCK (self);
   timeout = self->flush_timeout;
   GST_OBJECT_UNLOCK (self);
-  deadline = g_get_monotonic_time () + (gint64) timeout * G_TIME_SPAN_MILLISECOND;
+  deadline = g_get_monotonic_time () +
+      (gint64) timeout *G_TIME_SPAN_MILLISECOND;
 
   g_mutex_lock (&self->session_lock);
   close_client_session (self);
-  for (guint i = 0; i < self->closing_sessions->len; i++) {
-    MediaEdgeClientSession *session =
-        g_ptr_array_index (self->closing_sessions, i);
+  closing = g_steal_pointer (&self->closing_sessions);
+  self->closing_sessions = g_ptr_array_new_with_free_func ((GDestroyNotify)
+      media_edge_client_session_unref);
+  g_mutex_unlock (&self->session_lock);
 
-    if (!media_edge_client_session_wait_idle (session, deadline))
+  for (guint i = 0; i < closing->len; i++) {
+    if (!media_edge_client_session_wait_idle (g_ptr_array_index (closing, i),
+            deadline))
       GST_WARNING_OBJECT (self, "flush-timeout of %u ms reached, events not "
           "yet delivered are given up", timeout);
   }
-  g_ptr_array_set_size (self->closing_sessions, 0);
-  g_mutex_unlock (&self->session_lock);
 }
 
 static GstStateChangeReturn

@@ -457,8 +457,7 @@ take_session_id (MediaEdgeClientSession * session, GBytes * answer)
 {
   g_autoptr (GError) error = NULL;
 
-  session->session_id =
-      media_edge_codec_edge_parse_session_id (answer, &error);
+  session->session_id = media_edge_codec_edge_parse_session_id (answer, &error);
   if (session->session_id) {
     g_debug ("session %s started", session->session_id);
     session_notify (session, MEDIA_EDGE_SESSION_STARTED, NULL);

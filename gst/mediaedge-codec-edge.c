@@ -23,7 +23,7 @@
 
 #include "mediaedge-codec-edge.h"
 
-G_DEFINE_QUARK (media-edge-codec-error-quark, media_edge_codec_error);
+G_DEFINE_QUARK (media - edge - codec - error - quark, media_edge_codec_error);
 
 #define NEW_SESSION_HANDLE "media-analytics:new-session"
 
@@ -420,12 +420,13 @@ media_edge_codec_edge_parse_session_id (GBytes * answer, GError ** error)
 
   data = answer ? g_bytes_get_data (answer, &size) : NULL;
   if (data == NULL || size == 0 || size > G_MAXSSIZE) {
-    g_set_error (error, MEDIA_EDGE_CODEC_ERROR, MEDIA_EDGE_CODEC_ERROR_MALFORMED,
-        "empty answer to sessionStart");
+    g_set_error (error, MEDIA_EDGE_CODEC_ERROR,
+        MEDIA_EDGE_CODEC_ERROR_MALFORMED, "empty answer to sessionStart");
     return NULL;
   }
   if (!json_parser_load_from_data (parser, data, size, &parse_error)) {
-    g_set_error (error, MEDIA_EDGE_CODEC_ERROR, MEDIA_EDGE_CODEC_ERROR_MALFORMED,
+    g_set_error (error, MEDIA_EDGE_CODEC_ERROR,
+        MEDIA_EDGE_CODEC_ERROR_MALFORMED,
         "answer to sessionStart is not JSON: %s", parse_error->message);
     return NULL;
   }
@@ -434,7 +435,8 @@ media_edge_codec_edge_parse_session_id (GBytes * answer, GError ** error)
   handles = root && JSON_NODE_HOLDS_OBJECT (root) ?
       json_object_get_member (json_node_get_object (root), "handle") : NULL;
   if (handles == NULL || !JSON_NODE_HOLDS_ARRAY (handles)) {
-    g_set_error (error, MEDIA_EDGE_CODEC_ERROR, MEDIA_EDGE_CODEC_ERROR_MALFORMED,
+    g_set_error (error, MEDIA_EDGE_CODEC_ERROR,
+        MEDIA_EDGE_CODEC_ERROR_MALFORMED,
         "answer to sessionStart has no handle[] array");
     return NULL;
   }

@@ -331,8 +331,7 @@ media_edge_tracker_take_events (MediaEdgeTracker * tracker)
   g_return_val_if_fail (tracker != NULL, NULL);
 
   ready = tracker->described ? tracker->events->len : tracker->start_index;
-  taken =
-      g_ptr_array_new_full (ready, (GDestroyNotify) media_edge_event_free);
+  taken = g_ptr_array_new_full (ready, (GDestroyNotify) media_edge_event_free);
   for (guint i = 0; i < ready; i++)
     g_ptr_array_add (taken, g_ptr_array_steal_index (tracker->events, 0));
   tracker->start_index -= MIN (tracker->start_index, ready);

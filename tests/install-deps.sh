@@ -8,7 +8,7 @@ packages=(
   libglib2.0-dev libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev
   libsoup-3.0-dev libjson-glib-dev glib-networking
   gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good
-  python3 python3-jsonschema python3-yaml
+  python3 python3-jsonschema python3-yaml indent
 )
 packages+=("$@")
 

@@ -55,8 +55,7 @@ main (int argc, char **argv)
 
   server = edge_server_new (port, &error);
   if (server == NULL) {
-    g_printerr ("Could not listen on 127.0.0.1:%d: %s\n", port,
-        error->message);
+    g_printerr ("Could not listen on 127.0.0.1:%d: %s\n", port, error->message);
     return EXIT_FAILURE;
   }
   edge_server_set_output (server, stdout);

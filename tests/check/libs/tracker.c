@@ -14,7 +14,7 @@
 #include "mediaedge-tracker.h"
 
 #define S(n) ((MediaEdgeTime) (n) * MEDIA_EDGE_SECOND)
-#define WALL_START 1795658400000    /* 2026-11-26T02:00:00.000Z */
+#define WALL_START 1795658400000        /* 2026-11-26T02:00:00.000Z */
 
 typedef struct
 {
