@@ -294,13 +294,41 @@ value_to_variant (const GValue * value)
   return variant;
 }
 
+static GVariant *
+value_to_string_variant (const GValue * value)
+{
+  g_autoptr (GVariant) variant = g_variant_ref_sink (value_to_variant (value));
+
+  if (g_variant_is_of_type (variant, G_VARIANT_TYPE_STRING))
+    return g_steal_pointer (&variant);
+
+  return g_variant_new_take_string (g_variant_print (variant, FALSE));
+}
+
+/* XDM sessionDetails are strings but for length (integer) and the
+ * hasResume and isDownloaded flags: `season=1` in a structure is an int
+ * that must go out as "1". */
+static GVariant *
+session_field_to_variant (const gchar * name, const GValue * value)
+{
+  if (g_str_equal (name, "length") && (G_VALUE_HOLDS_INT (value)
+          || G_VALUE_HOLDS_INT64 (value) || G_VALUE_HOLDS_UINT (value)))
+    return value_to_variant (value);
+  if ((g_str_equal (name, "hasResume") || g_str_equal (name, "isDownloaded"))
+      && G_VALUE_HOLDS_BOOLEAN (value))
+    return value_to_variant (value);
+
+  return value_to_string_variant (value);
+}
+
 static gboolean
 add_structure_field (GQuark field, const GValue * value, gpointer data)
 {
   GVariantDict *dict = data;
+  const gchar *name = g_quark_to_string (field);
 
-  g_variant_dict_insert_value (dict, g_quark_to_string (field),
-      value_to_variant (value));
+  g_variant_dict_insert_value (dict, name,
+      session_field_to_variant (name, value));
 
   return TRUE;
 }
@@ -374,12 +402,9 @@ add_metadata_field (GQuark field, const GValue * value, gpointer data)
         "[a-zA-Z0-9_.]+, left out", key);
     return TRUE;
   }
-  text = g_variant_ref_sink (value_to_variant (value));
-  if (g_variant_is_of_type (text, G_VARIANT_TYPE_STRING))
-    g_variant_builder_add (builder, "{ss}", key,
-        g_variant_get_string (text, NULL));
-  else
-    g_variant_builder_add (builder, "{ss}", key, g_variant_print (text, FALSE));
+  text = g_variant_ref_sink (value_to_string_variant (value));
+  g_variant_builder_add (builder, "{ss}", key,
+      g_variant_get_string (text, NULL));
 
   return TRUE;
 }

@@ -449,6 +449,150 @@ GST_START_TEST (test_launch_line_to_eos)
 
 GST_END_TEST;
 
+/* Runs @line to EOS; returns what the server received. */
+static GPtrArray *
+run_to_eos (const gchar * line)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GstElement) pipeline = gst_parse_launch (line, &error);
+  g_autoptr (GstBus) bus = NULL;
+  g_autoptr (GstMessage) eos = NULL;
+
+  fail_unless (pipeline != NULL, "%s", error ? error->message : "");
+  bus = gst_element_get_bus (pipeline);
+  gst_element_set_state (pipeline, GST_STATE_PLAYING);
+  eos = gst_bus_timed_pop_filtered (bus, 10 * GST_SECOND,
+      GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
+  fail_unless (eos && GST_MESSAGE_TYPE (eos) == GST_MESSAGE_EOS);
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+
+  return edge_server_dup_records (server);
+}
+
+/* mediaCollection of a recorded body, as a JSON object to read fields of. */
+static JsonObject *
+media_collection (EdgeRecord * record, JsonParser * parser)
+{
+  JsonObject *root;
+
+  fail_unless (json_parser_load_from_data (parser, record->body, -1, NULL));
+  root = json_node_get_object (json_parser_get_root (parser));
+  return json_object_get_object_member (json_object_get_object_member
+      (json_array_get_object_element (json_object_get_array_member (root,
+                  "events"), 0), "xdm"), "mediaCollection");
+}
+
+static gchar *
+write_clip (const gchar * title)
+{
+  g_autofree gchar *dir = g_dir_make_tmp ("mediaedge-XXXXXX", NULL);
+  gchar *path = g_build_filename (dir, "my clip.mkv", NULL);
+  g_autofree gchar *line = g_strdup_printf ("videotestsrc num-buffers=50 ! "
+      "video/x-raw,framerate=25/1,width=64,height=48 ! taginject tags=%s%s ! "
+      "jpegenc ! matroskamux ! filesink location=\"%s\"",
+      title ? "title=" : "", title ? title : "\"\"", path);
+  g_autoptr (GstElement) pipeline = gst_parse_launch (line, NULL);
+  g_autoptr (GstBus) bus = gst_element_get_bus (pipeline);
+  g_autoptr (GstMessage) eos = NULL;
+
+  gst_element_set_state (pipeline, GST_STATE_PLAYING);
+  eos = gst_bus_timed_pop_filtered (bus, 10 * GST_SECOND,
+      GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
+  fail_unless (eos && GST_MESSAGE_TYPE (eos) == GST_MESSAGE_EOS);
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+
+  return path;
+}
+
+static void
+remove_clip (gchar * path)
+{
+  g_autofree gchar *dir = g_path_get_dirname (path);
+
+  g_unlink (path);
+  g_rmdir (dir);
+  g_free (path);
+}
+
+/* In playbin as video-filter, with no property set: the name and friendly
+ * name from the title tag, the length from the duration. Without a title,
+ * the name is the file's name. */
+GST_START_TEST (test_details_from_the_stream)
+{
+  const gchar *titles[] = { "MyTitle", NULL };
+  const gchar *names[] = { "MyTitle", "my clip.mkv" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (titles); i++) {
+    gchar *clip = write_clip (titles[i]);
+    g_autofree gchar *uri = gst_filename_to_uri (clip, NULL);
+    g_autofree gchar *line = g_strdup_printf ("playbin uri=\"%s\" "
+        "video-sink=fakesink audio-sink=fakesink video-filter="
+        "\"mediaedgetrack config-id=playbin endpoint=%s\"", uri, endpoint);
+    g_autoptr (GPtrArray) records = run_to_eos (line);
+    g_autoptr (JsonParser) parser = json_parser_new ();
+    EdgeRecord *start = g_ptr_array_index (records, records->len - 3);
+    JsonObject *details;
+
+    fail_unless_equals_string (start->event_type, "sessionStart");
+    details = json_object_get_object_member (media_collection (start,
+            parser), "sessionDetails");
+    fail_unless_equals_string (json_object_get_string_member (details,
+            "name"), names[i]);
+    fail_unless_equals_string (json_object_get_string_member_with_default
+        (details, "friendlyName", "(none)"), titles[i] ? titles[i] : "(none)");
+    fail_unless_equals_int64 (json_object_get_int_member (details, "length"),
+        2);
+    fail_unless_equals_string (json_object_get_string_member (details,
+            "contentType"), "VOD");
+    fail_unless_equals_string (json_object_get_string_member (details,
+            "playerName"), "GStreamer");
+    remove_clip (clip);
+  }
+}
+
+GST_END_TEST;
+
+/* session-details adds XDM fields, typed as XDM wants them; the named
+ * properties win over them;
+ * custom-metadata becomes sorted {name, value} pairs. */
+GST_START_TEST (test_session_details_and_custom_metadata)
+{
+  g_autofree gchar *line = g_strdup_printf ("videotestsrc num-buffers=5 ! "
+      "mediaedgetrack config-id=details endpoint=%s content-id=ep4 "
+      "session-details=\"details,show=Friends,season=1,name=ignored,"
+      "hasResume=false\" custom-metadata=\"meta,zeta=last,alpha=1\" "
+      "content-type=Episode length=1200 ! fakesink", endpoint);
+  g_autoptr (GPtrArray) records = run_to_eos (line);
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  JsonObject *media, *details;
+  JsonArray *metadata;
+
+  media = media_collection (g_ptr_array_index (records, 0), parser);
+  details = json_object_get_object_member (media, "sessionDetails");
+  fail_unless_equals_string (json_object_get_string_member (details, "name"),
+      "ep4");
+  fail_unless_equals_string (json_object_get_string_member (details, "show"),
+      "Friends");
+  /* XDM types every sessionDetails field but a few as string */
+  fail_unless_equals_string (json_object_get_string_member (details,
+          "season"), "1");
+  fail_if (json_object_get_boolean_member (details, "hasResume"));
+  fail_unless_equals_string (json_object_get_string_member (details,
+          "contentType"), "Episode");
+  fail_unless_equals_int64 (json_object_get_int_member (details, "length"),
+      1200);
+  metadata = json_object_get_array_member (media, "customMetadata");
+  fail_unless_equals_int (json_array_get_length (metadata), 2);
+  fail_unless_equals_string (json_object_get_string_member
+      (json_array_get_object_element (metadata, 0), "name"), "alpha");
+  fail_unless_equals_string (json_object_get_string_member
+      (json_array_get_object_element (metadata, 0), "value"), "1");
+  fail_unless_equals_string (json_object_get_string_member
+      (json_array_get_object_element (metadata, 1), "name"), "zeta");
+}
+
+GST_END_TEST;
+
 static GstMessage *
 refused_start (GstElement * track)
 {
@@ -538,6 +682,8 @@ mediaedgetrack_suite (void)
   tcase_add_test (tc, test_preroll_only_starts_no_session);
   tcase_add_test (tc, test_new_session_per_run);
   tcase_add_test (tc, test_launch_line_to_eos);
+  tcase_add_test (tc, test_details_from_the_stream);
+  tcase_add_test (tc, test_session_details_and_custom_metadata);
   tcase_add_test (tc, test_refuses_without_config_id);
   tcase_add_test (tc, test_refuses_bad_endpoint);
   tcase_add_test (tc, test_refuses_ping_interval_out_of_range);
