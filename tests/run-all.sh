@@ -25,7 +25,8 @@ run_suite build
 echo "== build and test under ASan + UBSan =="
 # GLib and GStreamer keep caches for the process's life: only real leaks
 # of ours should count (tests/lsan.supp).
-export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
+# Full stacks on malloc, so that the suppressions can see who allocated.
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:fast_unwind_on_malloc=0
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 export LSAN_OPTIONS=suppressions=$PWD/tests/lsan.supp:print_suppressions=0
 # The plugin scanner is not built with ASan and cannot load a plugin that
