@@ -912,8 +912,9 @@ flush_sessions (GstMediaEdgeTrack * self)
   for (guint i = 0; i < closing->len; i++) {
     if (!media_edge_client_session_wait_idle (g_ptr_array_index (closing, i),
             deadline))
-      GST_WARNING_OBJECT (self, "flush-timeout of %u ms reached, events not "
-          "yet delivered are given up", timeout);
+      GST_WARNING_OBJECT (self, "flush-timeout of %u ms reached: events not "
+          "yet delivered are lost if no other element keeps the sender "
+          "running", timeout);
   }
 }
 
