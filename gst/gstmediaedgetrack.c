@@ -899,8 +899,7 @@ flush_sessions (GstMediaEdgeTrack * self)
   GST_OBJECT_LOCK (self);
   timeout = self->flush_timeout;
   GST_OBJECT_UNLOCK (self);
-  deadline = g_get_monotonic_time () +
-      (gint64) timeout *G_TIME_SPAN_MILLISECOND;
+  deadline = g_get_monotonic_time () + G_TIME_SPAN_MILLISECOND * timeout;
 
   g_mutex_lock (&self->session_lock);
   close_client_session (self);

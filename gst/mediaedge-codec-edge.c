@@ -23,7 +23,13 @@
 
 #include "mediaedge-codec-edge.h"
 
-G_DEFINE_QUARK (media - edge - codec - error - quark, media_edge_codec_error);
+/* Spelled out rather than G_DEFINE_QUARK: gst-indent would put spaces into
+ * the dashed name the macro stringifies. */
+GQuark
+media_edge_codec_error_quark (void)
+{
+  return g_quark_from_static_string ("media-edge-codec-error-quark");
+}
 
 #define NEW_SESSION_HANDLE "media-analytics:new-session"
 
