@@ -8,12 +8,13 @@
  */
 
 /* The tracker is the state machine of one tracking session at a time. It
- * owns every rule of the Media Edge API (seed 000, RULES.md): the session
- * opens with sessionStart, pings follow every ping interval of real time
- * from the session start whatever else was sent, a player that stops
- * buffering while the application keeps it paused has not been paused by
- * the user, timestamps strictly ascend. Inputs are facts stamped with the
- * caller's clock; outputs are the events due, in order. */
+ * owns every rule of the Media Edge API (seeds 000 and 002, RULES.md): the
+ * session opens with sessionStart, pings follow every ping interval of real
+ * time whatever else was sent, a player that stops buffering while the
+ * application keeps it paused has not been paused by the user, ads live
+ * only inside ad breaks, the content playhead stands still during a break,
+ * timestamps strictly ascend. Inputs are facts stamped with the caller's
+ * clock and the stream position; outputs are the events due, in order. */
 
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -22,7 +23,16 @@
 #define G_LOG_DOMAIN "mediaedge-tracker"
 
 #include "mediaedge-tracker.h"
+#include "mediaedge-xdm.h"
 
+
+/* Spelled out rather than G_DEFINE_QUARK: gst-indent would put spaces into
+ * the dashed name the macro stringifies. */
+GQuark
+media_edge_tracker_error_quark (void)
+{
+  return g_quark_from_static_string ("media-edge-tracker-error-quark");
+}
 
 /* What the backend was last told about playback. */
 typedef enum
@@ -33,21 +43,59 @@ typedef enum
   PLAYBACK_BUFFERING,
 } PlaybackState;
 
+/* An open chapter, ad break or ad: its details are kept so that a session
+ * the service lost can be rebuilt. */
+typedef struct
+{
+  gboolean open;
+  GVariant *details;
+  GVariant *custom_metadata;
+} Part;
+
+/* qoeDataDetails member names, in MediaEdgeQoeField order, then
+ * timeToStart which the tracker measures itself */
+#define QOE_TIME_TO_START MEDIA_EDGE_QOE_N_FIELDS
+#define QOE_N_VALUES (MEDIA_EDGE_QOE_N_FIELDS + 1)
+static const gchar *const qoe_names[QOE_N_VALUES] = {
+  "bitrate", "droppedFrames", "framesPerSecond", "timeToStart"
+};
+
+#define QOE_UNKNOWN (-1)
+
 struct _MediaEdgeTracker
 {
   MediaEdgeTime ping_interval;
+  MediaEdgeTime ad_ping_interval;
 
   gboolean in_session;
   gboolean described;
   MediaEdgeTime session_start;
   gint64 session_start_wall_ms;
   gint64 last_timestamp_ms;
+  MediaEdgeTime last_ping;
   MediaEdgeTime next_ping;
 
   /* facts about the player */
   gboolean playing;
   gboolean buffering;
+  gboolean seeking;
+  gboolean has_played;
   PlaybackState reported;
+
+  /* what the content is made of right now */
+  Part chapter;
+  Part ad_break;
+  Part ad;
+  /* stream position at adBreakStart, and stream seconds spent in the
+   * breaks before: ads stitched into the stream are not content */
+  gdouble break_position;
+  gdouble break_seconds;
+
+  /* player state name → whether it is active now */
+  GHashTable *states;
+
+  gint64 qoe[QOE_N_VALUES];
+  gint64 qoe_reported[QOE_N_VALUES];
 
   /* events decided, waiting to be taken; nothing from the current
    * sessionStart (at start_index) on is handed out before it is described */
@@ -55,15 +103,40 @@ struct _MediaEdgeTracker
   guint start_index;
 };
 
+static void
+part_close (Part * part)
+{
+  part->open = FALSE;
+  g_clear_pointer (&part->details, g_variant_unref);
+  g_clear_pointer (&part->custom_metadata, g_variant_unref);
+}
+
+/* Takes the references to @details and @custom_metadata. */
+static void
+part_open (Part * part, GVariant * details, GVariant * custom_metadata)
+{
+  part_close (part);
+  part->open = TRUE;
+  part->details = details;
+  part->custom_metadata = custom_metadata;
+}
+
 MediaEdgeTracker *
 media_edge_tracker_new (guint ping_interval_s)
 {
-  MediaEdgeTracker *tracker = g_new0 (MediaEdgeTracker, 1);
+  MediaEdgeTracker *tracker;
 
   g_return_val_if_fail (ping_interval_s > 0, NULL);
 
+  tracker = g_new0 (MediaEdgeTracker, 1);
   tracker->ping_interval = ping_interval_s * MEDIA_EDGE_SECOND;
+  tracker->ad_ping_interval =
+      MEDIA_EDGE_AD_PING_INTERVAL_DEFAULT * MEDIA_EDGE_SECOND;
   tracker->next_ping = MEDIA_EDGE_TIME_NONE;
+  tracker->states = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+      NULL);
+  for (guint i = 0; i < QOE_N_VALUES; i++)
+    tracker->qoe[i] = tracker->qoe_reported[i] = QOE_UNKNOWN;
   tracker->events =
       g_ptr_array_new_with_free_func ((GDestroyNotify) media_edge_event_free);
 
@@ -76,9 +149,16 @@ media_edge_tracker_free (MediaEdgeTracker * tracker)
   if (tracker == NULL)
     return;
 
+  part_close (&tracker->chapter);
+  part_close (&tracker->ad_break);
+  part_close (&tracker->ad);
+  g_hash_table_unref (tracker->states);
   g_ptr_array_unref (tracker->events);
   g_free (tracker);
 }
+
+/* ------------------------------------------------------------------ */
+/* events */
 
 /* Wall-clock time of @now, one millisecond after the previous event at
  * least: the service orders events by timestamp and needs them distinct. */
@@ -98,19 +178,76 @@ timestamp_for (MediaEdgeTracker * tracker, MediaEdgeTime now)
   return timestamp;
 }
 
+/* The content playhead: the stream position less the ads stitched into
+ * it, standing still while an ad break lasts (seed 000, Example 2). */
+static gdouble
+content_playhead (MediaEdgeTracker * tracker, gdouble position)
+{
+  gdouble playhead;
+
+  if (tracker->ad_break.open)
+    position = tracker->break_position;
+  playhead = position - tracker->break_seconds;
+
+  return MAX (playhead, 0.0);
+}
+
+static gboolean
+qoe_changed (MediaEdgeTracker * tracker)
+{
+  for (guint i = 0; i < QOE_N_VALUES; i++)
+    if (tracker->qoe[i] != tracker->qoe_reported[i])
+      return TRUE;
+
+  return FALSE;
+}
+
+/* qoeDataDetails go out when they changed since the last report, and
+ * always with bitrateChange and error (RULES.md). */
+static void
+attach_qoe (MediaEdgeTracker * tracker, MediaEdgeEvent * event)
+{
+  GVariantDict dict;
+  gboolean any = FALSE;
+
+  if (event->type == MEDIA_EDGE_EVENT_SESSION_START)
+    return;
+  if (!qoe_changed (tracker) && event->type != MEDIA_EDGE_EVENT_BITRATE_CHANGE
+      && event->type != MEDIA_EDGE_EVENT_ERROR)
+    return;
+
+  g_variant_dict_init (&dict, NULL);
+  for (guint i = 0; i < QOE_N_VALUES; i++) {
+    if (tracker->qoe[i] == QOE_UNKNOWN)
+      continue;
+    g_variant_dict_insert (&dict, qoe_names[i], "x", tracker->qoe[i]);
+    tracker->qoe_reported[i] = tracker->qoe[i];
+    any = TRUE;
+  }
+  if (any)
+    event->qoe = g_variant_ref_sink (g_variant_dict_end (&dict));
+  else
+    g_variant_dict_clear (&dict);
+}
+
 static MediaEdgeEvent *
 emit (MediaEdgeTracker * tracker, MediaEdgeEventType type, MediaEdgeTime now,
-    gdouble playhead)
+    gdouble position)
 {
   MediaEdgeEvent *event;
+  gdouble playhead = content_playhead (tracker, position);
 
   event = media_edge_event_new (type, timestamp_for (tracker, now), playhead);
+  attach_qoe (tracker, event);
   g_ptr_array_add (tracker->events, event);
   g_debug ("%s at %" G_GINT64_FORMAT " ms, playhead %.3f",
       media_edge_event_type_get_name (type), event->timestamp_ms, playhead);
 
   return event;
 }
+
+/* ------------------------------------------------------------------ */
+/* the session */
 
 /* Takes effect at the next session start. */
 void
@@ -123,29 +260,66 @@ media_edge_tracker_set_ping_interval (MediaEdgeTracker * tracker,
   tracker->ping_interval = ping_interval_s * MEDIA_EDGE_SECOND;
 }
 
+/* Takes effect at the next adStart. */
+void
+media_edge_tracker_set_ad_ping_interval (MediaEdgeTracker * tracker,
+    guint ping_interval_s)
+{
+  g_return_if_fail (tracker != NULL);
+  g_return_if_fail (ping_interval_s > 0);
+
+  tracker->ad_ping_interval = ping_interval_s * MEDIA_EDGE_SECOND;
+}
+
+static void
+reset_session_state (MediaEdgeTracker * tracker)
+{
+  tracker->playing = FALSE;
+  tracker->buffering = FALSE;
+  tracker->seeking = FALSE;
+  tracker->has_played = FALSE;
+  tracker->reported = PLAYBACK_STARTING;
+  part_close (&tracker->chapter);
+  part_close (&tracker->ad_break);
+  part_close (&tracker->ad);
+  tracker->break_seconds = 0;
+  g_hash_table_remove_all (tracker->states);
+  tracker->qoe[QOE_TIME_TO_START] = QOE_UNKNOWN;
+  for (guint i = 0; i < QOE_N_VALUES; i++)
+    tracker->qoe_reported[i] = QOE_UNKNOWN;
+}
+
 gboolean
 media_edge_tracker_start_session (MediaEdgeTracker * tracker,
-    MediaEdgeTime now, gint64 wall_time_ms, gdouble playhead)
+    MediaEdgeTime now, gint64 wall_time_ms, gdouble position)
 {
   g_return_val_if_fail (tracker != NULL, FALSE);
 
   if (tracker->in_session)
     return FALSE;
 
+  reset_session_state (tracker);
   tracker->in_session = TRUE;
   tracker->described = FALSE;
   tracker->session_start = now;
   tracker->session_start_wall_ms = wall_time_ms;
   tracker->last_timestamp_ms = wall_time_ms - 1;
+  tracker->last_ping = now;
   tracker->next_ping = now + tracker->ping_interval;
-  tracker->playing = FALSE;
-  tracker->buffering = FALSE;
-  tracker->reported = PLAYBACK_STARTING;
   tracker->start_index = tracker->events->len;
 
-  emit (tracker, MEDIA_EDGE_EVENT_SESSION_START, now, playhead);
+  emit (tracker, MEDIA_EDGE_EVENT_SESSION_START, now, position);
 
   return TRUE;
+}
+
+static void
+sink_and_drop (GVariant * value)
+{
+  if (value) {
+    g_variant_ref_sink (value);
+    g_variant_unref (value);
+  }
 }
 
 void
@@ -158,12 +332,8 @@ media_edge_tracker_describe_session (MediaEdgeTracker * tracker,
   g_return_if_fail (session_details != NULL);
 
   if (tracker->described || tracker->start_index >= tracker->events->len) {
-    g_variant_ref_sink (session_details);
-    g_variant_unref (session_details);
-    if (custom_metadata) {
-      g_variant_ref_sink (custom_metadata);
-      g_variant_unref (custom_metadata);
-    }
+    sink_and_drop (session_details);
+    sink_and_drop (custom_metadata);
     return;
   }
 
@@ -186,9 +356,32 @@ media_edge_tracker_in_session (MediaEdgeTracker * tracker)
   return tracker->in_session;
 }
 
+/* ------------------------------------------------------------------ */
+/* pings */
+
+static MediaEdgeTime
+current_ping_interval (MediaEdgeTracker * tracker)
+{
+  return tracker->ad.open ? tracker->ad_ping_interval : tracker->ping_interval;
+}
+
+/* The next ping is one interval after the last one (or the session start),
+ * and never in the past: entering an ad with a shorter interval starts
+ * its pings from the grid already laid. */
+static void
+schedule_ping (MediaEdgeTracker * tracker, MediaEdgeTime now)
+{
+  MediaEdgeTime interval = current_ping_interval (tracker);
+  MediaEdgeTime next = tracker->last_ping + interval;
+
+  if (next <= now)
+    next += ((now - next) / interval + 1) * interval;
+  tracker->next_ping = next;
+}
+
 void
 media_edge_tracker_advance (MediaEdgeTracker * tracker, MediaEdgeTime now,
-    gdouble playhead)
+    gdouble position)
 {
   MediaEdgeTime due;
 
@@ -197,21 +390,36 @@ media_edge_tracker_advance (MediaEdgeTracker * tracker, MediaEdgeTime now,
   if (!tracker->in_session || now < tracker->next_ping)
     return;
 
-  /* Pings keep to the grid set by the session start. If several were
-   * missed (a suspended machine), one ping stands for all of them. */
+  /* Pings keep to their grid. If several were missed (a suspended
+   * machine), one ping stands for all of them. */
   due = tracker->next_ping;
-  while (tracker->next_ping <= now) {
-    due = tracker->next_ping;
-    tracker->next_ping += tracker->ping_interval;
-  }
-  emit (tracker, MEDIA_EDGE_EVENT_PING, due, playhead);
+  if (now > due)
+    due += (now - due) / current_ping_interval (tracker) *
+        current_ping_interval (tracker);
+  emit (tracker, MEDIA_EDGE_EVENT_PING, due, position);
+  tracker->last_ping = due;
+  schedule_ping (tracker, now);
 }
+
+MediaEdgeTime
+media_edge_tracker_get_next_deadline (MediaEdgeTracker * tracker)
+{
+  g_return_val_if_fail (tracker != NULL, MEDIA_EDGE_TIME_NONE);
+
+  return tracker->next_ping;
+}
+
+/* ------------------------------------------------------------------ */
+/* playback */
 
 static PlaybackState
 desired_playback (MediaEdgeTracker * tracker)
 {
   if (tracker->buffering)
     return PLAYBACK_BUFFERING;
+  /* Adobe maps seeking to a pause (RULES.md) */
+  if (tracker->seeking)
+    return PLAYBACK_PAUSED;
   return tracker->playing ? PLAYBACK_PLAYING : PLAYBACK_PAUSED;
 }
 
@@ -229,91 +437,548 @@ playback_event (PlaybackState state)
   }
 }
 
-/* Tell the backend about a change of playback state. A player that comes to
- * rest after prerolling or after buffering was not paused by the user: the
- * usual application pauses the pipeline while it buffers and plays it again
- * at 100 %, which must read as bufferStart then play. */
+/* Whether the backend should hear about @desired now. A player that comes
+ * to rest after prerolling or after buffering was not paused by the user:
+ * the usual application pauses the pipeline while it buffers and plays it
+ * again at 100 %, which must read as bufferStart then play. Inside an ad
+ * break the player's state is the ad's: with no ad playing there is
+ * nothing to report, and an ad playing before the content ever did is not
+ * the content playing (seed 002: a pre-roll break ends with play). */
+static gboolean
+should_report (MediaEdgeTracker * tracker, PlaybackState desired)
+{
+  if (desired == tracker->reported)
+    return FALSE;
+  if (tracker->ad_break.open && !tracker->ad.open)
+    return FALSE;
+  if (desired == PLAYBACK_PAUSED && (tracker->reported == PLAYBACK_STARTING
+          || tracker->reported == PLAYBACK_BUFFERING))
+    return FALSE;
+  if (desired == PLAYBACK_PLAYING && tracker->reported == PLAYBACK_STARTING
+      && tracker->ad_break.open)
+    return FALSE;
+
+  return TRUE;
+}
+
 static void
 report_playback (MediaEdgeTracker * tracker, MediaEdgeTime now,
-    gdouble playhead)
+    gdouble position)
 {
   PlaybackState desired = desired_playback (tracker);
 
-  if (desired == tracker->reported)
-    return;
-  if (desired == PLAYBACK_PAUSED && (tracker->reported == PLAYBACK_STARTING
-          || tracker->reported == PLAYBACK_BUFFERING))
+  if (!should_report (tracker, desired))
     return;
 
-  emit (tracker, playback_event (desired), now, playhead);
+  if (desired == PLAYBACK_PLAYING && !tracker->has_played) {
+    /* timeToStart: session start to the first play, whole seconds */
+    tracker->has_played = TRUE;
+    tracker->qoe[QOE_TIME_TO_START] = (now - tracker->session_start +
+        MEDIA_EDGE_SECOND / 2) / MEDIA_EDGE_SECOND;
+  }
+  emit (tracker, playback_event (desired), now, position);
   tracker->reported = desired;
+}
+
+typedef enum
+{
+  FACT_PLAYING,
+  FACT_BUFFERING,
+  FACT_SEEKING,
+} PlaybackFact;
+
+static void
+set_fact (MediaEdgeTracker * tracker, MediaEdgeTime now, gdouble position,
+    PlaybackFact fact, gboolean value)
+{
+  if (!tracker->in_session)
+    return;
+
+  media_edge_tracker_advance (tracker, now, position);
+  switch (fact) {
+    case FACT_PLAYING:
+      tracker->playing = value;
+      break;
+    case FACT_BUFFERING:
+      tracker->buffering = value;
+      break;
+    case FACT_SEEKING:
+      tracker->seeking = value;
+      break;
+  }
+  report_playback (tracker, now, position);
 }
 
 void
 media_edge_tracker_set_playing (MediaEdgeTracker * tracker, MediaEdgeTime now,
-    gdouble playhead, gboolean playing)
+    gdouble position, gboolean playing)
 {
   g_return_if_fail (tracker != NULL);
 
-  if (!tracker->in_session)
-    return;
-
-  media_edge_tracker_advance (tracker, now, playhead);
-  tracker->playing = playing;
-  report_playback (tracker, now, playhead);
+  set_fact (tracker, now, position, FACT_PLAYING, playing);
 }
 
 void
 media_edge_tracker_set_buffering (MediaEdgeTracker * tracker,
-    MediaEdgeTime now, gdouble playhead, gboolean buffering)
+    MediaEdgeTime now, gdouble position, gboolean buffering)
 {
   g_return_if_fail (tracker != NULL);
 
-  if (!tracker->in_session)
+  set_fact (tracker, now, position, FACT_BUFFERING, buffering);
+}
+
+void
+media_edge_tracker_set_seeking (MediaEdgeTracker * tracker,
+    MediaEdgeTime now, gdouble position, gboolean seeking)
+{
+  g_return_if_fail (tracker != NULL);
+
+  set_fact (tracker, now, position, FACT_SEEKING, seeking);
+}
+
+/* ------------------------------------------------------------------ */
+/* chapters, ad breaks and ads */
+
+static gboolean
+require_session (MediaEdgeTracker * tracker, const gchar * what,
+    GError ** error)
+{
+  if (tracker->in_session)
+    return TRUE;
+
+  g_set_error (error, MEDIA_EDGE_TRACKER_ERROR,
+      MEDIA_EDGE_TRACKER_ERROR_NO_SESSION, "%s: no tracking session", what);
+
+  return FALSE;
+}
+
+static gboolean
+require_open (Part * part, const gchar * what, const gchar * needed,
+    GError ** error)
+{
+  if (part->open)
+    return TRUE;
+
+  g_set_error (error, MEDIA_EDGE_TRACKER_ERROR,
+      MEDIA_EDGE_TRACKER_ERROR_OUT_OF_ORDER, "%s without %s", what, needed);
+
+  return FALSE;
+}
+
+/* Emits @type for the open @part and closes it. */
+static void
+close_part (MediaEdgeTracker * tracker, Part * part, MediaEdgeEventType type,
+    MediaEdgeTime now, gdouble position)
+{
+  if (!part->open)
     return;
 
-  media_edge_tracker_advance (tracker, now, playhead);
-  tracker->buffering = buffering;
-  report_playback (tracker, now, playhead);
+  emit (tracker, type, now, position);
+  part_close (part);
 }
 
 static void
+close_ad (MediaEdgeTracker * tracker, MediaEdgeEventType type,
+    MediaEdgeTime now, gdouble position)
+{
+  if (!tracker->ad.open)
+    return;
+
+  close_part (tracker, &tracker->ad, type, now, position);
+  schedule_ping (tracker, now);
+}
+
+static void
+close_ad_break (MediaEdgeTracker * tracker, MediaEdgeEventType ad_type,
+    MediaEdgeTime now, gdouble position)
+{
+  if (!tracker->ad_break.open)
+    return;
+
+  close_ad (tracker, ad_type, now, position);
+  close_part (tracker, &tracker->ad_break,
+      MEDIA_EDGE_EVENT_AD_BREAK_COMPLETE, now, position);
+  tracker->break_seconds += MAX (position - tracker->break_position, 0.0);
+}
+
+/* Emits @type with @details and @custom_metadata, opening @part; takes
+ * both references. */
+static void
+open_part (MediaEdgeTracker * tracker, Part * part, MediaEdgeEventType type,
+    MediaEdgeTime now, gdouble position, GVariant * details,
+    GVariant * custom_metadata)
+{
+  MediaEdgeEvent *event = emit (tracker, type, now, position);
+
+  media_edge_event_set_details (event, details);
+  media_edge_event_set_custom_metadata (event, custom_metadata);
+  part_open (part, details, custom_metadata);
+}
+
+gboolean
+media_edge_tracker_start_ad_break (MediaEdgeTracker * tracker,
+    MediaEdgeTime now, gdouble position, GVariant * fields, GError ** error)
+{
+  g_autoptr (GVariant) owned = g_variant_ref_sink (fields);
+  GVariant *details = NULL;
+
+  g_return_val_if_fail (tracker != NULL, FALSE);
+
+  /* check everything before closing anything: a refused call changes
+   * nothing */
+  if (!require_session (tracker, "adBreakStart", error)
+      || !media_edge_xdm_normalize (MEDIA_EDGE_XDM_AD_POD, fields, TRUE,
+          &details, NULL, error))
+    return FALSE;
+
+  media_edge_tracker_advance (tracker, now, position);
+  /* a new break closes the open ad and break, as Adobe's SDKs do */
+  close_ad_break (tracker, MEDIA_EDGE_EVENT_AD_COMPLETE, now, position);
+  tracker->break_position = position;
+  open_part (tracker, &tracker->ad_break, MEDIA_EDGE_EVENT_AD_BREAK_START,
+      now, position, details, NULL);
+
+  return TRUE;
+}
+
+gboolean
+media_edge_tracker_complete_ad_break (MediaEdgeTracker * tracker,
+    MediaEdgeTime now, gdouble position, GError ** error)
+{
+  g_return_val_if_fail (tracker != NULL, FALSE);
+
+  if (!require_session (tracker, "adBreakComplete", error)
+      || !require_open (&tracker->ad_break, "adBreakComplete",
+          "an ad break", error))
+    return FALSE;
+
+  media_edge_tracker_advance (tracker, now, position);
+  close_ad_break (tracker, MEDIA_EDGE_EVENT_AD_COMPLETE, now, position);
+  /* the backend learns the playback state only if it lacks it: a pre-roll
+   * ends with play (seed 002), a mid-roll in a stream that kept playing
+   * adds nothing (seed 000, Example 2) */
+  report_playback (tracker, now, position);
+
+  return TRUE;
+}
+
+gboolean
+media_edge_tracker_start_ad (MediaEdgeTracker * tracker, MediaEdgeTime now,
+    gdouble position, GVariant * fields, GError ** error)
+{
+  g_autoptr (GVariant) owned = g_variant_ref_sink (fields);
+  GVariant *details = NULL, *custom_metadata = NULL;
+
+  g_return_val_if_fail (tracker != NULL, FALSE);
+
+  if (!require_session (tracker, "adStart", error)
+      || !require_open (&tracker->ad_break, "adStart", "an ad break", error))
+    return FALSE;
+  if (!media_edge_xdm_normalize (MEDIA_EDGE_XDM_AD, fields, TRUE, &details,
+          &custom_metadata, error))
+    return FALSE;
+
+  media_edge_tracker_advance (tracker, now, position);
+  /* a new ad skips the one still playing, as Adobe's SDKs do */
+  close_ad (tracker, MEDIA_EDGE_EVENT_AD_SKIP, now, position);
+  open_part (tracker, &tracker->ad, MEDIA_EDGE_EVENT_AD_START, now, position,
+      details, custom_metadata);
+  schedule_ping (tracker, now);
+  /* a pause or buffering that began before the ad is the ad's now */
+  report_playback (tracker, now, position);
+
+  return TRUE;
+}
+
+/* Emits @type for the open @part, which a chapter or an ad must be. */
+static gboolean
+finish_part (MediaEdgeTracker * tracker, Part * part, const gchar * needed,
+    MediaEdgeEventType type, MediaEdgeTime now, gdouble position,
+    GError ** error)
+{
+  const gchar *what = media_edge_event_type_get_name (type);
+
+  if (!require_session (tracker, what, error)
+      || !require_open (part, what, needed, error))
+    return FALSE;
+
+  media_edge_tracker_advance (tracker, now, position);
+  if (part == &tracker->ad)
+    close_ad (tracker, type, now, position);
+  else
+    close_part (tracker, part, type, now, position);
+
+  return TRUE;
+}
+
+gboolean
+media_edge_tracker_complete_ad (MediaEdgeTracker * tracker,
+    MediaEdgeTime now, gdouble position, GError ** error)
+{
+  g_return_val_if_fail (tracker != NULL, FALSE);
+
+  return finish_part (tracker, &tracker->ad, "an ad playing",
+      MEDIA_EDGE_EVENT_AD_COMPLETE, now, position, error);
+}
+
+gboolean
+media_edge_tracker_skip_ad (MediaEdgeTracker * tracker, MediaEdgeTime now,
+    gdouble position, GError ** error)
+{
+  g_return_val_if_fail (tracker != NULL, FALSE);
+
+  return finish_part (tracker, &tracker->ad, "an ad playing",
+      MEDIA_EDGE_EVENT_AD_SKIP, now, position, error);
+}
+
+gboolean
+media_edge_tracker_start_chapter (MediaEdgeTracker * tracker,
+    MediaEdgeTime now, gdouble position, GVariant * fields, GError ** error)
+{
+  g_autoptr (GVariant) owned = g_variant_ref_sink (fields);
+  GVariant *details = NULL, *custom_metadata = NULL;
+
+  g_return_val_if_fail (tracker != NULL, FALSE);
+
+  if (!require_session (tracker, "chapterStart", error))
+    return FALSE;
+  if (!media_edge_xdm_normalize (MEDIA_EDGE_XDM_CHAPTER, fields, TRUE,
+          &details, &custom_metadata, error))
+    return FALSE;
+
+  media_edge_tracker_advance (tracker, now, position);
+  /* a new chapter skips the open one, as Adobe's SDKs do */
+  close_part (tracker, &tracker->chapter, MEDIA_EDGE_EVENT_CHAPTER_SKIP, now,
+      position);
+  open_part (tracker, &tracker->chapter, MEDIA_EDGE_EVENT_CHAPTER_START, now,
+      position, details, custom_metadata);
+
+  return TRUE;
+}
+
+gboolean
+media_edge_tracker_complete_chapter (MediaEdgeTracker * tracker,
+    MediaEdgeTime now, gdouble position, GError ** error)
+{
+  g_return_val_if_fail (tracker != NULL, FALSE);
+
+  return finish_part (tracker, &tracker->chapter, "an open chapter",
+      MEDIA_EDGE_EVENT_CHAPTER_COMPLETE, now, position, error);
+}
+
+gboolean
+media_edge_tracker_skip_chapter (MediaEdgeTracker * tracker,
+    MediaEdgeTime now, gdouble position, GError ** error)
+{
+  g_return_val_if_fail (tracker != NULL, FALSE);
+
+  return finish_part (tracker, &tracker->chapter, "an open chapter",
+      MEDIA_EDGE_EVENT_CHAPTER_SKIP, now, position, error);
+}
+
+gboolean
+media_edge_tracker_in_chapter (MediaEdgeTracker * tracker)
+{
+  return tracker->chapter.open;
+}
+
+/* ------------------------------------------------------------------ */
+/* player states, errors, QoE */
+
+static gboolean
+check_states (MediaEdgeTracker * tracker, GVariant * states, GError ** error)
+{
+  guint distinct = g_hash_table_size (tracker->states);
+  GVariantIter iter;
+  const gchar *name;
+  gboolean active;
+
+  g_variant_iter_init (&iter, states);
+  while (g_variant_iter_next (&iter, "{&sb}", &name, &active)) {
+    if (!media_edge_xdm_is_state_name (name)) {
+      g_set_error (error, MEDIA_EDGE_TRACKER_ERROR,
+          MEDIA_EDGE_TRACKER_ERROR_BAD_STATE, "player state name '%s' does "
+          "not match ^[a-zA-Z0-9_.]{1,64}$", name);
+      return FALSE;
+    }
+    if (active && !g_hash_table_contains (tracker->states, name))
+      distinct++;
+  }
+  if (distinct > MEDIA_EDGE_MAX_STATES) {
+    g_set_error (error, MEDIA_EDGE_TRACKER_ERROR,
+        MEDIA_EDGE_TRACKER_ERROR_TOO_MANY_STATES, "a session tracks at most "
+        "%d distinct player states", MEDIA_EDGE_MAX_STATES);
+    return FALSE;
+  }
+
+  return TRUE;
+}
+
+static gint
+compare_names (gconstpointer a, gconstpointer b)
+{
+  return g_strcmp0 (*(const gchar * const *) a, *(const gchar * const *) b);
+}
+
+static GVariant *
+state_list (GPtrArray * names)
+{
+  GVariantBuilder list;
+
+  g_ptr_array_sort (names, compare_names);
+  g_variant_builder_init (&list, G_VARIANT_TYPE ("aa{sv}"));
+  for (guint i = 0; i < names->len; i++) {
+    GVariantDict item;
+
+    g_variant_dict_init (&item, NULL);
+    g_variant_dict_insert (&item, "name", "s", g_ptr_array_index (names, i));
+    g_variant_builder_add_value (&list, g_variant_dict_end (&item));
+  }
+
+  return g_variant_builder_end (&list);
+}
+
+/**
+ * media_edge_tracker_update_states:
+ * @states: `a{sb}`: player state name → whether it is active
+ *
+ * Sends statesUpdate with the states that start and end; states already
+ * in the asked condition change nothing.
+ */
+gboolean
+media_edge_tracker_update_states (MediaEdgeTracker * tracker,
+    MediaEdgeTime now, gdouble position, GVariant * states, GError ** error)
+{
+  g_autoptr (GVariant) owned = g_variant_ref_sink (states);
+  g_autoptr (GPtrArray) started = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GPtrArray) ended = g_ptr_array_new_with_free_func (g_free);
+  GVariantDict details;
+  GVariantIter iter;
+  const gchar *name;
+  gboolean active;
+
+  g_return_val_if_fail (tracker != NULL, FALSE);
+  g_return_val_if_fail (g_variant_is_of_type (states, G_VARIANT_TYPE
+          ("a{sb}")), FALSE);
+
+  if (!require_session (tracker, "statesUpdate", error)
+      || !check_states (tracker, states, error))
+    return FALSE;
+
+  g_variant_iter_init (&iter, states);
+  while (g_variant_iter_next (&iter, "{&sb}", &name, &active)) {
+    gpointer known = NULL;
+    gboolean was_active = g_hash_table_lookup_extended (tracker->states, name,
+        NULL, &known) && GPOINTER_TO_INT (known);
+
+    if (active == was_active)
+      continue;
+    g_hash_table_insert (tracker->states, g_strdup (name),
+        GINT_TO_POINTER (active));
+    g_ptr_array_add (active ? started : ended, g_strdup (name));
+  }
+  if (started->len == 0 && ended->len == 0)
+    return TRUE;
+
+  media_edge_tracker_advance (tracker, now, position);
+  g_variant_dict_init (&details, NULL);
+  if (started->len)
+    g_variant_dict_insert_value (&details, "statesStart", state_list (started));
+  if (ended->len)
+    g_variant_dict_insert_value (&details, "statesEnd", state_list (ended));
+  media_edge_event_set_details (emit (tracker, MEDIA_EDGE_EVENT_STATES_UPDATE,
+          now, position), g_variant_dict_end (&details));
+
+  return TRUE;
+}
+
+gboolean
+media_edge_tracker_track_error (MediaEdgeTracker * tracker, MediaEdgeTime now,
+    gdouble position, GVariant * fields, GError ** error)
+{
+  g_autoptr (GVariant) owned = g_variant_ref_sink (fields);
+  GVariant *details = NULL;
+
+  g_return_val_if_fail (tracker != NULL, FALSE);
+
+  if (!require_session (tracker, "error", error)
+      || !media_edge_xdm_normalize (MEDIA_EDGE_XDM_ERROR, fields, TRUE,
+          &details, NULL, error))
+    return FALSE;
+
+  media_edge_tracker_advance (tracker, now, position);
+  media_edge_event_set_details (emit (tracker, MEDIA_EDGE_EVENT_ERROR, now,
+          position), details);
+  g_variant_unref (details);
+
+  return TRUE;
+}
+
+/* A measurement of the player. A new bitrate in a session that already
+ * had one is a bitrateChange; other values ride along with the next
+ * event. */
+void
+media_edge_tracker_set_qoe (MediaEdgeTracker * tracker, MediaEdgeTime now,
+    gdouble position, MediaEdgeQoeField field, gint64 value)
+{
+  gint64 previous;
+
+  g_return_if_fail (tracker != NULL);
+  g_return_if_fail (field < MEDIA_EDGE_QOE_N_FIELDS);
+  g_return_if_fail (value >= 0);
+
+  previous = tracker->qoe[field];
+  tracker->qoe[field] = value;
+  if (field != MEDIA_EDGE_QOE_BITRATE || previous == value
+      || previous == QOE_UNKNOWN || !tracker->in_session)
+    return;
+
+  media_edge_tracker_advance (tracker, now, position);
+  emit (tracker, MEDIA_EDGE_EVENT_BITRATE_CHANGE, now, position);
+}
+
+/* ------------------------------------------------------------------ */
+/* the end */
+
+/* Closes whatever is open. Content played to its end completes the open
+ * ad, break and chapter first, as Adobe's SDKs do; a viewer who leaves
+ * ends the session alone, and the service drops what was open with it
+ * (seed 002, action 16: sessionEnd during a mid-roll ad). */
+static void
 close_session (MediaEdgeTracker * tracker, MediaEdgeEventType type,
-    MediaEdgeTime now, gdouble playhead)
+    MediaEdgeTime now, gdouble position)
 {
   if (!tracker->in_session)
     return;
 
-  media_edge_tracker_advance (tracker, now, playhead);
-  emit (tracker, type, now, playhead);
+  media_edge_tracker_advance (tracker, now, position);
+  if (type == MEDIA_EDGE_EVENT_SESSION_COMPLETE) {
+    close_ad_break (tracker, MEDIA_EDGE_EVENT_AD_COMPLETE, now, position);
+    close_part (tracker, &tracker->chapter, MEDIA_EDGE_EVENT_CHAPTER_COMPLETE,
+        now, position);
+  }
+  emit (tracker, type, now, position);
+  reset_session_state (tracker);
   tracker->in_session = FALSE;
   tracker->next_ping = MEDIA_EDGE_TIME_NONE;
 }
 
 void
 media_edge_tracker_complete_session (MediaEdgeTracker * tracker,
-    MediaEdgeTime now, gdouble playhead)
+    MediaEdgeTime now, gdouble position)
 {
   g_return_if_fail (tracker != NULL);
 
-  close_session (tracker, MEDIA_EDGE_EVENT_SESSION_COMPLETE, now, playhead);
+  close_session (tracker, MEDIA_EDGE_EVENT_SESSION_COMPLETE, now, position);
 }
 
 void
 media_edge_tracker_end_session (MediaEdgeTracker * tracker,
-    MediaEdgeTime now, gdouble playhead)
+    MediaEdgeTime now, gdouble position)
 {
   g_return_if_fail (tracker != NULL);
 
-  close_session (tracker, MEDIA_EDGE_EVENT_SESSION_END, now, playhead);
-}
-
-MediaEdgeTime
-media_edge_tracker_get_next_deadline (MediaEdgeTracker * tracker)
-{
-  g_return_val_if_fail (tracker != NULL, MEDIA_EDGE_TIME_NONE);
-
-  return tracker->next_ping;
+  close_session (tracker, MEDIA_EDGE_EVENT_SESSION_END, now, position);
 }
 
 /**

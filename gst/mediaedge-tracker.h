@@ -25,8 +25,35 @@ typedef guint64 MediaEdgeTime;
 #define MEDIA_EDGE_PING_INTERVAL_MIN 10
 #define MEDIA_EDGE_PING_INTERVAL_MAX 50
 #define MEDIA_EDGE_PING_INTERVAL_DEFAULT 10
+#define MEDIA_EDGE_AD_PING_INTERVAL_MIN 1
+#define MEDIA_EDGE_AD_PING_INTERVAL_MAX 10
+#define MEDIA_EDGE_AD_PING_INTERVAL_DEFAULT 10
+
+/* At most this many distinct player states per session (RULES.md) */
+#define MEDIA_EDGE_MAX_STATES 10
+
+#define MEDIA_EDGE_TRACKER_ERROR (media_edge_tracker_error_quark ())
+
+typedef enum
+{
+  MEDIA_EDGE_TRACKER_ERROR_NO_SESSION,
+  MEDIA_EDGE_TRACKER_ERROR_OUT_OF_ORDER,
+  MEDIA_EDGE_TRACKER_ERROR_BAD_STATE,
+  MEDIA_EDGE_TRACKER_ERROR_TOO_MANY_STATES,
+} MediaEdgeTrackerError;
+
+/* The qoeDataDetails the player measures */
+typedef enum
+{
+  MEDIA_EDGE_QOE_BITRATE,       /* kbps */
+  MEDIA_EDGE_QOE_DROPPED_FRAMES,
+  MEDIA_EDGE_QOE_FRAMES_PER_SECOND,
+  MEDIA_EDGE_QOE_N_FIELDS
+} MediaEdgeQoeField;
 
 typedef struct _MediaEdgeTracker MediaEdgeTracker;
+
+GQuark media_edge_tracker_error_quark (void);
 
 MediaEdgeTracker *media_edge_tracker_new (guint ping_interval_s);
 
@@ -35,8 +62,11 @@ void media_edge_tracker_free (MediaEdgeTracker * tracker);
 void media_edge_tracker_set_ping_interval (MediaEdgeTracker * tracker,
     guint ping_interval_s);
 
+void media_edge_tracker_set_ad_ping_interval (MediaEdgeTracker * tracker,
+    guint ping_interval_s);
+
 gboolean media_edge_tracker_start_session (MediaEdgeTracker * tracker,
-    MediaEdgeTime now, gint64 wall_time_ms, gdouble playhead);
+    MediaEdgeTime now, gint64 wall_time_ms, gdouble position);
 
 void media_edge_tracker_describe_session (MediaEdgeTracker * tracker,
     GVariant * session_details, GVariant * custom_metadata);
@@ -46,19 +76,58 @@ gboolean media_edge_tracker_is_described (MediaEdgeTracker * tracker);
 gboolean media_edge_tracker_in_session (MediaEdgeTracker * tracker);
 
 void media_edge_tracker_set_playing (MediaEdgeTracker * tracker,
-    MediaEdgeTime now, gdouble playhead, gboolean playing);
+    MediaEdgeTime now, gdouble position, gboolean playing);
 
 void media_edge_tracker_set_buffering (MediaEdgeTracker * tracker,
-    MediaEdgeTime now, gdouble playhead, gboolean buffering);
+    MediaEdgeTime now, gdouble position, gboolean buffering);
+
+void media_edge_tracker_set_seeking (MediaEdgeTracker * tracker,
+    MediaEdgeTime now, gdouble position, gboolean seeking);
+
+gboolean media_edge_tracker_start_ad_break (MediaEdgeTracker * tracker,
+    MediaEdgeTime now, gdouble position, GVariant * fields, GError ** error);
+
+gboolean media_edge_tracker_complete_ad_break (MediaEdgeTracker * tracker,
+    MediaEdgeTime now, gdouble position, GError ** error);
+
+gboolean media_edge_tracker_start_ad (MediaEdgeTracker * tracker,
+    MediaEdgeTime now, gdouble position, GVariant * fields, GError ** error);
+
+gboolean media_edge_tracker_complete_ad (MediaEdgeTracker * tracker,
+    MediaEdgeTime now, gdouble position, GError ** error);
+
+gboolean media_edge_tracker_skip_ad (MediaEdgeTracker * tracker,
+    MediaEdgeTime now, gdouble position, GError ** error);
+
+gboolean media_edge_tracker_start_chapter (MediaEdgeTracker * tracker,
+    MediaEdgeTime now, gdouble position, GVariant * fields, GError ** error);
+
+gboolean media_edge_tracker_complete_chapter (MediaEdgeTracker * tracker,
+    MediaEdgeTime now, gdouble position, GError ** error);
+
+gboolean media_edge_tracker_skip_chapter (MediaEdgeTracker * tracker,
+    MediaEdgeTime now, gdouble position, GError ** error);
+
+gboolean media_edge_tracker_in_chapter (MediaEdgeTracker * tracker);
+
+gboolean media_edge_tracker_update_states (MediaEdgeTracker * tracker,
+    MediaEdgeTime now, gdouble position, GVariant * states, GError ** error);
+
+gboolean media_edge_tracker_track_error (MediaEdgeTracker * tracker,
+    MediaEdgeTime now, gdouble position, GVariant * fields, GError ** error);
+
+void media_edge_tracker_set_qoe (MediaEdgeTracker * tracker,
+    MediaEdgeTime now, gdouble position, MediaEdgeQoeField field,
+    gint64 value);
 
 void media_edge_tracker_complete_session (MediaEdgeTracker * tracker,
-    MediaEdgeTime now, gdouble playhead);
+    MediaEdgeTime now, gdouble position);
 
 void media_edge_tracker_end_session (MediaEdgeTracker * tracker,
-    MediaEdgeTime now, gdouble playhead);
+    MediaEdgeTime now, gdouble position);
 
 void media_edge_tracker_advance (MediaEdgeTracker * tracker,
-    MediaEdgeTime now, gdouble playhead);
+    MediaEdgeTime now, gdouble position);
 
 MediaEdgeTime media_edge_tracker_get_next_deadline (MediaEdgeTracker * tracker);
 

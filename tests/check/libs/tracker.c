@@ -12,6 +12,7 @@
 #include <gst/check/gstcheck.h>
 
 #include "mediaedge-tracker.h"
+#include "mediaedge-xdm.h"
 
 #define S(n) ((MediaEdgeTime) (n) * MEDIA_EDGE_SECOND)
 #define WALL_START 1795658400000        /* 2026-11-26T02:00:00.000Z */
@@ -317,6 +318,538 @@ GST_START_TEST (test_second_session)
 
 GST_END_TEST;
 
+/* An a{sv} dictionary in GVariant text format, e.g. "{'index': <1>}" */
+static GVariant *
+fields (const gchar * text)
+{
+  g_autoptr (GError) error = NULL;
+  GVariant *dict = g_variant_parse (G_VARIANT_TYPE_VARDICT, text, NULL, NULL,
+      &error);
+
+  g_assert_no_error (error);
+
+  return dict;
+}
+
+static MediaEdgeEvent *
+collected_event (guint i)
+{
+  fail_unless (i < collected->len);
+
+  return g_ptr_array_index (collected, i);
+}
+
+static void
+assert_detail_int (GVariant * details, const gchar * name, gint64 value)
+{
+  gint64 found = -1;
+
+  fail_unless (details != NULL);
+  fail_unless (g_variant_lookup (details, name, "x", &found), "no %s", name);
+  fail_unless_equals_int64 (found, value);
+}
+
+static void
+assert_detail_string (GVariant * details, const gchar * name,
+    const gchar * value)
+{
+  const gchar *found = NULL;
+
+  fail_unless (details != NULL);
+  fail_unless (g_variant_lookup (details, name, "&s", &found), "no %s", name);
+  fail_unless_equals_string (found, value);
+}
+
+#define AD_1 "{'name': <'001'>, 'advertiser': <'Ad Guys'>, " \
+  "'campaignID': <'1'>, 'creativeID': <'42'>, " \
+  "'creativeURL': <'https://example.com'>, 'length': <16>, " \
+  "'friendlyName': <'Ad 1'>, 'placementID': <'sample_placement'>, " \
+  "'playerName': <'Sample Player'>, 'podPosition': <1>, 'siteID': <'XYZ'>, " \
+  "'myCustomData1': <'CustomData1'>, 'myCustomData2': <'CustomData2'>}"
+#define AD_2 "{'name': <'002'>, 'advertiser': <'Ad Guys'>, " \
+  "'campaignID': <'2'>, 'creativeID': <'44'>, " \
+  "'creativeURL': <'https://example.com'>, 'length': <12>, " \
+  "'friendlyName': <'Ad 2'>, 'placementID': <'sample_placement2'>, " \
+  "'playerName': <'Sample Player'>, 'podPosition': <1>, 'siteID': <'XYZ'>}"
+
+/* Seed 000, Example 2: two chapters around a two-ad break. The ads are
+ * stitched into the stream, so the stream position runs on through the
+ * break (15 s to 43 s) while the content playhead stands at 15. */
+GST_START_TEST (test_example2_chapters_and_ad_break)
+{
+  g_autoptr (MediaEdgeTracker) tracker = start_described ();
+  const Expected expected[] = {
+    {MEDIA_EDGE_EVENT_SESSION_START, 0, 0},
+    {MEDIA_EDGE_EVENT_PLAY, 1, 0},
+    {MEDIA_EDGE_EVENT_CHAPTER_START, 1000, 1},
+    {MEDIA_EDGE_EVENT_PING, 10000, 10},
+    {MEDIA_EDGE_EVENT_CHAPTER_COMPLETE, 15000, 15},
+    {MEDIA_EDGE_EVENT_AD_BREAK_START, 15001, 15},
+    {MEDIA_EDGE_EVENT_AD_START, 15002, 15},
+    {MEDIA_EDGE_EVENT_PING, 20000, 15},
+    {MEDIA_EDGE_EVENT_PING, 30000, 15},
+    {MEDIA_EDGE_EVENT_AD_COMPLETE, 31000, 15},
+    {MEDIA_EDGE_EVENT_AD_START, 31001, 15},
+    {MEDIA_EDGE_EVENT_PING, 40000, 15},
+    {MEDIA_EDGE_EVENT_AD_COMPLETE, 43000, 15},
+    {MEDIA_EDGE_EVENT_AD_BREAK_COMPLETE, 43001, 15},
+    {MEDIA_EDGE_EVENT_CHAPTER_START, 43002, 15},
+    {MEDIA_EDGE_EVENT_PING, 50000, 22},
+    {MEDIA_EDGE_EVENT_CHAPTER_COMPLETE, 54000, 26},
+    {MEDIA_EDGE_EVENT_SESSION_COMPLETE, 54001, 26},
+  };
+  MediaEdgeEvent *event;
+  const gchar *value;
+
+  media_edge_tracker_set_playing (tracker, S (0), 0, TRUE);
+  fail_unless (media_edge_tracker_start_chapter (tracker, S (1), 1,
+          fields ("{'index': <1>, 'offset': <0>, "
+              "'friendlyName': <'Chapter one'>, 'length': <15>}"), NULL));
+  media_edge_tracker_advance (tracker, S (10), 10);
+  fail_unless (media_edge_tracker_complete_chapter (tracker, S (15), 15, NULL));
+  fail_unless (media_edge_tracker_start_ad_break (tracker, S (15), 15,
+          fields ("{'index': <0>, 'offset': <15>, "
+              "'friendlyName': <'Mid-roll break'>}"), NULL));
+  fail_unless (media_edge_tracker_start_ad (tracker, S (15), 15,
+          fields (AD_1), NULL));
+  media_edge_tracker_advance (tracker, S (20), 20);
+  media_edge_tracker_advance (tracker, S (30), 30);
+  fail_unless (media_edge_tracker_complete_ad (tracker, S (31), 31, NULL));
+  fail_unless (media_edge_tracker_start_ad (tracker, S (31), 31,
+          fields (AD_2), NULL));
+  media_edge_tracker_advance (tracker, S (40), 40);
+  fail_unless (media_edge_tracker_complete_ad (tracker, S (43), 43, NULL));
+  fail_unless (media_edge_tracker_complete_ad_break (tracker, S (43), 43,
+          NULL));
+  fail_unless (media_edge_tracker_start_chapter (tracker, S (43), 43,
+          fields ("{'index': <2>, 'offset': <43>, "
+              "'friendlyName': <'Chapter two'>, 'length': <11>}"), NULL));
+  media_edge_tracker_advance (tracker, S (50), 50);
+  fail_unless (media_edge_tracker_complete_chapter (tracker, S (54), 54, NULL));
+  media_edge_tracker_complete_session (tracker, S (54), 54);
+  collect (tracker);
+
+  assert_collected (expected, G_N_ELEMENTS (expected));
+
+  event = collected_event (2);
+  assert_detail_int (event->details, "index", 1);
+  assert_detail_int (event->details, "offset", 0);
+  assert_detail_int (event->details, "length", 15);
+  assert_detail_string (event->details, "friendlyName", "Chapter one");
+  fail_unless_equals_int (g_variant_n_children (event->details), 4);
+  fail_unless (event->custom_metadata == NULL);
+
+  event = collected_event (5);
+  assert_detail_int (event->details, "index", 0);
+  assert_detail_int (event->details, "offset", 15);
+  assert_detail_string (event->details, "friendlyName", "Mid-roll break");
+  fail_unless_equals_int (g_variant_n_children (event->details), 3);
+
+  event = collected_event (6);
+  assert_detail_string (event->details, "name", "001");
+  assert_detail_string (event->details, "campaignID", "1");
+  assert_detail_int (event->details, "length", 16);
+  assert_detail_int (event->details, "podPosition", 1);
+  fail_unless_equals_int (g_variant_n_children (event->details), 11);
+  fail_unless_equals_int (g_variant_n_children (event->custom_metadata), 2);
+  fail_unless (g_variant_lookup (event->custom_metadata, "myCustomData2",
+          "&s", &value));
+  fail_unless_equals_string (value, "CustomData2");
+
+  event = collected_event (10);
+  assert_detail_string (event->details, "creativeID", "44");
+  assert_detail_int (event->details, "length", 12);
+  fail_unless (event->custom_metadata == NULL);
+
+  event = collected_event (14);
+  assert_detail_int (event->details, "index", 2);
+  assert_detail_int (event->details, "offset", 43);
+  assert_detail_int (event->details, "length", 11);
+
+  /* the first play carries timeToStart, nothing changed afterwards */
+  event = collected_event (1);
+  fail_unless (event->qoe != NULL);
+  fail_unless_equals_string (g_variant_print (event->qoe, FALSE),
+      "{'timeToStart': <int64 0>}");
+  for (guint i = 2; i < collected->len; i++)
+    fail_unless (collected_event (i)->qoe == NULL);
+}
+
+GST_END_TEST;
+
+/* Seed 002, Timeline 2: a pre-roll break while the player plays ends with
+ * play; the content playhead starts after the pre-roll; an error; the
+ * viewer leaves during a mid-roll ad and only sessionEnd goes out. */
+GST_START_TEST (test_timeline2_preroll_error_abandon)
+{
+  g_autoptr (MediaEdgeTracker) tracker = start_described ();
+  const Expected expected[] = {
+    {MEDIA_EDGE_EVENT_SESSION_START, 0, 0},
+    {MEDIA_EDGE_EVENT_AD_BREAK_START, 1, 0},
+    {MEDIA_EDGE_EVENT_AD_START, 2, 0},
+    {MEDIA_EDGE_EVENT_PING, 10000, 0},
+    {MEDIA_EDGE_EVENT_AD_COMPLETE, 12000, 0},
+    {MEDIA_EDGE_EVENT_AD_BREAK_COMPLETE, 12001, 0},
+    {MEDIA_EDGE_EVENT_PLAY, 12002, 0},
+    {MEDIA_EDGE_EVENT_PING, 20000, 8},
+    {MEDIA_EDGE_EVENT_PING, 30000, 18},
+    {MEDIA_EDGE_EVENT_ERROR, 32000, 20},
+    {MEDIA_EDGE_EVENT_PING, 40000, 28},
+    {MEDIA_EDGE_EVENT_AD_BREAK_START, 45000, 33},
+    {MEDIA_EDGE_EVENT_AD_START, 45001, 33},
+    {MEDIA_EDGE_EVENT_SESSION_END, 48000, 33},
+  };
+  MediaEdgeEvent *error_event;
+
+  fail_unless (media_edge_tracker_start_ad_break (tracker, S (0), 0,
+          fields ("{'index': <0>, 'offset': <0>, "
+              "'friendlyName': <'ad_pod1'>}"), NULL));
+  fail_unless (media_edge_tracker_start_ad (tracker, S (0), 0,
+          fields ("{'name': <'002'>, 'friendlyName': <'Ad 1'>, "
+              "'length': <7>, 'podPosition': <1>, "
+              "'playerName': <'Sample Player'>}"), NULL));
+  media_edge_tracker_set_playing (tracker, S (0), 0, TRUE);
+  media_edge_tracker_set_qoe (tracker, S (0), 0, MEDIA_EDGE_QOE_BITRATE, 10000);
+  media_edge_tracker_advance (tracker, S (10), 10);
+  fail_unless (media_edge_tracker_complete_ad (tracker, S (12), 12, NULL));
+  fail_unless (media_edge_tracker_complete_ad_break (tracker, S (12), 12,
+          NULL));
+  media_edge_tracker_advance (tracker, S (20), 20);
+  media_edge_tracker_advance (tracker, S (30), 30);
+  fail_unless (media_edge_tracker_track_error (tracker, S (32), 32,
+          fields ("{'name': <'gst-stream-error-quark:1'>, "
+              "'source': <'player'>}"), NULL));
+  media_edge_tracker_advance (tracker, S (40), 40);
+  fail_unless (media_edge_tracker_start_ad_break (tracker, S (45), 45,
+          fields ("{'index': <1>, 'offset': <33>}"), NULL));
+  fail_unless (media_edge_tracker_start_ad (tracker, S (45), 45,
+          fields ("{'name': <'002'>, 'length': <8>, 'podPosition': <1>, "
+              "'playerName': <'Sample Player'>}"), NULL));
+  media_edge_tracker_end_session (tracker, S (48), 48);
+  collect (tracker);
+
+  assert_collected (expected, G_N_ELEMENTS (expected));
+  /* QoE rides with the first event after it changed, and always with
+   * error */
+  assert_detail_int (collected_event (3)->qoe, "bitrate", 10000);
+  fail_unless_equals_int (g_variant_n_children (collected_event (3)->qoe), 1);
+  assert_detail_int (collected_event (6)->qoe, "bitrate", 10000);
+  assert_detail_int (collected_event (6)->qoe, "timeToStart", 12);
+  fail_unless_equals_int (g_variant_n_children (collected_event (6)->qoe), 2);
+  error_event = collected_event (9);
+  fail_unless (error_event->qoe != NULL);
+  assert_detail_string (error_event->details, "name",
+      "gst-stream-error-quark:1");
+  assert_detail_string (error_event->details, "source", "player");
+}
+
+GST_END_TEST;
+
+static void
+assert_refused (gboolean accepted, GError * error, GQuark domain, gint code,
+    const gchar * words)
+{
+  fail_if (accepted);
+  fail_unless (error != NULL);
+  fail_unless (g_error_matches (error, domain, code), "%s", error->message);
+  fail_unless (strstr (error->message, words) != NULL, "'%s' lacks '%s'",
+      error->message, words);
+}
+
+/* Calls that break the rules change nothing and say why. */
+GST_START_TEST (test_refusals)
+{
+  g_autoptr (MediaEdgeTracker) tracker = media_edge_tracker_new (10);
+  g_autoptr (GError) error = NULL;
+  gboolean ok;
+
+  ok = media_edge_tracker_start_chapter (tracker, S (0), 0,
+      fields ("{'index': <1>, 'offset': <0>, 'length': <5>}"), &error);
+  assert_refused (ok, error, MEDIA_EDGE_TRACKER_ERROR,
+      MEDIA_EDGE_TRACKER_ERROR_NO_SESSION, "no tracking session");
+  g_clear_error (&error);
+
+  media_edge_tracker_start_session (tracker, S (0), WALL_START, 0);
+  media_edge_tracker_describe_session (tracker, sample_details (), NULL);
+  media_edge_tracker_set_playing (tracker, S (0), 0, TRUE);
+  collect (tracker);
+
+  ok = media_edge_tracker_start_ad (tracker, S (1), 1,
+      fields ("{'name': <'a'>, 'length': <5>, 'podPosition': <1>, "
+          "'playerName': <'p'>}"), &error);
+  assert_refused (ok, error, MEDIA_EDGE_TRACKER_ERROR,
+      MEDIA_EDGE_TRACKER_ERROR_OUT_OF_ORDER, "adStart without an ad break");
+  g_clear_error (&error);
+
+  ok = media_edge_tracker_complete_ad_break (tracker, S (1), 1, &error);
+  assert_refused (ok, error, MEDIA_EDGE_TRACKER_ERROR,
+      MEDIA_EDGE_TRACKER_ERROR_OUT_OF_ORDER, "adBreakComplete");
+  g_clear_error (&error);
+
+  ok = media_edge_tracker_complete_chapter (tracker, S (1), 1, &error);
+  assert_refused (ok, error, MEDIA_EDGE_TRACKER_ERROR,
+      MEDIA_EDGE_TRACKER_ERROR_OUT_OF_ORDER, "chapterComplete without");
+  g_clear_error (&error);
+
+  ok = media_edge_tracker_start_ad_break (tracker, S (1), 1,
+      fields ("{'offset': <1>}"), &error);
+  assert_refused (ok, error, MEDIA_EDGE_XDM_ERROR_DOMAIN,
+      MEDIA_EDGE_XDM_ERROR_MISSING_FIELD, "'index'");
+  g_clear_error (&error);
+
+  ok = media_edge_tracker_start_chapter (tracker, S (1), 1,
+      fields ("{'index': <'first'>, 'offset': <0>, 'length': <5>}"), &error);
+  assert_refused (ok, error, MEDIA_EDGE_XDM_ERROR_DOMAIN,
+      MEDIA_EDGE_XDM_ERROR_BAD_VALUE, "'index' must be a whole number");
+  g_clear_error (&error);
+
+  ok = media_edge_tracker_start_ad_break (tracker, S (1), 1,
+      fields ("{'index': <1>, 'offset': <0>, 'colour': <'red'>}"), &error);
+  assert_refused (ok, error, MEDIA_EDGE_XDM_ERROR_DOMAIN,
+      MEDIA_EDGE_XDM_ERROR_BAD_NAME, "'colour' is not a field");
+  g_clear_error (&error);
+
+  ok = media_edge_tracker_track_error (tracker, S (1), 1,
+      fields ("{'name': <'x'>, 'source': <'network'>}"), &error);
+  assert_refused (ok, error, MEDIA_EDGE_XDM_ERROR_DOMAIN,
+      MEDIA_EDGE_XDM_ERROR_BAD_VALUE, "\"player\" or \"external\"");
+  g_clear_error (&error);
+
+  ok = media_edge_tracker_update_states (tracker, S (1), 1,
+      g_variant_new_parsed ("{'full screen': true}"), &error);
+  assert_refused (ok, error, MEDIA_EDGE_TRACKER_ERROR,
+      MEDIA_EDGE_TRACKER_ERROR_BAD_STATE, "'full screen'");
+  g_clear_error (&error);
+
+  /* nothing went out, and the session goes on */
+  collect (tracker);
+  fail_unless_equals_int (collected->len, 2);
+  media_edge_tracker_advance (tracker, S (10), 10);
+  collect (tracker);
+  fail_unless_equals_int (collected->len, 3);
+}
+
+GST_END_TEST;
+
+/* New chapters, ads and breaks close the open ones as Adobe's SDKs do;
+ * sessionComplete completes what is open. */
+GST_START_TEST (test_open_parts_are_closed)
+{
+  g_autoptr (MediaEdgeTracker) tracker = start_described ();
+  const Expected expected[] = {
+    {MEDIA_EDGE_EVENT_SESSION_START, 0, 0},
+    {MEDIA_EDGE_EVENT_PLAY, 1, 0},
+    {MEDIA_EDGE_EVENT_CHAPTER_START, 2, 0},
+    {MEDIA_EDGE_EVENT_CHAPTER_SKIP, 2000, 2},
+    {MEDIA_EDGE_EVENT_CHAPTER_START, 2001, 2},
+    {MEDIA_EDGE_EVENT_AD_BREAK_START, 3000, 3},
+    {MEDIA_EDGE_EVENT_AD_START, 3001, 3},
+    {MEDIA_EDGE_EVENT_AD_SKIP, 4000, 3},
+    {MEDIA_EDGE_EVENT_AD_START, 4001, 3},
+    {MEDIA_EDGE_EVENT_AD_COMPLETE, 5000, 3},
+    {MEDIA_EDGE_EVENT_AD_BREAK_COMPLETE, 5001, 3},
+    {MEDIA_EDGE_EVENT_AD_BREAK_START, 5002, 3},
+    {MEDIA_EDGE_EVENT_AD_START, 5003, 3},
+    {MEDIA_EDGE_EVENT_AD_COMPLETE, 6000, 3},
+    {MEDIA_EDGE_EVENT_AD_BREAK_COMPLETE, 6001, 3},
+    {MEDIA_EDGE_EVENT_CHAPTER_COMPLETE, 6002, 3},
+    {MEDIA_EDGE_EVENT_SESSION_COMPLETE, 6003, 3},
+  };
+  const gchar *chapter = "{'index': <1>, 'offset': <0>, 'length': <9>}";
+  const gchar *pod = "{'index': <1>, 'offset': <3>}";
+  const gchar *ad = "{'name': <'a'>, 'length': <1>, 'podPosition': <1>, "
+      "'playerName': <'p'>}";
+
+  media_edge_tracker_set_playing (tracker, S (0), 0, TRUE);
+  fail_unless (media_edge_tracker_start_chapter (tracker, S (0), 0,
+          fields (chapter), NULL));
+  fail_unless (media_edge_tracker_start_chapter (tracker, S (2), 2,
+          fields (chapter), NULL));
+  fail_unless (media_edge_tracker_start_ad_break (tracker, S (3), 3,
+          fields (pod), NULL));
+  fail_unless (media_edge_tracker_start_ad (tracker, S (3), 3, fields (ad),
+          NULL));
+  fail_unless (media_edge_tracker_start_ad (tracker, S (4), 4, fields (ad),
+          NULL));
+  fail_unless (media_edge_tracker_start_ad_break (tracker, S (5), 5,
+          fields (pod), NULL));
+  fail_unless (media_edge_tracker_start_ad (tracker, S (5), 5, fields (ad),
+          NULL));
+  media_edge_tracker_complete_session (tracker, S (6), 6);
+  collect (tracker);
+
+  assert_collected (expected, G_N_ELEMENTS (expected));
+}
+
+GST_END_TEST;
+
+/* Pause and buffering inside a break are the ad's when an ad plays, and
+ * nobody's between ads; after the break the backend hears the state it
+ * lacks. */
+GST_START_TEST (test_playback_inside_ad_break)
+{
+  g_autoptr (MediaEdgeTracker) tracker = start_described ();
+  const Expected expected[] = {
+    {MEDIA_EDGE_EVENT_SESSION_START, 0, 0},
+    {MEDIA_EDGE_EVENT_PLAY, 1, 0},
+    {MEDIA_EDGE_EVENT_AD_BREAK_START, 5000, 5},
+    {MEDIA_EDGE_EVENT_AD_START, 6000, 5},
+    {MEDIA_EDGE_EVENT_PAUSE_START, 6001, 5},
+    {MEDIA_EDGE_EVENT_PLAY, 7000, 5},
+    {MEDIA_EDGE_EVENT_BUFFER_START, 8000, 5},
+    {MEDIA_EDGE_EVENT_PLAY, 9000, 5},
+    {MEDIA_EDGE_EVENT_AD_COMPLETE, 9500, 5},
+    {MEDIA_EDGE_EVENT_PING, 10000, 5},
+    {MEDIA_EDGE_EVENT_AD_BREAK_COMPLETE, 11000, 5},
+    {MEDIA_EDGE_EVENT_PAUSE_START, 11001, 5},
+  };
+
+  media_edge_tracker_set_playing (tracker, S (0), 0, TRUE);
+  fail_unless (media_edge_tracker_start_ad_break (tracker, S (5), 5,
+          fields ("{'index': <1>, 'offset': <5>}"), NULL));
+  /* between ads: ignored */
+  media_edge_tracker_set_playing (tracker, S (5) + S (1) / 2, 5, FALSE);
+  /* the pause becomes the ad's */
+  fail_unless (media_edge_tracker_start_ad (tracker, S (6), 5,
+          fields ("{'name': <'a'>, 'length': <4>, 'podPosition': <1>, "
+              "'playerName': <'p'>}"), NULL));
+  media_edge_tracker_set_playing (tracker, S (7), 6, TRUE);
+  media_edge_tracker_set_buffering (tracker, S (8), 7, TRUE);
+  media_edge_tracker_set_buffering (tracker, S (9), 7, FALSE);
+  fail_unless (media_edge_tracker_complete_ad (tracker, S (9) + S (1) / 2, 8,
+          NULL));
+  media_edge_tracker_set_playing (tracker, S (10), 8, FALSE);
+  fail_unless (media_edge_tracker_complete_ad_break (tracker, S (11), 8, NULL));
+  collect (tracker);
+
+  assert_collected (expected, G_N_ELEMENTS (expected));
+}
+
+GST_END_TEST;
+
+/* ad-ping-interval applies while an ad plays, on the grid laid so far. */
+GST_START_TEST (test_ad_ping_interval)
+{
+  g_autoptr (MediaEdgeTracker) tracker = start_described ();
+  const Expected expected[] = {
+    {MEDIA_EDGE_EVENT_SESSION_START, 0, 0},
+    {MEDIA_EDGE_EVENT_PLAY, 1, 0},
+    {MEDIA_EDGE_EVENT_AD_BREAK_START, 12500, 12.5},
+    {MEDIA_EDGE_EVENT_AD_START, 12501, 12.5},
+    {MEDIA_EDGE_EVENT_PING, 13000, 12.5},
+    {MEDIA_EDGE_EVENT_PING, 14000, 12.5},
+    {MEDIA_EDGE_EVENT_AD_COMPLETE, 14500, 12.5},
+    {MEDIA_EDGE_EVENT_AD_BREAK_COMPLETE, 14501, 12.5},
+    {MEDIA_EDGE_EVENT_PING, 24000, 22},
+  };
+
+  media_edge_tracker_set_ad_ping_interval (tracker, 1);
+  media_edge_tracker_set_playing (tracker, S (0), 0, TRUE);
+  media_edge_tracker_advance (tracker, S (10), 10);
+  collect (tracker);
+  g_ptr_array_remove_index (collected, 2);      /* the ping at 10 */
+  fail_unless (media_edge_tracker_start_ad_break (tracker, 12500000000, 12.5,
+          fields ("{'index': <1>, 'offset': <12>}"), NULL));
+  fail_unless (media_edge_tracker_start_ad (tracker, 12500000000, 12.5,
+          fields ("{'name': <'a'>, 'length': <2>, 'podPosition': <1>, "
+              "'playerName': <'p'>}"), NULL));
+  fail_unless_equals_uint64 (media_edge_tracker_get_next_deadline (tracker),
+      S (13));
+  media_edge_tracker_advance (tracker, S (13), 13);
+  media_edge_tracker_advance (tracker, S (14), 14);
+  fail_unless (media_edge_tracker_complete_ad (tracker, 14500000000, 14.5,
+          NULL));
+  fail_unless_equals_uint64 (media_edge_tracker_get_next_deadline (tracker),
+      S (24));
+  fail_unless (media_edge_tracker_complete_ad_break (tracker, 14500000000,
+          14.5, NULL));
+  media_edge_tracker_advance (tracker, S (24), 24);
+  collect (tracker);
+
+  assert_collected (expected, G_N_ELEMENTS (expected));
+}
+
+GST_END_TEST;
+
+/* statesUpdate carries the states that start and end, sorted; at most 10
+ * distinct states per session. */
+GST_START_TEST (test_player_states)
+{
+  g_autoptr (MediaEdgeTracker) tracker = start_described ();
+  g_autoptr (GError) error = NULL;
+  MediaEdgeEvent *event;
+
+  fail_unless (media_edge_tracker_update_states (tracker, S (1), 1,
+          g_variant_new_parsed ("{'mute': true, 'fullscreen': true}"), NULL));
+  fail_unless (media_edge_tracker_update_states (tracker, S (2), 2,
+          g_variant_new_parsed ("{'mute': true}"), NULL));
+  fail_unless (media_edge_tracker_update_states (tracker, S (3), 3,
+          g_variant_new_parsed ("{'mute': false, 'inFocus': true}"), NULL));
+  for (guint i = 0; i < 7; i++) {
+    g_autofree gchar *name = g_strdup_printf ("custom.state_%u", i);
+    GVariantBuilder one;
+
+    g_variant_builder_init (&one, G_VARIANT_TYPE ("a{sb}"));
+    g_variant_builder_add (&one, "{sb}", name, TRUE);
+    fail_unless (media_edge_tracker_update_states (tracker, S (4), 4,
+            g_variant_builder_end (&one), NULL));
+  }
+  fail_if (media_edge_tracker_update_states (tracker, S (5), 5,
+          g_variant_new_parsed ("{'pictureInPicture': true}"), &error));
+  g_assert_error (error, MEDIA_EDGE_TRACKER_ERROR,
+      MEDIA_EDGE_TRACKER_ERROR_TOO_MANY_STATES);
+  /* a state already counted may come back */
+  fail_unless (media_edge_tracker_update_states (tracker, S (6), 6,
+          g_variant_new_parsed ("{'mute': true}"), NULL));
+  collect (tracker);
+
+  fail_unless_equals_int (collected->len, 1 + 2 + 7 + 1);
+  event = collected_event (1);
+  fail_unless_equals_int (event->type, MEDIA_EDGE_EVENT_STATES_UPDATE);
+  fail_unless_equals_string (g_variant_print (event->details, FALSE),
+      "{'statesStart': <[{'name': <'fullscreen'>}, {'name': <'mute'>}]>}");
+  event = collected_event (2);
+  fail_unless_equals_int64 (event->timestamp_ms - WALL_START, 3000);
+  fail_unless (g_variant_lookup_value (event->details, "statesStart", NULL));
+  fail_unless (g_variant_lookup_value (event->details, "statesEnd", NULL));
+}
+
+GST_END_TEST;
+
+/* A flushing seek is a pause until playback resumes; a new bitrate is a
+ * bitrateChange carrying the QoE. */
+GST_START_TEST (test_seek_and_bitrate)
+{
+  g_autoptr (MediaEdgeTracker) tracker = start_described ();
+  const Expected expected[] = {
+    {MEDIA_EDGE_EVENT_SESSION_START, 0, 0},
+    {MEDIA_EDGE_EVENT_PLAY, 1, 0},
+    {MEDIA_EDGE_EVENT_PAUSE_START, 3000, 3},
+    {MEDIA_EDGE_EVENT_PLAY, 3500, 40},
+    {MEDIA_EDGE_EVENT_BITRATE_CHANGE, 5000, 41},
+  };
+  MediaEdgeEvent *change;
+
+  media_edge_tracker_set_qoe (tracker, S (0), 0, MEDIA_EDGE_QOE_BITRATE, 800);
+  media_edge_tracker_set_playing (tracker, S (0), 0, TRUE);
+  media_edge_tracker_set_seeking (tracker, S (3), 3, TRUE);
+  media_edge_tracker_set_seeking (tracker, 3500000000, 40, FALSE);
+  media_edge_tracker_set_qoe (tracker, S (4), 40,
+      MEDIA_EDGE_QOE_DROPPED_FRAMES, 2);
+  media_edge_tracker_set_qoe (tracker, S (5), 41, MEDIA_EDGE_QOE_BITRATE, 1200);
+  media_edge_tracker_set_qoe (tracker, S (6), 42, MEDIA_EDGE_QOE_BITRATE, 1200);
+  collect (tracker);
+
+  assert_collected (expected, G_N_ELEMENTS (expected));
+  change = collected_event (4);
+  assert_detail_int (change->qoe, "bitrate", 1200);
+  assert_detail_int (change->qoe, "droppedFrames", 2);
+  assert_detail_int (change->qoe, "timeToStart", 0);
+  fail_unless_equals_int (g_variant_n_children (change->qoe), 3);
+}
+
+GST_END_TEST;
+
 static Suite *
 tracker_suite (void)
 {
@@ -334,6 +867,14 @@ tracker_suite (void)
   tcase_add_test (tc, test_complete_closes_session);
   tcase_add_test (tc, test_timestamps_strictly_ascend);
   tcase_add_test (tc, test_second_session);
+  tcase_add_test (tc, test_example2_chapters_and_ad_break);
+  tcase_add_test (tc, test_timeline2_preroll_error_abandon);
+  tcase_add_test (tc, test_refusals);
+  tcase_add_test (tc, test_open_parts_are_closed);
+  tcase_add_test (tc, test_playback_inside_ad_break);
+  tcase_add_test (tc, test_ad_ping_interval);
+  tcase_add_test (tc, test_player_states);
+  tcase_add_test (tc, test_seek_and_bitrate);
 
   return s;
 }
