@@ -49,6 +49,8 @@
 #include "mediaedge-tracker.h"
 #include "mediaedge-codec-edge.h"
 #include "mediaedge-client.h"
+#include "mediaedge-xdm.h"
+#include "gstmediaedgefacts.h"
 
 GST_DEBUG_CATEGORY_STATIC (gst_media_edge_track_debug);
 #define GST_CAT_DEFAULT gst_media_edge_track_debug
@@ -63,6 +65,7 @@ GST_DEBUG_CATEGORY_STATIC (gst_media_edge_track_debug);
 #define DEFAULT_CONTENT_TYPE NULL
 #define DEFAULT_LENGTH -1
 #define DEFAULT_PING_INTERVAL MEDIA_EDGE_PING_INTERVAL_DEFAULT
+#define DEFAULT_AD_PING_INTERVAL MEDIA_EDGE_AD_PING_INTERVAL_DEFAULT
 #define DEFAULT_FLUSH_TIMEOUT 2000
 
 /* Adobe's advice for live streams and for content of unknown length */
@@ -83,6 +86,7 @@ enum
   PROP_SESSION_DETAILS,
   PROP_CUSTOM_METADATA,
   PROP_PING_INTERVAL,
+  PROP_AD_PING_INTERVAL,
   PROP_FLUSH_TIMEOUT,
 };
 
@@ -103,11 +107,20 @@ struct _GstMediaEdgeTrack
   GstStructure *session_details;
   GstStructure *custom_metadata;
   guint ping_interval;
+  guint ad_ping_interval;
   guint flush_timeout;
 
   /* what the stream told us; object lock */
-  gchar *title;
+  GstTagList *tags;
   GstClockTime last_position;
+  gboolean flushing;
+  /* the TOC's chapters, and the stretch of stream time in which the
+   * chapter reported stays the same: a buffer outside it wakes the
+   * session source */
+  GArray *chapters;
+  GstClockTime chapter_lo;
+  GstClockTime chapter_hi;
+  GSource *wake_source;
 
   /* the top-level pipeline we watch, from READY to PAUSED until PAUSED to
    * READY; set and cleared in change_state, read under the object lock */
@@ -129,7 +142,34 @@ struct _GstMediaEdgeTrack
   GstClockID ping_id;
   MediaEdgeTime ping_deadline;
   GSource *ping_source;
+  /* the application drives chapters itself this session */
+  gboolean app_chapters;
+  /* index in chapters of the TOC chapter reported open, or -1 */
+  gint toc_chapter;
+  GstClockTime toc_chapter_stop;
+  /* QoS message source → frames it dropped */
+  GHashTable *dropped_frames;
+
+  /* elements whose mute and volume we follow; change_state only */
+  GPtrArray *volumes;
 };
+
+enum
+{
+  SIGNAL_AD_BREAK_START,
+  SIGNAL_AD_BREAK_COMPLETE,
+  SIGNAL_AD_START,
+  SIGNAL_AD_COMPLETE,
+  SIGNAL_AD_SKIP,
+  SIGNAL_CHAPTER_START,
+  SIGNAL_CHAPTER_COMPLETE,
+  SIGNAL_CHAPTER_SKIP,
+  SIGNAL_STATES_UPDATE,
+  SIGNAL_TRACK_ERROR,
+  LAST_SIGNAL
+};
+
+static guint signals[LAST_SIGNAL];
 
 static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE ("sink",
     GST_PAD_SINK, GST_PAD_ALWAYS, GST_STATIC_CAPS_ANY);
@@ -259,172 +299,172 @@ uri_basename (const gchar * uri)
 }
 
 /* ------------------------------------------------------------------ */
-/* session details: the pipeline's facts, then the session-details
- * structure, then the named properties */
+/* session details: the pipeline's facts and tags, then the
+ * session-details structure, then the named properties */
 
-static GVariant *
-value_to_variant (const GValue * value)
-{
-  GValue text = G_VALUE_INIT;
-  GVariant *variant;
-
-  switch (G_VALUE_TYPE (value)) {
-    case G_TYPE_BOOLEAN:
-      return g_variant_new_boolean (g_value_get_boolean (value));
-    case G_TYPE_INT:
-      return g_variant_new_int64 (g_value_get_int (value));
-    case G_TYPE_UINT:
-      return g_variant_new_int64 (g_value_get_uint (value));
-    case G_TYPE_INT64:
-      return g_variant_new_int64 (g_value_get_int64 (value));
-    case G_TYPE_STRING:
-      return g_variant_new_string (g_value_get_string (value) ?
-          g_value_get_string (value) : "");
-    default:
-      break;
-  }
-
-  g_value_init (&text, G_TYPE_STRING);
-  if (g_value_type_transformable (G_VALUE_TYPE (value), G_TYPE_STRING))
-    g_value_transform (value, &text);
-  variant = g_variant_new_string (g_value_get_string (&text) ?
-      g_value_get_string (&text) : "");
-  g_value_unset (&text);
-
-  return variant;
-}
-
-static GVariant *
-value_to_string_variant (const GValue * value)
-{
-  g_autoptr (GVariant) variant = g_variant_ref_sink (value_to_variant (value));
-
-  if (g_variant_is_of_type (variant, G_VARIANT_TYPE_STRING))
-    return g_steal_pointer (&variant);
-
-  return g_variant_new_take_string (g_variant_print (variant, FALSE));
-}
-
-/* XDM sessionDetails are strings but for length (integer) and the
- * hasResume and isDownloaded flags: `season=1` in a structure is an int
- * that must go out as "1". */
-static GVariant *
-session_field_to_variant (const gchar * name, const GValue * value)
-{
-  if (g_str_equal (name, "length") && (G_VALUE_HOLDS_INT (value)
-          || G_VALUE_HOLDS_INT64 (value) || G_VALUE_HOLDS_UINT (value)))
-    return value_to_variant (value);
-  if ((g_str_equal (name, "hasResume") || g_str_equal (name, "isDownloaded"))
-      && G_VALUE_HOLDS_BOOLEAN (value))
-    return value_to_variant (value);
-
-  return value_to_string_variant (value);
-}
-
-static gboolean
-add_structure_field (GQuark field, const GValue * value, gpointer data)
-{
-  GVariantDict *dict = data;
-  const gchar *name = g_quark_to_string (field);
-
-  g_variant_dict_insert_value (dict, name,
-      session_field_to_variant (name, value));
-
-  return TRUE;
-}
-
+/* An empty string is no value. */
 static void
 dict_set_string (GVariantDict * dict, const gchar * key, const gchar * value)
 {
-  if (value)
+  if (value && *value)
     g_variant_dict_insert (dict, key, "s", value);
 }
 
-static GVariant *
-build_session_details (GstMediaEdgeTrack * self)
+static void
+dict_merge (GVariantDict * dict, GVariant * fields)
+{
+  GVariantIter iter;
+  const gchar *key;
+  GVariant *value;
+
+  g_variant_iter_init (&iter, fields);
+  while (g_variant_iter_next (&iter, "{&sv}", &key, &value)) {
+    g_variant_dict_insert_value (dict, key, value);
+    g_variant_unref (value);
+  }
+}
+
+/* What the pipeline knows: title and other tags, URI, duration, liveness.
+ * Called without the object lock. */
+static void
+add_stream_facts (GstMediaEdgeTrack * self, GVariantDict * dict)
 {
   g_autoptr (GstElement) pipeline = dup_pipeline (self);
   g_autofree gchar *uri = find_uri (pipeline);
   g_autofree gchar *basename = uri_basename (uri);
+  g_autofree gchar *title = NULL;
   gboolean live = pipeline_is_live (pipeline);
   gint64 duration = -1;
-  gint64 length;
-  GVariantDict dict;
 
   if (pipeline)
     gst_element_query_duration (pipeline, GST_FORMAT_TIME, &duration);
-  length = (!live && duration > 0) ?
-      (duration + GST_SECOND / 2) / GST_SECOND : LIVE_LENGTH_S;
-
-  g_variant_dict_init (&dict, NULL);
 
   GST_OBJECT_LOCK (self);
-  dict_set_string (&dict, "name", self->title ? self->title :
-      basename ? basename : "unknown");
-  dict_set_string (&dict, "friendlyName", self->title);
-  g_variant_dict_insert (&dict, "length", "x", length);
-  dict_set_string (&dict, "contentType", live ? "Live" : "VOD");
-  if (self->session_details)
-    gst_structure_foreach (self->session_details, add_structure_field, &dict);
+  if (self->tags) {
+    gst_tag_list_get_string (self->tags, GST_TAG_TITLE, &title);
+    gst_media_edge_tags_to_session_fields (self->tags, dict);
+  }
+  GST_OBJECT_UNLOCK (self);
 
-  dict_set_string (&dict, "name", self->content_id);
-  dict_set_string (&dict, "friendlyName", self->content_name);
-  dict_set_string (&dict, "channel", self->channel);
-  dict_set_string (&dict, "playerName", self->player_name);
-  dict_set_string (&dict, "appVersion", self->app_version);
-  dict_set_string (&dict, "contentType", self->content_type);
+  dict_set_string (dict, "name", title ? title : basename ? basename :
+      "unknown");
+  dict_set_string (dict, "friendlyName", title);
+  g_variant_dict_insert (dict, "length", "x", (!live && duration > 0) ?
+      (duration + GST_SECOND / 2) / GST_SECOND : (gint64) LIVE_LENGTH_S);
+  dict_set_string (dict, "contentType", live ? "Live" : "VOD");
+}
+
+/* Object lock held. */
+static void
+add_named_properties (GstMediaEdgeTrack * self, GVariantDict * dict)
+{
+  dict_set_string (dict, "name", self->content_id);
+  dict_set_string (dict, "friendlyName", self->content_name);
+  dict_set_string (dict, "channel", self->channel);
+  dict_set_string (dict, "playerName", self->player_name);
+  dict_set_string (dict, "appVersion", self->app_version);
+  dict_set_string (dict, "contentType", self->content_type);
   if (self->length >= 0)
-    g_variant_dict_insert (&dict, "length", "x", (gint64) self->length);
+    g_variant_dict_insert (dict, "length", "x", (gint64) self->length);
+}
+
+/* Object lock held. Fields of the custom-metadata property with a key the
+ * service refuses are left out. */
+static void
+add_custom_metadata_property (GstMediaEdgeTrack * self, GHashTable * metadata)
+{
+  g_autoptr (GVariant) fields = NULL;
+  GVariantIter iter;
+  const gchar *key;
+  GVariant *value;
+
+  if (self->custom_metadata == NULL)
+    return;
+
+  fields = g_variant_ref_sink (gst_media_edge_structure_to_fields
+      (self->custom_metadata));
+  g_variant_iter_init (&iter, fields);
+  while (g_variant_iter_loop (&iter, "{&sv}", &key, &value)) {
+    if (!media_edge_xdm_is_metadata_key (key)) {
+      GST_WARNING_OBJECT (self, "custom-metadata: key '%s' is not of the "
+          "form [a-zA-Z0-9_.]+, left out", key);
+      continue;
+    }
+    g_hash_table_insert (metadata, g_strdup (key),
+        media_edge_xdm_value_to_string (value));
+  }
+}
+
+static GVariant *
+metadata_to_variant (GHashTable * metadata)
+{
+  GVariantBuilder builder;
+  GHashTableIter iter;
+  gpointer key, value;
+
+  if (g_hash_table_size (metadata) == 0)
+    return NULL;
+
+  g_variant_builder_init (&builder, G_VARIANT_TYPE ("a{ss}"));
+  g_hash_table_iter_init (&iter, metadata);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    g_variant_builder_add (&builder, "{ss}", key, value);
+
+  return g_variant_builder_end (&builder);
+}
+
+static GVariant *
+session_fields (GstMediaEdgeTrack * self, gboolean with_structure)
+{
+  GVariantDict dict;
+
+  g_variant_dict_init (&dict, NULL);
+  add_stream_facts (self, &dict);
+
+  GST_OBJECT_LOCK (self);
+  if (with_structure && self->session_details)
+    dict_merge (&dict, gst_media_edge_structure_to_fields
+        (self->session_details));
+  add_named_properties (self, &dict);
   GST_OBJECT_UNLOCK (self);
 
   return g_variant_dict_end (&dict);
 }
 
-static gboolean
-is_custom_metadata_key (const gchar * key)
+/* sessionDetails, typed as XDM wants them, and customMetadata: the fields
+ * of session-details that XDM does not know, then custom-metadata. */
+static void
+build_session_details (GstMediaEdgeTrack * self, GVariant ** details,
+    GVariant ** custom_metadata)
 {
-  for (const gchar * c = key; *c; c++)
-    if (!g_ascii_isalnum (*c) && *c != '_' && *c != '.')
-      return FALSE;
-  return *key != '\0';
-}
+  g_autoptr (GHashTable) metadata = g_hash_table_new_full (g_str_hash,
+      g_str_equal, g_free, g_free);
+  g_autoptr (GVariant) extra = NULL;
+  g_autoptr (GError) error = NULL;
 
-static gboolean
-add_metadata_field (GQuark field, const GValue * value, gpointer data)
-{
-  GVariantBuilder *builder = ((gpointer *) data)[0];
-  GstMediaEdgeTrack *self = ((gpointer *) data)[1];
-  const gchar *key = g_quark_to_string (field);
-  g_autoptr (GVariant) text = NULL;
-
-  if (!is_custom_metadata_key (key)) {
-    GST_WARNING_OBJECT (self, "custom-metadata: key '%s' is not of the form "
-        "[a-zA-Z0-9_.]+, left out", key);
-    return TRUE;
+  /* session-details was checked when it was set, so this fails only on a
+   * bug; the pipeline's facts alone still make a session */
+  if (!media_edge_xdm_normalize (MEDIA_EDGE_XDM_SESSION,
+          session_fields (self, TRUE), FALSE, details, &extra, &error)) {
+    GST_WARNING_OBJECT (self, "session-details left out: %s", error->message);
+    g_clear_error (&error);
+    if (!media_edge_xdm_normalize (MEDIA_EDGE_XDM_SESSION,
+            session_fields (self, FALSE), FALSE, details, &extra, &error))
+      *details = g_variant_ref_sink (g_variant_new_parsed ("@a{sv} {}"));
   }
-  text = g_variant_ref_sink (value_to_string_variant (value));
-  g_variant_builder_add (builder, "{ss}", key,
-      g_variant_get_string (text, NULL));
 
-  return TRUE;
-}
+  if (extra) {
+    GVariantIter iter;
+    gchar *key, *value;
 
-static GVariant *
-build_custom_metadata (GstMediaEdgeTrack * self)
-{
-  GVariantBuilder builder;
-  gpointer data[2] = { &builder, self };
-  GVariant *metadata = NULL;
-
+    g_variant_iter_init (&iter, extra);
+    while (g_variant_iter_next (&iter, "{ss}", &key, &value))
+      g_hash_table_insert (metadata, key, value);
+  }
   GST_OBJECT_LOCK (self);
-  if (self->custom_metadata && gst_structure_n_fields (self->custom_metadata)) {
-    g_variant_builder_init (&builder, G_VARIANT_TYPE ("a{ss}"));
-    gst_structure_foreach (self->custom_metadata, add_metadata_field, data);
-    metadata = g_variant_builder_end (&builder);
-  }
+  add_custom_metadata_property (self, metadata);
   GST_OBJECT_UNLOCK (self);
-
-  return metadata;
+  *custom_metadata = metadata_to_variant (metadata);
 }
 
 /* ------------------------------------------------------------------ */
@@ -515,6 +555,49 @@ choose_clock (GstMediaEdgeTrack * self)
   return gst_system_clock_obtain ();
 }
 
+static void on_session_source (GstMediaEdgeTrack * self);
+
+static gboolean
+session_source_dispatch (GSource * source, GSourceFunc callback,
+    gpointer user_data)
+{
+  g_source_set_ready_time (source, -1);
+
+  return callback (user_data);
+}
+
+static GSourceFuncs session_source_funcs = {
+  .dispatch = session_source_dispatch,
+};
+
+static gboolean
+session_source_callback (gpointer user_data)
+{
+  on_session_source (user_data);
+
+  return G_SOURCE_CONTINUE;
+}
+
+/* The session's own source on the client's main context: woken by the
+ * ping clock wait and by the streaming thread when a buffer leaves the
+ * current chapter. */
+static void
+create_session_source (GstMediaEdgeTrack * self)
+{
+  GSource *source = g_source_new (&session_source_funcs, sizeof (GSource));
+
+  g_source_set_callback (source, session_source_callback,
+      gst_object_ref (self), gst_object_unref);
+  g_source_attach (source, media_edge_client_get_context (self->client));
+  self->ping_source = source;
+
+  GST_OBJECT_LOCK (self);
+  self->wake_source = g_source_ref (source);
+  /* a first buffer, or the one already through, places the chapter */
+  self->chapter_lo = self->chapter_hi = 0;
+  GST_OBJECT_UNLOCK (self);
+}
+
 static void
 start_session (GstMediaEdgeTrack * self)
 {
@@ -531,6 +614,8 @@ start_session (GstMediaEdgeTrack * self)
   self->session_config_id = g_strdup (self->config_id);
   self->session_endpoint = g_strdup (self->endpoint);
   media_edge_tracker_set_ping_interval (self->tracker, self->ping_interval);
+  media_edge_tracker_set_ad_ping_interval (self->tracker,
+      self->ad_ping_interval);
   GST_OBJECT_UNLOCK (self);
 
   weak = g_new0 (GWeakRef, 1);
@@ -541,6 +626,10 @@ start_session (GstMediaEdgeTrack * self)
   gst_clear_object (&self->clock);
   self->clock = choose_clock (self);
   playhead = query_playhead (self);
+  self->app_chapters = FALSE;
+  self->toc_chapter = -1;
+  g_hash_table_remove_all (self->dropped_frames);
+  create_session_source (self);
 
   GST_INFO_OBJECT (self, "session starts");
   media_edge_tracker_start_session (self->tracker, session_now (self),
@@ -550,12 +639,14 @@ start_session (GstMediaEdgeTrack * self)
 static void
 describe_session (GstMediaEdgeTrack * self)
 {
+  GVariant *details, *custom_metadata;
+
   if (!media_edge_tracker_in_session (self->tracker)
       || media_edge_tracker_is_described (self->tracker))
     return;
 
-  media_edge_tracker_describe_session (self->tracker,
-      build_session_details (self), build_custom_metadata (self));
+  build_session_details (self, &details, &custom_metadata);
+  media_edge_tracker_describe_session (self->tracker, details, custom_metadata);
 }
 
 static void
@@ -580,45 +671,101 @@ close_client_session (GstMediaEdgeTrack * self)
 }
 
 /* ------------------------------------------------------------------ */
-/* pings: a single-shot async wait on the session clock wakes a source on
- * the client's main context, which asks the tracker what is due */
+/* chapters from the TOC: the streaming thread only notices that a buffer
+ * left the stretch of the current chapter; the session source decides */
 
-static void
-on_ping_due_locked (GstMediaEdgeTrack * self)
+/* Object lock held. The chapter @position is in, or -1, and the stretch of
+ * stream time around @position that stays in it. */
+static gint
+find_chapter_locked (GstMediaEdgeTrack * self, GstClockTime position,
+    GstClockTime * lo, GstClockTime * hi)
 {
-  gdouble playhead;
+  *lo = 0;
+  *hi = GST_CLOCK_TIME_NONE;
+  for (guint i = 0; self->chapters && i < self->chapters->len; i++) {
+    GstMediaEdgeChapter *chapter = &g_array_index (self->chapters,
+        GstMediaEdgeChapter, i);
 
-  if (!media_edge_tracker_in_session (self->tracker))
+    if (position < chapter->start) {
+      *hi = chapter->start;
+      return -1;
+    }
+    if (position < chapter->stop) {
+      *lo = chapter->start;
+      *hi = chapter->stop;
+      return i;
+    }
+    *lo = chapter->stop;
+  }
+
+  return -1;
+}
+
+/* Session lock held. Completes the TOC chapter playback ran out of (or
+ * skips it when a seek left it), then starts the one playback is in. */
+static void
+update_toc_chapter (GstMediaEdgeTrack * self, MediaEdgeTime now)
+{
+  g_autoptr (GVariant) fields = NULL;
+  GstClockTime position, lo, hi;
+  gint index;
+  gdouble seconds;
+
+  GST_OBJECT_LOCK (self);
+  position = self->last_position;
+  if (!GST_CLOCK_TIME_IS_VALID (position) || self->chapters == NULL) {
+    GST_OBJECT_UNLOCK (self);
+    return;
+  }
+  index = find_chapter_locked (self, position, &lo, &hi);
+  self->chapter_lo = lo;
+  self->chapter_hi = hi;
+  if (index >= 0)
+    fields = g_variant_ref_sink (gst_media_edge_chapter_to_fields
+        (&g_array_index (self->chapters, GstMediaEdgeChapter, index),
+            index + 1));
+  GST_OBJECT_UNLOCK (self);
+
+  if (self->app_chapters || index == self->toc_chapter
+      || !media_edge_tracker_in_session (self->tracker))
     return;
 
-  playhead = query_playhead (self);
-  media_edge_tracker_advance (self->tracker, session_now (self), playhead);
-  send_decided_events (self);
+  seconds = (gdouble) position / GST_SECOND;
+  if (self->toc_chapter >= 0 && media_edge_tracker_in_chapter (self->tracker)) {
+    gboolean ran_out = position >= self->toc_chapter_stop
+        && position < self->toc_chapter_stop + GST_SECOND;
+
+    if (ran_out)
+      media_edge_tracker_complete_chapter (self->tracker, now, seconds, NULL);
+    else
+      media_edge_tracker_skip_chapter (self->tracker, now, seconds, NULL);
+  }
+  self->toc_chapter = index;
+  self->toc_chapter_stop = hi;
+  if (fields)
+    media_edge_tracker_start_chapter (self->tracker, now, seconds,
+        g_steal_pointer (&fields), NULL);
 }
 
-static gboolean
-ping_source_dispatch (GSource * source, GSourceFunc callback,
-    gpointer user_data)
+/* ------------------------------------------------------------------ */
+/* pings: a single-shot async wait on the session clock wakes the session
+ * source on the client's main context, which asks the tracker what is
+ * due */
+
+static void
+on_session_source (GstMediaEdgeTrack * self)
 {
-  g_source_set_ready_time (source, -1);
-
-  return callback (user_data);
-}
-
-static GSourceFuncs ping_source_funcs = {
-  .dispatch = ping_source_dispatch,
-};
-
-static gboolean
-on_ping_source (gpointer user_data)
-{
-  GstMediaEdgeTrack *self = user_data;
+  gdouble playhead = query_playhead (self);
+  MediaEdgeTime now;
 
   g_mutex_lock (&self->session_lock);
-  on_ping_due_locked (self);
+  if (media_edge_tracker_in_session (self->tracker)) {
+    now = session_now (self);
+    media_edge_tracker_advance (self->tracker, now, playhead);
+    update_toc_chapter (self, now);
+    send_decided_events (self);
+  }
   g_mutex_unlock (&self->session_lock);
-
-  return G_SOURCE_CONTINUE;
 }
 
 static gboolean
@@ -640,16 +787,9 @@ arm_ping (GstMediaEdgeTrack * self)
   if (self->ping_id && deadline == self->ping_deadline)
     return;
   stop_ping (self);
-  if (deadline == MEDIA_EDGE_TIME_NONE || self->clock == NULL)
+  if (deadline == MEDIA_EDGE_TIME_NONE || self->clock == NULL
+      || self->ping_source == NULL)
     return;
-
-  if (self->ping_source == NULL) {
-    self->ping_source = g_source_new (&ping_source_funcs, sizeof (GSource));
-    g_source_set_callback (self->ping_source, on_ping_source,
-        gst_object_ref (self), gst_object_unref);
-    g_source_attach (self->ping_source,
-        media_edge_client_get_context (self->client));
-  }
 
   self->ping_deadline = deadline;
   self->ping_id = gst_clock_new_single_shot_id (self->clock, deadline);
@@ -660,7 +800,13 @@ arm_ping (GstMediaEdgeTrack * self)
 static void
 destroy_ping_source (GstMediaEdgeTrack * self)
 {
+  GSource *wake;
+
   stop_ping (self);
+  GST_OBJECT_LOCK (self);
+  wake = g_steal_pointer (&self->wake_source);
+  GST_OBJECT_UNLOCK (self);
+  g_clear_pointer (&wake, g_source_unref);
   if (self->ping_source) {
     g_source_destroy (self->ping_source);
     g_clear_pointer (&self->ping_source, g_source_unref);
@@ -670,14 +816,48 @@ destroy_ping_source (GstMediaEdgeTrack * self)
 /* ------------------------------------------------------------------ */
 /* inputs */
 
-static void
-on_buffering (GstMediaEdgeTrack * self, gint percent)
+typedef enum
 {
-  gdouble playhead = query_playhead (self);
+  PLAYBACK_PLAYING,
+  PLAYBACK_BUFFERING,
+  PLAYBACK_SEEKING,
+} PlaybackFact;
+
+/* @position: where the stream is, in seconds, or < 0 to ask the pipeline */
+static void
+feed_playback (GstMediaEdgeTrack * self, PlaybackFact fact, gboolean value,
+    gdouble position)
+{
+  MediaEdgeTime now;
+
+  if (position < 0)
+    position = query_playhead (self);
 
   g_mutex_lock (&self->session_lock);
-  media_edge_tracker_set_buffering (self->tracker, session_now (self),
-      playhead, percent < 100);
+  now = session_now (self);
+  switch (fact) {
+    case PLAYBACK_PLAYING:
+      media_edge_tracker_set_playing (self->tracker, now, position, value);
+      break;
+    case PLAYBACK_BUFFERING:
+      media_edge_tracker_set_buffering (self->tracker, now, position, value);
+      break;
+    case PLAYBACK_SEEKING:
+      media_edge_tracker_set_seeking (self->tracker, now, position, value);
+      break;
+  }
+  send_decided_events (self);
+  g_mutex_unlock (&self->session_lock);
+}
+
+static void
+feed_qoe (GstMediaEdgeTrack * self, MediaEdgeQoeField field, gint64 value)
+{
+  gdouble position = query_playhead (self);
+
+  g_mutex_lock (&self->session_lock);
+  media_edge_tracker_set_qoe (self->tracker, session_now (self), position,
+      field, value);
   send_decided_events (self);
   g_mutex_unlock (&self->session_lock);
 }
@@ -704,22 +884,17 @@ on_pipeline_state (GstMediaEdgeTrack * self, GstState old, GstState new,
     playhead = query_playhead (self);
     media_edge_tracker_set_playing (self->tracker, session_now (self),
         playhead, TRUE);
+    update_toc_chapter (self, session_now (self));
     send_decided_events (self);
     g_mutex_unlock (&self->session_lock);
     return;
   }
 
   /* PLAYING to PAUSED on its way down to READY is the player closing, not a
-   * pause */
+   * pause; with PLAYING pending it is a flushing seek prerolling again */
   if (old == GST_STATE_PLAYING && new == GST_STATE_PAUSED
-      && (pending == GST_STATE_VOID_PENDING || pending == GST_STATE_PAUSED)) {
-    playhead = query_playhead (self);
-    g_mutex_lock (&self->session_lock);
-    media_edge_tracker_set_playing (self->tracker, session_now (self),
-        playhead, FALSE);
-    send_decided_events (self);
-    g_mutex_unlock (&self->session_lock);
-  }
+      && (pending == GST_STATE_VOID_PENDING || pending == GST_STATE_PAUSED))
+    feed_playback (self, PLAYBACK_PLAYING, FALSE, -1);
 }
 
 static void
@@ -734,6 +909,210 @@ on_eos (GstMediaEdgeTrack * self)
   send_decided_events (self);
   close_client_session (self);
   g_mutex_unlock (&self->session_lock);
+}
+
+/* Session lock held. */
+static gboolean
+apply_action (GstMediaEdgeTrack * self, guint action, MediaEdgeTime now,
+    gdouble position, GVariant * fields, GError ** error)
+{
+  MediaEdgeTracker *tracker = self->tracker;
+
+  switch (action) {
+    case SIGNAL_AD_BREAK_START:
+      return media_edge_tracker_start_ad_break (tracker, now, position,
+          fields, error);
+    case SIGNAL_AD_BREAK_COMPLETE:
+      return media_edge_tracker_complete_ad_break (tracker, now, position,
+          error);
+    case SIGNAL_AD_START:
+      return media_edge_tracker_start_ad (tracker, now, position, fields,
+          error);
+    case SIGNAL_AD_COMPLETE:
+      return media_edge_tracker_complete_ad (tracker, now, position, error);
+    case SIGNAL_AD_SKIP:
+      return media_edge_tracker_skip_ad (tracker, now, position, error);
+    case SIGNAL_CHAPTER_START:
+      /* the application knows its chapters better than the TOC */
+      self->app_chapters = TRUE;
+      return media_edge_tracker_start_chapter (tracker, now, position, fields,
+          error);
+    case SIGNAL_CHAPTER_COMPLETE:
+      return media_edge_tracker_complete_chapter (tracker, now, position,
+          error);
+    case SIGNAL_CHAPTER_SKIP:
+      return media_edge_tracker_skip_chapter (tracker, now, position, error);
+    case SIGNAL_STATES_UPDATE:
+      return media_edge_tracker_update_states (tracker, now, position, fields,
+          error);
+    case SIGNAL_TRACK_ERROR:
+      return media_edge_tracker_track_error (tracker, now, position, fields,
+          error);
+    default:
+      g_assert_not_reached ();
+  }
+}
+
+/* Runs what an action signal, or the pipeline on the application's
+ * behalf, asks; a refusal is a warning and changes nothing. Takes
+ * @fields if floating. */
+static gboolean
+run_action (GstMediaEdgeTrack * self, guint action, GVariant * fields)
+{
+  g_autoptr (GVariant) owned = fields ? g_variant_ref_sink (fields) : NULL;
+  g_autoptr (GError) error = NULL;
+  gdouble position = query_playhead (self);
+  gboolean accepted;
+
+  g_mutex_lock (&self->session_lock);
+  accepted = apply_action (self, action, session_now (self), position, owned,
+      &error);
+  send_decided_events (self);
+  g_mutex_unlock (&self->session_lock);
+
+  if (!accepted)
+    GST_WARNING_OBJECT (self, "%s refused: %s",
+        g_signal_name (signals[action]), error->message);
+
+  return accepted;
+}
+
+static void
+on_error_message (GstMediaEdgeTrack * self, GstMessage * message)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree gchar *name = NULL;
+  GVariantDict fields;
+
+  gst_message_parse_error (message, &error, NULL);
+  name = gst_media_edge_error_name (error);
+  g_variant_dict_init (&fields, NULL);
+  g_variant_dict_insert (&fields, "name", "s", name);
+  g_variant_dict_insert (&fields, "source", "s", "player");
+  run_action (self, SIGNAL_TRACK_ERROR, g_variant_dict_end (&fields));
+}
+
+/* droppedFrames: what every sink says it dropped, added up */
+static void
+on_qos_message (GstMediaEdgeTrack * self, GstMessage * message)
+{
+  GstFormat format;
+  guint64 dropped;
+  gdouble position = query_playhead (self);
+  GHashTableIter iter;
+  gpointer count;
+  gint64 total = 0;
+
+  gst_message_parse_qos_stats (message, &format, NULL, &dropped);
+  if (format != GST_FORMAT_BUFFERS || dropped == G_MAXUINT64)
+    return;
+
+  g_mutex_lock (&self->session_lock);
+  g_hash_table_insert (self->dropped_frames, GST_MESSAGE_SRC (message),
+      GSIZE_TO_POINTER (dropped));
+  g_hash_table_iter_init (&iter, self->dropped_frames);
+  while (g_hash_table_iter_next (&iter, NULL, &count))
+    total += GPOINTER_TO_SIZE (count);
+  media_edge_tracker_set_qoe (self->tracker, session_now (self), position,
+      MEDIA_EDGE_QOE_DROPPED_FRAMES, total);
+  send_decided_events (self);
+  g_mutex_unlock (&self->session_lock);
+}
+
+static void
+set_toc (GstMediaEdgeTrack * self, GstToc * toc)
+{
+  g_autoptr (GstElement) pipeline = dup_pipeline (self);
+  gint64 duration = -1;
+  GArray *chapters;
+
+  if (pipeline)
+    gst_element_query_duration (pipeline, GST_FORMAT_TIME, &duration);
+  chapters = gst_media_edge_toc_get_chapters (toc, duration >= 0 ?
+      (GstClockTime) duration : GST_CLOCK_TIME_NONE);
+  GST_DEBUG_OBJECT (self, "TOC with %u chapters", chapters->len);
+
+  GST_OBJECT_LOCK (self);
+  g_clear_pointer (&self->chapters, g_array_unref);
+  if (chapters->len)
+    self->chapters = chapters;
+  else
+    g_array_unref (chapters);
+  self->chapter_lo = self->chapter_hi = 0;
+  GST_OBJECT_UNLOCK (self);
+}
+
+/* mute: a player state the pipeline knows (playbin's mute and volume, a
+ * volume element's, a sink's) */
+static void
+on_volume_notify (GObject * object, GParamSpec * pspec, gpointer user_data)
+{
+  GstMediaEdgeTrack *self = user_data;
+  gboolean mute = FALSE;
+  gdouble volume = 1.0;
+  GVariantBuilder states;
+
+  g_object_get (object, "mute", &mute, NULL);
+  if (g_object_class_find_property (G_OBJECT_GET_CLASS (object), "volume"))
+    g_object_get (object, "volume", &volume, NULL);
+
+  g_variant_builder_init (&states, G_VARIANT_TYPE ("a{sb}"));
+  g_variant_builder_add (&states, "{sb}", "mute", mute || volume == 0.0);
+  run_action (self, SIGNAL_STATES_UPDATE, g_variant_builder_end (&states));
+}
+
+static gboolean
+has_mute (GstElement * element)
+{
+  GParamSpec *pspec = g_object_class_find_property (G_OBJECT_GET_CLASS
+      (element), "mute");
+
+  return pspec && pspec->value_type == G_TYPE_BOOLEAN;
+}
+
+static void
+follow_volume (GstMediaEdgeTrack * self, GstElement * element)
+{
+  g_signal_connect (element, "notify::mute", G_CALLBACK (on_volume_notify),
+      self);
+  if (g_object_class_find_property (G_OBJECT_GET_CLASS (element), "volume"))
+    g_signal_connect (element, "notify::volume",
+        G_CALLBACK (on_volume_notify), self);
+  g_ptr_array_add (self->volumes, gst_object_ref (element));
+}
+
+/* playbin's own mute stands for everything inside it; in other pipelines
+ * every element with a mute property counts */
+static void
+follow_volumes (GstMediaEdgeTrack * self, GstElement * pipeline)
+{
+  g_autoptr (GstIterator) elements = NULL;
+  GValue item = G_VALUE_INIT;
+
+  if (has_mute (pipeline) || !GST_IS_BIN (pipeline)) {
+    if (has_mute (pipeline))
+      follow_volume (self, pipeline);
+    return;
+  }
+
+  elements = gst_bin_iterate_recurse (GST_BIN (pipeline));
+  while (gst_iterator_next (elements, &item) == GST_ITERATOR_OK) {
+    GstElement *element = g_value_get_object (&item);
+
+    if (has_mute (element))
+      follow_volume (self, element);
+    g_value_reset (&item);
+  }
+  g_value_unset (&item);
+}
+
+static void
+unfollow_volumes (GstMediaEdgeTrack * self)
+{
+  for (guint i = 0; i < self->volumes->len; i++)
+    g_signal_handlers_disconnect_by_data (g_ptr_array_index (self->volumes,
+            i), self);
+  g_ptr_array_set_size (self->volumes, 0);
 }
 
 static void
@@ -781,7 +1160,20 @@ on_sync_message (GstBus * bus, GstMessage * message, gpointer user_data)
       gint percent;
 
       gst_message_parse_buffering (message, &percent);
-      on_buffering (self, percent);
+      feed_playback (self, PLAYBACK_BUFFERING, percent < 100, -1);
+      break;
+    }
+    case GST_MESSAGE_ERROR:
+      on_error_message (self, message);
+      break;
+    case GST_MESSAGE_QOS:
+      on_qos_message (self, message);
+      break;
+    case GST_MESSAGE_TOC:{
+      g_autoptr (GstToc) toc = NULL;
+
+      gst_message_parse_toc (message, &toc, NULL);
+      set_toc (self, toc);
       break;
     }
     default:
@@ -855,6 +1247,7 @@ watch_pipeline (GstMediaEdgeTrack * self)
   gst_bus_enable_sync_message_emission (self->bus);
   self->sync_handler = g_signal_connect (self->bus, "sync-message",
       G_CALLBACK (on_sync_message), self);
+  follow_volumes (self, pipeline);
 }
 
 static void
@@ -862,6 +1255,7 @@ unwatch_pipeline (GstMediaEdgeTrack * self)
 {
   GstElement *pipeline;
 
+  unfollow_volumes (self);
   if (self->bus) {
     g_signal_handler_disconnect (self->bus, self->sync_handler);
     gst_bus_disable_sync_message_emission (self->bus);
@@ -973,6 +1367,52 @@ gst_media_edge_track_change_state (GstElement * element,
 /* ------------------------------------------------------------------ */
 /* the stream */
 
+static void
+on_tags (GstMediaEdgeTrack * self, GstTagList * tags)
+{
+  guint kbps;
+
+  GST_OBJECT_LOCK (self);
+  if (self->tags)
+    gst_tag_list_insert (self->tags, tags, GST_TAG_MERGE_REPLACE);
+  else
+    self->tags = gst_tag_list_copy (tags);
+  GST_OBJECT_UNLOCK (self);
+
+  if (gst_media_edge_tags_get_bitrate (tags, &kbps))
+    feed_qoe (self, MEDIA_EDGE_QOE_BITRATE, kbps);
+}
+
+/* A flushing seek: the player pauses until data flows from the new
+ * position, which the next segment gives. */
+static void
+on_flush_start (GstMediaEdgeTrack * self)
+{
+  GST_OBJECT_LOCK (self);
+  self->flushing = TRUE;
+  GST_OBJECT_UNLOCK (self);
+  feed_playback (self, PLAYBACK_SEEKING, TRUE, -1);
+}
+
+static void
+on_segment (GstMediaEdgeTrack * self, const GstSegment * segment)
+{
+  gboolean seeked;
+  gdouble position = -1;
+
+  GST_OBJECT_LOCK (self);
+  seeked = self->flushing;
+  self->flushing = FALSE;
+  GST_OBJECT_UNLOCK (self);
+  if (!seeked)
+    return;
+
+  if (segment->format == GST_FORMAT_TIME)
+    position = (gdouble) gst_segment_to_stream_time (segment, GST_FORMAT_TIME,
+        segment->rate >= 0 ? segment->start : segment->stop) / GST_SECOND;
+  feed_playback (self, PLAYBACK_SEEKING, FALSE, position);
+}
+
 static gboolean
 gst_media_edge_track_sink_event (GstBaseTransform * trans, GstEvent * event)
 {
@@ -981,15 +1421,37 @@ gst_media_edge_track_sink_event (GstBaseTransform * trans, GstEvent * event)
   switch (GST_EVENT_TYPE (event)) {
     case GST_EVENT_TAG:{
       GstTagList *tags;
-      gchar *title = NULL;
 
       gst_event_parse_tag (event, &tags);
-      if (gst_tag_list_get_string (tags, GST_TAG_TITLE, &title)) {
-        GST_OBJECT_LOCK (self);
-        g_free (self->title);
-        self->title = title;
-        GST_OBJECT_UNLOCK (self);
-      }
+      on_tags (self, tags);
+      break;
+    }
+    case GST_EVENT_CAPS:{
+      GstCaps *caps;
+      gint fps;
+
+      gst_event_parse_caps (event, &caps);
+      fps = gst_media_edge_caps_get_fps (caps);
+      if (fps >= 0)
+        feed_qoe (self, MEDIA_EDGE_QOE_FRAMES_PER_SECOND, fps);
+      break;
+    }
+    case GST_EVENT_TOC:{
+      GstToc *toc;
+
+      gst_event_parse_toc (event, &toc, NULL);
+      set_toc (self, toc);
+      gst_toc_unref (toc);
+      break;
+    }
+    case GST_EVENT_FLUSH_START:
+      on_flush_start (self);
+      break;
+    case GST_EVENT_SEGMENT:{
+      const GstSegment *segment;
+
+      gst_event_parse_segment (event, &segment);
+      on_segment (self, segment);
       break;
     }
     case GST_EVENT_EOS:
@@ -1002,20 +1464,26 @@ gst_media_edge_track_sink_event (GstBaseTransform * trans, GstEvent * event)
   return GST_BASE_TRANSFORM_CLASS (parent_class)->sink_event (trans, event);
 }
 
+/* Per buffer: remember where the stream is, and wake the session source
+ * when it leaves the current chapter. No allocation, no session lock. */
 static GstFlowReturn
 gst_media_edge_track_transform_ip (GstBaseTransform * trans, GstBuffer * buf)
 {
   GstMediaEdgeTrack *self = GST_MEDIA_EDGE_TRACK (trans);
   GstClockTime pts = GST_BUFFER_PTS (buf);
+  GstClockTime position;
 
-  if (GST_CLOCK_TIME_IS_VALID (pts) && trans->segment.format == GST_FORMAT_TIME) {
-    GstClockTime position = gst_segment_to_stream_time (&trans->segment,
-        GST_FORMAT_TIME, pts);
+  if (!GST_CLOCK_TIME_IS_VALID (pts)
+      || trans->segment.format != GST_FORMAT_TIME)
+    return GST_FLOW_OK;
 
-    GST_OBJECT_LOCK (self);
-    self->last_position = position;
-    GST_OBJECT_UNLOCK (self);
-  }
+  position = gst_segment_to_stream_time (&trans->segment, GST_FORMAT_TIME, pts);
+  GST_OBJECT_LOCK (self);
+  self->last_position = position;
+  if (self->chapters && self->wake_source && GST_CLOCK_TIME_IS_VALID (position)
+      && (position < self->chapter_lo || position >= self->chapter_hi))
+    g_source_set_ready_time (self->wake_source, 0);
+  GST_OBJECT_UNLOCK (self);
 
   return GST_FLOW_OK;
 }
@@ -1030,6 +1498,26 @@ replace_structure (GstStructure ** slot, const GValue * value)
 
   g_clear_pointer (slot, gst_structure_free);
   *slot = s ? gst_structure_copy (s) : NULL;
+}
+
+/* A session-details value XDM cannot take is refused, and the previous
+ * value stays. Object lock held. */
+static gboolean
+session_details_acceptable (GstMediaEdgeTrack * self, const GstStructure * s)
+{
+  g_autoptr (GVariant) details = NULL;
+  g_autoptr (GVariant) extra = NULL;
+  g_autoptr (GError) error = NULL;
+
+  if (s == NULL
+      || media_edge_xdm_normalize (MEDIA_EDGE_XDM_SESSION,
+          gst_media_edge_structure_to_fields (s), FALSE, &details, &extra,
+          &error))
+    return TRUE;
+
+  GST_WARNING_OBJECT (self, "session-details refused: %s", error->message);
+
+  return FALSE;
 }
 
 static void
@@ -1076,13 +1564,17 @@ gst_media_edge_track_set_property (GObject * object, guint prop_id,
       self->length = g_value_get_int (value);
       break;
     case PROP_SESSION_DETAILS:
-      replace_structure (&self->session_details, value);
+      if (session_details_acceptable (self, gst_value_get_structure (value)))
+        replace_structure (&self->session_details, value);
       break;
     case PROP_CUSTOM_METADATA:
       replace_structure (&self->custom_metadata, value);
       break;
     case PROP_PING_INTERVAL:
       self->ping_interval = g_value_get_uint (value);
+      break;
+    case PROP_AD_PING_INTERVAL:
+      self->ad_ping_interval = g_value_get_uint (value);
       break;
     case PROP_FLUSH_TIMEOUT:
       self->flush_timeout = g_value_get_uint (value);
@@ -1138,6 +1630,9 @@ gst_media_edge_track_get_property (GObject * object, guint prop_id,
     case PROP_PING_INTERVAL:
       g_value_set_uint (value, self->ping_interval);
       break;
+    case PROP_AD_PING_INTERVAL:
+      g_value_set_uint (value, self->ad_ping_interval);
+      break;
     case PROP_FLUSH_TIMEOUT:
       g_value_set_uint (value, self->flush_timeout);
       break;
@@ -1163,7 +1658,11 @@ gst_media_edge_track_finalize (GObject * object)
   g_free (self->content_type);
   g_clear_pointer (&self->session_details, gst_structure_free);
   g_clear_pointer (&self->custom_metadata, gst_structure_free);
-  g_free (self->title);
+  g_clear_pointer (&self->tags, gst_tag_list_unref);
+  g_clear_pointer (&self->chapters, g_array_unref);
+  g_clear_pointer (&self->wake_source, g_source_unref);
+  g_hash_table_unref (self->dropped_frames);
+  g_ptr_array_unref (self->volumes);
   g_free (self->session_config_id);
   g_free (self->session_endpoint);
   g_clear_pointer (&self->client_session, media_edge_client_session_unref);
@@ -1184,6 +1683,248 @@ install_string_property (GObjectClass * klass, guint id, const gchar * name,
       g_param_spec_string (name, nick, blurb, default_value,
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
           GST_PARAM_MUTABLE_READY));
+}
+
+/* ------------------------------------------------------------------ */
+/* action signals: what only the application knows */
+
+static gboolean
+run_details_action (GstMediaEdgeTrack * self, guint action,
+    const GstStructure * details)
+{
+  return run_action (self, action,
+      gst_media_edge_structure_to_fields (details));
+}
+
+static gboolean
+ad_break_start (GstMediaEdgeTrack * self, const GstStructure * details)
+{
+  return run_details_action (self, SIGNAL_AD_BREAK_START, details);
+}
+
+static gboolean
+ad_break_complete (GstMediaEdgeTrack * self)
+{
+  return run_action (self, SIGNAL_AD_BREAK_COMPLETE, NULL);
+}
+
+/* advertisingDetails.playerName is required: player-name unless given */
+static gboolean
+ad_start (GstMediaEdgeTrack * self, const GstStructure * details)
+{
+  GVariantDict fields;
+
+  g_variant_dict_init (&fields, NULL);
+  GST_OBJECT_LOCK (self);
+  dict_set_string (&fields, "playerName", self->player_name);
+  GST_OBJECT_UNLOCK (self);
+  dict_merge (&fields, gst_media_edge_structure_to_fields (details));
+
+  return run_action (self, SIGNAL_AD_START, g_variant_dict_end (&fields));
+}
+
+static gboolean
+ad_complete (GstMediaEdgeTrack * self)
+{
+  return run_action (self, SIGNAL_AD_COMPLETE, NULL);
+}
+
+static gboolean
+ad_skip (GstMediaEdgeTrack * self)
+{
+  return run_action (self, SIGNAL_AD_SKIP, NULL);
+}
+
+static gboolean
+chapter_start (GstMediaEdgeTrack * self, const GstStructure * details)
+{
+  return run_details_action (self, SIGNAL_CHAPTER_START, details);
+}
+
+static gboolean
+chapter_complete (GstMediaEdgeTrack * self)
+{
+  return run_action (self, SIGNAL_CHAPTER_COMPLETE, NULL);
+}
+
+static gboolean
+chapter_skip (GstMediaEdgeTrack * self)
+{
+  return run_action (self, SIGNAL_CHAPTER_SKIP, NULL);
+}
+
+static gboolean
+states_update (GstMediaEdgeTrack * self, const GstStructure * states)
+{
+  g_autoptr (GError) error = NULL;
+  GVariant *fields;
+
+  fields = states ? gst_media_edge_structure_to_states (states, &error) : NULL;
+  if (fields == NULL) {
+    GST_WARNING_OBJECT (self, "states-update refused: %s", error ?
+        error->message : "no states");
+    return FALSE;
+  }
+
+  return run_action (self, SIGNAL_STATES_UPDATE, fields);
+}
+
+static gboolean
+track_error (GstMediaEdgeTrack * self, const gchar * name, const gchar * source)
+{
+  GVariantDict fields;
+
+  g_variant_dict_init (&fields, NULL);
+  g_variant_dict_insert (&fields, "name", "s", name ? name : "");
+  g_variant_dict_insert (&fields, "source", "s", source ? source : "player");
+
+  return run_action (self, SIGNAL_TRACK_ERROR, g_variant_dict_end (&fields));
+}
+
+static void
+install_action (GstMediaEdgeTrackClass * klass, guint id, const gchar * name,
+    GCallback handler, guint n_params, ...)
+{
+  GType params[2];
+  va_list args;
+
+  va_start (args, n_params);
+  for (guint i = 0; i < n_params; i++)
+    params[i] = va_arg (args, GType);
+  va_end (args);
+
+  signals[id] = g_signal_newv (name, G_TYPE_FROM_CLASS (klass),
+      G_SIGNAL_RUN_LAST | G_SIGNAL_ACTION,
+      g_cclosure_new (handler, NULL, NULL), NULL, NULL, NULL, G_TYPE_BOOLEAN,
+      n_params, params);
+}
+
+static void
+install_signals (GstMediaEdgeTrackClass * klass)
+{
+  /**
+   * GstMediaEdgeTrack::ad-break-start:
+   * @track: the element
+   * @details: advertisingPodDetails: `index` (int, required), `offset`
+   *   (seconds, required), `friendlyName`, `ID`
+   *
+   * An ad break starts (adBreakStart). An open ad and break are completed
+   * first. The content playhead stands still until ad-break-complete.
+   *
+   * Returns: whether the event was accepted; a refusal is logged as a
+   * warning and changes nothing
+   */
+  install_action (klass, SIGNAL_AD_BREAK_START, "ad-break-start",
+      G_CALLBACK (ad_break_start), 1, GST_TYPE_STRUCTURE);
+  /**
+   * GstMediaEdgeTrack::ad-break-complete:
+   * @track: the element
+   *
+   * The ad break ends (adBreakComplete), completing an ad still open; the
+   * playback state follows if the service does not have it yet.
+   *
+   * Returns: %FALSE, with a warning, outside an ad break
+   */
+  install_action (klass, SIGNAL_AD_BREAK_COMPLETE, "ad-break-complete",
+      G_CALLBACK (ad_break_complete), 0);
+  /**
+   * GstMediaEdgeTrack::ad-start:
+   * @track: the element
+   * @details: advertisingDetails: `name`, `length` (seconds),
+   *   `podPosition` (all required), `playerName` (default: player-name),
+   *   `advertiser`, `campaignID`, `creativeID`, `creativeURL`,
+   *   `friendlyName`, `placementID`, `siteID`; other fields whose names
+   *   match `[a-zA-Z0-9_.]+` are sent as customMetadata
+   *
+   * An ad starts (adStart), skipping an ad still open. Only inside an ad
+   * break.
+   *
+   * Returns: whether the event was accepted
+   */
+  install_action (klass, SIGNAL_AD_START, "ad-start", G_CALLBACK (ad_start),
+      1, GST_TYPE_STRUCTURE);
+  /**
+   * GstMediaEdgeTrack::ad-complete:
+   * @track: the element
+   *
+   * The ad played to its end (adComplete).
+   *
+   * Returns: %FALSE, with a warning, when no ad plays
+   */
+  install_action (klass, SIGNAL_AD_COMPLETE, "ad-complete",
+      G_CALLBACK (ad_complete), 0);
+  /**
+   * GstMediaEdgeTrack::ad-skip:
+   * @track: the element
+   *
+   * The viewer skipped the ad (adSkip).
+   *
+   * Returns: %FALSE, with a warning, when no ad plays
+   */
+  install_action (klass, SIGNAL_AD_SKIP, "ad-skip", G_CALLBACK (ad_skip), 0);
+  /**
+   * GstMediaEdgeTrack::chapter-start:
+   * @track: the element
+   * @details: chapterDetails: `index`, `offset` (seconds), `length`
+   *   (seconds) (all required), `friendlyName`, `ID`; other fields whose
+   *   names match `[a-zA-Z0-9_.]+` are sent as customMetadata
+   *
+   * A chapter starts (chapterStart), skipping a chapter still open. From
+   * the first call on, the stream's TOC no longer gives chapters for this
+   * session.
+   *
+   * Returns: whether the event was accepted
+   */
+  install_action (klass, SIGNAL_CHAPTER_START, "chapter-start",
+      G_CALLBACK (chapter_start), 1, GST_TYPE_STRUCTURE);
+  /**
+   * GstMediaEdgeTrack::chapter-complete:
+   * @track: the element
+   *
+   * The chapter played to its end (chapterComplete).
+   *
+   * Returns: %FALSE, with a warning, when no chapter is open
+   */
+  install_action (klass, SIGNAL_CHAPTER_COMPLETE, "chapter-complete",
+      G_CALLBACK (chapter_complete), 0);
+  /**
+   * GstMediaEdgeTrack::chapter-skip:
+   * @track: the element
+   *
+   * The viewer left the chapter before its end (chapterSkip).
+   *
+   * Returns: %FALSE, with a warning, when no chapter is open
+   */
+  install_action (klass, SIGNAL_CHAPTER_SKIP, "chapter-skip",
+      G_CALLBACK (chapter_skip), 0);
+  /**
+   * GstMediaEdgeTrack::states-update:
+   * @track: the element
+   * @states: player states as booleans, e.g.
+   *   `states,mute=true,fullscreen=false`: names as in XDM (fullscreen,
+   *   mute, closedCaptioning, pictureInPicture, inFocus) or matching
+   *   `^[a-zA-Z0-9_.]{1,64}$`
+   *
+   * Sends statesUpdate with the states that start and end. At most 10
+   * distinct states per session.
+   *
+   * Returns: whether the update was accepted
+   */
+  install_action (klass, SIGNAL_STATES_UPDATE, "states-update",
+      G_CALLBACK (states_update), 1, GST_TYPE_STRUCTURE);
+  /**
+   * GstMediaEdgeTrack::track-error:
+   * @track: the element
+   * @name: the error id (errorDetails.name)
+   * @source: `player` or `external` (errorDetails.source)
+   *
+   * Reports an error (error). ERROR messages on the pipeline's bus are
+   * reported by themselves, as `<domain>:<code>` from the player.
+   *
+   * Returns: whether the event was accepted
+   */
+  install_action (klass, SIGNAL_TRACK_ERROR, "track-error",
+      G_CALLBACK (track_error), 2, G_TYPE_STRING, G_TYPE_STRING);
 }
 
 static void
@@ -1342,6 +2083,19 @@ gst_media_edge_track_class_init (GstMediaEdgeTrackClass * klass)
           DEFAULT_PING_INTERVAL, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
           GST_PARAM_MUTABLE_READY));
   /**
+   * GstMediaEdgeTrack:ad-ping-interval:
+   *
+   * Seconds of real time between pings while an ad plays.
+   *
+   * Since: 0.1
+   */
+  g_object_class_install_property (gobject_class, PROP_AD_PING_INTERVAL,
+      g_param_spec_uint ("ad-ping-interval", "Ad ping interval",
+          "Seconds between pings while an ad plays",
+          MEDIA_EDGE_AD_PING_INTERVAL_MIN, MEDIA_EDGE_AD_PING_INTERVAL_MAX,
+          DEFAULT_AD_PING_INTERVAL, G_PARAM_READWRITE |
+          G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY));
+  /**
    * GstMediaEdgeTrack:flush-timeout:
    *
    * How long READY→NULL waits, at most, for queued events to be delivered.
@@ -1354,6 +2108,8 @@ gst_media_edge_track_class_init (GstMediaEdgeTrackClass * klass)
           0, G_MAXUINT, DEFAULT_FLUSH_TIMEOUT,
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
           GST_PARAM_MUTABLE_PLAYING));
+
+  install_signals (klass);
 
   gst_element_class_set_static_metadata (element_class,
       "Media Edge tracker", "Generic",
@@ -1377,7 +2133,11 @@ gst_media_edge_track_init (GstMediaEdgeTrack * self)
   self->player_name = g_strdup (DEFAULT_PLAYER_NAME);
   self->length = DEFAULT_LENGTH;
   self->ping_interval = DEFAULT_PING_INTERVAL;
+  self->ad_ping_interval = DEFAULT_AD_PING_INTERVAL;
   self->flush_timeout = DEFAULT_FLUSH_TIMEOUT;
+  self->toc_chapter = -1;
+  self->dropped_frames = g_hash_table_new (NULL, NULL);
+  self->volumes = g_ptr_array_new_with_free_func (gst_object_unref);
   self->last_position = GST_CLOCK_TIME_NONE;
 
   g_mutex_init (&self->session_lock);
