@@ -142,6 +142,8 @@ struct _GstMediaEdgeTrack
   GstClockID ping_id;
   MediaEdgeTime ping_deadline;
   GSource *ping_source;
+  /* the pipeline played in this session: chapters start only then */
+  gboolean played;
   /* the application drives chapters itself this session */
   gboolean app_chapters;
   /* index in chapters of the TOC chapter reported open, or -1 */
@@ -626,6 +628,7 @@ start_session (GstMediaEdgeTrack * self)
   gst_clear_object (&self->clock);
   self->clock = choose_clock (self);
   playhead = query_playhead (self);
+  self->played = FALSE;
   self->app_chapters = FALSE;
   self->toc_chapter = -1;
   g_hash_table_remove_all (self->dropped_frames);
@@ -726,7 +729,7 @@ update_toc_chapter (GstMediaEdgeTrack * self, MediaEdgeTime now)
             index + 1));
   GST_OBJECT_UNLOCK (self);
 
-  if (self->app_chapters || index == self->toc_chapter
+  if (!self->played || self->app_chapters || index == self->toc_chapter
       || !media_edge_tracker_in_session (self->tracker))
     return;
 
@@ -884,6 +887,7 @@ on_pipeline_state (GstMediaEdgeTrack * self, GstState old, GstState new,
     playhead = query_playhead (self);
     media_edge_tracker_set_playing (self->tracker, session_now (self),
         playhead, TRUE);
+    self->played = TRUE;
     update_toc_chapter (self, session_now (self));
     send_decided_events (self);
     g_mutex_unlock (&self->session_lock);

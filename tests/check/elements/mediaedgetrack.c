@@ -11,245 +11,7 @@
  * 127.0.0.1; time is a GstTestClock, so a 29 s timeline replays at once.
  * Every body the server received is checked against media-edge.yaml. */
 
-#include <gst/check/gstcheck.h>
-#include <gst/check/gsttestclock.h>
-#include <glib/gstdio.h>
-#include <json-glib/json-glib.h>
-
-#include "edge-server.h"
-
-#define WAIT_US (10 * G_USEC_PER_SEC)
-#define S(n) ((GstClockTime) (n) * GST_SECOND)
-
-static EdgeServer *server;
-static gchar *endpoint;
-
-static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE ("src",
-    GST_PAD_SRC, GST_PAD_ALWAYS, GST_STATIC_CAPS_ANY);
-
-typedef struct
-{
-  const gchar *event;
-  gint64 offset_ms;
-  gint64 playhead;
-} Expected;
-
-static void
-setup (void)
-{
-  g_autoptr (GError) error = NULL;
-
-  server = edge_server_new_threaded (&error);
-  fail_unless (server != NULL, "no server: %s", error ? error->message : "");
-  endpoint = edge_server_get_endpoint (server);
-}
-
-/* Every body must validate against Adobe's OpenAPI document. */
-static void
-validate_bodies (GPtrArray * records)
-{
-  g_autoptr (GError) error = NULL;
-  g_autofree gchar *path = NULL;
-  g_autofree gchar *output = NULL;
-  GString *lines = g_string_new (NULL);
-  gint fd, status = -1;
-  gchar *argv[] = { (gchar *) PYTHON, (gchar *) VALIDATOR, (gchar *) SPEC,
-    NULL, NULL
-  };
-
-  for (guint i = 0; i < records->len; i++) {
-    EdgeRecord *record = g_ptr_array_index (records, i);
-    g_autofree gchar *path_json = NULL;
-    JsonNode *path_node = json_node_init_string (json_node_alloc (),
-        record->path);
-
-    path_json = json_to_string (path_node, FALSE);
-    json_node_unref (path_node);
-    g_string_append_printf (lines, "{\"path\": %s, \"body\": %s}\n",
-        path_json, record->body);
-  }
-  fd = g_file_open_tmp ("mediaedge-bodies-XXXXXX.jsonl", &path, &error);
-  fail_unless (fd >= 0);
-  close (fd);
-  fail_unless (g_file_set_contents (path, lines->str, lines->len, &error));
-  g_string_free (lines, TRUE);
-
-  argv[3] = path;
-  fail_unless (g_spawn_sync (NULL, argv, NULL, G_SPAWN_STDERR_TO_DEV_NULL,
-          NULL, NULL, &output, NULL, &status, &error), "%s",
-      error ? error->message : "");
-  g_unlink (path);
-  fail_unless (g_spawn_check_wait_status (status, NULL),
-      "bodies do not validate against media-edge.yaml:\n%s", output);
-}
-
-static void
-teardown (void)
-{
-  g_autoptr (GPtrArray) records = edge_server_dup_records (server);
-
-  if (records->len > 0)
-    validate_bodies (records);
-  g_clear_pointer (&server, edge_server_free);
-  g_clear_pointer (&endpoint, g_free);
-}
-
-static void
-wait_for_records (guint n)
-{
-  fail_unless (edge_server_wait_for_records (server, n, WAIT_US),
-      "the server got %u requests, not %u", edge_server_count_records (server),
-      n);
-}
-
-/* What the server received, event by event: path, configId, eventType, one
- * session id for all, the playhead, the time since sessionStart. */
-static void
-assert_received (const Expected * expected, guint n, const gchar * config_id)
-{
-  g_autoptr (GPtrArray) records = NULL;
-  EdgeRecord *start;
-
-  wait_for_records (n);
-  records = edge_server_dup_records (server);
-  fail_unless_equals_int (records->len, n);
-  start = g_ptr_array_index (records, 0);
-
-  for (guint i = 0; i < n; i++) {
-    EdgeRecord *record = g_ptr_array_index (records, i);
-    g_autofree gchar *path = g_strdup_printf ("/ee/va/v1/%s",
-        expected[i].event);
-
-    fail_unless_equals_string (record->path, path);
-    fail_unless_equals_string (record->event_type, expected[i].event);
-    fail_unless_equals_string (record->config_id, config_id);
-    fail_unless_equals_int (record->status, i == 0 ? 200 : 204);
-    fail_unless_equals_string (record->session_id, start->session_id);
-    fail_unless_equals_int64 (record->playhead, expected[i].playhead);
-    fail_unless_equals_int64 (record->timestamp_ms - start->timestamp_ms,
-        expected[i].offset_ms);
-  }
-}
-
-static GstElement *
-make_tracker (const gchar * config_id)
-{
-  GstElement *track = gst_element_factory_make ("mediaedgetrack", NULL);
-
-  fail_unless (track != NULL);
-  g_object_set (track, "config-id", config_id, "endpoint", endpoint,
-      "content-id", "VA API Sample Player", "content-name", "ClickMe",
-      "length", 60, "channel", "sample-channel",
-      "player-name", "sample-html5-api-player",
-      "app-version", "va-api-0.0.0", NULL);
-
-  return track;
-}
-
-/* A pipeline whose playhead the test sets: buffers pushed from the test
- * thread reach a fakesink that does not sync, whose position is the last
- * buffer's time. */
-typedef struct
-{
-  GstElement *pipeline;
-  GstElement *track;
-  GstElement *sink;
-  GstPad *src;
-  GstClock *clock;
-} Fixture;
-
-static void
-fixture_init (Fixture * f, const gchar * config_id)
-{
-  f->pipeline = gst_pipeline_new (NULL);
-  f->track = make_tracker (config_id);
-  f->sink = gst_element_factory_make ("fakesink", NULL);
-  g_object_set (f->sink, "sync", FALSE, "async", FALSE, NULL);
-  gst_bin_add_many (GST_BIN (f->pipeline), f->track, f->sink, NULL);
-  fail_unless (gst_element_link (f->track, f->sink));
-  f->src = gst_check_setup_src_pad (f->track, &src_template);
-  f->clock = gst_test_clock_new ();
-  gst_pipeline_use_clock (GST_PIPELINE (f->pipeline), f->clock);
-}
-
-static void
-fixture_clear (Fixture * f)
-{
-  fail_unless_equals_int (gst_element_set_state (f->pipeline,
-          GST_STATE_NULL), GST_STATE_CHANGE_SUCCESS);
-  gst_pad_set_active (f->src, FALSE);
-  gst_check_teardown_src_pad (f->track);
-  gst_object_unref (f->pipeline);
-  gst_object_unref (f->clock);
-}
-
-static void
-set_state (Fixture * f, GstState state)
-{
-  fail_if (gst_element_set_state (f->pipeline, state) ==
-      GST_STATE_CHANGE_FAILURE);
-  fail_unless_equals_int (gst_element_get_state (f->pipeline, NULL, NULL,
-          GST_CLOCK_TIME_NONE), GST_STATE_CHANGE_SUCCESS);
-}
-
-static void
-start_stream (Fixture * f)
-{
-  fail_unless (gst_pad_set_active (f->src, TRUE));
-  gst_check_setup_events (f->src, f->track, NULL, GST_FORMAT_TIME);
-}
-
-static void
-set_playhead (Fixture * f, guint seconds)
-{
-  GstBuffer *buffer = gst_buffer_new ();
-
-  GST_BUFFER_PTS (buffer) = S (seconds);
-  GST_BUFFER_DURATION (buffer) = GST_SECOND / 25;
-  fail_unless_equals_int (gst_pad_push (f->src, buffer), GST_FLOW_OK);
-}
-
-static void
-post_buffering (Fixture * f, gint percent)
-{
-  gst_element_post_message (f->sink,
-      gst_message_new_buffering (GST_OBJECT (f->sink), percent));
-}
-
-/* Waits for the next ping's clock wait, which must be due at @at, and
- * lets it fire. */
-static void
-crank_ping (Fixture * f, GstClockTime at)
-{
-  GstClockID id = NULL;
-
-  gst_test_clock_wait_for_next_pending_id (GST_TEST_CLOCK (f->clock), &id);
-  fail_unless_equals_uint64 (gst_clock_id_get_time (id), at);
-  gst_clock_id_unref (id);
-  fail_unless (gst_test_clock_crank (GST_TEST_CLOCK (f->clock)));
-}
-
-static gchar *
-pop_session_message (GstElement * pipeline, const gchar * event)
-{
-  g_autoptr (GstBus) bus = gst_element_get_bus (pipeline);
-  GstMessage *message;
-
-  while ((message = gst_bus_timed_pop_filtered (bus, 5 * GST_SECOND,
-              GST_MESSAGE_ELEMENT))) {
-    const GstStructure *s = gst_message_get_structure (message);
-    gchar *id = NULL;
-
-    if (gst_structure_has_name (s, "mediaedge-session")
-        && g_strcmp0 (gst_structure_get_string (s, "event"), event) == 0)
-      id = g_strdup (gst_structure_get_string (s, "session-id"));
-    gst_message_unref (message);
-    if (id)
-      return id;
-  }
-
-  return NULL;
-}
+#include "fixture.h"
 
 /* Seed 000, Example 1, through a pipeline. The application pauses the
  * pipeline while it buffers and plays it at 100 %, as players do: that is
@@ -276,7 +38,7 @@ GST_START_TEST (test_example1_through_pipeline)
   clock = GST_TEST_CLOCK (f.clock);
 
   set_state (&f, GST_STATE_PLAYING);
-  start_stream (&f);
+  start_stream (&f, NULL);
   wait_for_records (2);
   started = pop_session_message (f.pipeline, "started");
   records = edge_server_dup_records (server);
@@ -332,7 +94,7 @@ GST_START_TEST (test_stop_while_playing)
 
   fixture_init (&f, "stop");
   set_state (&f, GST_STATE_PLAYING);
-  start_stream (&f);
+  start_stream (&f, NULL);
   gst_test_clock_set_time (GST_TEST_CLOCK (f.clock), S (3));
   set_playhead (&f, 3);
   fixture_clear (&f);
@@ -412,36 +174,6 @@ GST_START_TEST (test_new_session_per_run)
 
 GST_END_TEST;
 
-/* Runs @line to EOS. With @ended, also waits for the element's message
- * that the session ended. */
-static void
-play_to_eos (const gchar * line, gchar ** ended)
-{
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GstElement) pipeline = gst_parse_launch (line, &error);
-  g_autoptr (GstBus) bus = NULL;
-  g_autoptr (GstMessage) eos = NULL;
-
-  fail_unless (pipeline != NULL, "%s", error ? error->message : "");
-  bus = gst_element_get_bus (pipeline);
-  gst_element_set_state (pipeline, GST_STATE_PLAYING);
-  eos = gst_bus_timed_pop_filtered (bus, 10 * GST_SECOND,
-      GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
-  fail_unless (eos && GST_MESSAGE_TYPE (eos) == GST_MESSAGE_EOS);
-  if (ended)
-    *ended = pop_session_message (pipeline, "ended");
-  gst_element_set_state (pipeline, GST_STATE_NULL);
-}
-
-/* ... and returns what the server received. */
-static GPtrArray *
-run_to_eos (const gchar * line, gchar ** ended)
-{
-  play_to_eos (line, ended);
-
-  return edge_server_dup_records (server);
-}
-
 /* What a user types: a source to EOS gives sessionStart, play,
  * sessionComplete, each answered 2xx, and the session is reported ended. */
 GST_START_TEST (test_launch_line_to_eos)
@@ -465,44 +197,6 @@ GST_START_TEST (test_launch_line_to_eos)
 
 GST_END_TEST;
 
-/* mediaCollection of a recorded body, as a JSON object to read fields of. */
-static JsonObject *
-media_collection (EdgeRecord * record, JsonParser * parser)
-{
-  JsonObject *root;
-
-  fail_unless (json_parser_load_from_data (parser, record->body, -1, NULL));
-  root = json_node_get_object (json_parser_get_root (parser));
-  return json_object_get_object_member (json_object_get_object_member
-      (json_array_get_object_element (json_object_get_array_member (root,
-                  "events"), 0), "xdm"), "mediaCollection");
-}
-
-static gchar *
-write_clip (const gchar * title)
-{
-  g_autofree gchar *dir = g_dir_make_tmp ("mediaedge-XXXXXX", NULL);
-  gchar *path = g_build_filename (dir, "my clip.mkv", NULL);
-  g_autofree gchar *line = g_strdup_printf ("videotestsrc num-buffers=50 ! "
-      "video/x-raw,framerate=25/1,width=64,height=48 ! taginject tags=%s%s ! "
-      "jpegenc ! matroskamux ! filesink location=\"%s\"",
-      title ? "title=" : "", title ? title : "\"\"", path);
-
-  play_to_eos (line, NULL);
-
-  return path;
-}
-
-static void
-remove_clip (gchar * path)
-{
-  g_autofree gchar *dir = g_path_get_dirname (path);
-
-  g_unlink (path);
-  g_rmdir (dir);
-  g_free (path);
-}
-
 /* In playbin as video-filter, with no property set: the name and friendly
  * name from the title tag, the length from the duration. Without a title,
  * the name is the file's name. */
@@ -512,7 +206,7 @@ GST_START_TEST (test_details_from_the_stream)
   const gchar *names[] = { "MyTitle", "my clip.mkv" };
 
   for (guint i = 0; i < G_N_ELEMENTS (titles); i++) {
-    gchar *clip = write_clip (titles[i]);
+    gchar *clip = write_clip (titles[i], NULL);
     g_autofree gchar *uri = gst_filename_to_uri (clip, NULL);
     g_autofree gchar *line = g_strdup_printf ("playbin uri=\"%s\" "
         "video-sink=fakesink audio-sink=fakesink video-filter="

@@ -1,0 +1,319 @@
+/* gst-mediaedge
+ * Copyright (C) 2026 gst-mediaedge contributors
+ *
+ * This library is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Library General Public
+ * License as published by the Free Software Foundation; either
+ * version 2.1 of the License, or (at your option) any later version.
+ */
+
+/* What the element suites share: a local edge server per test, whose
+ * received bodies are validated against media-edge.yaml at teardown, and a
+ * pipeline whose clock and playhead the test drives. */
+
+#include "fixture.h"
+
+EdgeServer *server;
+gchar *endpoint;
+
+static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE ("src",
+    GST_PAD_SRC, GST_PAD_ALWAYS, GST_STATIC_CAPS_ANY);
+
+void
+setup (void)
+{
+  g_autoptr (GError) error = NULL;
+
+  server = edge_server_new_threaded (&error);
+  fail_unless (server != NULL, "no server: %s", error ? error->message : "");
+  endpoint = edge_server_get_endpoint (server);
+}
+
+/* Every body must validate against Adobe's OpenAPI document. */
+static void
+validate_bodies (GPtrArray * records)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree gchar *path = NULL;
+  g_autofree gchar *output = NULL;
+  GString *lines = g_string_new (NULL);
+  gint fd, status = -1;
+  gchar *argv[] = { (gchar *) PYTHON, (gchar *) VALIDATOR, (gchar *) SPEC,
+    NULL, NULL
+  };
+
+  for (guint i = 0; i < records->len; i++) {
+    EdgeRecord *record = g_ptr_array_index (records, i);
+    g_autofree gchar *path_json = NULL;
+    JsonNode *path_node = json_node_init_string (json_node_alloc (),
+        record->path);
+
+    path_json = json_to_string (path_node, FALSE);
+    json_node_unref (path_node);
+    g_string_append_printf (lines, "{\"path\": %s, \"body\": %s}\n",
+        path_json, record->body);
+  }
+  fd = g_file_open_tmp ("mediaedge-bodies-XXXXXX.jsonl", &path, &error);
+  fail_unless (fd >= 0);
+  close (fd);
+  fail_unless (g_file_set_contents (path, lines->str, lines->len, &error));
+  g_string_free (lines, TRUE);
+
+  argv[3] = path;
+  fail_unless (g_spawn_sync (NULL, argv, NULL, G_SPAWN_STDERR_TO_DEV_NULL,
+          NULL, NULL, &output, NULL, &status, &error), "%s",
+      error ? error->message : "");
+  g_unlink (path);
+  fail_unless (g_spawn_check_wait_status (status, NULL),
+      "bodies do not validate against media-edge.yaml:\n%s", output);
+}
+
+void
+teardown (void)
+{
+  g_autoptr (GPtrArray) records = edge_server_dup_records (server);
+
+  if (records->len > 0)
+    validate_bodies (records);
+  g_clear_pointer (&server, edge_server_free);
+  g_clear_pointer (&endpoint, g_free);
+}
+
+void
+wait_for_records (guint n)
+{
+  fail_unless (edge_server_wait_for_records (server, n, WAIT_US),
+      "the server got %u requests, not %u", edge_server_count_records (server),
+      n);
+}
+
+/* What the server received, event by event: path, configId, eventType, one
+ * session id for all, the playhead, the time since sessionStart. */
+void
+assert_received (const Expected * expected, guint n, const gchar * config_id)
+{
+  g_autoptr (GPtrArray) records = NULL;
+  EdgeRecord *start;
+
+  wait_for_records (n);
+  records = edge_server_dup_records (server);
+  fail_unless_equals_int (records->len, n);
+  start = g_ptr_array_index (records, 0);
+
+  for (guint i = 0; i < n; i++) {
+    EdgeRecord *record = g_ptr_array_index (records, i);
+    g_autofree gchar *path = g_strdup_printf ("/ee/va/v1/%s",
+        expected[i].event);
+
+    fail_unless_equals_string (record->path, path);
+    fail_unless_equals_string (record->event_type, expected[i].event);
+    fail_unless_equals_string (record->config_id, config_id);
+    fail_unless_equals_int (record->status, i == 0 ? 200 : 204);
+    fail_unless_equals_string (record->session_id, start->session_id);
+    fail_unless_equals_int64 (record->playhead, expected[i].playhead);
+    fail_unless_equals_int64 (record->timestamp_ms - start->timestamp_ms,
+        expected[i].offset_ms);
+  }
+}
+
+GstElement *
+make_tracker (const gchar * config_id)
+{
+  GstElement *track = gst_element_factory_make ("mediaedgetrack", NULL);
+
+  fail_unless (track != NULL);
+  g_object_set (track, "config-id", config_id, "endpoint", endpoint,
+      "content-id", "VA API Sample Player", "content-name", "ClickMe",
+      "length", 60, "channel", "sample-channel",
+      "player-name", "sample-html5-api-player",
+      "app-version", "va-api-0.0.0", NULL);
+
+  return track;
+}
+
+void
+fixture_init (Fixture * f, const gchar * config_id)
+{
+  f->pipeline = gst_pipeline_new (NULL);
+  f->track = make_tracker (config_id);
+  f->sink = gst_element_factory_make ("fakesink", NULL);
+  g_object_set (f->sink, "sync", FALSE, "async", FALSE, NULL);
+  gst_bin_add_many (GST_BIN (f->pipeline), f->track, f->sink, NULL);
+  fail_unless (gst_element_link (f->track, f->sink));
+  f->src = gst_check_setup_src_pad (f->track, &src_template);
+  f->clock = gst_test_clock_new ();
+  gst_pipeline_use_clock (GST_PIPELINE (f->pipeline), f->clock);
+}
+
+void
+fixture_clear (Fixture * f)
+{
+  fail_unless_equals_int (gst_element_set_state (f->pipeline,
+          GST_STATE_NULL), GST_STATE_CHANGE_SUCCESS);
+  gst_pad_set_active (f->src, FALSE);
+  gst_check_teardown_src_pad (f->track);
+  gst_object_unref (f->pipeline);
+  gst_object_unref (f->clock);
+}
+
+void
+set_state (Fixture * f, GstState state)
+{
+  fail_if (gst_element_set_state (f->pipeline, state) ==
+      GST_STATE_CHANGE_FAILURE);
+  fail_unless_equals_int (gst_element_get_state (f->pipeline, NULL, NULL,
+          GST_CLOCK_TIME_NONE), GST_STATE_CHANGE_SUCCESS);
+}
+
+/* stream-start, @caps if given, a time segment */
+void
+start_stream (Fixture * f, GstCaps * caps)
+{
+  fail_unless (gst_pad_set_active (f->src, TRUE));
+  gst_check_setup_events (f->src, f->track, caps, GST_FORMAT_TIME);
+}
+
+void
+set_playhead (Fixture * f, guint seconds)
+{
+  GstBuffer *buffer = gst_buffer_new ();
+
+  GST_BUFFER_PTS (buffer) = S (seconds);
+  GST_BUFFER_DURATION (buffer) = GST_SECOND / 25;
+  fail_unless_equals_int (gst_pad_push (f->src, buffer), GST_FLOW_OK);
+}
+
+void
+post_buffering (Fixture * f, gint percent)
+{
+  gst_element_post_message (f->sink,
+      gst_message_new_buffering (GST_OBJECT (f->sink), percent));
+}
+
+/* Waits for the next ping's clock wait, which must be due at @at, and
+ * lets it fire. */
+void
+crank_ping (Fixture * f, GstClockTime at)
+{
+  GstClockID id = NULL;
+
+  gst_test_clock_wait_for_next_pending_id (GST_TEST_CLOCK (f->clock), &id);
+  fail_unless_equals_uint64 (gst_clock_id_get_time (id), at);
+  gst_clock_id_unref (id);
+  fail_unless (gst_test_clock_crank (GST_TEST_CLOCK (f->clock)));
+}
+
+gchar *
+pop_session_message (GstElement * pipeline, const gchar * event)
+{
+  g_autoptr (GstBus) bus = gst_element_get_bus (pipeline);
+  GstMessage *message;
+
+  while ((message = gst_bus_timed_pop_filtered (bus, 5 * GST_SECOND,
+              GST_MESSAGE_ELEMENT))) {
+    const GstStructure *s = gst_message_get_structure (message);
+    gchar *id = NULL;
+
+    if (gst_structure_has_name (s, "mediaedge-session")
+        && g_strcmp0 (gst_structure_get_string (s, "event"), event) == 0)
+      id = g_strdup (gst_structure_get_string (s, "session-id"));
+    gst_message_unref (message);
+    if (id)
+      return id;
+  }
+
+  return NULL;
+}
+
+static GstElement *
+parse (const gchar * line)
+{
+  g_autoptr (GError) error = NULL;
+  GstElement *pipeline = gst_parse_launch (line, &error);
+
+  fail_unless (pipeline != NULL, "%s", error ? error->message : "");
+
+  return pipeline;
+}
+
+/* Plays @pipeline until EOS, which must come within 10 s. */
+static void
+play_until_eos (GstElement * pipeline)
+{
+  g_autoptr (GstBus) bus = gst_element_get_bus (pipeline);
+  g_autoptr (GstMessage) eos = NULL;
+
+  gst_element_set_state (pipeline, GST_STATE_PLAYING);
+  eos = gst_bus_timed_pop_filtered (bus, 10 * GST_SECOND,
+      GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
+  fail_unless (eos && GST_MESSAGE_TYPE (eos) == GST_MESSAGE_EOS);
+}
+
+/* Runs @line to EOS. With @ended, also waits for the element's message
+ * that the session ended. */
+void
+play_to_eos (const gchar * line, gchar ** ended)
+{
+  g_autoptr (GstElement) pipeline = parse (line);
+
+  play_until_eos (pipeline);
+  if (ended)
+    *ended = pop_session_message (pipeline, "ended");
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+}
+
+/* ... and returns what the server received. */
+GPtrArray *
+run_to_eos (const gchar * line, gchar ** ended)
+{
+  play_to_eos (line, ended);
+
+  return edge_server_dup_records (server);
+}
+
+/* mediaCollection of a recorded body, as a JSON object to read fields of. */
+JsonObject *
+media_collection (EdgeRecord * record, JsonParser * parser)
+{
+  JsonObject *root;
+
+  fail_unless (json_parser_load_from_data (parser, record->body, -1, NULL));
+  root = json_node_get_object (json_parser_get_root (parser));
+  return json_object_get_object_member (json_object_get_object_member
+      (json_array_get_object_element (json_object_get_array_member (root,
+                  "events"), 0), "xdm"), "mediaCollection");
+}
+
+/* Writes a two-second Matroska clip with @title and @toc, if given. */
+gchar *
+write_clip (const gchar * title, GstToc * toc)
+{
+  g_autofree gchar *dir = g_dir_make_tmp ("mediaedge-XXXXXX", NULL);
+  gchar *path = g_build_filename (dir, "my clip.mkv", NULL);
+  g_autofree gchar *line = g_strdup_printf ("videotestsrc num-buffers=50 ! "
+      "video/x-raw,framerate=25/1,width=64,height=48 ! taginject tags=%s%s ! "
+      "jpegenc ! matroskamux name=mux ! filesink location=\"%s\"",
+      title ? "title=" : "", title ? title : "\"\"", path);
+  g_autoptr (GstElement) pipeline = parse (line);
+
+  if (toc) {
+    g_autoptr (GstElement) mux = gst_bin_get_by_name (GST_BIN (pipeline),
+        "mux");
+
+    gst_toc_setter_set_toc (GST_TOC_SETTER (mux), toc);
+  }
+  play_until_eos (pipeline);
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+
+  return path;
+}
+
+void
+remove_clip (gchar * path)
+{
+  g_autofree gchar *dir = g_path_get_dirname (path);
+
+  g_unlink (path);
+  g_rmdir (dir);
+  g_free (path);
+}

@@ -1,0 +1,75 @@
+/* gst-mediaedge
+ * Copyright (C) 2026 gst-mediaedge contributors
+ *
+ * This library is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Library General Public
+ * License as published by the Free Software Foundation; either
+ * version 2.1 of the License, or (at your option) any later version.
+ */
+
+#ifndef __MEDIA_EDGE_TEST_FIXTURE_H__
+#define __MEDIA_EDGE_TEST_FIXTURE_H__
+
+#include <gst/check/gstcheck.h>
+#include <gst/check/gsttestclock.h>
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+
+#include "edge-server.h"
+
+G_BEGIN_DECLS
+
+#define WAIT_US (10 * G_USEC_PER_SEC)
+#define S(n) ((GstClockTime) (n) * GST_SECOND)
+
+/* the server of the running test and its Media Edge endpoint */
+extern EdgeServer *server;
+extern gchar *endpoint;
+
+typedef struct
+{
+  const gchar *event;
+  gint64 offset_ms;
+  gint64 playhead;
+} Expected;
+
+/* A pipeline whose playhead the test sets: buffers pushed from the test
+ * thread reach a fakesink that does not sync, whose position is the last
+ * buffer's time. */
+typedef struct
+{
+  GstElement *pipeline;
+  GstElement *track;
+  GstElement *sink;
+  GstPad *src;
+  GstClock *clock;
+} Fixture;
+
+void setup (void);
+void teardown (void);
+
+void wait_for_records (guint n);
+void assert_received (const Expected * expected, guint n,
+    const gchar * config_id);
+
+GstElement *make_tracker (const gchar * config_id);
+
+void fixture_init (Fixture * f, const gchar * config_id);
+void fixture_clear (Fixture * f);
+void set_state (Fixture * f, GstState state);
+void start_stream (Fixture * f, GstCaps * caps);
+void set_playhead (Fixture * f, guint seconds);
+void post_buffering (Fixture * f, gint percent);
+void crank_ping (Fixture * f, GstClockTime at);
+
+gchar *pop_session_message (GstElement * pipeline, const gchar * event);
+void play_to_eos (const gchar * line, gchar ** ended);
+GPtrArray *run_to_eos (const gchar * line, gchar ** ended);
+JsonObject *media_collection (EdgeRecord * record, JsonParser * parser);
+
+gchar *write_clip (const gchar * title, GstToc * toc);
+void remove_clip (gchar * path);
+
+G_END_DECLS
+
+#endif /* __MEDIA_EDGE_TEST_FIXTURE_H__ */

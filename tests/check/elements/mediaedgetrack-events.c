@@ -1,0 +1,525 @@
+/* gst-mediaedge
+ * Copyright (C) 2026 gst-mediaedge contributors
+ *
+ * This library is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Library General Public
+ * License as published by the Free Software Foundation; either
+ * version 2.1 of the License, or (at your option) any later version.
+ */
+
+/* Every Media Edge event through a real pipeline: ads and chapters from
+ * the action signals (seed 000, Example 2), chapters from a Matroska TOC,
+ * errors, QoE, seeks and mute from the pipeline, and the refusals. */
+
+#include "fixture.h"
+
+/* JSON text → node, to compare details objects as the seed prints them */
+static JsonNode *
+json (const gchar * text)
+{
+  g_autoptr (GError) error = NULL;
+  JsonNode *node = json_from_string (text, &error);
+
+  g_assert_no_error (error);
+
+  return node;
+}
+
+static void
+assert_member (JsonObject * media, const gchar * member, const gchar * text)
+{
+  g_autoptr (JsonNode) expected = json (text);
+  JsonNode *found = json_object_get_member (media, member);
+  g_autofree gchar *shown = found ? json_to_string (found, FALSE) : NULL;
+
+  fail_unless (found != NULL, "no %s", member);
+  fail_unless (json_node_equal (found, expected), "%s is %s, not %s", member,
+      shown, text);
+}
+
+/* mediaCollection of the @i-th request the server received */
+static JsonObject *
+received_media (GPtrArray * records, guint i, JsonParser * parser)
+{
+  fail_unless (i < records->len);
+
+  return media_collection (g_ptr_array_index (records, i), parser);
+}
+
+static gboolean
+emit_details (GstElement * track, const gchar * signal, const gchar * text)
+{
+  g_autoptr (GstStructure) details = gst_structure_from_string (text, NULL);
+  gboolean accepted = FALSE;
+
+  fail_unless (details != NULL, "%s", text);
+  g_signal_emit_by_name (track, signal, details, &accepted);
+
+  return accepted;
+}
+
+static gboolean
+emit_plain (GstElement * track, const gchar * signal)
+{
+  gboolean accepted = FALSE;
+
+  g_signal_emit_by_name (track, signal, &accepted);
+
+  return accepted;
+}
+
+/* clock and stream position at @seconds */
+static void
+at (Fixture * f, guint seconds)
+{
+  gst_test_clock_set_time (GST_TEST_CLOCK (f->clock), S (seconds));
+  set_playhead (f, seconds);
+}
+
+#define AD_1 "ad, name=(string)001, advertiser=\"Ad Guys\", campaignID=1, " \
+  "creativeID=42, creativeURL=https://example.com, length=16, " \
+  "friendlyName=(string)\"Ad 1\", placementID=sample_placement, " \
+  "playerName=\"Sample Player\", podPosition=1, siteID=XYZ, " \
+  "myCustomData1=CustomData1, myCustomData2=CustomData2"
+#define AD_2 "ad, name=(string)002, advertiser=\"Ad Guys\", campaignID=2, " \
+  "creativeID=44, creativeURL=https://example.com, length=12, " \
+  "friendlyName=(string)\"Ad 2\", placementID=sample_placement2, " \
+  "playerName=\"Sample Player\", podPosition=1, siteID=XYZ"
+
+/* Seed 000, Example 2, driven by the action signals, the ads stitched
+ * into the stream: the stream position runs on through the break while
+ * the content playhead stands at 15, and comes back as 22 at 50 s. */
+GST_START_TEST (test_example2_through_pipeline)
+{
+  const Expected expected[] = {
+    {"sessionStart", 0, 0},
+    {"play", 1, 0},
+    {"chapterStart", 1000, 1},
+    {"ping", 10000, 10},
+    {"chapterComplete", 15000, 15},
+    {"adBreakStart", 15001, 15},
+    {"adStart", 15002, 15},
+    {"ping", 20000, 15},
+    {"ping", 30000, 15},
+    {"adComplete", 31000, 15},
+    {"adStart", 31001, 15},
+    {"ping", 40000, 15},
+    {"adComplete", 43000, 15},
+    {"adBreakComplete", 43001, 15},
+    {"chapterStart", 43002, 15},
+    {"ping", 50000, 22},
+    {"chapterComplete", 54000, 26},
+    {"sessionComplete", 54001, 26},
+  };
+  g_autoptr (GPtrArray) records = NULL;
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  JsonObject *media;
+  Fixture f;
+
+  fixture_init (&f, "example-2");
+  g_object_set (f.track, "content-name", "ClickMe", "length", 54, NULL);
+  set_state (&f, GST_STATE_PLAYING);
+  start_stream (&f, NULL);
+
+  at (&f, 1);
+  fail_unless (emit_details (f.track, "chapter-start", "chapter, index=1, "
+          "offset=0, friendlyName=\"Chapter one\", length=15"));
+  set_playhead (&f, 10);
+  crank_ping (&f, S (10));
+  wait_for_records (4);
+
+  at (&f, 15);
+  fail_unless (emit_plain (f.track, "chapter-complete"));
+  fail_unless (emit_details (f.track, "ad-break-start", "pod, index=0, "
+          "offset=15, friendlyName=\"Mid-roll break\""));
+  fail_unless (emit_details (f.track, "ad-start", AD_1));
+  set_playhead (&f, 20);
+  crank_ping (&f, S (20));
+  wait_for_records (8);
+  set_playhead (&f, 30);
+  crank_ping (&f, S (30));
+  wait_for_records (9);
+
+  at (&f, 31);
+  fail_unless (emit_plain (f.track, "ad-complete"));
+  fail_unless (emit_details (f.track, "ad-start", AD_2));
+  set_playhead (&f, 40);
+  crank_ping (&f, S (40));
+  wait_for_records (12);
+
+  at (&f, 43);
+  fail_unless (emit_plain (f.track, "ad-complete"));
+  fail_unless (emit_plain (f.track, "ad-break-complete"));
+  fail_unless (emit_details (f.track, "chapter-start", "chapter, index=2, "
+          "offset=43, friendlyName=\"Chapter two\", length=11"));
+  set_playhead (&f, 50);
+  crank_ping (&f, S (50));
+  wait_for_records (16);
+
+  at (&f, 54);
+  fail_unless (emit_plain (f.track, "chapter-complete"));
+  fail_unless (gst_pad_push_event (f.src, gst_event_new_eos ()));
+  wait_for_records (G_N_ELEMENTS (expected));
+  fixture_clear (&f);
+
+  assert_received (expected, G_N_ELEMENTS (expected), "example-2");
+  records = edge_server_dup_records (server);
+  media = received_media (records, 2, parser);
+  assert_member (media, "chapterDetails", "{\"index\": 1, \"offset\": 0, "
+      "\"friendlyName\": \"Chapter one\", \"length\": 15}");
+  media = received_media (records, 5, parser);
+  assert_member (media, "advertisingPodDetails", "{\"index\": 0, "
+      "\"offset\": 15, \"friendlyName\": \"Mid-roll break\"}");
+  media = received_media (records, 6, parser);
+  assert_member (media, "advertisingDetails", "{\"name\": \"001\", "
+      "\"advertiser\": \"Ad Guys\", \"campaignID\": \"1\", "
+      "\"creativeID\": \"42\", \"creativeURL\": \"https://example.com\", "
+      "\"length\": 16, \"friendlyName\": \"Ad 1\", "
+      "\"placementID\": \"sample_placement\", "
+      "\"playerName\": \"Sample Player\", \"podPosition\": 1, "
+      "\"siteID\": \"XYZ\"}");
+  assert_member (media, "customMetadata", "[{\"name\": \"myCustomData1\", "
+      "\"value\": \"CustomData1\"}, {\"name\": \"myCustomData2\", "
+      "\"value\": \"CustomData2\"}]");
+  media = received_media (records, 10, parser);
+  assert_member (media, "advertisingDetails", "{\"name\": \"002\", "
+      "\"advertiser\": \"Ad Guys\", \"campaignID\": \"2\", "
+      "\"creativeID\": \"44\", \"creativeURL\": \"https://example.com\", "
+      "\"length\": 12, \"friendlyName\": \"Ad 2\", "
+      "\"placementID\": \"sample_placement2\", "
+      "\"playerName\": \"Sample Player\", \"podPosition\": 1, "
+      "\"siteID\": \"XYZ\"}");
+  fail_if (json_object_has_member (media, "customMetadata"));
+  media = received_media (records, 14, parser);
+  assert_member (media, "chapterDetails", "{\"index\": 2, \"offset\": 43, "
+      "\"friendlyName\": \"Chapter two\", \"length\": 11}");
+}
+
+GST_END_TEST;
+
+static GstToc *
+two_chapters (void)
+{
+  GstToc *toc = gst_toc_new (GST_TOC_SCOPE_GLOBAL);
+  GstTocEntry *edition = gst_toc_entry_new (GST_TOC_ENTRY_TYPE_EDITION, "e");
+  const gchar *titles[] = { "Opening", "Ending" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (titles); i++) {
+    g_autofree gchar *uid = g_strdup_printf ("c%u", i + 1);
+    GstTocEntry *chapter = gst_toc_entry_new (GST_TOC_ENTRY_TYPE_CHAPTER, uid);
+
+    gst_toc_entry_set_start_stop_times (chapter, S (i), S (i + 1));
+    gst_toc_entry_set_tags (chapter, gst_tag_list_new (GST_TAG_TITLE,
+            titles[i], NULL));
+    gst_toc_entry_append_sub_entry (edition, chapter);
+  }
+  gst_toc_append_entry (toc, edition);
+
+  return toc;
+}
+
+/* A Matroska file with two chapters, played in real time: each chapter
+ * starts and completes as playback crosses its bounds. */
+GST_START_TEST (test_toc_chapters_from_a_file)
+{
+  const gchar *events[] = { "sessionStart", "play", "chapterStart",
+    "chapterComplete", "chapterStart", "chapterComplete", "sessionComplete"
+  };
+  g_autoptr (GstToc) toc = two_chapters ();
+  gchar *clip = write_clip ("Chapters", toc);
+  g_autofree gchar *line = g_strdup_printf ("filesrc location=\"%s\" ! "
+      "matroskademux ! mediaedgetrack config-id=toc endpoint=%s ! "
+      "fakesink sync=true", clip, endpoint);
+  g_autoptr (GPtrArray) records = run_to_eos (line, NULL);
+  g_autoptr (JsonParser) parser = json_parser_new ();
+
+  fail_unless_equals_int (records->len, G_N_ELEMENTS (events));
+  for (guint i = 0; i < records->len; i++)
+    fail_unless_equals_string (((EdgeRecord *) g_ptr_array_index (records,
+                i))->event_type, events[i]);
+  assert_member (received_media (records, 2, parser), "chapterDetails",
+      "{\"index\": 1, \"offset\": 0, \"length\": 1, "
+      "\"friendlyName\": \"Opening\"}");
+  assert_member (received_media (records, 4, parser), "chapterDetails",
+      "{\"index\": 2, \"offset\": 1, \"length\": 1, "
+      "\"friendlyName\": \"Ending\"}");
+  fail_unless_equals_int64 (((EdgeRecord *) g_ptr_array_index (records,
+              4))->playhead, 1);
+  remove_clip (clip);
+}
+
+GST_END_TEST;
+
+/* An ERROR on the bus is an error event from the player, before the
+ * session ends. */
+GST_START_TEST (test_error_message)
+{
+  const Expected expected[] = {
+    {"sessionStart", 0, 0},
+    {"play", 1, 0},
+    {"error", 2000, 2},
+    {"sessionEnd", 3000, 2},
+  };
+  g_autoptr (GPtrArray) records = NULL;
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autoptr (GError) error = g_error_new_literal (GST_STREAM_ERROR,
+      GST_STREAM_ERROR_DECODE, "could not decode");
+  g_autofree gchar *name = g_strdup_printf ("gst-stream-error-quark:%d",
+      GST_STREAM_ERROR_DECODE);
+  g_autofree gchar *details = g_strdup_printf ("{\"name\": \"%s\", "
+      "\"source\": \"player\"}", name);
+  JsonObject *media;
+  Fixture f;
+
+  fixture_init (&f, "error");
+  set_state (&f, GST_STATE_PLAYING);
+  start_stream (&f, NULL);
+  at (&f, 2);
+  gst_element_post_message (f.sink, gst_message_new_error (GST_OBJECT
+          (f.sink), error, "test"));
+  gst_test_clock_set_time (GST_TEST_CLOCK (f.clock), S (3));
+  fixture_clear (&f);
+
+  assert_received (expected, G_N_ELEMENTS (expected), "error");
+  records = edge_server_dup_records (server);
+  media = received_media (records, 2, parser);
+  assert_member (media, "errorDetails", details);
+  fail_unless (json_object_has_member (media, "qoeDataDetails"));
+}
+
+GST_END_TEST;
+
+/* QoE from the pipeline: frame rate from the caps and time to start on
+ * the first play, a new bitrate tag is a bitrateChange, dropped frames
+ * from QoS messages ride with the next event. */
+GST_START_TEST (test_qoe_from_the_pipeline)
+{
+  const Expected expected[] = {
+    {"sessionStart", 0, 0},
+    {"play", 1, 0},
+    {"bitrateChange", 2000, 2},
+    {"sessionEnd", 3000, 3},
+  };
+  g_autoptr (GstCaps) caps =
+      gst_caps_from_string ("video/x-raw, framerate=(fraction)30000/1001");
+  g_autoptr (GPtrArray) records = NULL;
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  GstMessage *qos;
+  Fixture f;
+
+  fixture_init (&f, "qoe");
+  set_state (&f, GST_STATE_PLAYING);
+  start_stream (&f, caps);
+
+  at (&f, 1);
+  fail_unless (gst_pad_push_event (f.src,
+          gst_event_new_tag (gst_tag_list_new (GST_TAG_NOMINAL_BITRATE,
+                  800000, NULL))));
+  at (&f, 2);
+  fail_unless (gst_pad_push_event (f.src,
+          gst_event_new_tag (gst_tag_list_new (GST_TAG_BITRATE, 1200000,
+                  NULL))));
+  at (&f, 3);
+  qos = gst_message_new_qos (GST_OBJECT (f.sink), FALSE, S (3), S (3), S (3),
+      GST_SECOND / 30);
+  gst_message_set_qos_stats (qos, GST_FORMAT_BUFFERS, 90, 5);
+  gst_element_post_message (f.sink, qos);
+  fixture_clear (&f);
+
+  assert_received (expected, G_N_ELEMENTS (expected), "qoe");
+  records = edge_server_dup_records (server);
+  /* the caps came after the play */
+  assert_member (received_media (records, 1, parser), "qoeDataDetails",
+      "{\"timeToStart\": 0}");
+  assert_member (received_media (records, 2, parser), "qoeDataDetails",
+      "{\"bitrate\": 1200, \"framesPerSecond\": 30, \"timeToStart\": 0}");
+  assert_member (received_media (records, 3, parser), "qoeDataDetails",
+      "{\"bitrate\": 1200, \"droppedFrames\": 5, \"framesPerSecond\": 30, "
+      "\"timeToStart\": 0}");
+}
+
+GST_END_TEST;
+
+/* A flushing seek is pauseStart, then play from the new position once the
+ * new segment comes (Adobe maps seeks to pauses). */
+GST_START_TEST (test_seek)
+{
+  const Expected expected[] = {
+    {"sessionStart", 0, 0},
+    {"play", 1, 0},
+    {"pauseStart", 3000, 3},
+    {"play", 4000, 40},
+    {"sessionEnd", 5000, 41},
+  };
+  GstSegment segment;
+  Fixture f;
+
+  fixture_init (&f, "seek");
+  set_state (&f, GST_STATE_PLAYING);
+  start_stream (&f, NULL);
+  at (&f, 3);
+  fail_unless (gst_pad_push_event (f.src, gst_event_new_flush_start ()));
+  fail_unless (gst_pad_push_event (f.src, gst_event_new_flush_stop (TRUE)));
+  gst_test_clock_set_time (GST_TEST_CLOCK (f.clock), S (4));
+  gst_segment_init (&segment, GST_FORMAT_TIME);
+  segment.start = segment.time = segment.position = S (40);
+  fail_unless (gst_pad_push_event (f.src, gst_event_new_segment (&segment)));
+  at (&f, 5);
+  set_playhead (&f, 41);
+  fixture_clear (&f);
+
+  assert_received (expected, G_N_ELEMENTS (expected), "seek");
+}
+
+GST_END_TEST;
+
+/* A volume element's mute, or its volume at 0, is the mute player state. */
+GST_START_TEST (test_mute_toggle)
+{
+  const Expected expected[] = {
+    {"sessionStart", 0, 0},
+    {"play", 1, 0},
+    {"statesUpdate", 1000, 1},
+    {"statesUpdate", 2000, 2},
+    {"statesUpdate", 3000, 3},
+    {"sessionEnd", 4000, 3},
+  };
+  const gchar *states[] = { "statesStart", "statesEnd", "statesStart" };
+  g_autoptr (GPtrArray) records = NULL;
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  GstElement *volume = gst_element_factory_make ("volume", NULL);
+  Fixture f;
+
+  fixture_init (&f, "mute");
+  gst_bin_add (GST_BIN (f.pipeline), volume);
+  set_state (&f, GST_STATE_PLAYING);
+  start_stream (&f, NULL);
+  at (&f, 1);
+  g_object_set (volume, "mute", TRUE, NULL);
+  at (&f, 2);
+  g_object_set (volume, "mute", FALSE, NULL);
+  at (&f, 3);
+  g_object_set (volume, "volume", 0.0, NULL);
+  g_object_set (volume, "volume", 0.0, NULL);
+  gst_test_clock_set_time (GST_TEST_CLOCK (f.clock), S (4));
+  fixture_clear (&f);
+
+  assert_received (expected, G_N_ELEMENTS (expected), "mute");
+  records = edge_server_dup_records (server);
+  for (guint i = 0; i < G_N_ELEMENTS (states); i++)
+    assert_member (received_media (records, 2 + i, parser), states[i],
+        "[{\"name\": \"mute\"}]");
+}
+
+GST_END_TEST;
+
+/* GST_WARNING lines of the element, to check that refusals say why */
+static GPtrArray *warnings;
+
+static void
+collect_warnings (GstDebugCategory * category, GstDebugLevel level,
+    const gchar * file, const gchar * function, gint line, GObject * object,
+    GstDebugMessage * message, gpointer user_data)
+{
+  if (level == GST_LEVEL_WARNING
+      && g_str_equal (gst_debug_category_get_name (category), "mediaedgetrack"))
+    g_ptr_array_add (warnings, g_strdup (gst_debug_message_get (message)));
+}
+
+static void
+assert_refused (gboolean accepted, const gchar * words)
+{
+  const gchar *last;
+
+  fail_if (accepted, "accepted, though %s", words);
+  fail_unless (warnings->len > 0, "no warning for %s", words);
+  last = g_ptr_array_index (warnings, warnings->len - 1);
+  fail_unless (strstr (last, words) != NULL, "'%s' does not say '%s'", last,
+      words);
+  g_ptr_array_set_size (warnings, 0);
+}
+
+/* Calls that break the rules are refused with a warning that says why,
+ * send nothing, and the session goes on. */
+GST_START_TEST (test_refusals)
+{
+  const Expected expected[] = {
+    {"sessionStart", 0, 0},
+    {"play", 1, 0},
+    {"ping", 10000, 10},
+    {"sessionEnd", 10001, 10},
+  };
+  GstStructure *too_many;
+  gboolean accepted = TRUE;
+  Fixture f;
+
+  warnings = g_ptr_array_new_with_free_func (g_free);
+  gst_debug_set_threshold_for_name ("mediaedgetrack", GST_LEVEL_WARNING);
+  gst_debug_add_log_function (collect_warnings, NULL, NULL);
+
+  fixture_init (&f, "refusals");
+  set_state (&f, GST_STATE_PLAYING);
+  start_stream (&f, NULL);
+  wait_for_records (2);
+  at (&f, 1);
+
+  assert_refused (emit_details (f.track, "ad-start", AD_2),
+      "adStart without an ad break");
+  assert_refused (emit_plain (f.track, "ad-break-complete"),
+      "adBreakComplete without an ad break");
+  assert_refused (emit_plain (f.track, "chapter-skip"),
+      "chapterSkip without an open chapter");
+  assert_refused (emit_details (f.track, "ad-break-start", "pod, offset=3"),
+      "advertisingPodDetails needs the field 'index'");
+  assert_refused (emit_details (f.track, "chapter-start", "chapter, "
+          "index=one, offset=0, length=9"), "'index' must be a whole number");
+  assert_refused (emit_details (f.track, "states-update",
+          "states, full-screen=true"), "'full-screen' does not match");
+  assert_refused (emit_details (f.track, "states-update", "states, mute=maybe"),
+      "'mute' must be a boolean");
+  g_signal_emit_by_name (f.track, "track-error", "E42", "network", &accepted);
+  assert_refused (accepted, "\"player\" or \"external\"");
+
+  too_many = gst_structure_new_empty ("states");
+  for (guint i = 0; i < 11; i++) {
+    g_autofree gchar *name = g_strdup_printf ("state%u", i);
+
+    gst_structure_set (too_many, name, G_TYPE_BOOLEAN, TRUE, NULL);
+  }
+  g_signal_emit_by_name (f.track, "states-update", too_many, &accepted);
+  gst_structure_free (too_many);
+  assert_refused (accepted, "at most 10 distinct player states");
+
+  /* nothing was sent, and the session goes on */
+  set_playhead (&f, 10);
+  crank_ping (&f, S (10));
+  wait_for_records (3);
+  fixture_clear (&f);
+  gst_debug_remove_log_function (collect_warnings);
+  g_clear_pointer (&warnings, g_ptr_array_unref);
+
+  assert_received (expected, G_N_ELEMENTS (expected), "refusals");
+}
+
+GST_END_TEST;
+
+static Suite *
+mediaedgetrack_events_suite (void)
+{
+  Suite *s = suite_create ("mediaedgetrack-events");
+  TCase *tc = tcase_create ("general");
+
+  suite_add_tcase (s, tc);
+  tcase_add_checked_fixture (tc, setup, teardown);
+  tcase_add_test (tc, test_example2_through_pipeline);
+  tcase_add_test (tc, test_toc_chapters_from_a_file);
+  tcase_add_test (tc, test_error_message);
+  tcase_add_test (tc, test_qoe_from_the_pipeline);
+  tcase_add_test (tc, test_seek);
+  tcase_add_test (tc, test_mute_toggle);
+  tcase_add_test (tc, test_refusals);
+
+  return s;
+}
+
+GST_CHECK_MAIN (mediaedgetrack_events);
