@@ -339,6 +339,14 @@ collected_event (guint i)
   return g_ptr_array_index (collected, i);
 }
 
+static gboolean
+has_member (GVariant * details, const gchar * name)
+{
+  g_autoptr (GVariant) value = g_variant_lookup_value (details, name, NULL);
+
+  return value != NULL;
+}
+
 static void
 assert_detail_int (GVariant * details, const gchar * name, gint64 value)
 {
@@ -468,9 +476,8 @@ GST_START_TEST (test_example2_chapters_and_ad_break)
 
   /* the first play carries timeToStart, nothing changed afterwards */
   event = collected_event (1);
-  fail_unless (event->qoe != NULL);
-  fail_unless_equals_string (g_variant_print (event->qoe, FALSE),
-      "{'timeToStart': <int64 0>}");
+  assert_detail_int (event->qoe, "timeToStart", 0);
+  fail_unless_equals_int (g_variant_n_children (event->qoe), 1);
   for (guint i = 2; i < collected->len; i++)
     fail_unless (collected_event (i)->qoe == NULL);
 }
@@ -777,6 +784,7 @@ GST_START_TEST (test_player_states)
 {
   g_autoptr (MediaEdgeTracker) tracker = start_described ();
   g_autoptr (GError) error = NULL;
+  g_autofree gchar *states = NULL;
   MediaEdgeEvent *event;
 
   fail_unless (media_edge_tracker_update_states (tracker, S (1), 1,
@@ -806,12 +814,13 @@ GST_START_TEST (test_player_states)
   fail_unless_equals_int (collected->len, 1 + 2 + 7 + 1);
   event = collected_event (1);
   fail_unless_equals_int (event->type, MEDIA_EDGE_EVENT_STATES_UPDATE);
-  fail_unless_equals_string (g_variant_print (event->details, FALSE),
+  states = g_variant_print (event->details, FALSE);
+  fail_unless_equals_string (states,
       "{'statesStart': <[{'name': <'fullscreen'>}, {'name': <'mute'>}]>}");
   event = collected_event (2);
   fail_unless_equals_int64 (event->timestamp_ms - WALL_START, 3000);
-  fail_unless (g_variant_lookup_value (event->details, "statesStart", NULL));
-  fail_unless (g_variant_lookup_value (event->details, "statesEnd", NULL));
+  fail_unless (has_member (event->details, "statesStart"));
+  fail_unless (has_member (event->details, "statesEnd"));
 }
 
 GST_END_TEST;
