@@ -503,6 +503,72 @@ GST_START_TEST (test_refusals)
 
 GST_END_TEST;
 
+/* The skips: every endpoint of media-edge.yaml comes out of the element,
+ * and teardown validates each body. */
+GST_START_TEST (test_skips)
+{
+  const Expected expected[] = {
+    {"sessionStart", 0, 0},
+    {"play", 1, 0},
+    {"chapterStart", 1000, 1},
+    {"chapterSkip", 2000, 2},
+    {"adBreakStart", 2001, 2},
+    {"adStart", 2002, 2},
+    {"adSkip", 3000, 2},
+    {"adBreakComplete", 3001, 2},
+    {"sessionEnd", 4000, 3},
+  };
+  Fixture f;
+
+  fixture_init (&f, "skips");
+  set_state (&f, GST_STATE_PLAYING);
+  start_stream (&f, NULL);
+  at (&f, 1);
+  fail_unless (emit_details (f.track, "chapter-start", "chapter, index=1, "
+          "offset=0, length=5, segment=(string)intro"));
+  at (&f, 2);
+  fail_unless (emit_plain (f.track, "chapter-skip"));
+  fail_unless (emit_details (f.track, "ad-break-start", "pod, index=1, "
+          "offset=2"));
+  fail_unless (emit_details (f.track, "ad-start", "ad, name=(string)a1, "
+          "length=30, podPosition=1"));
+  at (&f, 3);
+  fail_unless (emit_plain (f.track, "ad-skip"));
+  fail_unless (emit_plain (f.track, "ad-break-complete"));
+  at (&f, 4);
+  fixture_clear (&f);
+
+  assert_received (expected, G_N_ELEMENTS (expected), "skips");
+}
+
+GST_END_TEST;
+
+/* Metadata tags fill the sessionDetails fields they name, unless
+ * session-details or the properties set them. */
+GST_START_TEST (test_metadata_tags)
+{
+  g_autofree gchar *line = g_strdup_printf ("videotestsrc num-buffers=5 ! "
+      "taginject tags=\"title=Pilot,artist=Someone,album=Best,genre=Drama\" ! "
+      "mediaedgetrack config-id=tags endpoint=%s "
+      "session-details=\"details,genre=Comedy\" ! fakesink", endpoint);
+  g_autoptr (GPtrArray) records = run_to_eos (line, NULL);
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  JsonObject *details;
+
+  details = json_object_get_object_member (received_media (records, 0,
+          parser), "sessionDetails");
+  fail_unless_equals_string (json_object_get_string_member (details, "name"),
+      "Pilot");
+  fail_unless_equals_string (json_object_get_string_member (details,
+          "artist"), "Someone");
+  fail_unless_equals_string (json_object_get_string_member (details,
+          "album"), "Best");
+  fail_unless_equals_string (json_object_get_string_member (details,
+          "genre"), "Comedy");
+}
+
+GST_END_TEST;
+
 static Suite *
 mediaedgetrack_events_suite (void)
 {
@@ -518,6 +584,8 @@ mediaedgetrack_events_suite (void)
   tcase_add_test (tc, test_seek);
   tcase_add_test (tc, test_mute_toggle);
   tcase_add_test (tc, test_refusals);
+  tcase_add_test (tc, test_skips);
+  tcase_add_test (tc, test_metadata_tags);
 
   return s;
 }
