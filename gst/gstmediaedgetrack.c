@@ -1315,6 +1315,18 @@ flush_sessions (GstMediaEdgeTrack * self)
   }
 }
 
+/* A new run may play another stream: what the last one said is gone. */
+static void
+forget_stream (GstMediaEdgeTrack * self)
+{
+  GST_OBJECT_LOCK (self);
+  self->last_position = GST_CLOCK_TIME_NONE;
+  self->flushing = FALSE;
+  g_clear_pointer (&self->tags, gst_tag_list_unref);
+  g_clear_pointer (&self->chapters, g_array_unref);
+  GST_OBJECT_UNLOCK (self);
+}
+
 static GstStateChangeReturn
 gst_media_edge_track_change_state (GstElement * element,
     GstStateChange transition)
@@ -1331,9 +1343,7 @@ gst_media_edge_track_change_state (GstElement * element,
     case GST_STATE_CHANGE_READY_TO_PAUSED:
       if (!check_settings (self))
         return GST_STATE_CHANGE_FAILURE;
-      GST_OBJECT_LOCK (self);
-      self->last_position = GST_CLOCK_TIME_NONE;
-      GST_OBJECT_UNLOCK (self);
+      forget_stream (self);
       watch_pipeline (self);
       if (pipeline_wants_to_play (self)) {
         g_mutex_lock (&self->session_lock);
