@@ -569,6 +569,41 @@ GST_START_TEST (test_metadata_tags)
 
 GST_END_TEST;
 
+/* playbin's own mute property, toggled while it plays */
+GST_START_TEST (test_playbin_mute)
+{
+  gchar *clip = write_clip ("Muted", NULL);
+  g_autofree gchar *uri = gst_filename_to_uri (clip, NULL);
+  g_autofree gchar *line = g_strdup_printf ("playbin uri=\"%s\" "
+      "video-sink=\"fakesink sync=true\" audio-sink=fakesink video-filter="
+      "\"mediaedgetrack config-id=playbin-mute endpoint=%s\"", uri, endpoint);
+  g_autoptr (GstElement) playbin = gst_parse_launch (line, NULL);
+  g_autoptr (GstBus) bus = gst_element_get_bus (playbin);
+  g_autoptr (GstMessage) eos = NULL;
+  g_autoptr (GPtrArray) records = NULL;
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  EdgeRecord *update;
+
+  fail_unless_equals_int (gst_element_set_state (playbin, GST_STATE_PLAYING),
+      GST_STATE_CHANGE_ASYNC);
+  fail_unless_equals_int (gst_element_get_state (playbin, NULL, NULL,
+          GST_CLOCK_TIME_NONE), GST_STATE_CHANGE_SUCCESS);
+  g_object_set (playbin, "mute", TRUE, NULL);
+  eos = gst_bus_timed_pop_filtered (bus, 10 * GST_SECOND, GST_MESSAGE_EOS);
+  fail_unless (eos != NULL);
+  gst_element_set_state (playbin, GST_STATE_NULL);
+  remove_clip (clip);
+
+  records = edge_server_dup_records (server);
+  fail_unless (records->len >= 4);
+  update = g_ptr_array_index (records, 2);
+  fail_unless_equals_string (update->event_type, "statesUpdate");
+  assert_member (media_collection (update, parser), "statesStart",
+      "[{\"name\": \"mute\"}]");
+}
+
+GST_END_TEST;
+
 static Suite *
 mediaedgetrack_events_suite (void)
 {
@@ -586,6 +621,7 @@ mediaedgetrack_events_suite (void)
   tcase_add_test (tc, test_refusals);
   tcase_add_test (tc, test_skips);
   tcase_add_test (tc, test_metadata_tags);
+  tcase_add_test (tc, test_playbin_mute);
 
   return s;
 }
