@@ -67,6 +67,9 @@ GST_DEBUG_CATEGORY_STATIC (gst_media_edge_track_debug);
 #define DEFAULT_PING_INTERVAL MEDIA_EDGE_PING_INTERVAL_DEFAULT
 #define DEFAULT_AD_PING_INTERVAL MEDIA_EDGE_AD_PING_INTERVAL_DEFAULT
 #define DEFAULT_FLUSH_TIMEOUT 2000
+#define DEFAULT_REQUEST_TIMEOUT MEDIA_EDGE_REQUEST_TIMEOUT_DEFAULT
+#define DEFAULT_RETRY_DELAY MEDIA_EDGE_RETRY_DELAY_DEFAULT
+#define DEFAULT_MAX_QUEUED MEDIA_EDGE_MAX_QUEUED_DEFAULT
 
 /* Adobe's advice for live streams and for content of unknown length */
 #define LIVE_LENGTH_S 86400
@@ -88,6 +91,10 @@ enum
   PROP_PING_INTERVAL,
   PROP_AD_PING_INTERVAL,
   PROP_FLUSH_TIMEOUT,
+  PROP_REQUEST_TIMEOUT,
+  PROP_RETRY_DELAY,
+  PROP_MAX_QUEUED_EVENTS,
+  PROP_STATS,
 };
 
 struct _GstMediaEdgeTrack
@@ -109,6 +116,12 @@ struct _GstMediaEdgeTrack
   guint ping_interval;
   guint ad_ping_interval;
   guint flush_timeout;
+  guint request_timeout;
+  guint retry_delay;
+  guint max_queued_events;
+
+  /* what the client did with our requests; its own atomics and lock */
+  MediaEdgeClientStats *stats;
 
   /* what the stream told us; object lock */
   GstTagList *tags;
@@ -530,6 +543,14 @@ on_session_notice (MediaEdgeSessionNotice notice, const gchar * session_id,
       GST_ELEMENT_WARNING (self, RESOURCE, OPEN_WRITE,
           ("The Media Edge service did not start a tracking session."),
           ("%s", detail));
+      post_session_message (self, session_id, "failed");
+      break;
+    case MEDIA_EDGE_SESSION_LOST:
+      GST_WARNING_OBJECT (self, "%s", detail);
+      post_session_message (self, session_id, "lost");
+      break;
+    case MEDIA_EDGE_SESSION_DROPPED:
+      GST_DEBUG_OBJECT (self, "%s", detail);
       break;
   }
   gst_object_unref (self);
@@ -623,7 +644,11 @@ start_session (GstMediaEdgeTrack * self)
   weak = g_new0 (GWeakRef, 1);
   g_weak_ref_init (weak, self);
   self->client_session = media_edge_client_open_session (self->client,
-      on_session_notice, weak, free_weak_ref);
+      self->stats, on_session_notice, weak, free_weak_ref);
+  GST_OBJECT_LOCK (self);
+  media_edge_client_session_configure (self->client_session,
+      self->request_timeout, self->retry_delay, self->max_queued_events);
+  GST_OBJECT_UNLOCK (self);
 
   gst_clear_object (&self->clock);
   self->clock = choose_clock (self);
@@ -1514,6 +1539,24 @@ replace_structure (GstStructure ** slot, const GValue * value)
   *slot = s ? gst_structure_copy (s) : NULL;
 }
 
+/* Object lock held; the stats have their own. */
+static GstStructure *
+build_stats (GstMediaEdgeTrack * self)
+{
+  MediaEdgeClientStats *stats = self->stats;
+  g_autofree gchar *last_error = media_edge_client_stats_dup_last_error (stats);
+
+  return gst_structure_new ("mediaedge-stats",
+      "sent", G_TYPE_UINT, (guint) g_atomic_int_get (&stats->sent),
+      "retried", G_TYPE_UINT, (guint) g_atomic_int_get (&stats->retried),
+      "dropped", G_TYPE_UINT, (guint) g_atomic_int_get (&stats->dropped),
+      "queued", G_TYPE_UINT, (guint) MAX (g_atomic_int_get (&stats->queued),
+          0),
+      "sessions-started", G_TYPE_UINT,
+      (guint) g_atomic_int_get (&stats->sessions_started),
+      "last-error", G_TYPE_STRING, last_error, NULL);
+}
+
 /* A session-details value XDM cannot take is refused, and the previous
  * value stays. Object lock held. */
 static gboolean
@@ -1590,6 +1633,15 @@ gst_media_edge_track_set_property (GObject * object, guint prop_id,
     case PROP_AD_PING_INTERVAL:
       self->ad_ping_interval = g_value_get_uint (value);
       break;
+    case PROP_REQUEST_TIMEOUT:
+      self->request_timeout = g_value_get_uint (value);
+      break;
+    case PROP_RETRY_DELAY:
+      self->retry_delay = g_value_get_uint (value);
+      break;
+    case PROP_MAX_QUEUED_EVENTS:
+      self->max_queued_events = g_value_get_uint (value);
+      break;
     case PROP_FLUSH_TIMEOUT:
       self->flush_timeout = g_value_get_uint (value);
       break;
@@ -1647,6 +1699,18 @@ gst_media_edge_track_get_property (GObject * object, guint prop_id,
     case PROP_AD_PING_INTERVAL:
       g_value_set_uint (value, self->ad_ping_interval);
       break;
+    case PROP_REQUEST_TIMEOUT:
+      g_value_set_uint (value, self->request_timeout);
+      break;
+    case PROP_RETRY_DELAY:
+      g_value_set_uint (value, self->retry_delay);
+      break;
+    case PROP_MAX_QUEUED_EVENTS:
+      g_value_set_uint (value, self->max_queued_events);
+      break;
+    case PROP_STATS:
+      g_value_take_boxed (value, build_stats (self));
+      break;
     case PROP_FLUSH_TIMEOUT:
       g_value_set_uint (value, self->flush_timeout);
       break;
@@ -1675,6 +1739,7 @@ gst_media_edge_track_finalize (GObject * object)
   g_clear_pointer (&self->tags, gst_tag_list_unref);
   g_clear_pointer (&self->chapters, g_array_unref);
   g_clear_pointer (&self->wake_source, g_source_unref);
+  media_edge_client_stats_unref (self->stats);
   g_hash_table_unref (self->dropped_frames);
   g_ptr_array_unref (self->volumes);
   g_free (self->session_config_id);
@@ -2123,6 +2188,62 @@ gst_media_edge_track_class_init (GstMediaEdgeTrackClass * klass)
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
           GST_PARAM_MUTABLE_PLAYING));
 
+  /**
+   * GstMediaEdgeTrack:request-timeout:
+   *
+   * How long a request may go unanswered before it is tried again.
+   *
+   * Since: 0.1
+   */
+  g_object_class_install_property (gobject_class, PROP_REQUEST_TIMEOUT,
+      g_param_spec_uint ("request-timeout", "Request timeout",
+          "Milliseconds a request may go unanswered before it is tried again",
+          1, G_MAXINT, DEFAULT_REQUEST_TIMEOUT, G_PARAM_READWRITE |
+          G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY));
+  /**
+   * GstMediaEdgeTrack:retry-delay:
+   *
+   * The wait before a request that failed for a network reason (or a 408,
+   * 429, 502, 503, 504 answer) is tried again. It doubles at each attempt,
+   * up to 30 times as long, with ±30 % jitter; a Retry-After header wins.
+   *
+   * Since: 0.1
+   */
+  g_object_class_install_property (gobject_class, PROP_RETRY_DELAY,
+      g_param_spec_uint ("retry-delay", "Retry delay",
+          "Milliseconds before the first retry; doubles up to 30 times as "
+          "long", 1, G_MAXINT / MEDIA_EDGE_MAX_BACKOFF_FACTOR,
+          DEFAULT_RETRY_DELAY, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+          GST_PARAM_MUTABLE_READY));
+  /**
+   * GstMediaEdgeTrack:max-queued-events:
+   *
+   * Events a session keeps waiting at most while the service is away;
+   * past it pings are dropped first, then the oldest events. Every drop
+   * is counted in #GstMediaEdgeTrack:stats.
+   *
+   * Since: 0.1
+   */
+  g_object_class_install_property (gobject_class, PROP_MAX_QUEUED_EVENTS,
+      g_param_spec_uint ("max-queued-events", "Max queued events",
+          "Events kept waiting at most per session (pings dropped first)",
+          1, G_MAXINT, DEFAULT_MAX_QUEUED, G_PARAM_READWRITE |
+          G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY));
+  /**
+   * GstMediaEdgeTrack:stats:
+   *
+   * What became of the requests of this element's sessions: `sent`,
+   * `retried` (attempts that failed and were tried again), `dropped`,
+   * `queued` (waiting now), `sessions-started`, and `last-error`.
+   *
+   * Since: 0.1
+   */
+  g_object_class_install_property (gobject_class, PROP_STATS,
+      g_param_spec_boxed ("stats", "Statistics",
+          "Requests sent, retried, dropped and queued, sessions started, "
+          "and the last error", GST_TYPE_STRUCTURE,
+          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+
   install_signals (klass);
 
   gst_element_class_set_static_metadata (element_class,
@@ -2149,6 +2270,10 @@ gst_media_edge_track_init (GstMediaEdgeTrack * self)
   self->ping_interval = DEFAULT_PING_INTERVAL;
   self->ad_ping_interval = DEFAULT_AD_PING_INTERVAL;
   self->flush_timeout = DEFAULT_FLUSH_TIMEOUT;
+  self->request_timeout = DEFAULT_REQUEST_TIMEOUT;
+  self->retry_delay = DEFAULT_RETRY_DELAY;
+  self->max_queued_events = DEFAULT_MAX_QUEUED;
+  self->stats = media_edge_client_stats_new ();
   self->toc_chapter = -1;
   self->dropped_frames = g_hash_table_new (NULL, NULL);
   self->volumes = g_ptr_array_new_with_free_func (gst_object_unref);

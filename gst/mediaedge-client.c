@@ -12,7 +12,10 @@
  * objects stay on the thread that made them, other threads hand work over
  * through the context. Each tracking session is a FIFO: a request goes out
  * when the one before it has been answered, and every request but
- * sessionStart waits for the session id that sessionStart's answer gives. */
+ * sessionStart waits for the session id that sessionStart's answer gives.
+ * What the network loses is tried again, in order, with exponential backoff
+ * and jitter (Retry-After when the service gives one); what the service
+ * refuses is dropped, counted and logged with its answer. */
 
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -25,7 +28,13 @@
 #include "mediaedge-client.h"
 
 
-#define REQUEST_TIMEOUT_S 5
+/* libsoup 3.2 has no name for it */
+#define STATUS_TOO_MANY_REQUESTS 429
+
+/* Retry-After beyond this is not believed */
+#define MAX_RETRY_AFTER_MS (10 * 60 * 1000)
+/* answers to sessionStart are small; anything bigger is not one */
+#define MAX_ANSWER_SIZE (1024 * 1024)
 
 struct _MediaEdgeClient
 {
@@ -56,21 +65,28 @@ struct _MediaEdgeClientSession
   guint pending;
   gboolean closed;
 
+  /* set before the first request, then read on the client thread */
+  guint request_timeout_ms;
+  guint retry_delay_ms;
+  guint max_queued;
+
   /* client thread only */
   GQueue outgoing;
   gchar *session_id;
   gboolean failed;
   MediaEdgeRequest *current;
+  guint attempt;
   SoupMessage *in_flight;
+  GCancellable *request_cancellable;
+  gboolean timed_out;
+  GSource *timer;
   GCancellable *cancellable;
   gboolean attached;
 
+  MediaEdgeClientStats *stats;
   MediaEdgeSessionNotify notify;
   gpointer user_data;
   GDestroyNotify destroy;
-
-  gint sent;
-  gint dropped;
 };
 
 static GMutex client_lock;
@@ -88,7 +104,8 @@ client_thread_main (gpointer data)
 
   g_main_context_push_thread_default (client->context);
 
-  client->soup = soup_session_new_with_options ("timeout", REQUEST_TIMEOUT_S,
+  /* each session times its own requests out (request-timeout) */
+  client->soup = soup_session_new_with_options ("timeout", 0,
       "user-agent", "gst-mediaedge/" PACKAGE_VERSION " ", NULL);
 
   g_main_loop_run (client->loop);
@@ -141,8 +158,10 @@ media_edge_client_get_default (void)
   return client;
 }
 
-static void session_drop_all (MediaEdgeClientSession * session);
+static void session_drop_all (MediaEdgeClientSession * session,
+    const gchar * why);
 static void session_detach (MediaEdgeClientSession * session);
+static void session_stop_timer (MediaEdgeClientSession * session);
 
 static gboolean
 client_shutdown_cb (gpointer data)
@@ -153,7 +172,10 @@ client_shutdown_cb (gpointer data)
     MediaEdgeClientSession *session = client->sessions->data;
 
     g_cancellable_cancel (session->cancellable);
-    session_drop_all (session);
+    if (session->request_cancellable)
+      g_cancellable_cancel (session->request_cancellable);
+    session_stop_timer (session);
+    session_drop_all (session, "the sender stopped");
     session_detach (session);
   }
   g_main_loop_quit (client->loop);
@@ -199,6 +221,60 @@ media_edge_client_get_context (MediaEdgeClient * client)
 }
 
 /* ------------------------------------------------------------------ */
+/* statistics */
+
+MediaEdgeClientStats *
+media_edge_client_stats_new (void)
+{
+  MediaEdgeClientStats *stats = g_new0 (MediaEdgeClientStats, 1);
+
+  stats->ref_count = 1;
+  g_mutex_init (&stats->lock);
+
+  return stats;
+}
+
+MediaEdgeClientStats *
+media_edge_client_stats_ref (MediaEdgeClientStats * stats)
+{
+  g_atomic_int_inc (&stats->ref_count);
+
+  return stats;
+}
+
+void
+media_edge_client_stats_unref (MediaEdgeClientStats * stats)
+{
+  if (!g_atomic_int_dec_and_test (&stats->ref_count))
+    return;
+
+  g_mutex_clear (&stats->lock);
+  g_free (stats->last_error);
+  g_free (stats);
+}
+
+gchar *
+media_edge_client_stats_dup_last_error (MediaEdgeClientStats * stats)
+{
+  gchar *last_error;
+
+  g_mutex_lock (&stats->lock);
+  last_error = g_strdup (stats->last_error);
+  g_mutex_unlock (&stats->lock);
+
+  return last_error;
+}
+
+static void
+stats_set_last_error (MediaEdgeClientStats * stats, const gchar * error)
+{
+  g_mutex_lock (&stats->lock);
+  g_free (stats->last_error);
+  stats->last_error = g_strdup (error);
+  g_mutex_unlock (&stats->lock);
+}
+
+/* ------------------------------------------------------------------ */
 /* sessions */
 
 MediaEdgeClientSession *
@@ -221,6 +297,7 @@ media_edge_client_session_unref (MediaEdgeClientSession * session)
       (GDestroyNotify) media_edge_request_free);
   g_free (session->session_id);
   g_object_unref (session->cancellable);
+  media_edge_client_stats_unref (session->stats);
   if (session->destroy)
     session->destroy (session->user_data);
   g_mutex_clear (&session->lock);
@@ -236,10 +313,11 @@ session_notify (MediaEdgeClientSession * session,
     session->notify (notice, session->session_id, detail, session->user_data);
 }
 
-/* One request fewer to wait for. */
+/* @n requests fewer to wait for. */
 static void
 session_settle (MediaEdgeClientSession * session, guint n)
 {
+  g_atomic_int_add (&session->stats->queued, -(gint) n);
   g_mutex_lock (&session->lock);
   session->pending -= n;
   if (session->pending == 0)
@@ -247,8 +325,19 @@ session_settle (MediaEdgeClientSession * session, guint n)
   g_mutex_unlock (&session->lock);
 }
 
+/* Counts @n requests as dropped, and says why. */
 static void
-session_drop_all (MediaEdgeClientSession * session)
+session_count_drops (MediaEdgeClientSession * session, guint n,
+    const gchar * why)
+{
+  g_atomic_int_add (&session->stats->dropped, n);
+  stats_set_last_error (session->stats, why);
+  session_settle (session, n);
+  session_notify (session, MEDIA_EDGE_SESSION_DROPPED, why);
+}
+
+static void
+session_drop_all (MediaEdgeClientSession * session, const gchar * why)
 {
   guint n = g_queue_get_length (&session->outgoing);
 
@@ -263,8 +352,8 @@ session_drop_all (MediaEdgeClientSession * session)
       (GDestroyNotify) media_edge_request_free);
   g_queue_init (&session->outgoing);
   if (n > 0) {
-    g_atomic_int_add (&session->dropped, n);
-    session_settle (session, n);
+    g_message ("%u requests dropped: %s", n, why);
+    session_count_drops (session, n, why);
   }
 }
 
@@ -308,6 +397,30 @@ session_maybe_finish (MediaEdgeClientSession * session)
   }
 }
 
+/* Keeps at most max-queued requests waiting: pings go first, then the
+ * oldest requests. */
+static void
+session_enforce_bound (MediaEdgeClientSession * session)
+{
+  GQueue *queue = &session->outgoing;
+
+  while (g_queue_get_length (queue) > session->max_queued) {
+    GList *victim = queue->head;
+
+    for (GList * l = queue->head; l; l = l->next) {
+      if (media_edge_request_is_expendable (l->data)) {
+        victim = l;
+        break;
+      }
+    }
+    g_message ("queue full (%u): %s dropped", session->max_queued,
+        media_edge_request_get_name (victim->data));
+    media_edge_request_free (victim->data);
+    g_queue_delete_link (queue, victim);
+    session_count_drops (session, 1, "the queue of events was full");
+  }
+}
+
 static gboolean
 session_drain_cb (gpointer data)
 {
@@ -318,6 +431,7 @@ session_drain_cb (gpointer data)
     g_queue_push_tail (&session->outgoing,
         g_queue_pop_head (&session->incoming));
   g_mutex_unlock (&session->lock);
+  session_enforce_bound (session);
 
   if (!g_cancellable_is_cancelled (session->cancellable)) {
     session_attach (session);
@@ -345,11 +459,17 @@ session_wake (MediaEdgeClientSession * session)
  */
 MediaEdgeClientSession *
 media_edge_client_open_session (MediaEdgeClient * client,
-    MediaEdgeSessionNotify notify, gpointer user_data, GDestroyNotify destroy)
+    MediaEdgeClientStats * stats, MediaEdgeSessionNotify notify,
+    gpointer user_data, GDestroyNotify destroy)
 {
   MediaEdgeClientSession *session = g_new0 (MediaEdgeClientSession, 1);
 
   session->refcount = 1;
+  session->stats = stats ? media_edge_client_stats_ref (stats) :
+      media_edge_client_stats_new ();
+  session->request_timeout_ms = MEDIA_EDGE_REQUEST_TIMEOUT_DEFAULT;
+  session->retry_delay_ms = MEDIA_EDGE_RETRY_DELAY_DEFAULT;
+  session->max_queued = MEDIA_EDGE_MAX_QUEUED_DEFAULT;
   session->client = client;
   g_mutex_init (&session->lock);
   g_cond_init (&session->idle_cond);
@@ -361,6 +481,28 @@ media_edge_client_open_session (MediaEdgeClient * client,
   session->destroy = destroy;
 
   return session;
+}
+
+/**
+ * media_edge_client_session_configure:
+ * @request_timeout_ms: how long a request may take before it is tried again
+ * @retry_delay_ms: the first delay before trying again; it doubles at each
+ *   attempt, to at most 30 times as long
+ * @max_queued: requests kept waiting at most; past it pings are dropped
+ *   first, then the oldest requests
+ *
+ * Call before the first request is sent.
+ */
+void
+media_edge_client_session_configure (MediaEdgeClientSession * session,
+    guint request_timeout_ms, guint retry_delay_ms, guint max_queued)
+{
+  g_return_if_fail (request_timeout_ms > 0 && retry_delay_ms > 0);
+  g_return_if_fail (max_queued > 0);
+
+  session->request_timeout_ms = request_timeout_ms;
+  session->retry_delay_ms = retry_delay_ms;
+  session->max_queued = max_queued;
 }
 
 /**
@@ -381,12 +523,13 @@ media_edge_client_session_send (MediaEdgeClientSession * session,
     g_message ("%s after the session was closed: dropped",
         media_edge_request_get_name (request));
     media_edge_request_free (request);
-    g_atomic_int_inc (&session->dropped);
+    g_atomic_int_inc (&session->stats->dropped);
     return;
   }
   g_queue_push_tail (&session->incoming, request);
   session->pending++;
   g_mutex_unlock (&session->lock);
+  g_atomic_int_inc (&session->stats->queued);
 
   session_wake (session);
 }
@@ -427,18 +570,6 @@ media_edge_client_session_wait_idle (MediaEdgeClientSession * session,
   return idle;
 }
 
-guint
-media_edge_client_session_get_sent (MediaEdgeClientSession * session)
-{
-  return g_atomic_int_get (&session->sent);
-}
-
-guint
-media_edge_client_session_get_dropped (MediaEdgeClientSession * session)
-{
-  return g_atomic_int_get (&session->dropped);
-}
-
 /* ------------------------------------------------------------------ */
 /* sending, on the client thread */
 
@@ -446,26 +577,23 @@ static void
 drop_request (MediaEdgeClientSession * session, MediaEdgeRequest * request,
     const gchar * why)
 {
-  g_message ("%s dropped: %s", media_edge_request_get_name (request), why);
+  g_autofree gchar *detail = g_strdup_printf ("%s dropped: %s",
+      media_edge_request_get_name (request), why);
+
+  g_message ("%s", detail);
   media_edge_request_free (request);
-  g_atomic_int_inc (&session->dropped);
-  session_settle (session, 1);
+  session_count_drops (session, 1, detail);
 }
 
 static void
-take_session_id (MediaEdgeClientSession * session, GBytes * answer)
+deliver_request (MediaEdgeClientSession * session, MediaEdgeRequest * request,
+    guint status)
 {
-  g_autoptr (GError) error = NULL;
-
-  session->session_id = media_edge_codec_edge_parse_session_id (answer, &error);
-  if (session->session_id) {
-    g_debug ("session %s started", session->session_id);
-    session_notify (session, MEDIA_EDGE_SESSION_STARTED, NULL);
-  } else {
-    g_message ("no session: %s", error->message);
-    session->failed = TRUE;
-    session_notify (session, MEDIA_EDGE_SESSION_FAILED, error->message);
-  }
+  g_debug ("%s delivered (HTTP %u)", media_edge_request_get_name (request),
+      status);
+  media_edge_request_free (request);
+  g_atomic_int_inc (&session->stats->sent);
+  session_settle (session, 1);
 }
 
 static gchar *
@@ -479,40 +607,249 @@ describe_answer (SoupMessage * msg, GBytes * answer)
       data ? data : "");
 }
 
+/* The session id from sessionStart's answer; without one there is no
+ * session, and the reason. */
+static gboolean
+take_session_id (MediaEdgeClientSession * session, SoupMessage * msg,
+    GBytes * answer, gchar ** why)
+{
+  g_autoptr (GError) error = NULL;
+
+  /* 207: the service found problems with what it was sent (errors[]) */
+  if (soup_message_get_status (msg) == SOUP_STATUS_MULTI_STATUS) {
+    *why = describe_answer (msg, answer);
+    return FALSE;
+  }
+  if (answer && g_bytes_get_size (answer) > MAX_ANSWER_SIZE) {
+    *why = g_strdup_printf ("answer to sessionStart too large (%" G_GSIZE_FORMAT
+        " bytes)", g_bytes_get_size (answer));
+    return FALSE;
+  }
+  session->session_id = media_edge_codec_edge_parse_session_id (answer, &error);
+  if (session->session_id == NULL) {
+    *why = g_strdup (error->message);
+    return FALSE;
+  }
+
+  return TRUE;
+}
+
+typedef enum
+{
+  OUTCOME_DELIVERED,
+  OUTCOME_RETRY,                /* the network or a busy service: again */
+  OUTCOME_REFUSED,              /* the service will never take it */
+  OUTCOME_LOST,                 /* the service forgot the session */
+  OUTCOME_CANCELLED,            /* the sender is stopping */
+} Outcome;
+
+static gboolean
+status_is_transient (guint status)
+{
+  switch (status) {
+    case SOUP_STATUS_REQUEST_TIMEOUT:
+    case STATUS_TOO_MANY_REQUESTS:
+    case SOUP_STATUS_BAD_GATEWAY:
+    case SOUP_STATUS_SERVICE_UNAVAILABLE:
+    case SOUP_STATUS_GATEWAY_TIMEOUT:
+      return TRUE;
+    default:
+      return FALSE;
+  }
+}
+
+/* What the answer (or its absence) means for the current request. */
+static Outcome
+classify (MediaEdgeClientSession * session, SoupMessage * msg,
+    const GError * error)
+{
+  gboolean opens = media_edge_request_opens_session (session->current);
+  guint status = soup_message_get_status (msg);
+
+  if (error && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return session->timed_out ? OUTCOME_RETRY : OUTCOME_CANCELLED;
+  if (error || status_is_transient (status))
+    return OUTCOME_RETRY;
+  if (SOUP_STATUS_IS_SUCCESSFUL (status))
+    return OUTCOME_DELIVERED;
+  if (!opens && (status == SOUP_STATUS_NOT_FOUND || status == SOUP_STATUS_GONE))
+    return OUTCOME_LOST;
+
+  return OUTCOME_REFUSED;
+}
+
+/* Retry-After, in milliseconds: delay-seconds or an HTTP date; -1 if the
+ * answer has none. */
+static gint64
+retry_after_ms (SoupMessage * msg)
+{
+  const gchar *value = soup_message_headers_get_one
+      (soup_message_get_response_headers (msg), "Retry-After");
+  g_autoptr (GDateTime) when = NULL;
+  g_autoptr (GDateTime) now = NULL;
+  guint64 seconds;
+
+  if (value == NULL)
+    return -1;
+  if (g_ascii_string_to_unsigned (value, 10, 0, G_MAXUINT32, &seconds, NULL))
+    return MIN (seconds * 1000, MAX_RETRY_AFTER_MS);
+  when = soup_date_time_new_from_http_string (value);
+  if (when == NULL)
+    return -1;
+  now = g_date_time_new_now_utc ();
+
+  return CLAMP (g_date_time_difference (when, now) / 1000, 0,
+      MAX_RETRY_AFTER_MS);
+}
+
+/* retry-delay × 2^(attempt - 1), at most 30 × retry-delay, ±30 % so that
+ * many players that lost the network together do not come back together */
+static guint
+backoff_ms (MediaEdgeClientSession * session)
+{
+  guint64 delay = session->retry_delay_ms;
+  guint64 ceiling =
+      (guint64) session->retry_delay_ms * MEDIA_EDGE_MAX_BACKOFF_FACTOR;
+
+  for (guint i = 1; i < session->attempt && delay < ceiling; i++)
+    delay *= 2;
+  delay = MIN (delay, ceiling);
+
+  return (guint) (delay * g_random_double_range (0.7, 1.3));
+}
+
+static void
+session_stop_timer (MediaEdgeClientSession * session)
+{
+  if (session->timer) {
+    g_source_destroy (session->timer);
+    g_clear_pointer (&session->timer, g_source_unref);
+  }
+}
+
+static void
+session_start_timer (MediaEdgeClientSession * session, guint delay_ms,
+    GSourceFunc func)
+{
+  session_stop_timer (session);
+  session->timer = g_timeout_source_new (delay_ms);
+  g_source_set_callback (session->timer, func,
+      media_edge_client_session_ref (session),
+      (GDestroyNotify) media_edge_client_session_unref);
+  g_source_attach (session->timer, session->client->context);
+}
+
+static void send_current (MediaEdgeClientSession * session);
+
+static gboolean
+on_retry_due (gpointer data)
+{
+  MediaEdgeClientSession *session = data;
+
+  g_clear_pointer (&session->timer, g_source_unref);
+  send_current (session);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+schedule_retry (MediaEdgeClientSession * session, SoupMessage * msg,
+    const gchar * why)
+{
+  gint64 delay = retry_after_ms (msg);
+
+  if (delay < 0)
+    delay = backoff_ms (session);
+  session->attempt++;
+  g_atomic_int_inc (&session->stats->retried);
+  stats_set_last_error (session->stats, why);
+  g_message ("%s: %s; trying again in %" G_GINT64_FORMAT " ms",
+      media_edge_request_get_name (session->current), why, delay);
+  session_start_timer (session, (guint) delay, on_retry_due);
+}
+
+/* The service forgot the session: what is queued cannot go to it. */
+static void
+session_lost (MediaEdgeClientSession * session, const gchar * why)
+{
+  g_autofree gchar *detail = g_strdup_printf ("session %s lost: %s",
+      session->session_id, why);
+
+  session->failed = TRUE;
+  drop_request (session, g_steal_pointer (&session->current), detail);
+  session_drop_all (session, detail);
+  session_notify (session, MEDIA_EDGE_SESSION_LOST, detail);
+}
+
+static void
+session_refused (MediaEdgeClientSession * session, const gchar * why)
+{
+  if (media_edge_request_opens_session (session->current)) {
+    session->failed = TRUE;
+    session_notify (session, MEDIA_EDGE_SESSION_FAILED, why);
+  }
+  drop_request (session, g_steal_pointer (&session->current), why);
+}
+
+static void
+session_delivered (MediaEdgeClientSession * session, SoupMessage * msg,
+    GBytes * answer)
+{
+  MediaEdgeRequest *request = g_steal_pointer (&session->current);
+  g_autofree gchar *why = NULL;
+
+  session->attempt = 0;
+  if (!media_edge_request_opens_session (request)) {
+    deliver_request (session, request, soup_message_get_status (msg));
+    return;
+  }
+
+  if (!take_session_id (session, msg, answer, &why)) {
+    g_message ("no session: %s", why);
+    session->current = request;
+    session_refused (session, why);
+    return;
+  }
+  g_debug ("session %s started", session->session_id);
+  g_atomic_int_inc (&session->stats->sessions_started);
+  deliver_request (session, request, soup_message_get_status (msg));
+  session_notify (session, MEDIA_EDGE_SESSION_STARTED, NULL);
+}
+
 static void
 on_answered (GObject * source, GAsyncResult * result, gpointer data)
 {
   MediaEdgeClientSession *session = data;
-  MediaEdgeClient *client = session->client;
   g_autoptr (SoupMessage) msg = g_steal_pointer (&session->in_flight);
-  MediaEdgeRequest *request = g_steal_pointer (&session->current);
   g_autoptr (GError) error = NULL;
   g_autoptr (GBytes) answer = NULL;
-  guint status;
+  g_autofree gchar *why = NULL;
 
   answer = soup_session_send_and_read_finish (SOUP_SESSION (source), result,
       &error);
-  client->in_flight--;
-  status = soup_message_get_status (msg);
+  session->client->in_flight--;
+  session_stop_timer (session);
+  g_clear_object (&session->request_cancellable);
+  why = error ? (session->timed_out ? g_strdup_printf ("no answer within %u "
+          "ms", session->request_timeout_ms) : g_strdup (error->message)) :
+      describe_answer (msg, answer);
 
-  if (error) {
-    drop_request (session, request, error->message);
-  } else if (!SOUP_STATUS_IS_SUCCESSFUL (status)) {
-    g_autofree gchar *why = describe_answer (msg, answer);
-
-    if (media_edge_request_opens_session (request)) {
-      session->failed = TRUE;
-      session_notify (session, MEDIA_EDGE_SESSION_FAILED, why);
-    }
-    drop_request (session, request, why);
-  } else {
-    if (media_edge_request_opens_session (request))
-      take_session_id (session, answer);
-    g_debug ("%s delivered (HTTP %u)", media_edge_request_get_name (request),
-        status);
-    media_edge_request_free (request);
-    g_atomic_int_inc (&session->sent);
-    session_settle (session, 1);
+  switch (classify (session, msg, error)) {
+    case OUTCOME_DELIVERED:
+      session_delivered (session, msg, answer);
+      break;
+    case OUTCOME_RETRY:
+      schedule_retry (session, msg, why);
+      break;
+    case OUTCOME_LOST:
+      session_lost (session, why);
+      break;
+    case OUTCOME_REFUSED:
+      session_refused (session, why);
+      break;
+    case OUTCOME_CANCELLED:
+      drop_request (session, g_steal_pointer (&session->current), why);
+      break;
   }
 
   if (!g_cancellable_is_cancelled (session->cancellable))
@@ -521,46 +858,78 @@ on_answered (GObject * source, GAsyncResult * result, gpointer data)
   media_edge_client_session_unref (session);
 }
 
+static gboolean
+on_request_timeout (gpointer data)
+{
+  MediaEdgeClientSession *session = data;
+
+  g_clear_pointer (&session->timer, g_source_unref);
+  session->timed_out = TRUE;
+  g_cancellable_cancel (session->request_cancellable);
+
+  return G_SOURCE_REMOVE;
+}
+
+/* (Re)sends the current request, timed by request-timeout. */
+static void
+send_current (MediaEdgeClientSession * session)
+{
+  MediaEdgeClient *client = session->client;
+  MediaEdgeRequest *request = session->current;
+  g_autoptr (GBytes) body = NULL;
+  gchar *text;
+  gsize length;
+
+  if (g_cancellable_is_cancelled (session->cancellable))
+    return;
+
+  session->in_flight = soup_message_new ("POST",
+      media_edge_request_get_uri (request));
+  if (session->in_flight == NULL) {
+    drop_request (session, g_steal_pointer (&session->current), "invalid URI");
+    send_next (session);
+    return;
+  }
+
+  text = media_edge_request_build_body (request, session->session_id, &length);
+  body = g_bytes_new_take (text, length);
+  soup_message_set_request_body_from_bytes (session->in_flight,
+      "application/json", body);
+
+  session->timed_out = FALSE;
+  session->request_cancellable = g_cancellable_new ();
+  session_start_timer (session, session->request_timeout_ms,
+      on_request_timeout);
+  client->in_flight++;
+  g_debug ("sending %s (attempt %u)", media_edge_request_get_name (request),
+      session->attempt + 1);
+  soup_session_send_and_read_async (client->soup, session->in_flight,
+      G_PRIORITY_DEFAULT, session->request_cancellable, on_answered,
+      media_edge_client_session_ref (session));
+}
+
 static void
 send_next (MediaEdgeClientSession * session)
 {
-  MediaEdgeClient *client = session->client;
   MediaEdgeRequest *request;
 
   if (session->current)
     return;
 
   while ((request = g_queue_pop_head (&session->outgoing))) {
-    g_autoptr (GBytes) body = NULL;
-    gchar *text;
-    gsize length;
-
     if (!media_edge_request_opens_session (request)
         && session->session_id == NULL) {
       /* only a session whose start failed has events but no id */
       drop_request (session, request, "the session has no id");
       continue;
     }
-
-    session->in_flight = soup_message_new ("POST",
-        media_edge_request_get_uri (request));
-    if (session->in_flight == NULL) {
-      drop_request (session, request, "invalid URI");
+    if (!media_edge_request_opens_session (request) && session->failed) {
+      drop_request (session, request, "the session is lost");
       continue;
     }
     session->current = request;
-
-    text = media_edge_request_build_body (request, session->session_id,
-        &length);
-    body = g_bytes_new_take (text, length);
-    soup_message_set_request_body_from_bytes (session->in_flight,
-        "application/json", body);
-
-    client->in_flight++;
-    g_debug ("sending %s", media_edge_request_get_name (request));
-    soup_session_send_and_read_async (client->soup, session->in_flight,
-        G_PRIORITY_DEFAULT, session->cancellable, on_answered,
-        media_edge_client_session_ref (session));
+    session->attempt = 0;
+    send_current (session);
     return;
   }
 }

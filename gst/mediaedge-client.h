@@ -21,12 +21,35 @@ typedef struct _MediaEdgeClientSession MediaEdgeClientSession;
 typedef enum
 {
   MEDIA_EDGE_SESSION_STARTED,   /* the service answered with a session id */
-  MEDIA_EDGE_SESSION_FAILED,    /* sessionStart got no session id */
+  MEDIA_EDGE_SESSION_FAILED,    /* sessionStart was refused: no session */
+  MEDIA_EDGE_SESSION_LOST,      /* the service no longer knows the session
+                                 * (404, 410): start a new one */
+  MEDIA_EDGE_SESSION_DROPPED,   /* an event was dropped; @detail says why */
   MEDIA_EDGE_SESSION_ENDED,     /* closed and every request answered */
 } MediaEdgeSessionNotice;
 
+/* How each request fared, added up over every session that shares them:
+ * read and written from any thread. */
+typedef struct
+{
+  gint ref_count;
+  gint sent;
+  gint retried;
+  gint dropped;
+  gint queued;
+  gint sessions_started;
+  GMutex lock;
+  gchar *last_error;            /* under lock */
+} MediaEdgeClientStats;
+
+#define MEDIA_EDGE_REQUEST_TIMEOUT_DEFAULT 5000
+#define MEDIA_EDGE_RETRY_DELAY_DEFAULT 1000
+#define MEDIA_EDGE_MAX_QUEUED_DEFAULT 1000
+/* the backoff grows to this many times the first delay */
+#define MEDIA_EDGE_MAX_BACKOFF_FACTOR 30
+
 /* Called on the client thread. @session_id may be NULL. @detail says what
- * went wrong for MEDIA_EDGE_SESSION_FAILED. */
+ * went wrong for MEDIA_EDGE_SESSION_FAILED, _LOST and _DROPPED. */
 typedef void (*MediaEdgeSessionNotify) (MediaEdgeSessionNotice notice,
     const gchar * session_id, const gchar * detail, gpointer user_data);
 
@@ -36,9 +59,21 @@ void media_edge_client_release (MediaEdgeClient * client);
 
 GMainContext *media_edge_client_get_context (MediaEdgeClient * client);
 
+MediaEdgeClientStats *media_edge_client_stats_new (void);
+
+MediaEdgeClientStats *media_edge_client_stats_ref (MediaEdgeClientStats *
+    stats);
+
+void media_edge_client_stats_unref (MediaEdgeClientStats * stats);
+
+gchar *media_edge_client_stats_dup_last_error (MediaEdgeClientStats * stats);
+
 MediaEdgeClientSession *media_edge_client_open_session (MediaEdgeClient *
-    client, MediaEdgeSessionNotify notify, gpointer user_data,
-    GDestroyNotify destroy);
+    client, MediaEdgeClientStats * stats, MediaEdgeSessionNotify notify,
+    gpointer user_data, GDestroyNotify destroy);
+
+void media_edge_client_session_configure (MediaEdgeClientSession * session,
+    guint request_timeout_ms, guint retry_delay_ms, guint max_queued);
 
 void media_edge_client_session_send (MediaEdgeClientSession * session,
     MediaEdgeRequest * request);
@@ -48,11 +83,6 @@ void media_edge_client_session_close (MediaEdgeClientSession * session);
 gboolean media_edge_client_session_wait_idle (MediaEdgeClientSession *
     session, gint64 end_time);
 
-guint media_edge_client_session_get_sent (MediaEdgeClientSession * session);
-
-guint media_edge_client_session_get_dropped (MediaEdgeClientSession *
-    session);
-
 MediaEdgeClientSession *media_edge_client_session_ref (MediaEdgeClientSession
     * session);
 
@@ -60,6 +90,8 @@ void media_edge_client_session_unref (MediaEdgeClientSession * session);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (MediaEdgeClientSession,
     media_edge_client_session_unref);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (MediaEdgeClientStats,
+    media_edge_client_stats_unref);
 
 G_END_DECLS
 

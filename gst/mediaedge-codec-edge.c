@@ -335,6 +335,14 @@ media_edge_request_opens_session (MediaEdgeRequest * request)
   return request->type == MEDIA_EDGE_EVENT_SESSION_START;
 }
 
+/* A ping only says the session is alive: when memory runs short it is the
+ * first to go, since the next one says the same. */
+gboolean
+media_edge_request_is_expendable (MediaEdgeRequest * request)
+{
+  return request->type == MEDIA_EDGE_EVENT_PING;
+}
+
 /**
  * media_edge_request_build_body:
  * @session_id: (nullable): the session id, required for every event but

@@ -42,6 +42,8 @@ const gchar *media_edge_request_get_name (MediaEdgeRequest * request);
 
 gboolean media_edge_request_opens_session (MediaEdgeRequest * request);
 
+gboolean media_edge_request_is_expendable (MediaEdgeRequest * request);
+
 gchar *media_edge_request_build_body (MediaEdgeRequest * request,
     const gchar * session_id, gsize * length);
 

@@ -31,6 +31,16 @@ struct _EdgeServer
   GPtrArray *records;
   GHashTable *sessions;
   FILE *output;
+
+  /* misbehaviour on command; under lock */
+  guint fail_count;
+  guint fail_status;
+  gchar *retry_after;
+  guint stall_count;
+  guint stall_ms;
+  guint start_status;
+  GBytes *start_body;
+  guint lost_status;
 };
 
 /* Required fields by event type (RULES.md, media-edge.yaml): "details"
@@ -306,6 +316,84 @@ record (EdgeServer * server, EdgeRecord * rec)
   g_mutex_unlock (&server->lock);
 }
 
+/* Answers as told to misbehave, if told: TRUE when @msg was answered. */
+static gboolean
+misbehave (EdgeServer * server, SoupServerMessage * msg, EdgeRecord * rec)
+{
+  gboolean failed = FALSE;
+
+  g_mutex_lock (&server->lock);
+  if (server->fail_count > 0) {
+    server->fail_count--;
+    failed = TRUE;
+    rec->status = server->fail_status;
+    if (server->retry_after)
+      soup_message_headers_replace (soup_server_message_get_response_headers
+          (msg), "Retry-After", server->retry_after);
+  }
+  g_mutex_unlock (&server->lock);
+
+  if (failed)
+    answer_error (msg, rec->status, "told to fail");
+
+  return failed;
+}
+
+/* sessionStart answered as told, if told: TRUE when @msg was answered. */
+static gboolean
+answer_start_as_told (EdgeServer * server, SoupServerMessage * msg,
+    EdgeRecord * rec)
+{
+  g_autoptr (GBytes) body = NULL;
+
+  g_mutex_lock (&server->lock);
+  rec->status = server->start_status;
+  body = server->start_body ? g_bytes_ref (server->start_body) : NULL;
+  g_mutex_unlock (&server->lock);
+
+  if (rec->status == 0)
+    return FALSE;
+  soup_server_message_set_status (msg, rec->status, NULL);
+  if (body)
+    soup_server_message_set_response (msg, "application/json",
+        SOUP_MEMORY_COPY, g_bytes_get_data (body, NULL),
+        g_bytes_get_size (body));
+
+  return TRUE;
+}
+
+static gboolean
+resume_message (gpointer data)
+{
+  soup_server_message_unpause (data);
+
+  return G_SOURCE_REMOVE;
+}
+
+/* Holds the answer back for a while, if told to. */
+static void
+maybe_stall (EdgeServer * server, SoupServerMessage * msg)
+{
+  guint delay = 0;
+  GSource *timer;
+
+  g_mutex_lock (&server->lock);
+  if (server->stall_count > 0) {
+    server->stall_count--;
+    delay = server->stall_ms;
+  }
+  g_mutex_unlock (&server->lock);
+
+  if (delay == 0)
+    return;
+  soup_server_message_pause (msg);
+  timer = g_timeout_source_new (delay);
+  g_source_set_callback (timer, resume_message, g_object_ref (msg),
+      g_object_unref);
+  g_source_attach (timer, g_main_context_get_thread_default ());
+  g_source_unref (timer);
+}
+
 static void
 handle_event (EdgeServer * server, SoupServerMessage * msg,
     const gchar * path, GHashTable * query)
@@ -315,13 +403,17 @@ handle_event (EdgeServer * server, SoupServerMessage * msg,
   SoupMessageBody *body = soup_server_message_get_request_body (msg);
   g_autofree gchar *problem = NULL;
   gboolean known_session;
+  guint lost_status;
 
   rec->path = g_strdup (path);
   rec->config_id = g_strdup (query ? g_hash_table_lookup (query,
           "configId") : NULL);
   rec->body = g_strndup (body->data, body->length);
 
-  if (rec->config_id == NULL || *rec->config_id == '\0') {
+  maybe_stall (server, msg);
+  if (misbehave (server, msg, rec)) {
+    parse_event (rec, path_event, &problem);
+  } else if (rec->config_id == NULL || *rec->config_id == '\0') {
     rec->status = SOUP_STATUS_BAD_REQUEST;
     answer_error (msg, rec->status, "the configId query parameter is missing");
   } else if (!g_strv_contains (known_events, path_event)) {
@@ -330,6 +422,9 @@ handle_event (EdgeServer * server, SoupServerMessage * msg,
   } else if (!parse_event (rec, path_event, &problem)) {
     rec->status = SOUP_STATUS_BAD_REQUEST;
     answer_error (msg, rec->status, problem);
+  } else if (strcmp (path_event, "sessionStart") == 0
+      && answer_start_as_told (server, msg, rec)) {
+    /* answered as told */
   } else if (strcmp (path_event, "sessionStart") == 0) {
     rec->session_id = new_session_id ();
     g_mutex_lock (&server->lock);
@@ -340,9 +435,10 @@ handle_event (EdgeServer * server, SoupServerMessage * msg,
   } else {
     g_mutex_lock (&server->lock);
     known_session = g_hash_table_contains (server->sessions, rec->session_id);
-    g_mutex_unlock (&server->lock);
-    rec->status = known_session ? SOUP_STATUS_NO_CONTENT :
+    lost_status = server->lost_status ? server->lost_status :
         SOUP_STATUS_NOT_FOUND;
+    g_mutex_unlock (&server->lock);
+    rec->status = known_session ? SOUP_STATUS_NO_CONTENT : lost_status;
     if (known_session)
       soup_server_message_set_status (msg, rec->status, NULL);
     else
@@ -426,6 +522,7 @@ edge_server_new (guint port, GError ** error)
 typedef struct
 {
   EdgeServer *server;
+  guint port;
   GError *error;
   gboolean ready;
 } StartData;
@@ -438,7 +535,7 @@ server_thread_main (gpointer data)
   gboolean ok;
 
   g_main_context_push_thread_default (server->context);
-  ok = server_listen (server, 0, &start->error);
+  ok = server_listen (server, start->port, &start->error);
 
   g_mutex_lock (&server->lock);
   start->ready = TRUE;
@@ -461,8 +558,20 @@ server_thread_main (gpointer data)
 EdgeServer *
 edge_server_new_threaded (GError ** error)
 {
+  return edge_server_new_threaded_on_port (0, error);
+}
+
+/**
+ * edge_server_new_threaded_on_port:
+ * @port: the port on 127.0.0.1, 0 for any free one
+ *
+ * A server answering from its own thread.
+ */
+EdgeServer *
+edge_server_new_threaded_on_port (guint port, GError ** error)
+{
   EdgeServer *server = edge_server_alloc ();
-  StartData start = { server, NULL, FALSE };
+  StartData start = { server, port, NULL, FALSE };
 
   server->context = g_main_context_new ();
   server->loop = g_main_loop_new (server->context, FALSE);
@@ -504,6 +613,8 @@ edge_server_free (EdgeServer * server)
   g_clear_object (&server->soup);
   g_ptr_array_unref (server->records);
   g_hash_table_unref (server->sessions);
+  g_free (server->retry_after);
+  g_clear_pointer (&server->start_body, g_bytes_unref);
   g_mutex_clear (&server->lock);
   g_cond_clear (&server->changed);
   g_free (server);
@@ -572,4 +683,63 @@ edge_server_wait_for_records (EdgeServer * server, guint count,
   g_mutex_unlock (&server->lock);
 
   return reached;
+}
+
+/**
+ * edge_server_fail_next:
+ * @status: e.g. 503
+ * @retry_after: (nullable): the Retry-After header to send with it
+ *
+ * The next @count requests, whatever they are, are answered @status and
+ * recorded so.
+ */
+void
+edge_server_fail_next (EdgeServer * server, guint count, guint status,
+    const gchar * retry_after)
+{
+  g_mutex_lock (&server->lock);
+  server->fail_count = count;
+  server->fail_status = status;
+  g_free (server->retry_after);
+  server->retry_after = g_strdup (retry_after);
+  g_mutex_unlock (&server->lock);
+}
+
+/* The answers to the next @count requests wait @delay_ms. */
+void
+edge_server_stall_next (EdgeServer * server, guint count, guint delay_ms)
+{
+  g_mutex_lock (&server->lock);
+  server->stall_count = count;
+  server->stall_ms = delay_ms;
+  g_mutex_unlock (&server->lock);
+}
+
+/**
+ * edge_server_set_session_start_answer:
+ * @status: the status of every answer to sessionStart; 0 to answer well
+ *   again
+ * @body: (nullable): the body of those answers
+ */
+void
+edge_server_set_session_start_answer (EdgeServer * server, guint status,
+    const gchar * body, gsize size)
+{
+  g_mutex_lock (&server->lock);
+  server->start_status = status;
+  g_clear_pointer (&server->start_body, g_bytes_unref);
+  if (body)
+    server->start_body = g_bytes_new (body, size);
+  g_mutex_unlock (&server->lock);
+}
+
+/* The service forgets every session it started: events for them are
+ * answered @status (404 or 410). */
+void
+edge_server_forget_sessions (EdgeServer * server, guint status)
+{
+  g_mutex_lock (&server->lock);
+  g_hash_table_remove_all (server->sessions);
+  server->lost_status = status;
+  g_mutex_unlock (&server->lock);
 }

@@ -38,6 +38,20 @@ EdgeServer *edge_server_new (guint port, GError ** error);
 
 EdgeServer *edge_server_new_threaded (GError ** error);
 
+EdgeServer *edge_server_new_threaded_on_port (guint port, GError ** error);
+
+/* Misbehaving on command, for the reliability tests */
+void edge_server_fail_next (EdgeServer * server, guint count, guint status,
+    const gchar * retry_after);
+
+void edge_server_stall_next (EdgeServer * server, guint count,
+    guint delay_ms);
+
+void edge_server_set_session_start_answer (EdgeServer * server,
+    guint status, const gchar * body, gsize size);
+
+void edge_server_forget_sessions (EdgeServer * server, guint status);
+
 void edge_server_free (EdgeServer * server);
 
 guint edge_server_get_port (EdgeServer * server);

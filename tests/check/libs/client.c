@@ -1,0 +1,429 @@
+/* gst-mediaedge
+ * Copyright (C) 2026 gst-mediaedge contributors
+ *
+ * This library is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Library General Public
+ * License as published by the Free Software Foundation; either
+ * version 2.1 of the License, or (at your option) any later version.
+ */
+
+/* The sender against a local edge server that misbehaves on command:
+ * what the network loses is tried again in order, what the service
+ * refuses is dropped and counted, a lost session is reported. Retry
+ * delays are milliseconds here, so that nothing waits long. */
+
+#include <gst/check/gstcheck.h>
+
+#include "edge-server.h"
+#include "mediaedge-client.h"
+
+#define WAIT_US (10 * G_USEC_PER_SEC)
+
+static EdgeServer *server;
+static gchar *endpoint;
+static MediaEdgeClient *client;
+static MediaEdgeClientStats *stats;
+
+/* what the notify callback heard, under notices_lock */
+static GMutex notices_lock;
+static GPtrArray *notices;
+
+static void
+setup (void)
+{
+  server = edge_server_new_threaded (NULL);
+  fail_unless (server != NULL);
+  endpoint = edge_server_get_endpoint (server);
+  client = media_edge_client_get_default ();
+  stats = media_edge_client_stats_new ();
+  notices = g_ptr_array_new_with_free_func (g_free);
+}
+
+static void
+teardown (void)
+{
+  g_clear_pointer (&client, media_edge_client_release);
+  g_clear_pointer (&server, edge_server_free);
+  g_clear_pointer (&endpoint, g_free);
+  g_clear_pointer (&stats, media_edge_client_stats_unref);
+  g_clear_pointer (&notices, g_ptr_array_unref);
+}
+
+static const gchar *const notice_names[] = {
+  "started", "failed", "lost", "dropped", "ended"
+};
+
+static void
+on_notice (MediaEdgeSessionNotice notice, const gchar * session_id,
+    const gchar * detail, gpointer user_data)
+{
+  g_mutex_lock (&notices_lock);
+  g_ptr_array_add (notices, g_strdup_printf ("%s: %s", notice_names[notice],
+          detail ? detail : ""));
+  g_mutex_unlock (&notices_lock);
+}
+
+/* The first notice of @kind, or NULL */
+static gchar *
+find_notice (const gchar * kind)
+{
+  gchar *found = NULL;
+
+  g_mutex_lock (&notices_lock);
+  for (guint i = 0; i < notices->len && !found; i++)
+    if (g_str_has_prefix (g_ptr_array_index (notices, i), kind))
+      found = g_strdup (g_ptr_array_index (notices, i));
+  g_mutex_unlock (&notices_lock);
+
+  return found;
+}
+
+static MediaEdgeClientSession *
+open_session (guint request_timeout_ms, guint max_queued)
+{
+  MediaEdgeClientSession *session =
+      media_edge_client_open_session (client, stats, on_notice, NULL, NULL);
+
+  media_edge_client_session_configure (session, request_timeout_ms, 10,
+      max_queued);
+
+  return session;
+}
+
+static void
+send (MediaEdgeClientSession * session, MediaEdgeEventType type, gint64 second)
+{
+  g_autoptr (MediaEdgeEvent) event =
+      media_edge_event_new (type, 1795658400000 + second * 1000, second);
+
+  if (type == MEDIA_EDGE_EVENT_SESSION_START)
+    media_edge_event_set_details (event, g_variant_new_parsed ("{'name': "
+            "<'clip'>, 'playerName': <'p'>, 'length': <int64 60>, "
+            "'channel': <'c'>, 'contentType': <'VOD'>}"));
+  media_edge_client_session_send (session, media_edge_codec_edge_encode (event,
+          endpoint, "client-test"));
+}
+
+/* Closes @session and waits until each of its requests was answered or
+ * dropped. */
+static void
+finish (MediaEdgeClientSession * session)
+{
+  media_edge_client_session_close (session);
+  fail_unless (media_edge_client_session_wait_idle (session,
+          g_get_monotonic_time () + WAIT_US));
+  media_edge_client_session_unref (session);
+}
+
+/* Event types and statuses the server recorded, e.g. "sessionStart 503" */
+static gchar *
+received (void)
+{
+  g_autoptr (GPtrArray) records = edge_server_dup_records (server);
+  GString *text = g_string_new (NULL);
+
+  for (guint i = 0; i < records->len; i++) {
+    EdgeRecord *record = g_ptr_array_index (records, i);
+
+    g_string_append_printf (text, "%s%s %u", i ? ", " : "",
+        record->event_type, record->status);
+  }
+
+  return g_string_free (text, FALSE);
+}
+
+static void
+assert_stats (gint sent, gint retried, gint dropped)
+{
+  fail_unless_equals_int (g_atomic_int_get (&stats->sent), sent);
+  fail_unless_equals_int (g_atomic_int_get (&stats->retried), retried);
+  fail_unless_equals_int (g_atomic_int_get (&stats->dropped), dropped);
+  fail_unless_equals_int (g_atomic_int_get (&stats->queued), 0);
+}
+
+/* Stops the server; returns its port, where nothing listens now. */
+static guint
+take_server_down (void)
+{
+  guint port = edge_server_get_port (server);
+
+  g_clear_pointer (&server, edge_server_free);
+
+  return port;
+}
+
+static void
+bring_server_up (guint port)
+{
+  server = edge_server_new_threaded_on_port (port, NULL);
+  fail_unless (server != NULL, "port %u taken meanwhile", port);
+}
+
+/* 503 three times: the session starts at the fourth try, and the events
+ * made meanwhile follow in order. */
+GST_START_TEST (test_503_then_success)
+{
+  MediaEdgeClientSession *session = open_session (5000, 100);
+  g_autofree gchar *text = NULL;
+
+  edge_server_fail_next (server, 3, 503, NULL);
+  send (session, MEDIA_EDGE_EVENT_SESSION_START, 0);
+  send (session, MEDIA_EDGE_EVENT_PLAY, 0);
+  send (session, MEDIA_EDGE_EVENT_PING, 10);
+  finish (session);
+
+  text = received ();
+  fail_unless_equals_string (text, "sessionStart 503, sessionStart 503, "
+      "sessionStart 503, sessionStart 200, play 204, ping 204");
+  assert_stats (3, 3, 0);
+  fail_unless_equals_int (stats->sessions_started, 1);
+}
+
+GST_END_TEST;
+
+/* The other transient answers, on events: each is tried again. */
+GST_START_TEST (test_transient_answers_are_retried)
+{
+  const guint transient[] = { 408, 429, 502, 504 };
+  MediaEdgeClientSession *session = open_session (5000, 100);
+  g_autofree gchar *text = NULL;
+
+  send (session, MEDIA_EDGE_EVENT_SESSION_START, 0);
+  fail_unless (edge_server_wait_for_records (server, 1, WAIT_US));
+  for (guint i = 0; i < G_N_ELEMENTS (transient); i++) {
+    guint n = edge_server_count_records (server);
+
+    edge_server_fail_next (server, 1, transient[i], NULL);
+    send (session, MEDIA_EDGE_EVENT_PING, 10 * (i + 1));
+    fail_unless (edge_server_wait_for_records (server, n + 2, WAIT_US));
+  }
+  finish (session);
+
+  text = received ();
+  fail_unless_equals_string (text, "sessionStart 200, ping 408, ping 204, "
+      "ping 429, ping 204, ping 502, ping 204, ping 504, ping 204");
+  assert_stats (5, 4, 0);
+}
+
+GST_END_TEST;
+
+/* Retry-After wins over the backoff. */
+GST_START_TEST (test_retry_after)
+{
+  MediaEdgeClientSession *session = open_session (5000, 100);
+  gint64 start = g_get_monotonic_time ();
+
+  edge_server_fail_next (server, 1, 429, "1");
+  send (session, MEDIA_EDGE_EVENT_SESSION_START, 0);
+  finish (session);
+
+  fail_unless (g_get_monotonic_time () - start >= G_USEC_PER_SEC);
+  assert_stats (1, 1, 0);
+}
+
+GST_END_TEST;
+
+/* 500 and 4xx are not retried: the event is dropped, counted, and the
+ * server's answer is the last error; the next event goes on. */
+GST_START_TEST (test_refused_event_is_dropped)
+{
+  MediaEdgeClientSession *session = open_session (5000, 100);
+  g_autofree gchar *text = NULL;
+  g_autofree gchar *last_error = NULL;
+  g_autofree gchar *dropped = NULL;
+
+  send (session, MEDIA_EDGE_EVENT_SESSION_START, 0);
+  fail_unless (edge_server_wait_for_records (server, 1, WAIT_US));
+  edge_server_fail_next (server, 1, 500, NULL);
+  send (session, MEDIA_EDGE_EVENT_PLAY, 0);
+  send (session, MEDIA_EDGE_EVENT_PING, 10);
+  finish (session);
+
+  text = received ();
+  fail_unless_equals_string (text, "sessionStart 200, play 500, ping 204");
+  assert_stats (2, 0, 1);
+  last_error = media_edge_client_stats_dup_last_error (stats);
+  fail_unless (strstr (last_error, "HTTP 500") != NULL, "%s", last_error);
+  fail_unless (strstr (last_error, "told to fail") != NULL, "%s", last_error);
+  dropped = find_notice ("dropped");
+  fail_unless (dropped != NULL);
+}
+
+GST_END_TEST;
+
+/* 404 or 410 on an event: the session is lost, what was queued for it is
+ * dropped, and the owner hears it to start a new one. */
+GST_START_TEST (test_lost_session)
+{
+  const guint statuses[] = { 404, 410 };
+
+  for (guint i = 0; i < G_N_ELEMENTS (statuses); i++) {
+    MediaEdgeClientSession *session = open_session (5000, 100);
+    g_autofree gchar *lost = NULL;
+
+    send (session, MEDIA_EDGE_EVENT_SESSION_START, 0);
+    fail_unless (edge_server_wait_for_records (server, 1, WAIT_US));
+    edge_server_forget_sessions (server, statuses[i]);
+    send (session, MEDIA_EDGE_EVENT_PLAY, 0);
+    send (session, MEDIA_EDGE_EVENT_PING, 10);
+    finish (session);
+
+    lost = find_notice ("lost");
+    fail_unless (lost != NULL);
+    fail_unless (strstr (lost, statuses[i] == 404 ? "HTTP 404" :
+            "HTTP 410") != NULL, "%s", lost);
+    fail_unless_equals_int (g_atomic_int_get (&stats->dropped), 2);
+
+    /* the next round starts clean */
+    g_clear_pointer (&server, edge_server_free);
+    g_free (endpoint);
+    server = edge_server_new_threaded (NULL);
+    endpoint = edge_server_get_endpoint (server);
+    g_clear_pointer (&stats, media_edge_client_stats_unref);
+    stats = media_edge_client_stats_new ();
+    g_ptr_array_set_size (notices, 0);
+  }
+}
+
+GST_END_TEST;
+
+/* Answers to sessionStart that start no session: each is a failure that
+ * says why, never a crash, and the session's events are dropped. */
+GST_START_TEST (test_bad_session_start_answers)
+{
+  g_autofree gchar *huge = g_malloc (10 * 1024 * 1024);
+  struct
+  {
+    guint status;
+    const gchar *body;
+    gsize size;
+    const gchar *why;
+  } answers[] = {
+    {207, "{\"errors\":[{\"title\":\"sessionDetails.channel is invalid\"}]}",
+        0, "sessionDetails.channel is invalid"},
+    {400, "{\"errors\":[{\"title\":\"bad\"}]}", 0, "HTTP 400"},
+    {200, "{\"handle\": [", 0, "not JSON"},
+    {200, "", 0, "empty answer"},
+    {200, "<html>hello</html>", 0, "not JSON"},
+    {200, "{\"handle\": []}", 0, "no media-analytics:new-session"},
+    {200, huge, 10 * 1024 * 1024, "too large"},
+  };
+
+  memset (huge, '[', 10 * 1024 * 1024);
+  for (guint i = 0; i < G_N_ELEMENTS (answers); i++) {
+    MediaEdgeClientSession *session = open_session (5000, 100);
+    g_autofree gchar *failed = NULL;
+
+    edge_server_set_session_start_answer (server, answers[i].status,
+        answers[i].body, answers[i].size ? answers[i].size :
+        strlen (answers[i].body));
+    send (session, MEDIA_EDGE_EVENT_SESSION_START, 0);
+    send (session, MEDIA_EDGE_EVENT_PLAY, 0);
+    finish (session);
+
+    failed = find_notice ("failed");
+    fail_unless (failed != NULL, "answer %u started a session", i);
+    fail_unless (strstr (failed, answers[i].why) != NULL, "'%s' lacks '%s'",
+        failed, answers[i].why);
+    fail_unless_equals_int (g_atomic_int_get (&stats->dropped), 2 * (i + 1));
+    g_ptr_array_set_size (notices, 0);
+  }
+}
+
+GST_END_TEST;
+
+/* Nothing listens at first: sessionStart is tried again and again, the
+ * events wait, and all go out in order once the service is up. */
+GST_START_TEST (test_connection_refused_then_up)
+{
+  guint port = take_server_down ();
+  MediaEdgeClientSession *session = open_session (5000, 100);
+  g_autofree gchar *text = NULL;
+
+  send (session, MEDIA_EDGE_EVENT_SESSION_START, 0);
+  for (guint i = 1; i <= 3; i++)
+    send (session, MEDIA_EDGE_EVENT_PING, 10 * i);
+  /* the refusals go on until the service comes up */
+  g_usleep (100 * 1000);
+  fail_if (media_edge_client_session_wait_idle (session, 0));
+  bring_server_up (port);
+  finish (session);
+
+  text = received ();
+  fail_unless_equals_string (text, "sessionStart 200, ping 204, ping 204, "
+      "ping 204");
+  fail_unless (g_atomic_int_get (&stats->retried) >= 1);
+  fail_unless_equals_int (g_atomic_int_get (&stats->dropped), 0);
+}
+
+GST_END_TEST;
+
+/* A request the service does not answer within request-timeout is tried
+ * again. */
+GST_START_TEST (test_request_timeout)
+{
+  MediaEdgeClientSession *session = open_session (200, 100);
+
+  edge_server_stall_next (server, 1, 2000);
+  send (session, MEDIA_EDGE_EVENT_SESSION_START, 0);
+  send (session, MEDIA_EDGE_EVENT_PLAY, 0);
+  finish (session);
+
+  fail_unless_equals_int (g_atomic_int_get (&stats->retried), 1);
+  fail_unless_equals_int (g_atomic_int_get (&stats->sent), 2);
+}
+
+GST_END_TEST;
+
+/* At most max-queued requests wait: pings go first, then the oldest. */
+GST_START_TEST (test_queue_bound)
+{
+  guint port = take_server_down ();
+  MediaEdgeClientSession *session = open_session (5000, 4);
+  g_autofree gchar *text = NULL;
+
+  send (session, MEDIA_EDGE_EVENT_SESSION_START, 0);
+  /* let sessionStart leave the queue: it is being tried */
+  g_usleep (50 * 1000);
+  send (session, MEDIA_EDGE_EVENT_PLAY, 1);
+  send (session, MEDIA_EDGE_EVENT_PING, 2);
+  send (session, MEDIA_EDGE_EVENT_PAUSE_START, 3);
+  send (session, MEDIA_EDGE_EVENT_PING, 4);
+  send (session, MEDIA_EDGE_EVENT_PLAY, 5);
+  send (session, MEDIA_EDGE_EVENT_BUFFER_START, 6);
+  send (session, MEDIA_EDGE_EVENT_PLAY, 7);
+  g_usleep (50 * 1000);
+  bring_server_up (port);
+  finish (session);
+
+  text = received ();
+  fail_unless_equals_string (text, "sessionStart 200, pauseStart 204, "
+      "play 204, bufferStart 204, play 204");
+  fail_unless_equals_int (g_atomic_int_get (&stats->dropped), 3);
+  fail_unless_equals_int (g_atomic_int_get (&stats->sent), 5);
+}
+
+GST_END_TEST;
+
+static Suite *
+client_suite (void)
+{
+  Suite *s = suite_create ("mediaedge-client");
+  TCase *tc = tcase_create ("general");
+
+  suite_add_tcase (s, tc);
+  tcase_add_checked_fixture (tc, setup, teardown);
+  tcase_add_test (tc, test_503_then_success);
+  tcase_add_test (tc, test_transient_answers_are_retried);
+  tcase_add_test (tc, test_retry_after);
+  tcase_add_test (tc, test_refused_event_is_dropped);
+  tcase_add_test (tc, test_lost_session);
+  tcase_add_test (tc, test_bad_session_start_answers);
+  tcase_add_test (tc, test_connection_refused_then_up);
+  tcase_add_test (tc, test_request_timeout);
+  tcase_add_test (tc, test_queue_bound);
+
+  return s;
+}
+
+GST_CHECK_MAIN (client);
