@@ -41,6 +41,8 @@ typedef enum
   PLAYBACK_PLAYING,
   PLAYBACK_PAUSED,
   PLAYBACK_BUFFERING,
+  PLAYBACK_RESUMING,            /* a resumed session: the state goes out,
+                                 * whatever it is */
 } PlaybackState;
 
 /* An open chapter, ad break or ad: its details are kept so that a session
@@ -66,14 +68,23 @@ struct _MediaEdgeTracker
 {
   MediaEdgeTime ping_interval;
   MediaEdgeTime ad_ping_interval;
+  MediaEdgeTime idle_timeout;
+  MediaEdgeTime max_session_length;
+  gboolean live;
 
   gboolean in_session;
+  /* ended for idleness; playback resuming starts it again */
+  gboolean dormant;
   gboolean described;
+  GVariant *session_details;
+  GVariant *session_metadata;
   MediaEdgeTime session_start;
   gint64 session_start_wall_ms;
   gint64 last_timestamp_ms;
   MediaEdgeTime last_ping;
   MediaEdgeTime next_ping;
+  /* since when the player has not been playing, or NONE */
+  MediaEdgeTime idle_since;
 
   /* facts about the player */
   gboolean playing;
@@ -132,6 +143,10 @@ media_edge_tracker_new (guint ping_interval_s)
   tracker->ping_interval = ping_interval_s * MEDIA_EDGE_SECOND;
   tracker->ad_ping_interval =
       MEDIA_EDGE_AD_PING_INTERVAL_DEFAULT * MEDIA_EDGE_SECOND;
+  tracker->idle_timeout = MEDIA_EDGE_IDLE_TIMEOUT_DEFAULT * MEDIA_EDGE_SECOND;
+  tracker->max_session_length =
+      MEDIA_EDGE_MAX_SESSION_LENGTH_DEFAULT * MEDIA_EDGE_SECOND;
+  tracker->idle_since = MEDIA_EDGE_TIME_NONE;
   tracker->next_ping = MEDIA_EDGE_TIME_NONE;
   tracker->states = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
       NULL);
@@ -152,6 +167,8 @@ media_edge_tracker_free (MediaEdgeTracker * tracker)
   part_close (&tracker->chapter);
   part_close (&tracker->ad_break);
   part_close (&tracker->ad);
+  g_clear_pointer (&tracker->session_details, g_variant_unref);
+  g_clear_pointer (&tracker->session_metadata, g_variant_unref);
   g_hash_table_unref (tracker->states);
   g_ptr_array_unref (tracker->events);
   g_free (tracker);
@@ -187,7 +204,8 @@ content_playhead (MediaEdgeTracker * tracker, gdouble position)
 
   if (tracker->ad_break.open)
     position = tracker->break_position;
-  playhead = position - tracker->break_seconds;
+  /* live: the second of the day, which ads do not shift */
+  playhead = tracker->live ? position : position - tracker->break_seconds;
 
   return MAX (playhead, 0.0);
 }
@@ -271,6 +289,39 @@ media_edge_tracker_set_ad_ping_interval (MediaEdgeTracker * tracker,
   tracker->ad_ping_interval = ping_interval_s * MEDIA_EDGE_SECOND;
 }
 
+/* Seconds without playing after which the session ends, as Adobe's SDKs
+ * do; 0 never ends it. */
+void
+media_edge_tracker_set_idle_timeout (MediaEdgeTracker * tracker,
+    guint timeout_s)
+{
+  g_return_if_fail (tracker != NULL);
+
+  tracker->idle_timeout = timeout_s * MEDIA_EDGE_SECOND;
+}
+
+/* Seconds after which a session is ended and a new one resumes it: the
+ * service stops computing sessions longer than a day. */
+void
+media_edge_tracker_set_max_session_length (MediaEdgeTracker * tracker,
+    guint length_s)
+{
+  g_return_if_fail (tracker != NULL);
+  g_return_if_fail (length_s > 0);
+
+  tracker->max_session_length = length_s * MEDIA_EDGE_SECOND;
+}
+
+/* Live content: the position given is the second of the day already, and
+ * ads do not shift it. */
+void
+media_edge_tracker_set_live (MediaEdgeTracker * tracker, gboolean live)
+{
+  g_return_if_fail (tracker != NULL);
+
+  tracker->live = live;
+}
+
 static void
 reset_session_state (MediaEdgeTracker * tracker)
 {
@@ -279,6 +330,9 @@ reset_session_state (MediaEdgeTracker * tracker)
   tracker->seeking = FALSE;
   tracker->has_played = FALSE;
   tracker->reported = PLAYBACK_STARTING;
+  tracker->dormant = FALSE;
+  g_clear_pointer (&tracker->session_details, g_variant_unref);
+  g_clear_pointer (&tracker->session_metadata, g_variant_unref);
   part_close (&tracker->chapter);
   part_close (&tracker->ad_break);
   part_close (&tracker->ad);
@@ -306,6 +360,7 @@ media_edge_tracker_start_session (MediaEdgeTracker * tracker,
   tracker->last_timestamp_ms = wall_time_ms - 1;
   tracker->last_ping = now;
   tracker->next_ping = now + tracker->ping_interval;
+  tracker->idle_since = now;
   tracker->start_index = tracker->events->len;
 
   emit (tracker, MEDIA_EDGE_EVENT_SESSION_START, now, position);
@@ -319,6 +374,23 @@ sink_and_drop (GVariant * value)
   if (value) {
     g_variant_ref_sink (value);
     g_variant_unref (value);
+  }
+}
+
+static GVariant *resumed_details (MediaEdgeTracker * tracker);
+
+/* Sessions resumed before the first was described (a pipeline idle in
+ * preroll) get its details now. */
+static void
+describe_resumed_starts (MediaEdgeTracker * tracker)
+{
+  for (guint i = tracker->start_index + 1; i < tracker->events->len; i++) {
+    MediaEdgeEvent *event = g_ptr_array_index (tracker->events, i);
+
+    if (event->type != MEDIA_EDGE_EVENT_SESSION_START || event->details)
+      continue;
+    media_edge_event_set_details (event, resumed_details (tracker));
+    media_edge_event_set_custom_metadata (event, tracker->session_metadata);
   }
 }
 
@@ -341,7 +413,12 @@ media_edge_tracker_describe_session (MediaEdgeTracker * tracker,
   g_assert (start->type == MEDIA_EDGE_EVENT_SESSION_START);
   media_edge_event_set_details (start, session_details);
   media_edge_event_set_custom_metadata (start, custom_metadata);
+  /* kept to resume the session later */
+  tracker->session_details = g_variant_ref (start->details);
+  tracker->session_metadata = start->custom_metadata ?
+      g_variant_ref (start->custom_metadata) : NULL;
   tracker->described = TRUE;
+  describe_resumed_starts (tracker);
 }
 
 gboolean
@@ -379,15 +456,56 @@ schedule_ping (MediaEdgeTracker * tracker, MediaEdgeTime now)
   tracker->next_ping = next;
 }
 
+static void emit_due_ping (MediaEdgeTracker * tracker, MediaEdgeTime now,
+    gdouble position);
+static void end_for_idleness (MediaEdgeTracker * tracker, MediaEdgeTime now,
+    gdouble position);
+static void restart_session (MediaEdgeTracker * tracker, MediaEdgeTime now,
+    gdouble position);
+
+static MediaEdgeTime
+idle_deadline (MediaEdgeTracker * tracker)
+{
+  if (tracker->idle_timeout == 0 || tracker->idle_since == MEDIA_EDGE_TIME_NONE)
+    return MEDIA_EDGE_TIME_NONE;
+
+  return tracker->idle_since + tracker->idle_timeout;
+}
+
+static MediaEdgeTime
+long_session_deadline (MediaEdgeTracker * tracker)
+{
+  return tracker->session_start + tracker->max_session_length;
+}
+
+/* Brings the session up to @now: the ping due, then the end of an idle
+ * session, or the restart of one that lasted a day. */
 void
 media_edge_tracker_advance (MediaEdgeTracker * tracker, MediaEdgeTime now,
     gdouble position)
 {
-  MediaEdgeTime due;
-
   g_return_if_fail (tracker != NULL);
 
-  if (!tracker->in_session || now < tracker->next_ping)
+  if (!tracker->in_session || tracker->dormant)
+    return;
+
+  emit_due_ping (tracker, now, position);
+  if (now >= idle_deadline (tracker)) {
+    end_for_idleness (tracker, now, position);
+  } else if (now >= long_session_deadline (tracker)) {
+    g_debug ("the session lasted %" G_GUINT64_FORMAT " s: a new one resumes it",
+        tracker->max_session_length / MEDIA_EDGE_SECOND);
+    emit (tracker, MEDIA_EDGE_EVENT_SESSION_END, now, position);
+    restart_session (tracker, now, position);
+  }
+}
+
+static void
+emit_due_ping (MediaEdgeTracker * tracker, MediaEdgeTime now, gdouble position)
+{
+  MediaEdgeTime due;
+
+  if (now < tracker->next_ping)
     return;
 
   /* Pings keep to their grid. If several were missed (a suspended
@@ -406,7 +524,11 @@ media_edge_tracker_get_next_deadline (MediaEdgeTracker * tracker)
 {
   g_return_val_if_fail (tracker != NULL, MEDIA_EDGE_TIME_NONE);
 
-  return tracker->next_ping;
+  if (!tracker->in_session || tracker->dormant)
+    return MEDIA_EDGE_TIME_NONE;
+
+  return MIN (tracker->next_ping, MIN (idle_deadline (tracker),
+          long_session_deadline (tracker)));
 }
 
 /* ------------------------------------------------------------------ */
@@ -487,6 +609,16 @@ typedef enum
   FACT_SEEKING,
 } PlaybackFact;
 
+/* The player has not been playing since when: the idle clock. */
+static void
+track_idleness (MediaEdgeTracker * tracker, MediaEdgeTime now)
+{
+  if (desired_playback (tracker) == PLAYBACK_PLAYING)
+    tracker->idle_since = MEDIA_EDGE_TIME_NONE;
+  else if (tracker->idle_since == MEDIA_EDGE_TIME_NONE)
+    tracker->idle_since = now;
+}
+
 static void
 set_fact (MediaEdgeTracker * tracker, MediaEdgeTime now, gdouble position,
     PlaybackFact fact, gboolean value)
@@ -505,6 +637,13 @@ set_fact (MediaEdgeTracker * tracker, MediaEdgeTime now, gdouble position,
     case FACT_SEEKING:
       tracker->seeking = value;
       break;
+  }
+  track_idleness (tracker, now);
+  /* an idle session comes back when playback resumes */
+  if (tracker->dormant) {
+    if (desired_playback (tracker) == PLAYBACK_PLAYING)
+      restart_session (tracker, now, position);
+    return;
   }
   report_playback (tracker, now, position);
 }
@@ -543,8 +682,14 @@ static gboolean
 require_session (MediaEdgeTracker * tracker, const gchar * what,
     GError ** error)
 {
-  if (tracker->in_session)
+  if (tracker->in_session && !tracker->dormant)
     return TRUE;
+  if (tracker->in_session) {
+    g_set_error (error, MEDIA_EDGE_TRACKER_ERROR,
+        MEDIA_EDGE_TRACKER_ERROR_NO_SESSION, "%s: the session ended for "
+        "idleness and resumes when playback does", what);
+    return FALSE;
+  }
 
   g_set_error (error, MEDIA_EDGE_TRACKER_ERROR,
       MEDIA_EDGE_TRACKER_ERROR_NO_SESSION, "%s: no tracking session", what);
@@ -938,6 +1083,119 @@ media_edge_tracker_set_qoe (MediaEdgeTracker * tracker, MediaEdgeTime now,
 }
 
 /* ------------------------------------------------------------------ */
+/* ending for idleness, resuming */
+
+static void
+end_for_idleness (MediaEdgeTracker * tracker, MediaEdgeTime now,
+    gdouble position)
+{
+  g_debug ("not playing for %" G_GUINT64_FORMAT " s: the session ends",
+      tracker->idle_timeout / MEDIA_EDGE_SECOND);
+  emit (tracker, MEDIA_EDGE_EVENT_SESSION_END, now, position);
+  tracker->dormant = TRUE;
+  tracker->next_ping = MEDIA_EDGE_TIME_NONE;
+}
+
+static void
+resend_part (MediaEdgeTracker * tracker, Part * part, MediaEdgeEventType type,
+    MediaEdgeTime now, gdouble position)
+{
+  MediaEdgeEvent *event;
+
+  if (!part->open)
+    return;
+  event = emit (tracker, type, now, position);
+  media_edge_event_set_details (event, part->details);
+  media_edge_event_set_custom_metadata (event, part->custom_metadata);
+}
+
+static void
+resend_states (MediaEdgeTracker * tracker, MediaEdgeTime now, gdouble position)
+{
+  g_autoptr (GPtrArray) active = g_ptr_array_new_with_free_func (g_free);
+  GHashTableIter iter;
+  gpointer name, on;
+  GVariantDict details;
+
+  g_hash_table_iter_init (&iter, tracker->states);
+  while (g_hash_table_iter_next (&iter, &name, &on))
+    if (GPOINTER_TO_INT (on))
+      g_ptr_array_add (active, g_strdup (name));
+  if (active->len == 0)
+    return;
+
+  g_variant_dict_init (&details, NULL);
+  g_variant_dict_insert_value (&details, "statesStart", state_list (active));
+  media_edge_event_set_details (emit (tracker, MEDIA_EDGE_EVENT_STATES_UPDATE,
+          now, position), g_variant_dict_end (&details));
+}
+
+static GVariant *
+resumed_details (MediaEdgeTracker * tracker)
+{
+  GVariantDict dict;
+
+  g_variant_dict_init (&dict, tracker->session_details);
+  g_variant_dict_insert (&dict, "hasResume", "b", TRUE);
+
+  return g_variant_dict_end (&dict);
+}
+
+/* A new session that carries on the current one, as Adobe's SDKs resume:
+ * sessionStart with hasResume, the open chapter, ad break and ad, the
+ * active player states, then the playback state. */
+static void
+restart_session (MediaEdgeTracker * tracker, MediaEdgeTime now,
+    gdouble position)
+{
+  gint64 elapsed_ms = (now - tracker->session_start) / (MEDIA_EDGE_SECOND /
+      1000);
+  MediaEdgeEvent *start;
+
+  tracker->session_start_wall_ms += elapsed_ms;
+  tracker->session_start = now;
+  tracker->dormant = FALSE;
+  tracker->last_ping = now;
+  schedule_ping (tracker, now);
+  track_idleness (tracker, now);
+  for (guint i = 0; i < QOE_N_VALUES; i++)
+    tracker->qoe_reported[i] = QOE_UNKNOWN;
+
+  start = emit (tracker, MEDIA_EDGE_EVENT_SESSION_START, now, position);
+  /* if the first session is not described yet, this one will be with it */
+  if (tracker->described) {
+    media_edge_event_set_details (start, resumed_details (tracker));
+    media_edge_event_set_custom_metadata (start, tracker->session_metadata);
+  }
+  resend_part (tracker, &tracker->chapter, MEDIA_EDGE_EVENT_CHAPTER_START,
+      now, position);
+  resend_part (tracker, &tracker->ad_break, MEDIA_EDGE_EVENT_AD_BREAK_START,
+      now, position);
+  resend_part (tracker, &tracker->ad, MEDIA_EDGE_EVENT_AD_START, now, position);
+  resend_states (tracker, now, position);
+  tracker->reported = PLAYBACK_RESUMING;
+  report_playback (tracker, now, position);
+}
+
+/**
+ * media_edge_tracker_restart_session:
+ *
+ * The service lost the session (404, 410): a new one resumes it. Nothing
+ * happens outside a session or when it ended for idleness.
+ */
+void
+media_edge_tracker_restart_session (MediaEdgeTracker * tracker,
+    MediaEdgeTime now, gdouble position)
+{
+  g_return_if_fail (tracker != NULL);
+
+  if (!tracker->in_session || tracker->dormant)
+    return;
+
+  restart_session (tracker, now, position);
+}
+
+/* ------------------------------------------------------------------ */
 /* the end */
 
 /* Closes whatever is open. Content played to its end completes the open
@@ -952,6 +1210,13 @@ close_session (MediaEdgeTracker * tracker, MediaEdgeEventType type,
     return;
 
   media_edge_tracker_advance (tracker, now, position);
+  /* ended for idleness already: nothing more to say */
+  if (tracker->dormant) {
+    reset_session_state (tracker);
+    tracker->in_session = FALSE;
+    tracker->next_ping = MEDIA_EDGE_TIME_NONE;
+    return;
+  }
   if (type == MEDIA_EDGE_EVENT_SESSION_COMPLETE) {
     close_ad_break (tracker, MEDIA_EDGE_EVENT_AD_COMPLETE, now, position);
     close_part (tracker, &tracker->chapter, MEDIA_EDGE_EVENT_CHAPTER_COMPLETE,

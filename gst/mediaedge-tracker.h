@@ -29,6 +29,11 @@ typedef guint64 MediaEdgeTime;
 #define MEDIA_EDGE_AD_PING_INTERVAL_MAX 10
 #define MEDIA_EDGE_AD_PING_INTERVAL_DEFAULT 10
 
+/* not playing for 30 minutes ends a session; a day-long one is renewed
+ * (RULES.md) */
+#define MEDIA_EDGE_IDLE_TIMEOUT_DEFAULT (30 * 60)
+#define MEDIA_EDGE_MAX_SESSION_LENGTH_DEFAULT (24 * 60 * 60)
+
 /* At most this many distinct player states per session (RULES.md) */
 #define MEDIA_EDGE_MAX_STATES 10
 
@@ -64,6 +69,17 @@ void media_edge_tracker_set_ping_interval (MediaEdgeTracker * tracker,
 
 void media_edge_tracker_set_ad_ping_interval (MediaEdgeTracker * tracker,
     guint ping_interval_s);
+
+void media_edge_tracker_set_idle_timeout (MediaEdgeTracker * tracker,
+    guint timeout_s);
+
+void media_edge_tracker_set_max_session_length (MediaEdgeTracker * tracker,
+    guint length_s);
+
+void media_edge_tracker_set_live (MediaEdgeTracker * tracker, gboolean live);
+
+void media_edge_tracker_restart_session (MediaEdgeTracker * tracker,
+    MediaEdgeTime now, gdouble position);
 
 gboolean media_edge_tracker_start_session (MediaEdgeTracker * tracker,
     MediaEdgeTime now, gint64 wall_time_ms, gdouble position);

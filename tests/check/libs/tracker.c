@@ -859,6 +859,162 @@ GST_START_TEST (test_seek_and_bitrate)
 
 GST_END_TEST;
 
+static gboolean
+has_resume (MediaEdgeEvent * event)
+{
+  gboolean resume = FALSE;
+
+  return event->details && g_variant_lookup (event->details, "hasResume",
+      "b", &resume) && resume;
+}
+
+/* The service lost the session: a new one resumes it with the open
+ * chapter, ad break, ad and states, then the playback state. */
+GST_START_TEST (test_restart_resends_what_is_open)
+{
+  g_autoptr (MediaEdgeTracker) tracker = start_described ();
+  const Expected expected[] = {
+    {MEDIA_EDGE_EVENT_SESSION_START, 0, 0},
+    {MEDIA_EDGE_EVENT_PLAY, 1, 0},
+    {MEDIA_EDGE_EVENT_CHAPTER_START, 2, 0},
+    {MEDIA_EDGE_EVENT_STATES_UPDATE, 3, 0},
+    {MEDIA_EDGE_EVENT_AD_BREAK_START, 5000, 5},
+    {MEDIA_EDGE_EVENT_AD_START, 5001, 5},
+    {MEDIA_EDGE_EVENT_PAUSE_START, 6000, 5},
+    {MEDIA_EDGE_EVENT_SESSION_START, 7000, 5},
+    {MEDIA_EDGE_EVENT_CHAPTER_START, 7001, 5},
+    {MEDIA_EDGE_EVENT_AD_BREAK_START, 7002, 5},
+    {MEDIA_EDGE_EVENT_AD_START, 7003, 5},
+    {MEDIA_EDGE_EVENT_STATES_UPDATE, 7004, 5},
+    {MEDIA_EDGE_EVENT_PAUSE_START, 7005, 5},
+    {MEDIA_EDGE_EVENT_PING, 17000, 5},
+  };
+  MediaEdgeEvent *start, *chapter;
+
+  media_edge_tracker_set_playing (tracker, S (0), 0, TRUE);
+  fail_unless (media_edge_tracker_start_chapter (tracker, S (0), 0,
+          fields ("{'index': <1>, 'offset': <0>, 'length': <60>}"), NULL));
+  fail_unless (media_edge_tracker_update_states (tracker, S (0), 0,
+          g_variant_new_parsed ("{'mute': true}"), NULL));
+  fail_unless (media_edge_tracker_start_ad_break (tracker, S (5), 5,
+          fields ("{'index': <1>, 'offset': <5>}"), NULL));
+  fail_unless (media_edge_tracker_start_ad (tracker, S (5), 5,
+          fields ("{'name': <'a'>, 'length': <20>, 'podPosition': <1>, "
+              "'playerName': <'p'>}"), NULL));
+  media_edge_tracker_set_playing (tracker, S (6), 6, FALSE);
+  media_edge_tracker_restart_session (tracker, S (7), 7);
+  fail_unless_equals_uint64 (media_edge_tracker_get_next_deadline (tracker),
+      S (17));
+  media_edge_tracker_advance (tracker, S (17), 7);
+  collect (tracker);
+
+  assert_collected (expected, G_N_ELEMENTS (expected));
+  start = collected_event (7);
+  fail_unless (has_resume (start));
+  assert_detail_string (start->details, "name", "VA API Sample Player");
+  fail_if (has_resume (collected_event (0)));
+  chapter = collected_event (8);
+  assert_detail_int (chapter->details, "length", 60);
+}
+
+GST_END_TEST;
+
+/* Not playing for idle-timeout ends the session; playback resuming starts
+ * a new one with hasResume, as Adobe's SDKs do. */
+GST_START_TEST (test_idle_session_ends_and_resumes)
+{
+  g_autoptr (MediaEdgeTracker) tracker = start_described ();
+  const Expected expected[] = {
+    {MEDIA_EDGE_EVENT_SESSION_START, 0, 0},
+    {MEDIA_EDGE_EVENT_PLAY, 1, 0},
+    {MEDIA_EDGE_EVENT_PAUSE_START, 5000, 5},
+    {MEDIA_EDGE_EVENT_PING, 1800000, 5},
+    {MEDIA_EDGE_EVENT_SESSION_END, 1805000, 5},
+    {MEDIA_EDGE_EVENT_SESSION_START, 2000000, 5},
+    {MEDIA_EDGE_EVENT_PLAY, 2000001, 5},
+    {MEDIA_EDGE_EVENT_PING, 2010000, 15},
+  };
+
+  media_edge_tracker_set_playing (tracker, S (0), 0, TRUE);
+  media_edge_tracker_set_playing (tracker, S (5), 5, FALSE);
+  fail_unless_equals_uint64 (media_edge_tracker_get_next_deadline (tracker),
+      S (10));
+  /* a long-stalled machine: one ping for the missed ones, then the end */
+  media_edge_tracker_advance (tracker, S (1805), 5);
+  fail_unless_equals_uint64 (media_edge_tracker_get_next_deadline (tracker),
+      MEDIA_EDGE_TIME_NONE);
+  fail_unless (media_edge_tracker_in_session (tracker));
+  fail_if (media_edge_tracker_start_chapter (tracker, S (1900), 5,
+          fields ("{'index': <1>, 'offset': <0>, 'length': <60>}"), NULL));
+  media_edge_tracker_set_playing (tracker, S (2000), 5, TRUE);
+  media_edge_tracker_advance (tracker, S (2010), 15);
+  collect (tracker);
+
+  assert_collected (expected, G_N_ELEMENTS (expected));
+  fail_unless (has_resume (collected_event (5)));
+}
+
+GST_END_TEST;
+
+/* A day-long session ends and a new one carries on (kiosk loops). */
+GST_START_TEST (test_day_long_session_restarts)
+{
+  g_autoptr (MediaEdgeTracker) tracker = start_described ();
+  const Expected expected[] = {
+    {MEDIA_EDGE_EVENT_SESSION_START, 0, 0},
+    {MEDIA_EDGE_EVENT_PLAY, 1, 0},
+    {MEDIA_EDGE_EVENT_PING, 86400000, 400},
+    {MEDIA_EDGE_EVENT_SESSION_END, 86400001, 400},
+    {MEDIA_EDGE_EVENT_SESSION_START, 86400002, 400},
+    {MEDIA_EDGE_EVENT_PLAY, 86400003, 400},
+    {MEDIA_EDGE_EVENT_PING, 86410000, 410},
+  };
+
+  media_edge_tracker_set_playing (tracker, S (0), 0, TRUE);
+  fail_unless_equals_uint64 (media_edge_tracker_get_next_deadline (tracker),
+      S (10));
+  media_edge_tracker_advance (tracker, S (86400), 400);
+  fail_unless_equals_uint64 (media_edge_tracker_get_next_deadline (tracker),
+      S (86410));
+  media_edge_tracker_advance (tracker, S (86410), 410);
+  collect (tracker);
+
+  assert_collected (expected, G_N_ELEMENTS (expected));
+  fail_unless (has_resume (collected_event (4)));
+}
+
+GST_END_TEST;
+
+/* Live: the position is the second of the day, and ads do not shift it. */
+GST_START_TEST (test_live_playhead)
+{
+  g_autoptr (MediaEdgeTracker) tracker = media_edge_tracker_new (10);
+  const Expected expected[] = {
+    {MEDIA_EDGE_EVENT_SESSION_START, 0, 7200},
+    {MEDIA_EDGE_EVENT_PLAY, 1, 7200},
+    {MEDIA_EDGE_EVENT_AD_BREAK_START, 2000, 7202},
+    {MEDIA_EDGE_EVENT_PING, 10000, 7202},
+    {MEDIA_EDGE_EVENT_AD_BREAK_COMPLETE, 12000, 7202},
+    {MEDIA_EDGE_EVENT_PING, 20000, 7220},
+  };
+
+  media_edge_tracker_set_live (tracker, TRUE);
+  media_edge_tracker_start_session (tracker, S (0), WALL_START, 7200);
+  media_edge_tracker_describe_session (tracker, sample_details (), NULL);
+  media_edge_tracker_set_playing (tracker, S (0), 7200, TRUE);
+  fail_unless (media_edge_tracker_start_ad_break (tracker, S (2), 7202,
+          fields ("{'index': <1>, 'offset': <7202>}"), NULL));
+  media_edge_tracker_advance (tracker, S (10), 7210);
+  fail_unless (media_edge_tracker_complete_ad_break (tracker, S (12), 7212,
+          NULL));
+  media_edge_tracker_advance (tracker, S (20), 7220);
+  collect (tracker);
+
+  assert_collected (expected, G_N_ELEMENTS (expected));
+}
+
+GST_END_TEST;
+
 static Suite *
 tracker_suite (void)
 {
@@ -884,6 +1040,10 @@ tracker_suite (void)
   tcase_add_test (tc, test_ad_ping_interval);
   tcase_add_test (tc, test_player_states);
   tcase_add_test (tc, test_seek_and_bitrate);
+  tcase_add_test (tc, test_restart_resends_what_is_open);
+  tcase_add_test (tc, test_idle_session_ends_and_resumes);
+  tcase_add_test (tc, test_day_long_session_restarts);
+  tcase_add_test (tc, test_live_playhead);
 
   return s;
 }
