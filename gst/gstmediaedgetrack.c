@@ -70,6 +70,7 @@ GST_DEBUG_CATEGORY_STATIC (gst_media_edge_track_debug);
 #define DEFAULT_REQUEST_TIMEOUT MEDIA_EDGE_REQUEST_TIMEOUT_DEFAULT
 #define DEFAULT_RETRY_DELAY MEDIA_EDGE_RETRY_DELAY_DEFAULT
 #define DEFAULT_MAX_QUEUED MEDIA_EDGE_MAX_QUEUED_DEFAULT
+#define DEFAULT_IDLE_TIMEOUT MEDIA_EDGE_IDLE_TIMEOUT_DEFAULT
 
 /* Adobe's advice for live streams and for content of unknown length */
 #define LIVE_LENGTH_S 86400
@@ -94,6 +95,7 @@ enum
   PROP_REQUEST_TIMEOUT,
   PROP_RETRY_DELAY,
   PROP_MAX_QUEUED_EVENTS,
+  PROP_IDLE_TIMEOUT,
   PROP_STATS,
 };
 
@@ -119,6 +121,7 @@ struct _GstMediaEdgeTrack
   guint request_timeout;
   guint retry_delay;
   guint max_queued_events;
+  guint idle_timeout;
 
   /* what the client did with our requests; its own atomics and lock */
   MediaEdgeClientStats *stats;
@@ -134,6 +137,12 @@ struct _GstMediaEdgeTrack
   GstClockTime chapter_lo;
   GstClockTime chapter_hi;
   GSource *wake_source;
+  /* live content: the playhead is the second of the day, from the wall
+   * time at the session start and the session clock since */
+  gboolean live;
+  GstClock *live_clock;
+  GstClockTime live_clock_start;
+  gint64 live_wall_start_ms;
 
   /* the top-level pipeline we watch, from READY to PAUSED until PAUSED to
    * READY; set and cleared in change_state, read under the object lock */
@@ -155,6 +164,10 @@ struct _GstMediaEdgeTrack
   GstClockID ping_id;
   MediaEdgeTime ping_deadline;
   GSource *ping_source;
+  /* bumped for each client session: notices of older ones are stale */
+  guint generation;
+  /* the service refused to start a session: tracking stops for this run */
+  gboolean aborted;
   /* the pipeline played in this session: chapters start only then */
   gboolean played;
   /* the application drives chapters itself this session */
@@ -231,14 +244,45 @@ dup_pipeline (GstMediaEdgeTrack * self)
   return pipeline;
 }
 
-/* The playhead in seconds: the pipeline's position, else the stream time of
- * the last buffer that went through. */
+/* The second of the day (UTC) now, for live content (XDM mediaDetails):
+ * -1 when the content is not live. */
+static gdouble
+live_playhead (GstMediaEdgeTrack * self)
+{
+  g_autoptr (GstClock) clock = NULL;
+  GstClockTime start, now;
+  gint64 wall_ms;
+
+  GST_OBJECT_LOCK (self);
+  if (!self->live || self->live_clock == NULL) {
+    GST_OBJECT_UNLOCK (self);
+    return -1;
+  }
+  clock = gst_object_ref (self->live_clock);
+  start = self->live_clock_start;
+  wall_ms = self->live_wall_start_ms;
+  GST_OBJECT_UNLOCK (self);
+
+  now = gst_clock_get_time (clock);
+  if (now > start)
+    wall_ms += (now - start) / GST_MSECOND;
+
+  return (gdouble) ((wall_ms / 1000) % (24 * 60 * 60));
+}
+
+/* The playhead in seconds: for live content the second of the day, else
+ * the pipeline's position, else the stream time of the last buffer that
+ * went through. */
 static gdouble
 query_playhead (GstMediaEdgeTrack * self)
 {
   g_autoptr (GstElement) pipeline = dup_pipeline (self);
   gint64 position = -1;
   GstClockTime last;
+  gdouble live = live_playhead (self);
+
+  if (live >= 0)
+    return live;
 
   if (pipeline
       && gst_element_query_position (pipeline, GST_FORMAT_TIME, &position)
@@ -492,62 +536,71 @@ session_now (GstMediaEdgeTrack * self)
 }
 
 static void
-send_decided_events (GstMediaEdgeTrack * self)
-{
-  g_autoptr (GPtrArray) events = media_edge_tracker_take_events (self->tracker);
-
-  for (guint i = 0; i < events->len; i++) {
-    MediaEdgeEvent *event = g_ptr_array_index (events, i);
-
-    GST_DEBUG_OBJECT (self, "%s, playhead %.3f",
-        media_edge_event_type_get_name (event->type), event->playhead);
-    if (self->client_session)
-      media_edge_client_session_send (self->client_session,
-          media_edge_codec_edge_encode (event, self->session_endpoint,
-              self->session_config_id));
-  }
-  arm_ping (self);
-}
-
-static void
 post_session_message (GstMediaEdgeTrack * self, const gchar * session_id,
-    const gchar * what)
+    const gchar * what, gboolean resumed)
 {
   GstStructure *s = gst_structure_new ("mediaedge-session",
       "session-id", G_TYPE_STRING, session_id,
-      "event", G_TYPE_STRING, what, NULL);
+      "event", G_TYPE_STRING, what,
+      "resumed", G_TYPE_BOOLEAN, resumed, NULL);
 
   gst_element_post_message (GST_ELEMENT (self),
       gst_message_new_element (GST_OBJECT (self), s));
 }
 
+/* Who a client session reports to, and which of the element's sessions it
+ * is: only the current one may restart or abort tracking. */
+typedef struct
+{
+  GWeakRef element;
+  guint generation;
+  gboolean resumed;
+} SessionOwner;
+
+static void
+free_session_owner (gpointer data)
+{
+  SessionOwner *owner = data;
+
+  g_weak_ref_clear (&owner->element);
+  g_free (owner);
+}
+
+static void restart_lost_session (GstMediaEdgeTrack * self, guint generation);
+static void abort_tracking (GstMediaEdgeTrack * self, guint generation);
+
+/* On the client thread. */
 static void
 on_session_notice (MediaEdgeSessionNotice notice, const gchar * session_id,
     const gchar * detail, gpointer user_data)
 {
-  GstMediaEdgeTrack *self = g_weak_ref_get (user_data);
+  SessionOwner *owner = user_data;
+  GstMediaEdgeTrack *self = g_weak_ref_get (&owner->element);
 
   if (self == NULL)
     return;
 
   switch (notice) {
     case MEDIA_EDGE_SESSION_STARTED:
-      GST_INFO_OBJECT (self, "session %s started", session_id);
-      post_session_message (self, session_id, "started");
+      GST_INFO_OBJECT (self, "session %s started%s", session_id,
+          owner->resumed ? ", resuming the one before" : "");
+      post_session_message (self, session_id, "started", owner->resumed);
       break;
     case MEDIA_EDGE_SESSION_ENDED:
       GST_INFO_OBJECT (self, "session %s ended", GST_STR_NULL (session_id));
-      post_session_message (self, session_id, "ended");
+      post_session_message (self, session_id, "ended", owner->resumed);
       break;
     case MEDIA_EDGE_SESSION_FAILED:
       GST_ELEMENT_WARNING (self, RESOURCE, OPEN_WRITE,
-          ("The Media Edge service did not start a tracking session."),
-          ("%s", detail));
-      post_session_message (self, session_id, "failed");
+          ("The Media Edge service did not start a tracking session; "
+              "tracking stops for this run."), ("%s", detail));
+      post_session_message (self, session_id, "failed", owner->resumed);
+      abort_tracking (self, owner->generation);
       break;
     case MEDIA_EDGE_SESSION_LOST:
-      GST_WARNING_OBJECT (self, "%s", detail);
-      post_session_message (self, session_id, "lost");
+      GST_WARNING_OBJECT (self, "%s: a new session resumes it", detail);
+      post_session_message (self, session_id, "lost", owner->resumed);
+      restart_lost_session (self, owner->generation);
       break;
     case MEDIA_EDGE_SESSION_DROPPED:
       GST_DEBUG_OBJECT (self, "%s", detail);
@@ -557,10 +610,63 @@ on_session_notice (MediaEdgeSessionNotice notice, const gchar * session_id,
 }
 
 static void
-free_weak_ref (gpointer data)
+close_client_session (GstMediaEdgeTrack * self)
 {
-  g_weak_ref_clear (data);
-  g_free (data);
+  if (self->client_session == NULL)
+    return;
+
+  media_edge_client_session_close (self->client_session);
+  g_ptr_array_add (self->closing_sessions,
+      g_steal_pointer (&self->client_session));
+}
+
+static gboolean
+resumes_session (MediaEdgeEvent * start)
+{
+  gboolean resume = FALSE;
+
+  return start->details && g_variant_lookup (start->details, "hasResume",
+      "b", &resume) && resume;
+}
+
+/* Each sessionStart the tracker decides opens a new client session; the one
+ * before finishes sending what it has. */
+static void
+open_client_session (GstMediaEdgeTrack * self, MediaEdgeEvent * start)
+{
+  SessionOwner *owner = g_new0 (SessionOwner, 1);
+
+  close_client_session (self);
+
+  g_weak_ref_init (&owner->element, self);
+  owner->generation = ++self->generation;
+  owner->resumed = resumes_session (start);
+  self->client_session = media_edge_client_open_session (self->client,
+      self->stats, on_session_notice, owner, free_session_owner);
+  GST_OBJECT_LOCK (self);
+  media_edge_client_session_configure (self->client_session,
+      self->request_timeout, self->retry_delay, self->max_queued_events);
+  GST_OBJECT_UNLOCK (self);
+}
+
+static void
+send_decided_events (GstMediaEdgeTrack * self)
+{
+  g_autoptr (GPtrArray) events = media_edge_tracker_take_events (self->tracker);
+
+  for (guint i = 0; i < events->len && !self->aborted; i++) {
+    MediaEdgeEvent *event = g_ptr_array_index (events, i);
+
+    GST_DEBUG_OBJECT (self, "%s, playhead %.3f",
+        media_edge_event_type_get_name (event->type), event->playhead);
+    if (event->type == MEDIA_EDGE_EVENT_SESSION_START)
+      open_client_session (self, event);
+    media_edge_client_session_send (self->client_session,
+        media_edge_codec_edge_encode (event, self->session_endpoint,
+            self->session_config_id));
+  }
+  if (!self->aborted)
+    arm_ping (self);
 }
 
 /* Pings run on the pipeline's clock when the application fixed one (tests
@@ -621,15 +727,31 @@ create_session_source (GstMediaEdgeTrack * self)
   GST_OBJECT_UNLOCK (self);
 }
 
+static gboolean
+is_live (GstMediaEdgeTrack * self)
+{
+  g_autoptr (GstElement) pipeline = dup_pipeline (self);
+  gboolean live;
+
+  GST_OBJECT_LOCK (self);
+  live = self->content_type ?
+      g_ascii_strcasecmp (self->content_type, "Live") == 0 : -1;
+  GST_OBJECT_UNLOCK (self);
+
+  return live == -1 ? pipeline_is_live (pipeline) : live;
+}
+
 static void
 start_session (GstMediaEdgeTrack * self)
 {
-  GWeakRef *weak;
-  gdouble playhead;
+  MediaEdgeTime now;
+  gint64 wall_ms = g_get_real_time () / 1000;
+  gboolean live;
 
   if (self->session_used)
     return;
   self->session_used = TRUE;
+  self->aborted = FALSE;
 
   g_clear_pointer (&self->session_config_id, g_free);
   g_clear_pointer (&self->session_endpoint, g_free);
@@ -639,29 +761,29 @@ start_session (GstMediaEdgeTrack * self)
   media_edge_tracker_set_ping_interval (self->tracker, self->ping_interval);
   media_edge_tracker_set_ad_ping_interval (self->tracker,
       self->ad_ping_interval);
-  GST_OBJECT_UNLOCK (self);
-
-  weak = g_new0 (GWeakRef, 1);
-  g_weak_ref_init (weak, self);
-  self->client_session = media_edge_client_open_session (self->client,
-      self->stats, on_session_notice, weak, free_weak_ref);
-  GST_OBJECT_LOCK (self);
-  media_edge_client_session_configure (self->client_session,
-      self->request_timeout, self->retry_delay, self->max_queued_events);
+  media_edge_tracker_set_idle_timeout (self->tracker, self->idle_timeout);
   GST_OBJECT_UNLOCK (self);
 
   gst_clear_object (&self->clock);
   self->clock = choose_clock (self);
-  playhead = query_playhead (self);
+  now = session_now (self);
+  live = is_live (self);
+  media_edge_tracker_set_live (self->tracker, live);
+  GST_OBJECT_LOCK (self);
+  self->live = live;
+  self->live_clock = gst_object_ref (self->clock);
+  self->live_clock_start = now;
+  self->live_wall_start_ms = wall_ms;
+  GST_OBJECT_UNLOCK (self);
   self->played = FALSE;
   self->app_chapters = FALSE;
   self->toc_chapter = -1;
   g_hash_table_remove_all (self->dropped_frames);
   create_session_source (self);
 
-  GST_INFO_OBJECT (self, "session starts");
-  media_edge_tracker_start_session (self->tracker, session_now (self),
-      g_get_real_time () / 1000, playhead);
+  GST_INFO_OBJECT (self, "session starts%s", live ? " (live)" : "");
+  media_edge_tracker_start_session (self->tracker, now, wall_ms,
+      query_playhead (self));
 }
 
 static void
@@ -685,17 +807,6 @@ stop_ping (GstMediaEdgeTrack * self)
     gst_clock_id_unref (self->ping_id);
     self->ping_id = NULL;
   }
-}
-
-static void
-close_client_session (GstMediaEdgeTrack * self)
-{
-  if (self->client_session == NULL)
-    return;
-
-  media_edge_client_session_close (self->client_session);
-  g_ptr_array_add (self->closing_sessions,
-      g_steal_pointer (&self->client_session));
 }
 
 /* ------------------------------------------------------------------ */
@@ -839,6 +950,37 @@ destroy_ping_source (GstMediaEdgeTrack * self)
     g_source_destroy (self->ping_source);
     g_clear_pointer (&self->ping_source, g_source_unref);
   }
+}
+
+/* ------------------------------------------------------------------ */
+/* what the service says of our sessions; on the client thread */
+
+/* The service lost the current session: a new one resumes it. */
+static void
+restart_lost_session (GstMediaEdgeTrack * self, guint generation)
+{
+  gdouble playhead = query_playhead (self);
+
+  g_mutex_lock (&self->session_lock);
+  if (generation == self->generation && !self->aborted) {
+    media_edge_tracker_restart_session (self->tracker, session_now (self),
+        playhead);
+    send_decided_events (self);
+  }
+  g_mutex_unlock (&self->session_lock);
+}
+
+/* The service refused to start the current session (207, 400, no id):
+ * trying again would be refused again, so tracking stops for this run. */
+static void
+abort_tracking (GstMediaEdgeTrack * self, guint generation)
+{
+  g_mutex_lock (&self->session_lock);
+  if (generation == self->generation) {
+    self->aborted = TRUE;
+    stop_ping (self);
+  }
+  g_mutex_unlock (&self->session_lock);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1345,6 +1487,8 @@ static void
 forget_stream (GstMediaEdgeTrack * self)
 {
   GST_OBJECT_LOCK (self);
+  self->live = FALSE;
+  gst_clear_object (&self->live_clock);
   self->last_position = GST_CLOCK_TIME_NONE;
   self->flushing = FALSE;
   g_clear_pointer (&self->tags, gst_tag_list_unref);
@@ -1642,6 +1786,9 @@ gst_media_edge_track_set_property (GObject * object, guint prop_id,
     case PROP_MAX_QUEUED_EVENTS:
       self->max_queued_events = g_value_get_uint (value);
       break;
+    case PROP_IDLE_TIMEOUT:
+      self->idle_timeout = g_value_get_uint (value);
+      break;
     case PROP_FLUSH_TIMEOUT:
       self->flush_timeout = g_value_get_uint (value);
       break;
@@ -1708,6 +1855,9 @@ gst_media_edge_track_get_property (GObject * object, guint prop_id,
     case PROP_MAX_QUEUED_EVENTS:
       g_value_set_uint (value, self->max_queued_events);
       break;
+    case PROP_IDLE_TIMEOUT:
+      g_value_set_uint (value, self->idle_timeout);
+      break;
     case PROP_STATS:
       g_value_take_boxed (value, build_stats (self));
       break;
@@ -1739,6 +1889,7 @@ gst_media_edge_track_finalize (GObject * object)
   g_clear_pointer (&self->tags, gst_tag_list_unref);
   g_clear_pointer (&self->chapters, g_array_unref);
   g_clear_pointer (&self->wake_source, g_source_unref);
+  gst_clear_object (&self->live_clock);
   media_edge_client_stats_unref (self->stats);
   g_hash_table_unref (self->dropped_frames);
   g_ptr_array_unref (self->volumes);
@@ -2230,6 +2381,20 @@ gst_media_edge_track_class_init (GstMediaEdgeTrackClass * klass)
           1, G_MAXINT, DEFAULT_MAX_QUEUED, G_PARAM_READWRITE |
           G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY));
   /**
+   * GstMediaEdgeTrack:idle-timeout:
+   *
+   * Seconds paused, buffering or seeking after which the session ends
+   * (sessionEnd); when playback resumes, a new session with
+   * `hasResume=true` carries on, as Adobe's SDKs do. 0: never.
+   *
+   * Since: 0.1
+   */
+  g_object_class_install_property (gobject_class, PROP_IDLE_TIMEOUT,
+      g_param_spec_uint ("idle-timeout", "Idle timeout",
+          "Seconds without playing after which the session ends (0: never)",
+          0, G_MAXINT / 1000, DEFAULT_IDLE_TIMEOUT, G_PARAM_READWRITE |
+          G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY));
+  /**
    * GstMediaEdgeTrack:stats:
    *
    * What became of the requests of this element's sessions: `sent`,
@@ -2273,6 +2438,7 @@ gst_media_edge_track_init (GstMediaEdgeTrack * self)
   self->request_timeout = DEFAULT_REQUEST_TIMEOUT;
   self->retry_delay = DEFAULT_RETRY_DELAY;
   self->max_queued_events = DEFAULT_MAX_QUEUED;
+  self->idle_timeout = DEFAULT_IDLE_TIMEOUT;
   self->stats = media_edge_client_stats_new ();
   self->toc_chapter = -1;
   self->dropped_frames = g_hash_table_new (NULL, NULL);

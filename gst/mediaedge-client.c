@@ -162,6 +162,8 @@ static void session_drop_all (MediaEdgeClientSession * session,
     const gchar * why);
 static void session_detach (MediaEdgeClientSession * session);
 static void session_stop_timer (MediaEdgeClientSession * session);
+static void drop_request (MediaEdgeClientSession * session,
+    MediaEdgeRequest * request, const gchar * why);
 
 static gboolean
 client_shutdown_cb (gpointer data)
@@ -175,6 +177,11 @@ client_shutdown_cb (gpointer data)
     if (session->request_cancellable)
       g_cancellable_cancel (session->request_cancellable);
     session_stop_timer (session);
+    /* a request waiting to be tried again; one in flight is dropped when
+     * its cancelled answer comes */
+    if (session->current && session->in_flight == NULL)
+      drop_request (session, g_steal_pointer (&session->current),
+          "the sender stopped");
     session_drop_all (session, "the sender stopped");
     session_detach (session);
   }
@@ -775,10 +782,11 @@ session_lost (MediaEdgeClientSession * session, const gchar * why)
   g_autofree gchar *detail = g_strdup_printf ("session %s lost: %s",
       session->session_id, why);
 
+  /* the owner hears it before anyone waiting for the queue to drain */
   session->failed = TRUE;
+  session_notify (session, MEDIA_EDGE_SESSION_LOST, detail);
   drop_request (session, g_steal_pointer (&session->current), detail);
   session_drop_all (session, detail);
-  session_notify (session, MEDIA_EDGE_SESSION_LOST, detail);
 }
 
 static void

@@ -1,0 +1,369 @@
+/* gst-mediaedge
+ * Copyright (C) 2026 gst-mediaedge contributors
+ *
+ * This library is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Library General Public
+ * License as published by the Free Software Foundation; either
+ * version 2.1 of the License, or (at your option) any later version.
+ */
+
+/* mediaedgetrack when things go wrong: sessions the service lost, a player
+ * idle for half an hour, a day of playback, a server that stalls or is
+ * gone at shutdown. Time is a GstTestClock: a day passes at once. */
+
+#include "fixture.h"
+
+/* Event types the server recorded for @session_id (NULL: all), with
+ * their status, e.g. "sessionStart 200, play 204" */
+static gchar *
+received_for (const gchar * session_id)
+{
+  g_autoptr (GPtrArray) records = edge_server_dup_records (server);
+  GString *text = g_string_new (NULL);
+
+  for (guint i = 0; i < records->len; i++) {
+    EdgeRecord *record = g_ptr_array_index (records, i);
+
+    if (session_id && g_strcmp0 (record->session_id, session_id) != 0)
+      continue;
+    g_string_append_printf (text, "%s%s %u", text->len ? ", " : "",
+        record->event_type, record->status);
+  }
+
+  return g_string_free (text, FALSE);
+}
+
+static gchar *
+received (void)
+{
+  return received_for (NULL);
+}
+
+static gboolean
+record_has_resume (EdgeRecord * record)
+{
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  JsonObject *media = media_collection (record, parser);
+
+  if (!json_object_has_member (media, "sessionDetails"))
+    return FALSE;
+
+  return json_object_get_boolean_member_with_default
+      (json_object_get_object_member (media, "sessionDetails"), "hasResume",
+      FALSE);
+}
+
+static EdgeRecord *
+record_at (GPtrArray * records, guint i)
+{
+  fail_unless (i < records->len);
+
+  return g_ptr_array_index (records, i);
+}
+
+/* Waits for the element message of the session @event, and tells whether
+ * it resumed another. */
+static gboolean
+pop_session_event (GstElement * pipeline, const gchar * event)
+{
+  g_autoptr (GstBus) bus = gst_element_get_bus (pipeline);
+  GstMessage *message;
+
+  while ((message = gst_bus_timed_pop_filtered (bus, 5 * GST_SECOND,
+              GST_MESSAGE_ELEMENT))) {
+    const GstStructure *s = gst_message_get_structure (message);
+    gboolean resumed = FALSE;
+    gboolean found = gst_structure_has_name (s, "mediaedge-session")
+        && g_strcmp0 (gst_structure_get_string (s, "event"), event) == 0;
+
+    gst_structure_get_boolean (s, "resumed", &resumed);
+    gst_message_unref (message);
+    if (found)
+      return resumed;
+  }
+  fail ("no %s message", event);
+
+  return FALSE;
+}
+
+/* 404 or 410 on an event: the session is gone. A new one starts with
+ * hasResume, the open chapter is sent again, then the playback state. */
+GST_START_TEST (test_lost_session_is_resumed)
+{
+  const guint statuses[] = { 404, 410 };
+
+  for (guint i = 0; i < G_N_ELEMENTS (statuses); i++) {
+    g_autoptr (GPtrArray) records = NULL;
+    g_autofree gchar *text = NULL;
+    g_autofree gchar *expected = NULL;
+    g_autoptr (GstStructure) chapter =
+        gst_structure_from_string ("chapter, index=1, offset=0, length=60",
+        NULL);
+    g_autoptr (GstStructure) stats = NULL;
+    gboolean accepted = FALSE;
+    guint started = 0;
+    Fixture f;
+
+    fixture_init (&f, "lost");
+    set_state (&f, GST_STATE_PLAYING);
+    start_stream (&f, NULL);
+    fail_if (pop_session_event (f.pipeline, "started"));
+    g_signal_emit_by_name (f.track, "chapter-start", chapter, &accepted);
+    fail_unless (accepted);
+    wait_for_records (3);
+
+    edge_server_forget_sessions (server, statuses[i]);
+    set_playhead (&f, 10);
+    crank_ping (&f, S (10));
+    fail_unless (pop_session_event (f.pipeline, "started"));
+    wait_for_records (7);
+    g_object_get (f.track, "stats", &stats, NULL);
+    fail_unless (gst_structure_get_uint (stats, "sessions-started", &started));
+    fail_unless_equals_int (started, 2);
+    fixture_clear (&f);
+
+    wait_for_records (8);
+    text = received ();
+    expected = g_strdup_printf ("sessionStart 200, play 204, "
+        "chapterStart 204, ping %u, sessionStart 200, chapterStart 204, "
+        "play 204, sessionEnd 204", statuses[i]);
+    fail_unless_equals_string (text, expected);
+    records = edge_server_dup_records (server);
+    fail_if (record_has_resume (record_at (records, 0)));
+    fail_unless (record_has_resume (record_at (records, 4)));
+    fail_unless_equals_int64 (record_at (records, 4)->playhead, 10);
+    fail_unless_equals_int64 (record_at (records, 4)->timestamp_ms -
+        record_at (records, 0)->timestamp_ms, 10001);
+
+    /* a fresh server for the next status */
+    teardown ();
+    setup ();
+  }
+}
+
+GST_END_TEST;
+
+/* Paused for 30 minutes: sessionEnd. Playing again: a new session with
+ * hasResume. */
+GST_START_TEST (test_idle_half_hour_then_play)
+{
+  g_autoptr (GPtrArray) records = NULL;
+  g_autofree gchar *text = NULL;
+  Fixture f;
+
+  fixture_init (&f, "idle");
+  set_state (&f, GST_STATE_PLAYING);
+  start_stream (&f, NULL);
+  fail_if (pop_session_event (f.pipeline, "started"));
+  gst_test_clock_set_time (GST_TEST_CLOCK (f.clock), S (5));
+  set_playhead (&f, 5);
+  set_state (&f, GST_STATE_PAUSED);
+  wait_for_records (3);
+
+  /* half an hour later the pending ping wakes up a session gone idle */
+  gst_test_clock_set_time (GST_TEST_CLOCK (f.clock), S (5 + 30 * 60));
+  crank_ping (&f, S (10));
+  wait_for_records (5);
+
+  gst_test_clock_set_time (GST_TEST_CLOCK (f.clock), S (40 * 60));
+  set_state (&f, GST_STATE_PLAYING);
+  fail_unless (pop_session_event (f.pipeline, "started"));
+  wait_for_records (7);
+  fixture_clear (&f);
+
+  wait_for_records (8);
+  text = received ();
+  fail_unless_equals_string (text, "sessionStart 200, play 204, "
+      "pauseStart 204, ping 204, sessionEnd 204, sessionStart 200, play 204, "
+      "sessionEnd 204");
+  records = edge_server_dup_records (server);
+  fail_unless_equals_int64 (record_at (records, 4)->timestamp_ms -
+      record_at (records, 0)->timestamp_ms, (5 + 30 * 60) * 1000);
+  fail_unless (record_has_resume (record_at (records, 5)));
+  fail_unless_equals_int64 (record_at (records, 5)->timestamp_ms -
+      record_at (records, 0)->timestamp_ms, 40 * 60 * 1000);
+}
+
+GST_END_TEST;
+
+/* A day of playback (a kiosk loop): the session is ended and a new one
+ * resumes it, and pings go on. */
+GST_START_TEST (test_day_of_playback)
+{
+  g_autoptr (GPtrArray) records = NULL;
+  g_autofree gchar *old_session = NULL;
+  g_autofree gchar *new_session = NULL;
+  Fixture f;
+
+  fixture_init (&f, "day");
+  set_state (&f, GST_STATE_PLAYING);
+  start_stream (&f, NULL);
+  fail_if (pop_session_event (f.pipeline, "started"));
+  wait_for_records (2);
+
+  gst_test_clock_set_time (GST_TEST_CLOCK (f.clock), S (24 * 60 * 60));
+  set_playhead (&f, 3600);
+  crank_ping (&f, S (10));
+  fail_unless (pop_session_event (f.pipeline, "started"));
+  wait_for_records (6);
+  crank_ping (&f, S (24 * 60 * 60 + 10));
+  wait_for_records (7);
+  fixture_clear (&f);
+
+  wait_for_records (8);
+  records = edge_server_dup_records (server);
+  /* the two sessions are two queues: each in order */
+  old_session = received_for (record_at (records, 0)->session_id);
+  fail_unless_equals_string (old_session,
+      "sessionStart 200, play 204, ping 204, " "sessionEnd 204");
+  for (guint i = 1; i < records->len && new_session == NULL; i++)
+    if (record_has_resume (record_at (records, i)))
+      new_session = received_for (record_at (records, i)->session_id);
+  fail_unless_equals_string (new_session,
+      "sessionStart 200, play 204, ping 204, " "sessionEnd 204");
+}
+
+GST_END_TEST;
+
+/* content-type=Live: the playhead is the second of the day. */
+GST_START_TEST (test_live_playhead)
+{
+  g_autoptr (GPtrArray) records = NULL;
+  gint64 start_second;
+  Fixture f;
+
+  fixture_init (&f, "live");
+  g_object_set (f.track, "content-type", "Live", NULL);
+  set_state (&f, GST_STATE_PLAYING);
+  start_stream (&f, NULL);
+  set_playhead (&f, 10);
+  crank_ping (&f, S (10));
+  wait_for_records (3);
+  fixture_clear (&f);
+
+  records = edge_server_dup_records (server);
+  start_second = (record_at (records, 0)->timestamp_ms / 1000) % 86400;
+  fail_unless_equals_int64 (record_at (records, 0)->playhead, start_second);
+  fail_unless_equals_int64 (record_at (records, 2)->playhead,
+      (start_second + 10) % 86400);
+}
+
+GST_END_TEST;
+
+/* The server holds its answer for 10 s: the pipeline does not wait. Every
+ * buffer pushed meanwhile goes through, and the requests simply queue. */
+GST_START_TEST (test_stalled_server_does_not_stall_the_pipeline)
+{
+  g_autoptr (GstStructure) stats = NULL;
+  guint queued = 0;
+  Fixture f;
+
+  edge_server_stall_next (server, 1, 10000);
+  fixture_init (&f, "stall");
+  g_object_set (f.track, "flush-timeout", 100, NULL);
+  set_state (&f, GST_STATE_PLAYING);
+  start_stream (&f, NULL);
+  for (guint i = 0; i < 1000; i++) {
+    GstBuffer *buffer = gst_buffer_new ();
+
+    GST_BUFFER_PTS (buffer) = i * GST_SECOND / 25;
+    fail_unless_equals_int (gst_pad_push (f.src, buffer), GST_FLOW_OK);
+  }
+  /* the answer to sessionStart has not come yet */
+  fail_unless_equals_int (edge_server_count_records (server), 0);
+  g_object_get (f.track, "stats", &stats, NULL);
+  fail_unless (gst_structure_get_uint (stats, "queued", &queued));
+  fail_unless_equals_int (queued, 2);
+  fixture_clear (&f);
+}
+
+GST_END_TEST;
+
+/* READY to NULL with the server gone returns within flush-timeout, and
+ * the events left are counted as dropped. */
+GST_START_TEST (test_shutdown_without_server)
+{
+  g_autoptr (GstStructure) stats = NULL;
+  guint dropped = 0, retried = 0;
+  gint64 start;
+  Fixture f;
+
+  g_clear_pointer (&server, edge_server_free);
+  fixture_init (&f, "no-server");
+  g_object_set (f.track, "flush-timeout", 300, "retry-delay", 20, NULL);
+  set_state (&f, GST_STATE_PLAYING);
+  start_stream (&f, NULL);
+  g_usleep (100 * 1000);
+  set_state (&f, GST_STATE_READY);
+  start = g_get_monotonic_time ();
+  fail_unless_equals_int (gst_element_set_state (f.pipeline, GST_STATE_NULL),
+      GST_STATE_CHANGE_SUCCESS);
+  /* the bound, and a margin for a loaded machine */
+  fail_unless (g_get_monotonic_time () - start < 5 * G_USEC_PER_SEC);
+  fail_unless (g_get_monotonic_time () - start >=
+      300 * G_TIME_SPAN_MILLISECOND);
+
+  g_object_get (f.track, "stats", &stats, NULL);
+  fail_unless (gst_structure_get_uint (stats, "retried", &retried));
+  fail_unless (retried >= 1);
+  fail_unless (gst_structure_get_uint (stats, "dropped", &dropped));
+  fail_unless_equals_int (dropped, 3);
+  fixture_clear (&f);
+
+  /* teardown wants a server */
+  server = edge_server_new_threaded (NULL);
+}
+
+GST_END_TEST;
+
+/* The service refuses the session (207 with errors): a warning quoting
+ * them, and tracking stops for the run. */
+GST_START_TEST (test_refused_session_stops_tracking)
+{
+  const gchar *answer = "{\"errors\":[{\"title\":\"Invalid datastream\"}]}";
+  g_autoptr (GstBus) bus = NULL;
+  g_autoptr (GstMessage) warning = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree gchar *debug = NULL;
+  Fixture f;
+
+  edge_server_set_session_start_answer (server, 207, answer, strlen (answer));
+  fixture_init (&f, "refused");
+  bus = gst_element_get_bus (f.pipeline);
+  set_state (&f, GST_STATE_PLAYING);
+  start_stream (&f, NULL);
+  warning = gst_bus_timed_pop_filtered (bus, 5 * GST_SECOND,
+      GST_MESSAGE_WARNING);
+  fail_unless (warning != NULL);
+  gst_message_parse_warning (warning, &error, &debug);
+  fail_unless (strstr (debug, "Invalid datastream") != NULL, "%s", debug);
+
+  /* nothing more is sent this run */
+  set_playhead (&f, 10);
+  gst_test_clock_set_time (GST_TEST_CLOCK (f.clock), S (10));
+  fixture_clear (&f);
+  fail_unless_equals_int (edge_server_count_records (server), 1);
+}
+
+GST_END_TEST;
+
+static Suite *
+mediaedgetrack_reliability_suite (void)
+{
+  Suite *s = suite_create ("mediaedgetrack-reliability");
+  TCase *tc = tcase_create ("general");
+
+  suite_add_tcase (s, tc);
+  tcase_add_checked_fixture (tc, setup, teardown);
+  tcase_add_test (tc, test_lost_session_is_resumed);
+  tcase_add_test (tc, test_idle_half_hour_then_play);
+  tcase_add_test (tc, test_day_of_playback);
+  tcase_add_test (tc, test_live_playhead);
+  tcase_add_test (tc, test_stalled_server_does_not_stall_the_pipeline);
+  tcase_add_test (tc, test_shutdown_without_server);
+  tcase_add_test (tc, test_refused_session_stops_tracking);
+
+  return s;
+}
+
+GST_CHECK_MAIN (mediaedgetrack_reliability);
