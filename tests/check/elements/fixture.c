@@ -203,8 +203,9 @@ crank_ping (Fixture * f, GstClockTime at)
   fail_unless (gst_test_clock_crank (GST_TEST_CLOCK (f->clock)));
 }
 
-gchar *
-pop_session_message (GstElement * pipeline, const gchar * event)
+/* The next mediaedge-session message about @event, within 5 s, or NULL */
+GstStructure *
+pop_session_structure (GstElement * pipeline, const gchar * event)
 {
   g_autoptr (GstBus) bus = gst_element_get_bus (pipeline);
   GstMessage *message;
@@ -212,17 +213,26 @@ pop_session_message (GstElement * pipeline, const gchar * event)
   while ((message = gst_bus_timed_pop_filtered (bus, 5 * GST_SECOND,
               GST_MESSAGE_ELEMENT))) {
     const GstStructure *s = gst_message_get_structure (message);
-    gchar *id = NULL;
+    GstStructure *found = NULL;
 
     if (gst_structure_has_name (s, "mediaedge-session")
         && g_strcmp0 (gst_structure_get_string (s, "event"), event) == 0)
-      id = g_strdup (gst_structure_get_string (s, "session-id"));
+      found = gst_structure_copy (s);
     gst_message_unref (message);
-    if (id)
-      return id;
+    if (found)
+      return found;
   }
 
   return NULL;
+}
+
+/* The session id of the next mediaedge-session message about @event */
+gchar *
+pop_session_message (GstElement * pipeline, const gchar * event)
+{
+  g_autoptr (GstStructure) s = pop_session_structure (pipeline, event);
+
+  return s ? g_strdup (gst_structure_get_string (s, "session-id")) : NULL;
 }
 
 static GstElement *

@@ -62,6 +62,8 @@ void set_playhead (Fixture * f, guint seconds);
 void post_buffering (Fixture * f, gint percent);
 void crank_ping (Fixture * f, GstClockTime at);
 
+GstStructure *pop_session_structure (GstElement * pipeline,
+    const gchar * event);
 gchar *pop_session_message (GstElement * pipeline, const gchar * event);
 void play_to_eos (const gchar * line, gchar ** ended);
 GPtrArray *run_to_eos (const gchar * line, gchar ** ended);

@@ -66,24 +66,13 @@ record_at (GPtrArray * records, guint i)
 static gboolean
 pop_session_event (GstElement * pipeline, const gchar * event)
 {
-  g_autoptr (GstBus) bus = gst_element_get_bus (pipeline);
-  GstMessage *message;
+  g_autoptr (GstStructure) s = pop_session_structure (pipeline, event);
+  gboolean resumed = FALSE;
 
-  while ((message = gst_bus_timed_pop_filtered (bus, 5 * GST_SECOND,
-              GST_MESSAGE_ELEMENT))) {
-    const GstStructure *s = gst_message_get_structure (message);
-    gboolean resumed = FALSE;
-    gboolean found = gst_structure_has_name (s, "mediaedge-session")
-        && g_strcmp0 (gst_structure_get_string (s, "event"), event) == 0;
+  fail_unless (s != NULL, "no %s message", event);
+  fail_unless (gst_structure_get_boolean (s, "resumed", &resumed));
 
-    gst_structure_get_boolean (s, "resumed", &resumed);
-    gst_message_unref (message);
-    if (found)
-      return resumed;
-  }
-  fail ("no %s message", event);
-
-  return FALSE;
+  return resumed;
 }
 
 /* 404 or 410 on an event: the session is gone. A new one starts with
