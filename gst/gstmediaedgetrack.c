@@ -214,6 +214,7 @@ GST_ELEMENT_REGISTER_DEFINE (mediaedgetrack, "mediaedgetrack", GST_RANK_NONE,
     GST_TYPE_MEDIA_EDGE_TRACK);
 
 static void arm_ping (GstMediaEdgeTrack * self);
+static gboolean pipeline_wants_to_play (GstMediaEdgeTrack * self);
 
 /* ------------------------------------------------------------------ */
 /* facts about the pipeline */
@@ -1072,9 +1073,15 @@ static void
 on_eos (GstMediaEdgeTrack * self)
 {
   gdouble playhead = query_playhead (self);
+  gboolean playing = pipeline_wants_to_play (self);
 
   g_mutex_lock (&self->session_lock);
   describe_session (self);
+  /* A short stream can end before the pipeline says it reached PLAYING:
+   * it played all the same. */
+  if (playing)
+    media_edge_tracker_set_playing (self->tracker, session_now (self),
+        playhead, TRUE);
   media_edge_tracker_complete_session (self->tracker, session_now (self),
       playhead);
   send_decided_events (self);
@@ -1445,6 +1452,8 @@ pipeline_wants_to_play (GstMediaEdgeTrack * self)
   g_autoptr (GstElement) pipeline = dup_pipeline (self);
   GstState target;
 
+  if (pipeline == NULL)
+    return FALSE;
   GST_OBJECT_LOCK (pipeline);
   target = GST_STATE_TARGET (pipeline);
   GST_OBJECT_UNLOCK (pipeline);
