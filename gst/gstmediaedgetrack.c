@@ -43,6 +43,7 @@
 #endif
 
 #include <string.h>
+#include <gio/gio.h>
 
 #include "gstmediaedgetrack.h"
 #include "gstmediaedgeelements.h"
@@ -96,6 +97,8 @@ enum
   PROP_RETRY_DELAY,
   PROP_MAX_QUEUED_EVENTS,
   PROP_IDLE_TIMEOUT,
+  PROP_CA_FILE,
+  PROP_PROXY,
   PROP_STATS,
 };
 
@@ -122,6 +125,8 @@ struct _GstMediaEdgeTrack
   guint retry_delay;
   guint max_queued_events;
   guint idle_timeout;
+  gchar *ca_file;
+  gchar *proxy;
 
   /* what the client did with our requests; its own atomics and lock */
   MediaEdgeClientStats *stats;
@@ -647,6 +652,8 @@ open_client_session (GstMediaEdgeTrack * self, MediaEdgeEvent * start)
   GST_OBJECT_LOCK (self);
   media_edge_client_session_configure (self->client_session,
       self->request_timeout, self->retry_delay, self->max_queued_events);
+  media_edge_client_session_set_transport (self->client_session,
+      self->ca_file, self->proxy);
   GST_OBJECT_UNLOCK (self);
 }
 
@@ -1380,6 +1387,37 @@ endpoint_is_http (const gchar * endpoint)
       || g_ascii_strcasecmp (scheme, "https") == 0;
 }
 
+/* ca-file must be a PEM file of certificates, proxy a URI. */
+static gboolean
+check_transport (GstMediaEdgeTrack * self)
+{
+  g_autofree gchar *ca_file = NULL;
+  g_autofree gchar *proxy = NULL;
+  g_autoptr (GTlsDatabase) database = NULL;
+  g_autoptr (GError) error = NULL;
+
+  GST_OBJECT_LOCK (self);
+  ca_file = g_strdup (self->ca_file);
+  proxy = g_strdup (self->proxy);
+  GST_OBJECT_UNLOCK (self);
+
+  if (ca_file && *ca_file
+      && !(database = g_tls_file_database_new (ca_file, &error))) {
+    GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS,
+        ("The ca-file property does not name a PEM file of certificates: "
+            "'%s'.", ca_file), ("%s", error->message));
+    return FALSE;
+  }
+  if (proxy && *proxy && !g_uri_is_valid (proxy, G_URI_FLAGS_NONE, &error)) {
+    GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS,
+        ("The proxy property is not a URI: '%s'.", proxy),
+        ("%s", error->message));
+    return FALSE;
+  }
+
+  return TRUE;
+}
+
 static gboolean
 check_settings (GstMediaEdgeTrack * self)
 {
@@ -1405,7 +1443,7 @@ check_settings (GstMediaEdgeTrack * self)
     return FALSE;
   }
 
-  return TRUE;
+  return check_transport (self);
 }
 
 static void
@@ -1798,6 +1836,14 @@ gst_media_edge_track_set_property (GObject * object, guint prop_id,
     case PROP_IDLE_TIMEOUT:
       self->idle_timeout = g_value_get_uint (value);
       break;
+    case PROP_CA_FILE:
+      g_free (self->ca_file);
+      self->ca_file = g_value_dup_string (value);
+      break;
+    case PROP_PROXY:
+      g_free (self->proxy);
+      self->proxy = g_value_dup_string (value);
+      break;
     case PROP_FLUSH_TIMEOUT:
       self->flush_timeout = g_value_get_uint (value);
       break;
@@ -1867,6 +1913,12 @@ gst_media_edge_track_get_property (GObject * object, guint prop_id,
     case PROP_IDLE_TIMEOUT:
       g_value_set_uint (value, self->idle_timeout);
       break;
+    case PROP_CA_FILE:
+      g_value_set_string (value, self->ca_file);
+      break;
+    case PROP_PROXY:
+      g_value_set_string (value, self->proxy);
+      break;
     case PROP_STATS:
       g_value_take_boxed (value, build_stats (self));
       break;
@@ -1893,6 +1945,8 @@ gst_media_edge_track_finalize (GObject * object)
   g_free (self->player_name);
   g_free (self->app_version);
   g_free (self->content_type);
+  g_free (self->ca_file);
+  g_free (self->proxy);
   g_clear_pointer (&self->session_details, gst_structure_free);
   g_clear_pointer (&self->custom_metadata, gst_structure_free);
   g_clear_pointer (&self->tags, gst_tag_list_unref);
@@ -2403,6 +2457,30 @@ gst_media_edge_track_class_init (GstMediaEdgeTrackClass * klass)
           "Seconds without playing after which the session ends (0: never)",
           0, G_MAXINT / 1000, DEFAULT_IDLE_TIMEOUT, G_PARAM_READWRITE |
           G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY));
+  /**
+   * GstMediaEdgeTrack:ca-file:
+   *
+   * A PEM file of the certificate authorities to trust for HTTPS instead
+   * of the system's: a private CA, or a proxy that inspects TLS. Without
+   * it, certificates are verified against the system's CAs
+   * (glib-networking).
+   *
+   * Since: 0.1
+   */
+  install_string_property (gobject_class, PROP_CA_FILE, "ca-file",
+      "CA file", "PEM file of the CAs to trust for HTTPS instead of the "
+      "system's", NULL);
+  /**
+   * GstMediaEdgeTrack:proxy:
+   *
+   * Proxy to send requests through, e.g. `http://proxy:3128`, instead of
+   * the system's settings (`http_proxy`, `https_proxy`, GProxyResolver),
+   * which apply when it is unset.
+   *
+   * Since: 0.1
+   */
+  install_string_property (gobject_class, PROP_PROXY, "proxy", "Proxy",
+      "Proxy URI to use instead of the system's proxy settings", NULL);
   /**
    * GstMediaEdgeTrack:stats:
    *

@@ -45,8 +45,9 @@ struct _MediaEdgeClient
   GMainContext *context;
   GMainLoop *loop;
 
-  /* client thread only */
-  SoupSession *soup;
+  /* client thread only: one SoupSession per transport (CA file, proxy);
+   * the default one ("") trusts the system's CAs and proxy settings */
+  GHashTable *soups;
   GList *sessions;
   guint in_flight;
 };
@@ -69,6 +70,8 @@ struct _MediaEdgeClientSession
   guint request_timeout_ms;
   guint retry_delay_ms;
   guint max_queued;
+  gchar *ca_file;
+  gchar *proxy;
 
   /* client thread only */
   GQueue outgoing;
@@ -97,6 +100,57 @@ static void send_next (MediaEdgeClientSession * session);
 /* ------------------------------------------------------------------ */
 /* the client thread */
 
+static void
+abort_soup (const gchar * key, SoupSession * soup, gpointer unused)
+{
+  soup_session_abort (soup);
+}
+
+/* A SoupSession that trusts @ca_file instead of the system's CAs, and
+ * goes through @proxy instead of the system's proxy settings, when given.
+ * Each session times its own requests out (request-timeout). */
+static SoupSession *
+new_soup (const gchar * ca_file, const gchar * proxy, GError ** error)
+{
+  g_autoptr (SoupSession) soup = soup_session_new_with_options ("timeout", 0,
+      "user-agent", "gst-mediaedge/" PACKAGE_VERSION " ", NULL);
+
+  if (ca_file) {
+    g_autoptr (GTlsDatabase) database = g_tls_file_database_new (ca_file,
+        error);
+
+    if (database == NULL)
+      return NULL;
+    soup_session_set_tls_database (soup, database);
+  }
+  if (proxy) {
+    g_autoptr (GProxyResolver) resolver =
+        g_simple_proxy_resolver_new (proxy, NULL);
+
+    soup_session_set_proxy_resolver (soup, resolver);
+  }
+
+  return g_steal_pointer (&soup);
+}
+
+/* The SoupSession for @session's transport, made at first use. */
+static SoupSession *
+client_get_soup (MediaEdgeClient * client, const gchar * ca_file,
+    const gchar * proxy, GError ** error)
+{
+  g_autofree gchar *key = g_strdup_printf ("%s\n%s", ca_file ? ca_file : "",
+      proxy ? proxy : "");
+  SoupSession *soup = g_hash_table_lookup (client->soups, key);
+
+  if (soup)
+    return soup;
+  soup = new_soup (ca_file, proxy, error);
+  if (soup)
+    g_hash_table_insert (client->soups, g_steal_pointer (&key), soup);
+
+  return soup;
+}
+
 static gpointer
 client_thread_main (gpointer data)
 {
@@ -104,18 +158,17 @@ client_thread_main (gpointer data)
 
   g_main_context_push_thread_default (client->context);
 
-  /* each session times its own requests out (request-timeout) */
-  client->soup = soup_session_new_with_options ("timeout", 0,
-      "user-agent", "gst-mediaedge/" PACKAGE_VERSION " ", NULL);
+  client->soups = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+      g_object_unref);
 
   g_main_loop_run (client->loop);
 
   /* Aborted requests finish through their callbacks: let them run so that
    * each gives back what it holds. */
-  soup_session_abort (client->soup);
+  g_hash_table_foreach (client->soups, (GHFunc) abort_soup, NULL);
   while (client->in_flight > 0)
     g_main_context_iteration (client->context, TRUE);
-  g_clear_object (&client->soup);
+  g_clear_pointer (&client->soups, g_hash_table_unref);
 
   g_main_context_pop_thread_default (client->context);
 
@@ -303,6 +356,8 @@ media_edge_client_session_unref (MediaEdgeClientSession * session)
   g_queue_clear_full (&session->outgoing,
       (GDestroyNotify) media_edge_request_free);
   g_free (session->session_id);
+  g_free (session->ca_file);
+  g_free (session->proxy);
   g_object_unref (session->cancellable);
   media_edge_client_stats_unref (session->stats);
   if (session->destroy)
@@ -513,6 +568,24 @@ media_edge_client_session_configure (MediaEdgeClientSession * session,
 }
 
 /**
+ * media_edge_client_session_set_transport:
+ * @ca_file: (nullable): PEM file of the CAs to trust instead of the
+ *   system's
+ * @proxy: (nullable): proxy URI to use instead of the system's settings
+ *
+ * Call before the first request is sent.
+ */
+void
+media_edge_client_session_set_transport (MediaEdgeClientSession * session,
+    const gchar * ca_file, const gchar * proxy)
+{
+  g_free (session->ca_file);
+  session->ca_file = g_strdup (ca_file && *ca_file ? ca_file : NULL);
+  g_free (session->proxy);
+  session->proxy = g_strdup (proxy && *proxy ? proxy : NULL);
+}
+
+/**
  * media_edge_client_session_send:
  * @request: (transfer full): the next request of the session
  *
@@ -675,6 +748,10 @@ classify (MediaEdgeClientSession * session, SoupMessage * msg,
 
   if (error && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return session->timed_out ? OUTCOME_RETRY : OUTCOME_CANCELLED;
+  /* a certificate we do not trust will not become trusted by waiting */
+  if (error && g_error_matches (error, G_TLS_ERROR,
+          G_TLS_ERROR_BAD_CERTIFICATE))
+    return OUTCOME_REFUSED;
   if (error || status_is_transient (status))
     return OUTCOME_RETRY;
   if (SOUP_STATUS_IS_SUCCESSFUL (status))
@@ -885,11 +962,21 @@ send_current (MediaEdgeClientSession * session)
   MediaEdgeClient *client = session->client;
   MediaEdgeRequest *request = session->current;
   g_autoptr (GBytes) body = NULL;
+  g_autoptr (GError) error = NULL;
+  SoupSession *soup;
   gchar *text;
   gsize length;
 
   if (g_cancellable_is_cancelled (session->cancellable))
     return;
+
+  soup = client_get_soup (client, session->ca_file, session->proxy, &error);
+  if (soup == NULL) {
+    session->failed = TRUE;
+    session_refused (session, error->message);
+    send_next (session);
+    return;
+  }
 
   session->in_flight = soup_message_new ("POST",
       media_edge_request_get_uri (request));
@@ -911,7 +998,7 @@ send_current (MediaEdgeClientSession * session)
   client->in_flight++;
   g_debug ("sending %s (attempt %u)", media_edge_request_get_name (request),
       session->attempt + 1);
-  soup_session_send_and_read_async (client->soup, session->in_flight,
+  soup_session_send_and_read_async (soup, session->in_flight,
       G_PRIORITY_DEFAULT, session->request_cancellable, on_answered,
       media_edge_client_session_ref (session));
 }

@@ -75,6 +75,9 @@ MediaEdgeClientSession *media_edge_client_open_session (MediaEdgeClient *
 void media_edge_client_session_configure (MediaEdgeClientSession * session,
     guint request_timeout_ms, guint retry_delay_ms, guint max_queued);
 
+void media_edge_client_session_set_transport (MediaEdgeClientSession *
+    session, const gchar * ca_file, const gchar * proxy);
+
 void media_edge_client_session_send (MediaEdgeClientSession * session,
     MediaEdgeRequest * request);
 

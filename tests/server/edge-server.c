@@ -19,6 +19,8 @@ struct _EdgeServer
 {
   SoupServer *soup;
   guint port;
+  /* set for a server that speaks HTTPS */
+  GTlsCertificate *certificate;
 
   /* set for a server that runs on its own thread */
   GThread *thread;
@@ -469,13 +471,15 @@ on_request (SoupServer * soup, SoupServerMessage * msg, const gchar * path,
 static gboolean
 server_listen (EdgeServer * server, guint port, GError ** error)
 {
+  SoupServerListenOptions options = SOUP_SERVER_LISTEN_IPV4_ONLY;
   GSList *uris;
 
   server->soup = soup_server_new ("server-header", "mediaedge-edge-server ",
-      NULL);
+      "tls-certificate", server->certificate, NULL);
   soup_server_add_handler (server->soup, NULL, on_request, server, NULL);
-  if (!soup_server_listen_local (server->soup, port,
-          SOUP_SERVER_LISTEN_IPV4_ONLY, error))
+  if (server->certificate)
+    options |= SOUP_SERVER_LISTEN_HTTPS;
+  if (!soup_server_listen_local (server->soup, port, options, error))
     return FALSE;
 
   uris = soup_server_get_uris (server->soup);
@@ -550,6 +554,9 @@ server_thread_main (gpointer data)
   return NULL;
 }
 
+static EdgeServer *edge_server_new_threaded_full (guint port,
+    GTlsCertificate * certificate, GError ** error);
+
 /**
  * edge_server_new_threaded:
  *
@@ -570,8 +577,37 @@ edge_server_new_threaded (GError ** error)
 EdgeServer *
 edge_server_new_threaded_on_port (guint port, GError ** error)
 {
+  return edge_server_new_threaded_full (port, NULL, error);
+}
+
+/**
+ * edge_server_new_threaded_tls:
+ * @cert_file: PEM certificate of the server
+ * @key_file: its private key
+ *
+ * An HTTPS server on 127.0.0.1, on a free port, from its own thread.
+ */
+EdgeServer *
+edge_server_new_threaded_tls (const gchar * cert_file,
+    const gchar * key_file, GError ** error)
+{
+  g_autoptr (GTlsCertificate) certificate =
+      g_tls_certificate_new_from_files (cert_file, key_file, error);
+
+  if (certificate == NULL)
+    return NULL;
+
+  return edge_server_new_threaded_full (0, certificate, error);
+}
+
+static EdgeServer *
+edge_server_new_threaded_full (guint port, GTlsCertificate * certificate,
+    GError ** error)
+{
   EdgeServer *server = edge_server_alloc ();
   StartData start = { server, port, NULL, FALSE };
+
+  server->certificate = certificate ? g_object_ref (certificate) : NULL;
 
   server->context = g_main_context_new ();
   server->loop = g_main_loop_new (server->context, FALSE);
@@ -611,6 +647,7 @@ edge_server_free (EdgeServer * server)
     g_main_context_unref (server->context);
   }
   g_clear_object (&server->soup);
+  g_clear_object (&server->certificate);
   g_ptr_array_unref (server->records);
   g_hash_table_unref (server->sessions);
   g_free (server->retry_after);
@@ -629,7 +666,8 @@ edge_server_get_port (EdgeServer * server)
 gchar *
 edge_server_get_endpoint (EdgeServer * server)
 {
-  return g_strdup_printf ("http://127.0.0.1:%u/ee/va/v1", server->port);
+  return g_strdup_printf ("%s://127.0.0.1:%u/ee/va/v1",
+      server->certificate ? "https" : "http", server->port);
 }
 
 void

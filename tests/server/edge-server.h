@@ -40,6 +40,9 @@ EdgeServer *edge_server_new_threaded (GError ** error);
 
 EdgeServer *edge_server_new_threaded_on_port (guint port, GError ** error);
 
+EdgeServer *edge_server_new_threaded_tls (const gchar * cert_file,
+    const gchar * key_file, GError ** error);
+
 /* Misbehaving on command, for the reliability tests */
 void edge_server_fail_next (EdgeServer * server, guint count, guint status,
     const gchar * retry_after);

@@ -338,6 +338,136 @@ GST_START_TEST (test_refused_session_stops_tracking)
 
 GST_END_TEST;
 
+/* Serves HTTPS with a certificate from the test CA from now on. */
+static void
+use_https_server (void)
+{
+  g_autoptr (GError) error = NULL;
+
+  teardown ();
+  server = edge_server_new_threaded_tls (CERTS "/server.pem",
+      CERTS "/server-key.pem", &error);
+  fail_unless (server != NULL, "%s", error ? error->message : "");
+  endpoint = edge_server_get_endpoint (server);
+  fail_unless (g_str_has_prefix (endpoint, "https://"));
+}
+
+/* A certificate from a CA the system does not know is refused: a warning
+ * says so, and nothing reaches the server. */
+GST_START_TEST (test_https_untrusted_refused)
+{
+  g_autoptr (GstBus) bus = NULL;
+  g_autoptr (GstMessage) warning = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree gchar *debug = NULL;
+  Fixture f;
+
+  use_https_server ();
+  fixture_init (&f, "https");
+  bus = gst_element_get_bus (f.pipeline);
+  set_state (&f, GST_STATE_PLAYING);
+  start_stream (&f, NULL);
+  warning = gst_bus_timed_pop_filtered (bus, 5 * GST_SECOND,
+      GST_MESSAGE_WARNING);
+  fail_unless (warning != NULL);
+  gst_message_parse_warning (warning, &error, &debug);
+  fail_unless (strstr (debug, "certificate") != NULL, "%s", debug);
+  fixture_clear (&f);
+  fail_unless_equals_int (edge_server_count_records (server), 0);
+}
+
+GST_END_TEST;
+
+/* ca-file trusts the private CA. */
+GST_START_TEST (test_https_with_ca_file)
+{
+  const Expected expected[] = {
+    {"sessionStart", 0, 0},
+    {"play", 1, 0},
+    {"sessionEnd", 2000, 2},
+  };
+  Fixture f;
+
+  use_https_server ();
+  fixture_init (&f, "https-ca");
+  g_object_set (f.track, "ca-file", CERTS "/ca.pem", NULL);
+  set_state (&f, GST_STATE_PLAYING);
+  start_stream (&f, NULL);
+  wait_for_records (2);
+  gst_test_clock_set_time (GST_TEST_CLOCK (f.clock), S (2));
+  set_playhead (&f, 2);
+  fixture_clear (&f);
+
+  assert_received (expected, G_N_ELEMENTS (expected), "https-ca");
+}
+
+GST_END_TEST;
+
+/* The proxy property sends every request through the proxy: here the
+ * edge server itself, and an endpoint that no route reaches. */
+GST_START_TEST (test_proxy_property)
+{
+  g_autofree gchar *proxy = g_strdup_printf ("http://127.0.0.1:%u",
+      edge_server_get_port (server));
+  Fixture f;
+
+  fixture_init (&f, "proxied");
+  g_object_set (f.track, "proxy", proxy,
+      "endpoint", "http://192.0.2.1:9/ee/va/v1", NULL);
+  set_state (&f, GST_STATE_PLAYING);
+  start_stream (&f, NULL);
+  wait_for_records (2);
+  fixture_clear (&f);
+  wait_for_records (3);
+}
+
+GST_END_TEST;
+
+static GstMessage *
+refused_start (GstElement * track)
+{
+  g_autoptr (GstElement) pipeline = gst_pipeline_new (NULL);
+  g_autoptr (GstBus) bus = gst_element_get_bus (pipeline);
+  GstElement *sink = gst_element_factory_make ("fakesink", NULL);
+  GstMessage *error;
+
+  gst_bin_add_many (GST_BIN (pipeline), track, sink, NULL);
+  gst_element_link (track, sink);
+  fail_unless_equals_int (gst_element_set_state (pipeline, GST_STATE_PAUSED),
+      GST_STATE_CHANGE_FAILURE);
+  error = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR);
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+  fail_unless (error != NULL);
+
+  return error;
+}
+
+/* A ca-file that is no certificate file, a proxy that is no URI: refused
+ * before anything is sent, naming the property. */
+GST_START_TEST (test_bad_transport_settings_refused)
+{
+  const gchar *settings[][2] = {
+    {"ca-file", "/nonexistent/ca.pem"},
+    {"ca-file", SPEC},
+    {"proxy", "not a uri"},
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (settings); i++) {
+    GstElement *track = make_tracker ("bad");
+    g_autoptr (GstMessage) message = NULL;
+    g_autoptr (GError) error = NULL;
+
+    g_object_set (track, settings[i][0], settings[i][1], NULL);
+    message = refused_start (track);
+    gst_message_parse_error (message, &error, NULL);
+    fail_unless (strstr (error->message, settings[i][0]) != NULL, "%s",
+        error->message);
+  }
+  fail_unless_equals_int (edge_server_count_records (server), 0);
+}
+
+GST_END_TEST;
+
 static Suite *
 mediaedgetrack_reliability_suite (void)
 {
@@ -353,6 +483,10 @@ mediaedgetrack_reliability_suite (void)
   tcase_add_test (tc, test_stalled_server_does_not_stall_the_pipeline);
   tcase_add_test (tc, test_shutdown_without_server);
   tcase_add_test (tc, test_refused_session_stops_tracking);
+  tcase_add_test (tc, test_https_untrusted_refused);
+  tcase_add_test (tc, test_https_with_ca_file);
+  tcase_add_test (tc, test_proxy_property);
+  tcase_add_test (tc, test_bad_transport_settings_refused);
 
   return s;
 }
