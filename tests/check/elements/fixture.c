@@ -294,6 +294,27 @@ media_collection (EdgeRecord * record, JsonParser * parser)
                   "events"), 0), "xdm"), "mediaCollection");
 }
 
+/* Starts @track in a pipeline that must refuse to go to PAUSED, and returns
+ * the error message it posted. */
+GstMessage *
+refused_start (GstElement * track)
+{
+  g_autoptr (GstElement) pipeline = gst_pipeline_new (NULL);
+  g_autoptr (GstBus) bus = gst_element_get_bus (pipeline);
+  GstElement *sink = gst_element_factory_make ("fakesink", NULL);
+  GstMessage *error;
+
+  gst_bin_add_many (GST_BIN (pipeline), track, sink, NULL);
+  gst_element_link (track, sink);
+  fail_unless_equals_int (gst_element_set_state (pipeline, GST_STATE_PAUSED),
+      GST_STATE_CHANGE_FAILURE);
+  error = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR);
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+
+  fail_unless (error != NULL);
+  return error;
+}
+
 /* Writes a two-second Matroska clip with @title and @toc, if given. */
 gchar *
 write_clip (const gchar * title, GstToc * toc)

@@ -69,6 +69,8 @@ void play_to_eos (const gchar * line, gchar ** ended);
 GPtrArray *run_to_eos (const gchar * line, gchar ** ended);
 JsonObject *media_collection (EdgeRecord * record, JsonParser * parser);
 
+GstMessage *refused_start (GstElement * track);
+
 gchar *write_clip (const gchar * title, GstToc * toc);
 void remove_clip (gchar * path);
 

@@ -75,6 +75,21 @@ pop_session_event (GstElement * pipeline, const gchar * event)
   return resumed;
 }
 
+/* The next warning on @bus must mention @words. */
+static void
+assert_warning_mentions (GstBus * bus, const gchar * words)
+{
+  g_autoptr (GstMessage) warning = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree gchar *debug = NULL;
+
+  warning = gst_bus_timed_pop_filtered (bus, 5 * GST_SECOND,
+      GST_MESSAGE_WARNING);
+  fail_unless (warning != NULL, "no warning about %s", words);
+  gst_message_parse_warning (warning, &error, &debug);
+  fail_unless (strstr (debug, words) != NULL, "%s", debug);
+}
+
 /* 404 or 410 on an event: the session is gone. A new one starts with
  * hasResume, the open chapter is sent again, then the playback state. */
 GST_START_TEST (test_lost_session_is_resumed)
@@ -313,9 +328,6 @@ GST_START_TEST (test_refused_session_stops_tracking)
 {
   const gchar *answer = "{\"errors\":[{\"title\":\"Invalid datastream\"}]}";
   g_autoptr (GstBus) bus = NULL;
-  g_autoptr (GstMessage) warning = NULL;
-  g_autoptr (GError) error = NULL;
-  g_autofree gchar *debug = NULL;
   Fixture f;
 
   edge_server_set_session_start_answer (server, 207, answer, strlen (answer));
@@ -323,11 +335,7 @@ GST_START_TEST (test_refused_session_stops_tracking)
   bus = gst_element_get_bus (f.pipeline);
   set_state (&f, GST_STATE_PLAYING);
   start_stream (&f, NULL);
-  warning = gst_bus_timed_pop_filtered (bus, 5 * GST_SECOND,
-      GST_MESSAGE_WARNING);
-  fail_unless (warning != NULL);
-  gst_message_parse_warning (warning, &error, &debug);
-  fail_unless (strstr (debug, "Invalid datastream") != NULL, "%s", debug);
+  assert_warning_mentions (bus, "Invalid datastream");
 
   /* nothing more is sent this run */
   set_playhead (&f, 10);
@@ -357,9 +365,6 @@ use_https_server (void)
 GST_START_TEST (test_https_untrusted_refused)
 {
   g_autoptr (GstBus) bus = NULL;
-  g_autoptr (GstMessage) warning = NULL;
-  g_autoptr (GError) error = NULL;
-  g_autofree gchar *debug = NULL;
   Fixture f;
 
   use_https_server ();
@@ -367,11 +372,7 @@ GST_START_TEST (test_https_untrusted_refused)
   bus = gst_element_get_bus (f.pipeline);
   set_state (&f, GST_STATE_PLAYING);
   start_stream (&f, NULL);
-  warning = gst_bus_timed_pop_filtered (bus, 5 * GST_SECOND,
-      GST_MESSAGE_WARNING);
-  fail_unless (warning != NULL);
-  gst_message_parse_warning (warning, &error, &debug);
-  fail_unless (strstr (debug, "certificate") != NULL, "%s", debug);
+  assert_warning_mentions (bus, "certificate");
   fixture_clear (&f);
   fail_unless_equals_int (edge_server_count_records (server), 0);
 }
@@ -422,25 +423,6 @@ GST_START_TEST (test_proxy_property)
 }
 
 GST_END_TEST;
-
-static GstMessage *
-refused_start (GstElement * track)
-{
-  g_autoptr (GstElement) pipeline = gst_pipeline_new (NULL);
-  g_autoptr (GstBus) bus = gst_element_get_bus (pipeline);
-  GstElement *sink = gst_element_factory_make ("fakesink", NULL);
-  GstMessage *error;
-
-  gst_bin_add_many (GST_BIN (pipeline), track, sink, NULL);
-  gst_element_link (track, sink);
-  fail_unless_equals_int (gst_element_set_state (pipeline, GST_STATE_PAUSED),
-      GST_STATE_CHANGE_FAILURE);
-  error = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR);
-  gst_element_set_state (pipeline, GST_STATE_NULL);
-  fail_unless (error != NULL);
-
-  return error;
-}
 
 /* A ca-file that is no certificate file, a proxy that is no URI: refused
  * before anything is sent, naming the property. */

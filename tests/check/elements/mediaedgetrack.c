@@ -276,25 +276,6 @@ GST_START_TEST (test_session_details_and_custom_metadata)
 
 GST_END_TEST;
 
-static GstMessage *
-refused_start (GstElement * track)
-{
-  g_autoptr (GstElement) pipeline = gst_pipeline_new (NULL);
-  g_autoptr (GstBus) bus = gst_element_get_bus (pipeline);
-  GstElement *sink = gst_element_factory_make ("fakesink", NULL);
-  GstMessage *error;
-
-  gst_bin_add_many (GST_BIN (pipeline), track, sink, NULL);
-  gst_element_link (track, sink);
-  fail_unless_equals_int (gst_element_set_state (pipeline, GST_STATE_PAUSED),
-      GST_STATE_CHANGE_FAILURE);
-  error = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR);
-  gst_element_set_state (pipeline, GST_STATE_NULL);
-
-  fail_unless (error != NULL);
-  return error;
-}
-
 static void
 assert_error_names (GstMessage * message, const gchar * property)
 {
