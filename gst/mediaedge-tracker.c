@@ -772,7 +772,7 @@ media_edge_tracker_start_ad_break (MediaEdgeTracker * tracker,
   /* check everything before closing anything: a refused call changes
    * nothing */
   if (!require_session (tracker, "adBreakStart", error)
-      || !media_edge_xdm_normalize (MEDIA_EDGE_XDM_AD_POD, fields, TRUE,
+      || !media_edge_xdm_normalize (MEDIA_EDGE_XDM_AD_POD, owned, TRUE,
           &details, NULL, error))
     return FALSE;
 
@@ -819,7 +819,7 @@ media_edge_tracker_start_ad (MediaEdgeTracker * tracker, MediaEdgeTime now,
   if (!require_session (tracker, "adStart", error)
       || !require_open (&tracker->ad_break, "adStart", "an ad break", error))
     return FALSE;
-  if (!media_edge_xdm_normalize (MEDIA_EDGE_XDM_AD, fields, TRUE, &details,
+  if (!media_edge_xdm_normalize (MEDIA_EDGE_XDM_AD, owned, TRUE, &details,
           &custom_metadata, error))
     return FALSE;
 
@@ -887,7 +887,7 @@ media_edge_tracker_start_chapter (MediaEdgeTracker * tracker,
 
   if (!require_session (tracker, "chapterStart", error))
     return FALSE;
-  if (!media_edge_xdm_normalize (MEDIA_EDGE_XDM_CHAPTER, fields, TRUE,
+  if (!media_edge_xdm_normalize (MEDIA_EDGE_XDM_CHAPTER, owned, TRUE,
           &details, &custom_metadata, error))
     return FALSE;
 
@@ -1003,14 +1003,14 @@ media_edge_tracker_update_states (MediaEdgeTracker * tracker,
   gboolean active;
 
   g_return_val_if_fail (tracker != NULL, FALSE);
-  g_return_val_if_fail (g_variant_is_of_type (states, G_VARIANT_TYPE
+  g_return_val_if_fail (g_variant_is_of_type (owned, G_VARIANT_TYPE
           ("a{sb}")), FALSE);
 
   if (!require_session (tracker, "statesUpdate", error)
-      || !check_states (tracker, states, error))
+      || !check_states (tracker, owned, error))
     return FALSE;
 
-  g_variant_iter_init (&iter, states);
+  g_variant_iter_init (&iter, owned);
   while (g_variant_iter_next (&iter, "{&sb}", &name, &active)) {
     gpointer known = NULL;
     gboolean was_active = g_hash_table_lookup_extended (tracker->states, name,
@@ -1047,7 +1047,7 @@ media_edge_tracker_track_error (MediaEdgeTracker * tracker, MediaEdgeTime now,
   g_return_val_if_fail (tracker != NULL, FALSE);
 
   if (!require_session (tracker, "error", error)
-      || !media_edge_xdm_normalize (MEDIA_EDGE_XDM_ERROR, fields, TRUE,
+      || !media_edge_xdm_normalize (MEDIA_EDGE_XDM_ERROR, owned, TRUE,
           &details, NULL, error))
     return FALSE;
 

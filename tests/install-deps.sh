@@ -10,6 +10,7 @@ packages=(
   gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good
   python3 python3-jsonschema python3-yaml indent
   python3-gi gir1.2-gstreamer-1.0
+  clang libclang-rt-14-dev
 )
 packages+=("$@")
 
