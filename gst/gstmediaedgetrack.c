@@ -735,18 +735,21 @@ create_session_source (GstMediaEdgeTrack * self)
   GST_OBJECT_UNLOCK (self);
 }
 
+/* content-type says, else the pipeline does. */
 static gboolean
 is_live (GstMediaEdgeTrack * self)
 {
   g_autoptr (GstElement) pipeline = dup_pipeline (self);
-  gboolean live;
+  g_autofree gchar *content_type = NULL;
 
   GST_OBJECT_LOCK (self);
-  live = self->content_type ?
-      g_ascii_strcasecmp (self->content_type, "Live") == 0 : -1;
+  content_type = g_strdup (self->content_type);
   GST_OBJECT_UNLOCK (self);
 
-  return live == -1 ? pipeline_is_live (pipeline) : live;
+  if (content_type)
+    return g_ascii_strcasecmp (content_type, "Live") == 0;
+
+  return pipeline_is_live (pipeline);
 }
 
 static void

@@ -90,7 +90,6 @@ struct _MediaEdgeTracker
   gboolean playing;
   gboolean buffering;
   gboolean seeking;
-  gboolean has_played;
   PlaybackState reported;
 
   /* what the content is made of right now */
@@ -328,7 +327,6 @@ reset_session_state (MediaEdgeTracker * tracker)
   tracker->playing = FALSE;
   tracker->buffering = FALSE;
   tracker->seeking = FALSE;
-  tracker->has_played = FALSE;
   tracker->reported = PLAYBACK_STARTING;
   tracker->dormant = FALSE;
   g_clear_pointer (&tracker->session_details, g_variant_unref);
@@ -592,9 +590,9 @@ report_playback (MediaEdgeTracker * tracker, MediaEdgeTime now,
   if (!should_report (tracker, desired))
     return;
 
-  if (desired == PLAYBACK_PLAYING && !tracker->has_played) {
+  if (desired == PLAYBACK_PLAYING
+      && tracker->qoe[QOE_TIME_TO_START] == QOE_UNKNOWN) {
     /* timeToStart: session start to the first play, whole seconds */
-    tracker->has_played = TRUE;
     tracker->qoe[QOE_TIME_TO_START] = (now - tracker->session_start +
         MEDIA_EDGE_SECOND / 2) / MEDIA_EDGE_SECOND;
   }

@@ -781,3 +781,28 @@ edge_server_forget_sessions (EdgeServer * server, guint status)
   server->lost_status = status;
   g_mutex_unlock (&server->lock);
 }
+
+/**
+ * edge_server_describe_records:
+ * @session_id: (nullable): only the requests of this session
+ *
+ * Returns: (transfer full): the event types received, in order, with the
+ * status each was answered, e.g. "sessionStart 200, play 204"
+ */
+gchar *
+edge_server_describe_records (EdgeServer * server, const gchar * session_id)
+{
+  g_autoptr (GPtrArray) records = edge_server_dup_records (server);
+  GString *text = g_string_new (NULL);
+
+  for (guint i = 0; i < records->len; i++) {
+    EdgeRecord *record = g_ptr_array_index (records, i);
+
+    if (session_id && g_strcmp0 (record->session_id, session_id) != 0)
+      continue;
+    g_string_append_printf (text, "%s%s %u", text->len ? ", " : "",
+        record->event_type, record->status);
+  }
+
+  return g_string_free (text, FALSE);
+}

@@ -70,6 +70,9 @@ gboolean edge_server_wait_for_records (EdgeServer * server, guint count,
 
 guint edge_server_count_records (EdgeServer * server);
 
+gchar *edge_server_describe_records (EdgeServer * server,
+    const gchar * session_id);
+
 void edge_record_free (EdgeRecord * record);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (EdgeServer, edge_server_free);

@@ -13,30 +13,10 @@
 
 #include "fixture.h"
 
-/* Event types the server recorded for @session_id (NULL: all), with
- * their status, e.g. "sessionStart 200, play 204" */
-static gchar *
-received_for (const gchar * session_id)
-{
-  g_autoptr (GPtrArray) records = edge_server_dup_records (server);
-  GString *text = g_string_new (NULL);
-
-  for (guint i = 0; i < records->len; i++) {
-    EdgeRecord *record = g_ptr_array_index (records, i);
-
-    if (session_id && g_strcmp0 (record->session_id, session_id) != 0)
-      continue;
-    g_string_append_printf (text, "%s%s %u", text->len ? ", " : "",
-        record->event_type, record->status);
-  }
-
-  return g_string_free (text, FALSE);
-}
-
 static gchar *
 received (void)
 {
-  return received_for (NULL);
+  return edge_server_describe_records (server, NULL);
 }
 
 static gboolean
@@ -217,12 +197,15 @@ GST_START_TEST (test_day_of_playback)
   wait_for_records (8);
   records = edge_server_dup_records (server);
   /* the two sessions are two queues: each in order */
-  old_session = received_for (record_at (records, 0)->session_id);
+  old_session =
+      edge_server_describe_records (server, record_at (records, 0)->session_id);
   fail_unless_equals_string (old_session,
       "sessionStart 200, play 204, ping 204, " "sessionEnd 204");
   for (guint i = 1; i < records->len && new_session == NULL; i++)
     if (record_has_resume (record_at (records, i)))
-      new_session = received_for (record_at (records, i)->session_id);
+      new_session =
+          edge_server_describe_records (server, record_at (records,
+              i)->session_id);
   fail_unless_equals_string (new_session,
       "sessionStart 200, play 204, ping 204, " "sessionEnd 204");
 }

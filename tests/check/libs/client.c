@@ -115,21 +115,10 @@ finish (MediaEdgeClientSession * session)
   media_edge_client_session_unref (session);
 }
 
-/* Event types and statuses the server recorded, e.g. "sessionStart 503" */
 static gchar *
 received (void)
 {
-  g_autoptr (GPtrArray) records = edge_server_dup_records (server);
-  GString *text = g_string_new (NULL);
-
-  for (guint i = 0; i < records->len; i++) {
-    EdgeRecord *record = g_ptr_array_index (records, i);
-
-    g_string_append_printf (text, "%s%s %u", i ? ", " : "",
-        record->event_type, record->status);
-  }
-
-  return g_string_free (text, FALSE);
+  return edge_server_describe_records (server, NULL);
 }
 
 static void
