@@ -459,6 +459,37 @@ session_maybe_finish (MediaEdgeClientSession * session)
   }
 }
 
+/* Requests waiting beyond the one being tried. A sessionStart still in
+ * the queue is as good as being tried: it does not count, whether or not
+ * the client thread has taken it out yet. */
+static guint
+session_count_waiting (GQueue * queue)
+{
+  guint n = g_queue_get_length (queue);
+
+  if (n > 0 && media_edge_request_opens_session (queue->head->data))
+    n--;
+
+  return n;
+}
+
+/* What goes when the queue is full: the oldest ping, or else the oldest
+ * request. Never the sessionStart: without it the whole session is lost. */
+static GList *
+session_pick_victim (GQueue * queue)
+{
+  GList *oldest = NULL;
+
+  for (GList * l = queue->head; l; l = l->next) {
+    if (media_edge_request_is_expendable (l->data))
+      return l;
+    if (!oldest && !media_edge_request_opens_session (l->data))
+      oldest = l;
+  }
+
+  return oldest;
+}
+
 /* Keeps at most max-queued requests waiting: pings go first, then the
  * oldest requests. */
 static void
@@ -466,15 +497,9 @@ session_enforce_bound (MediaEdgeClientSession * session)
 {
   GQueue *queue = &session->outgoing;
 
-  while (g_queue_get_length (queue) > session->max_queued) {
-    GList *victim = queue->head;
+  while (session_count_waiting (queue) > session->max_queued) {
+    GList *victim = session_pick_victim (queue);
 
-    for (GList * l = queue->head; l; l = l->next) {
-      if (media_edge_request_is_expendable (l->data)) {
-        victim = l;
-        break;
-      }
-    }
     g_message ("queue full (%u): %s dropped", session->max_queued,
         media_edge_request_get_name (victim->data));
     media_edge_request_free (victim->data);

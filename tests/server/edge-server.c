@@ -657,6 +657,25 @@ edge_server_free (EdgeServer * server)
   g_free (server);
 }
 
+/**
+ * edge_server_take_down:
+ * @server: (inout): the server, freed and set to %NULL
+ *
+ * Stops a server the way a crashed service stops: connections to its port
+ * are refused until edge_server_new_threaded_on_port() opens it again.
+ *
+ * Returns: the port it listened on
+ */
+guint
+edge_server_take_down (EdgeServer ** server)
+{
+  guint port = edge_server_get_port (*server);
+
+  g_clear_pointer (server, edge_server_free);
+
+  return port;
+}
+
 guint
 edge_server_get_port (EdgeServer * server)
 {

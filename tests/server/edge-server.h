@@ -57,6 +57,8 @@ void edge_server_forget_sessions (EdgeServer * server, guint status);
 
 void edge_server_free (EdgeServer * server);
 
+guint edge_server_take_down (EdgeServer ** server);
+
 guint edge_server_get_port (EdgeServer * server);
 
 gchar *edge_server_get_endpoint (EdgeServer * server);

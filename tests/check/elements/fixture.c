@@ -87,6 +87,41 @@ wait_for_records (guint n)
       n);
 }
 
+/* Opens the server's port again, after edge_server_take_down(). */
+void
+bring_server_up (guint port)
+{
+  server = edge_server_new_threaded_on_port (port, NULL);
+  fail_unless (server != NULL, "port %u taken meanwhile", port);
+}
+
+static guint
+get_stat (GstElement * track, const gchar * field)
+{
+  g_autoptr (GstStructure) stats = NULL;
+  guint value = 0;
+
+  g_object_get (track, "stats", &stats, NULL);
+  fail_unless (gst_structure_get_uint (stats, field, &value), "no %s", field);
+
+  return value;
+}
+
+/* Waits until the @field of the element's stats reaches @value, and
+ * returns it: the client thread counts in its own time. */
+guint
+wait_for_stat (GstElement * track, const gchar * field, guint value)
+{
+  gint64 end = g_get_monotonic_time () + WAIT_US;
+  guint current;
+
+  while ((current = get_stat (track, field)) < value &&
+      g_get_monotonic_time () < end)
+    g_usleep (10 * 1000);
+
+  return current;
+}
+
 /* What the server received, event by event: path, configId, eventType, one
  * session id for all, the playhead, the time since sessionStart. */
 void
@@ -190,16 +225,34 @@ post_buffering (Fixture * f, gint percent)
       gst_message_new_buffering (GST_OBJECT (f->sink), percent));
 }
 
-/* Waits for the next ping's clock wait, which must be due at @at, and
- * lets it fire. */
-void
-crank_ping (Fixture * f, GstClockTime at)
+/* Waits for the next ping's clock wait, which must be due at @at. */
+static void
+wait_for_ping (Fixture * f, GstClockTime at)
 {
   GstClockID id = NULL;
 
   gst_test_clock_wait_for_next_pending_id (GST_TEST_CLOCK (f->clock), &id);
   fail_unless_equals_uint64 (gst_clock_id_get_time (id), at);
   gst_clock_id_unref (id);
+}
+
+/* Waits for the next ping's clock wait, which must be due at @at, and
+ * lets it fire. */
+void
+crank_ping (Fixture * f, GstClockTime at)
+{
+  wait_for_ping (f, at);
+  fail_unless (gst_test_clock_crank (GST_TEST_CLOCK (f->clock)));
+}
+
+/* Plays on to the ping due at @seconds, and lets it fire there. The next
+ * ping is armed only once this one has read the playhead, so waiting for
+ * it first keeps the playhead from moving under the previous ping. */
+void
+play_to_ping (Fixture * f, guint seconds)
+{
+  wait_for_ping (f, S (seconds));
+  set_playhead (f, seconds);
   fail_unless (gst_test_clock_crank (GST_TEST_CLOCK (f->clock)));
 }
 

@@ -49,6 +49,8 @@ void setup (void);
 void teardown (void);
 
 void wait_for_records (guint n);
+void bring_server_up (guint port);
+guint wait_for_stat (GstElement * track, const gchar * field, guint value);
 void assert_received (const Expected * expected, guint n,
     const gchar * config_id);
 
@@ -61,6 +63,7 @@ void start_stream (Fixture * f, GstCaps * caps);
 void set_playhead (Fixture * f, guint seconds);
 void post_buffering (Fixture * f, gint percent);
 void crank_ping (Fixture * f, GstClockTime at);
+void play_to_ping (Fixture * f, guint seconds);
 
 GstStructure *pop_session_structure (GstElement * pipeline,
     const gchar * event);

@@ -237,6 +237,79 @@ GST_START_TEST (test_live_playhead)
 
 GST_END_TEST;
 
+/* The service refuses connections for the first 30 s of playback:
+ * sessionStart is tried until it comes up, and the events made meanwhile
+ * go out in order with the timestamps and playheads of their moment. */
+GST_START_TEST (test_server_down_then_up)
+{
+  const Expected expected[] = {
+    {"sessionStart", 0, 0},
+    {"play", 1, 0},
+    {"ping", 10000, 10},
+    {"ping", 20000, 20},
+    {"ping", 30000, 30},
+  };
+  guint port = edge_server_take_down (&server);
+  Fixture f;
+
+  fixture_init (&f, "down");
+  g_object_set (f.track, "retry-delay", 10, NULL);
+  set_state (&f, GST_STATE_PLAYING);
+  start_stream (&f, NULL);
+  for (guint second = 10; second <= 30; second += 10)
+    play_to_ping (&f, second);
+  fail_unless (wait_for_stat (f.track, "retried", 1) >= 1);
+  fail_unless_equals_int (wait_for_stat (f.track, "sent", 0), 0);
+
+  bring_server_up (port);
+  assert_received (expected, G_N_ELEMENTS (expected), "down");
+  fail_unless_equals_int (wait_for_stat (f.track, "dropped", 0), 0);
+  fixture_clear (&f);
+}
+
+GST_END_TEST;
+
+/* With the service away, at most max-queued-events wait: pings go first,
+ * then the oldest events, never the sessionStart, and each drop is
+ * counted. */
+GST_START_TEST (test_queue_overflow_is_counted)
+{
+  g_autoptr (GstStructure) chapter =
+      gst_structure_from_string ("chapter, index=1, offset=30, length=30",
+      NULL);
+  g_autofree gchar *text = NULL;
+  guint port = edge_server_take_down (&server);
+  gboolean accepted = FALSE;
+  Fixture f;
+
+  fixture_init (&f, "overflow");
+  g_object_set (f.track, "retry-delay", 10, "max-queued-events", 2, NULL);
+  set_state (&f, GST_STATE_PLAYING);
+  start_stream (&f, NULL);
+  /* play and three pings: the first two pings go */
+  for (guint second = 10; second <= 30; second += 10)
+    play_to_ping (&f, second);
+  /* then the last ping, then play, the oldest */
+  g_signal_emit_by_name (f.track, "chapter-start", chapter, &accepted);
+  fail_unless (accepted);
+  g_signal_emit_by_name (f.track, "chapter-complete", &accepted);
+  fail_unless (accepted);
+  fail_unless_equals_int (wait_for_stat (f.track, "dropped", 4), 4);
+
+  bring_server_up (port);
+  wait_for_records (3);
+  fail_unless_equals_int (wait_for_stat (f.track, "sent", 3), 3);
+  fail_unless_equals_int (wait_for_stat (f.track, "dropped", 4), 4);
+  fixture_clear (&f);
+
+  wait_for_records (4);
+  text = received ();
+  fail_unless_equals_string (text, "sessionStart 200, chapterStart 204, "
+      "chapterComplete 204, sessionEnd 204");
+}
+
+GST_END_TEST;
+
 /* The server holds its answer for 10 s: the pipeline does not wait. Every
  * buffer pushed meanwhile goes through, and the requests simply queue. */
 GST_START_TEST (test_stalled_server_does_not_stall_the_pipeline)
@@ -481,6 +554,8 @@ mediaedgetrack_reliability_suite (void)
   tcase_add_test (tc, test_idle_half_hour_then_play);
   tcase_add_test (tc, test_day_of_playback);
   tcase_add_test (tc, test_live_playhead);
+  tcase_add_test (tc, test_server_down_then_up);
+  tcase_add_test (tc, test_queue_overflow_is_counted);
   tcase_add_test (tc, test_stalled_server_does_not_stall_the_pipeline);
   tcase_add_test (tc, test_shutdown_without_server);
   tcase_add_test (tc, test_refused_session_stops_tracking);
