@@ -460,22 +460,58 @@ GST_START_TEST (test_https_with_ca_file)
 
 GST_END_TEST;
 
-/* The proxy property sends every request through the proxy: here the
- * edge server itself, and an endpoint that no route reaches. */
-GST_START_TEST (test_proxy_property)
+/* Plays a short session to an endpoint no route reaches, so that only a
+ * proxy, the edge server itself, can take the requests. */
+static void
+play_through_proxy (const gchar * proxy_property)
 {
-  g_autofree gchar *proxy = g_strdup_printf ("http://127.0.0.1:%u",
-      edge_server_get_port (server));
+  guint before = edge_server_count_records (server);
   Fixture f;
 
   fixture_init (&f, "proxied");
-  g_object_set (f.track, "proxy", proxy,
+  g_object_set (f.track, "proxy", proxy_property,
       "endpoint", "http://192.0.2.1:9/ee/va/v1", NULL);
   set_state (&f, GST_STATE_PLAYING);
   start_stream (&f, NULL);
-  wait_for_records (2);
+  wait_for_records (before + 2);
   fixture_clear (&f);
-  wait_for_records (3);
+  wait_for_records (before + 3);
+}
+
+static gchar *
+server_uri (void)
+{
+  return g_strdup_printf ("http://127.0.0.1:%u", edge_server_get_port (server));
+}
+
+/* The proxy property sends every request through the proxy. */
+GST_START_TEST (test_proxy_property)
+{
+  g_autofree gchar *proxy = server_uri ();
+
+  play_through_proxy (proxy);
+}
+
+GST_END_TEST;
+
+/* Without the property, the system's proxy settings hold: here http_proxy
+ * as GLib's default GProxyResolver (libproxy) reads it. The property wins
+ * over them. */
+GST_START_TEST (test_system_proxy_honoured)
+{
+  g_autofree gchar *proxy = server_uri ();
+  g_autoptr (EdgeServer) gone = edge_server_new_threaded (NULL);
+  g_autofree gchar *dead_proxy = g_strdup_printf ("http://127.0.0.1:%u",
+      edge_server_take_down (&gone));
+
+  g_unsetenv ("no_proxy");
+  g_unsetenv ("NO_PROXY");
+  g_setenv ("http_proxy", proxy, TRUE);
+  play_through_proxy (NULL);
+
+  g_setenv ("http_proxy", dead_proxy, TRUE);
+  play_through_proxy (proxy);
+  g_unsetenv ("http_proxy");
 }
 
 GST_END_TEST;
@@ -562,6 +598,7 @@ mediaedgetrack_reliability_suite (void)
   tcase_add_test (tc, test_https_untrusted_refused);
   tcase_add_test (tc, test_https_with_ca_file);
   tcase_add_test (tc, test_proxy_property);
+  tcase_add_test (tc, test_system_proxy_honoured);
   tcase_add_test (tc, test_bad_transport_settings_refused);
 
   cycles = tcase_create ("cycles");
