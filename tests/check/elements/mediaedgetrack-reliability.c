@@ -516,6 +516,149 @@ GST_START_TEST (test_system_proxy_honoured)
 
 GST_END_TEST;
 
+/* Every log line above DEBUG, from GStreamer's debug log and from GLib's,
+ * is read for the datastream id. */
+typedef struct
+{
+  GMutex lock;
+  const gchar *secret;
+  GPtrArray *lines;             /* every line seen */
+  GPtrArray *leaks;             /* those that hold the secret */
+  GLogFunc glib_default;
+} LogWatch;
+
+static LogWatch watch;
+
+static void
+watch_line (const gchar * line)
+{
+  g_mutex_lock (&watch.lock);
+  g_ptr_array_add (watch.lines, g_strdup (line));
+  if (strstr (line, watch.secret))
+    g_ptr_array_add (watch.leaks, g_strdup (line));
+  g_mutex_unlock (&watch.lock);
+}
+
+static void
+watch_gst_log (GstDebugCategory * category, GstDebugLevel level,
+    const gchar * file, const gchar * function, gint line, GObject * object,
+    GstDebugMessage * message, gpointer user_data)
+{
+  if (level <= GST_LEVEL_INFO)
+    watch_line (gst_debug_message_get (message));
+}
+
+static void
+watch_glib_log (const gchar * domain, GLogLevelFlags level,
+    const gchar * message, gpointer user_data)
+{
+  if (!(level & G_LOG_LEVEL_DEBUG))
+    watch_line (message);
+  watch.glib_default (domain, level, message, user_data);
+}
+
+/* The warnings and errors posted on @bus, read like log lines */
+static void
+watch_bus (GstBus * bus)
+{
+  GstMessage *message;
+
+  while ((message = gst_bus_pop_filtered (bus,
+              GST_MESSAGE_WARNING | GST_MESSAGE_ERROR))) {
+    g_autoptr (GError) error = NULL;
+    g_autofree gchar *debug = NULL;
+
+    if (GST_MESSAGE_TYPE (message) == GST_MESSAGE_WARNING)
+      gst_message_parse_warning (message, &error, &debug);
+    else
+      gst_message_parse_error (message, &error, &debug);
+    watch_line (error->message);
+    if (debug)
+      watch_line (debug);
+    gst_message_unref (message);
+  }
+}
+
+static void
+watch_logs (const gchar * secret)
+{
+  g_mutex_init (&watch.lock);
+  watch.secret = secret;
+  watch.lines = g_ptr_array_new_with_free_func (g_free);
+  watch.leaks = g_ptr_array_new_with_free_func (g_free);
+  gst_debug_set_active (TRUE);
+  gst_debug_set_default_threshold (GST_LEVEL_INFO);
+  /* read, not printed */
+  gst_debug_remove_log_function (gst_debug_log_default);
+  gst_debug_add_log_function (watch_gst_log, NULL, NULL);
+  watch.glib_default = g_log_set_default_handler (watch_glib_log, NULL);
+}
+
+static gboolean
+watched_line_mentions (const gchar * words)
+{
+  for (guint i = 0; i < watch.lines->len; i++)
+    if (strstr (g_ptr_array_index (watch.lines, i), words))
+      return TRUE;
+
+  return FALSE;
+}
+
+static void
+unwatch_logs (void)
+{
+  g_log_set_default_handler (watch.glib_default, NULL);
+  gst_debug_remove_log_function (watch_gst_log);
+  gst_debug_add_log_function (gst_debug_log_default, NULL, NULL);
+  gst_debug_set_default_threshold (GST_LEVEL_NONE);
+  g_ptr_array_unref (watch.lines);
+  g_ptr_array_unref (watch.leaks);
+  g_mutex_clear (&watch.lock);
+}
+
+/* The datastream id is no one else's business: no log line above DEBUG
+ * and no element message holds it, however the service misbehaves. Here
+ * it answers 503 (retried), 500 (dropped), 404 (lost session) and then
+ * refuses the new session (207). */
+GST_START_TEST (test_datastream_id_not_logged)
+{
+  const gchar *secret = "ds-7f3a9c21-0b5e-4d1e";
+  const gchar *answer = "{\"errors\":[{\"title\":\"Invalid datastream\"}]}";
+  g_autoptr (GstBus) bus = NULL;
+  Fixture f;
+
+  watch_logs (secret);
+  fixture_init (&f, secret);
+  bus = gst_element_get_bus (f.pipeline);
+  g_object_set (f.track, "retry-delay", 10, NULL);
+  edge_server_fail_next (server, 1, 503, NULL);
+  set_state (&f, GST_STATE_PLAYING);
+  start_stream (&f, NULL);
+  fail_unless_equals_int (wait_for_stat (f.track, "sent", 2), 2);
+
+  edge_server_fail_next (server, 1, 500, NULL);
+  play_to_ping (&f, 10);
+  fail_unless_equals_int (wait_for_stat (f.track, "dropped", 1), 1);
+
+  edge_server_set_session_start_answer (server, 207, answer, strlen (answer));
+  edge_server_forget_sessions (server, 404);
+  play_to_ping (&f, 20);
+  assert_warning_mentions (bus, "Invalid datastream");
+  fixture_clear (&f);
+  watch_bus (bus);
+
+  /* the logs did tell what happened, */
+  fail_unless (watched_line_mentions ("503"));
+  fail_unless (watched_line_mentions ("told to fail"));
+  fail_unless (watched_line_mentions ("lost"));
+  /* without the datastream id */
+  fail_unless (watch.leaks->len == 0, "logged: %s",
+      (gchar *) g_ptr_array_index (watch.leaks, 0));
+  unwatch_logs ();
+}
+
+GST_END_TEST;
+
 /* A ca-file that is no certificate file, a proxy that is no URI: refused
  * before anything is sent, naming the property. */
 GST_START_TEST (test_bad_transport_settings_refused)
@@ -600,6 +743,7 @@ mediaedgetrack_reliability_suite (void)
   tcase_add_test (tc, test_proxy_property);
   tcase_add_test (tc, test_system_proxy_honoured);
   tcase_add_test (tc, test_bad_transport_settings_refused);
+  tcase_add_test (tc, test_datastream_id_not_logged);
 
   cycles = tcase_create ("cycles");
   suite_add_tcase (s, cycles);
