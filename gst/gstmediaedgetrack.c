@@ -142,6 +142,10 @@ struct _GstMediaEdgeTrack
   GstClockTime chapter_lo;
   GstClockTime chapter_hi;
   GSource *wake_source;
+  /* buffers seen, and whether the next one wakes the session source: it
+   * ends a stall */
+  guint64 buffers_seen;
+  gboolean wake_on_buffer;
   /* live content: the playhead is the second of the day, from the wall
    * time at the session start and the session clock since */
   gboolean live;
@@ -182,6 +186,11 @@ struct _GstMediaEdgeTrack
   GstClockTime toc_chapter_stop;
   /* QoS message source → frames it dropped */
   GHashTable *dropped_frames;
+  /* buffers_seen at the session source's last look, when it changed, and
+   * whether the tracker was told the data stopped */
+  guint64 flow_count;
+  MediaEdgeTime flow_seen_at;
+  gboolean stalled;
 
   /* elements whose mute and volume we follow; change_state only */
   GPtrArray *volumes;
@@ -790,6 +799,8 @@ start_session (GstMediaEdgeTrack * self)
   self->app_chapters = FALSE;
   self->toc_chapter = -1;
   g_hash_table_remove_all (self->dropped_frames);
+  self->flow_seen_at = now;
+  self->stalled = FALSE;
   create_session_source (self);
 
   GST_INFO_OBJECT (self, "session starts%s", live ? " (live)" : "");
@@ -902,6 +913,41 @@ update_toc_chapter (GstMediaEdgeTrack * self, MediaEdgeTime now)
  * source on the client's main context, which asks the tracker what is
  * due */
 
+/* Whether data flows, seen at each wake-up of the session source: no
+ * buffer since the last look is a stall, which the tracker counts as idle
+ * while the player plays. During a stall the next buffer wakes the source
+ * to end it. */
+static void
+watch_data_flow (GstMediaEdgeTrack * self, MediaEdgeTime now, gdouble playhead)
+{
+  guint64 seen;
+
+  GST_OBJECT_LOCK (self);
+  seen = self->buffers_seen;
+  GST_OBJECT_UNLOCK (self);
+
+  if (seen != self->flow_count) {
+    self->flow_count = seen;
+    self->flow_seen_at = now;
+    if (self->stalled) {
+      GST_DEBUG_OBJECT (self, "data flows again");
+      self->stalled = FALSE;
+      media_edge_tracker_set_stalled (self->tracker, now, playhead,
+          MEDIA_EDGE_TIME_NONE);
+    }
+  } else if (!self->stalled) {
+    GST_DEBUG_OBJECT (self, "no data since %" GST_TIME_FORMAT,
+        GST_TIME_ARGS (self->flow_seen_at));
+    self->stalled = TRUE;
+    media_edge_tracker_set_stalled (self->tracker, now, playhead,
+        self->flow_seen_at);
+  }
+
+  GST_OBJECT_LOCK (self);
+  self->wake_on_buffer = self->stalled;
+  GST_OBJECT_UNLOCK (self);
+}
+
 static void
 on_session_source (GstMediaEdgeTrack * self)
 {
@@ -911,6 +957,7 @@ on_session_source (GstMediaEdgeTrack * self)
   g_mutex_lock (&self->session_lock);
   if (media_edge_tracker_in_session (self->tracker)) {
     now = session_now (self);
+    watch_data_flow (self, now, playhead);
     media_edge_tracker_advance (self->tracker, now, playhead);
     update_toc_chapter (self, now);
     send_decided_events (self);
@@ -1697,25 +1744,34 @@ gst_media_edge_track_sink_event (GstBaseTransform * trans, GstEvent * event)
   return GST_BASE_TRANSFORM_CLASS (parent_class)->sink_event (trans, event);
 }
 
-/* Per buffer: remember where the stream is, and wake the session source
- * when it leaves the current chapter. No allocation, no session lock. */
+/* Per buffer: count it, remember where the stream is, and wake the session
+ * source when a stall ends or the stream leaves the current chapter. No
+ * allocation, no session lock. */
 static GstFlowReturn
 gst_media_edge_track_transform_ip (GstBaseTransform * trans, GstBuffer * buf)
 {
   GstMediaEdgeTrack *self = GST_MEDIA_EDGE_TRACK (trans);
   GstClockTime pts = GST_BUFFER_PTS (buf);
-  GstClockTime position;
+  gboolean timed = GST_CLOCK_TIME_IS_VALID (pts)
+      && trans->segment.format == GST_FORMAT_TIME;
+  GstClockTime position = GST_CLOCK_TIME_NONE;
+  gboolean wake;
 
-  if (!GST_CLOCK_TIME_IS_VALID (pts)
-      || trans->segment.format != GST_FORMAT_TIME)
-    return GST_FLOW_OK;
+  if (timed)
+    position = gst_segment_to_stream_time (&trans->segment, GST_FORMAT_TIME,
+        pts);
 
-  position = gst_segment_to_stream_time (&trans->segment, GST_FORMAT_TIME, pts);
   GST_OBJECT_LOCK (self);
-  self->last_position = position;
-  if (self->chapters && self->wake_source && GST_CLOCK_TIME_IS_VALID (position)
-      && (position < self->chapter_lo || position >= self->chapter_hi))
+  self->buffers_seen++;
+  if (timed)
+    self->last_position = position;
+  wake = self->wake_on_buffer || (self->chapters
+      && GST_CLOCK_TIME_IS_VALID (position)
+      && (position < self->chapter_lo || position >= self->chapter_hi));
+  if (wake && self->wake_source) {
+    self->wake_on_buffer = FALSE;
     g_source_set_ready_time (self->wake_source, 0);
+  }
   GST_OBJECT_UNLOCK (self);
 
   return GST_FLOW_OK;
@@ -2449,15 +2505,21 @@ gst_media_edge_track_class_init (GstMediaEdgeTrackClass * klass)
   /**
    * GstMediaEdgeTrack:idle-timeout:
    *
-   * Seconds paused, buffering or seeking after which the session ends
-   * (sessionEnd); when playback resumes, a new session with
+   * Seconds paused, buffering, seeking or stalled after which the session
+   * ends (sessionEnd); when playback resumes, a new session with
    * `hasResume=true` carries on, as Adobe's SDKs do. 0: never.
+   *
+   * Stalled: the pipeline is playing but no buffer has passed the element
+   * since the previous ping. A stall is not reported as an event; it only
+   * counts here, from the last ping that saw data, and the next buffer
+   * ends it.
    *
    * Since: 0.1
    */
   g_object_class_install_property (gobject_class, PROP_IDLE_TIMEOUT,
       g_param_spec_uint ("idle-timeout", "Idle timeout",
-          "Seconds without playing after which the session ends (0: never)",
+          "Seconds not playing, or playing without data, after which the "
+          "session ends (0: never)",
           0, G_MAXINT / 1000, DEFAULT_IDLE_TIMEOUT, G_PARAM_READWRITE |
           G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY));
   /**

@@ -83,13 +83,18 @@ struct _MediaEdgeTracker
   gint64 last_timestamp_ms;
   MediaEdgeTime last_ping;
   MediaEdgeTime next_ping;
-  /* since when the player has not been playing, or NONE */
+  /* since when the player has not been playing, or has been playing
+   * without data, or NONE */
   MediaEdgeTime idle_since;
+  /* since when it has been playing, or NONE */
+  MediaEdgeTime playing_since;
 
   /* facts about the player */
   gboolean playing;
   gboolean buffering;
   gboolean seeking;
+  /* since when no data has come, or NONE */
+  MediaEdgeTime stalled_since;
   PlaybackState reported;
 
   /* what the content is made of right now */
@@ -327,6 +332,8 @@ reset_session_state (MediaEdgeTracker * tracker)
   tracker->playing = FALSE;
   tracker->buffering = FALSE;
   tracker->seeking = FALSE;
+  tracker->stalled_since = MEDIA_EDGE_TIME_NONE;
+  tracker->playing_since = MEDIA_EDGE_TIME_NONE;
   tracker->reported = PLAYBACK_STARTING;
   tracker->dormant = FALSE;
   g_clear_pointer (&tracker->session_details, g_variant_unref);
@@ -607,14 +614,47 @@ typedef enum
   FACT_SEEKING,
 } PlaybackFact;
 
-/* The player has not been playing since when: the idle clock. */
+/* The idle clock: since when the player has not been playing, or has
+ * been playing without data. A stall counts from when playback started at
+ * the earliest: a stream paused for long is not stalled the moment it
+ * plays again. */
 static void
 track_idleness (MediaEdgeTracker * tracker, MediaEdgeTime now)
 {
-  if (desired_playback (tracker) == PLAYBACK_PLAYING)
+  if (desired_playback (tracker) != PLAYBACK_PLAYING) {
+    tracker->playing_since = MEDIA_EDGE_TIME_NONE;
+    if (tracker->idle_since == MEDIA_EDGE_TIME_NONE)
+      tracker->idle_since = now;
+    return;
+  }
+
+  if (tracker->playing_since == MEDIA_EDGE_TIME_NONE)
+    tracker->playing_since = now;
+  if (tracker->stalled_since == MEDIA_EDGE_TIME_NONE)
     tracker->idle_since = MEDIA_EDGE_TIME_NONE;
-  else if (tracker->idle_since == MEDIA_EDGE_TIME_NONE)
-    tracker->idle_since = now;
+  else
+    tracker->idle_since = MAX (tracker->stalled_since, tracker->playing_since);
+}
+
+static gboolean
+is_idle (MediaEdgeTracker * tracker)
+{
+  return tracker->idle_since != MEDIA_EDGE_TIME_NONE;
+}
+
+/* After a fact changed: the idle clock, then what the backend hears. */
+static void
+settle_playback (MediaEdgeTracker * tracker, MediaEdgeTime now,
+    gdouble position)
+{
+  track_idleness (tracker, now);
+  /* an idle session comes back when playback resumes */
+  if (tracker->dormant) {
+    if (!is_idle (tracker))
+      restart_session (tracker, now, position);
+    return;
+  }
+  report_playback (tracker, now, position);
 }
 
 static void
@@ -636,14 +676,7 @@ set_fact (MediaEdgeTracker * tracker, MediaEdgeTime now, gdouble position,
       tracker->seeking = value;
       break;
   }
-  track_idleness (tracker, now);
-  /* an idle session comes back when playback resumes */
-  if (tracker->dormant) {
-    if (desired_playback (tracker) == PLAYBACK_PLAYING)
-      restart_session (tracker, now, position);
-    return;
-  }
-  report_playback (tracker, now, position);
+  settle_playback (tracker, now, position);
 }
 
 void
@@ -671,6 +704,30 @@ media_edge_tracker_set_seeking (MediaEdgeTracker * tracker,
   g_return_if_fail (tracker != NULL);
 
   set_fact (tracker, now, position, FACT_SEEKING, seeking);
+}
+
+/**
+ * media_edge_tracker_set_stalled:
+ * @since: since when no data has come, or %MEDIA_EDGE_TIME_NONE when it
+ *   comes again
+ *
+ * A player playing without data is stalled. Nothing is reported for it,
+ * but a stall counts as idle: one that lasts the idle timeout ends the
+ * session, and the data coming again resumes it.
+ */
+void
+media_edge_tracker_set_stalled (MediaEdgeTracker * tracker,
+    MediaEdgeTime now, gdouble position, MediaEdgeTime since)
+{
+  g_return_if_fail (tracker != NULL);
+  g_return_if_fail (since == MEDIA_EDGE_TIME_NONE || since <= now);
+
+  if (!tracker->in_session)
+    return;
+
+  media_edge_tracker_advance (tracker, now, position);
+  tracker->stalled_since = since;
+  settle_playback (tracker, now, position);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1087,7 +1144,7 @@ static void
 end_for_idleness (MediaEdgeTracker * tracker, MediaEdgeTime now,
     gdouble position)
 {
-  g_debug ("not playing for %" G_GUINT64_FORMAT " s: the session ends",
+  g_debug ("idle for %" G_GUINT64_FORMAT " s: the session ends",
       tracker->idle_timeout / MEDIA_EDGE_SECOND);
   emit (tracker, MEDIA_EDGE_EVENT_SESSION_END, now, position);
   tracker->dormant = TRUE;

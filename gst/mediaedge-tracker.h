@@ -100,6 +100,9 @@ void media_edge_tracker_set_buffering (MediaEdgeTracker * tracker,
 void media_edge_tracker_set_seeking (MediaEdgeTracker * tracker,
     MediaEdgeTime now, gdouble position, gboolean seeking);
 
+void media_edge_tracker_set_stalled (MediaEdgeTracker * tracker,
+    MediaEdgeTime now, gdouble position, MediaEdgeTime since);
+
 gboolean media_edge_tracker_start_ad_break (MediaEdgeTracker * tracker,
     MediaEdgeTime now, gdouble position, GVariant * fields, GError ** error);
 

@@ -170,6 +170,48 @@ GST_START_TEST (test_idle_half_hour_then_play)
 
 GST_END_TEST;
 
+/* Playing, but no data for 30 minutes (a source stuck on a dead network
+ * that posts no BUFFERING): sessionEnd. Data again: a new session with
+ * hasResume. */
+GST_START_TEST (test_stalled_half_hour_then_data)
+{
+  g_autoptr (GPtrArray) records = NULL;
+  g_autofree gchar *text = NULL;
+  Fixture f;
+
+  fixture_init (&f, "stalled");
+  set_state (&f, GST_STATE_PLAYING);
+  start_stream (&f, NULL);
+  fail_if (pop_session_event (f.pipeline, "started"));
+  play_to_ping (&f, 10);
+  wait_for_records (3);
+  /* no buffer from here on: the ping at 20 s sees the stall */
+  crank_ping (&f, S (20));
+  wait_for_records (4);
+
+  gst_test_clock_set_time (GST_TEST_CLOCK (f.clock), S (10 + 30 * 60));
+  crank_ping (&f, S (30));
+  wait_for_records (6);
+
+  set_playhead (&f, 11);
+  fail_unless (pop_session_event (f.pipeline, "started"));
+  wait_for_records (8);
+  fixture_clear (&f);
+
+  wait_for_records (9);
+  text = received ();
+  fail_unless_equals_string (text, "sessionStart 200, play 204, ping 204, "
+      "ping 204, ping 204, sessionEnd 204, sessionStart 200, play 204, "
+      "sessionEnd 204");
+  records = edge_server_dup_records (server);
+  fail_unless_equals_int64 (record_at (records, 5)->timestamp_ms -
+      record_at (records, 0)->timestamp_ms, (10 + 30 * 60) * 1000 + 1);
+  fail_unless (record_has_resume (record_at (records, 6)));
+  fail_unless_equals_int64 (record_at (records, 6)->playhead, 11);
+}
+
+GST_END_TEST;
+
 /* A day of playback (a kiosk loop): the session is ended and a new one
  * resumes it, and pings go on. */
 GST_START_TEST (test_day_of_playback)
@@ -731,6 +773,7 @@ mediaedgetrack_reliability_suite (void)
   tcase_add_checked_fixture (tc, setup, teardown);
   tcase_add_test (tc, test_lost_session_is_resumed);
   tcase_add_test (tc, test_idle_half_hour_then_play);
+  tcase_add_test (tc, test_stalled_half_hour_then_data);
   tcase_add_test (tc, test_day_of_playback);
   tcase_add_test (tc, test_live_playhead);
   tcase_add_test (tc, test_server_down_then_up);

@@ -956,6 +956,75 @@ GST_START_TEST (test_idle_session_ends_and_resumes)
 
 GST_END_TEST;
 
+/* Playing without data for the idle timeout ends the session like a
+ * pause would; the data coming again resumes it. The stall itself is not
+ * reported. */
+GST_START_TEST (test_stalled_session_ends_and_resumes)
+{
+  g_autoptr (MediaEdgeTracker) tracker = start_described ();
+  const Expected expected[] = {
+    {MEDIA_EDGE_EVENT_SESSION_START, 0, 0},
+    {MEDIA_EDGE_EVENT_PLAY, 1, 0},
+    {MEDIA_EDGE_EVENT_PING, 10000, 10},
+    {MEDIA_EDGE_EVENT_PING, 20000, 10},
+    {MEDIA_EDGE_EVENT_PING, 1800000, 10},
+    {MEDIA_EDGE_EVENT_PING, 1810000, 10},
+    {MEDIA_EDGE_EVENT_SESSION_END, 1810001, 10},
+    {MEDIA_EDGE_EVENT_SESSION_START, 2000000, 10},
+    {MEDIA_EDGE_EVENT_PLAY, 2000001, 10},
+  };
+
+  media_edge_tracker_set_playing (tracker, S (0), 0, TRUE);
+  media_edge_tracker_advance (tracker, S (10), 10);
+  /* no data since 10 s, seen at the next ping */
+  media_edge_tracker_set_stalled (tracker, S (20), 10, S (10));
+  fail_unless_equals_uint64 (media_edge_tracker_get_next_deadline (tracker),
+      S (30));
+  media_edge_tracker_advance (tracker, S (1805), 10);
+  fail_unless_equals_uint64 (media_edge_tracker_get_next_deadline (tracker),
+      S (1810));
+  media_edge_tracker_advance (tracker, S (1810), 10);
+  fail_unless_equals_uint64 (media_edge_tracker_get_next_deadline (tracker),
+      MEDIA_EDGE_TIME_NONE);
+  media_edge_tracker_set_stalled (tracker, S (2000), 10, MEDIA_EDGE_TIME_NONE);
+  collect (tracker);
+
+  assert_collected (expected, G_N_ELEMENTS (expected));
+  fail_unless (has_resume (collected_event (7)));
+}
+
+GST_END_TEST;
+
+/* A stall counts from when playback started at the earliest: no data came
+ * during a pause, and the player that plays again is not idle for it. */
+GST_START_TEST (test_stall_counts_from_play)
+{
+  g_autoptr (MediaEdgeTracker) tracker = start_described ();
+
+  media_edge_tracker_set_playing (tracker, S (0), 0, TRUE);
+  media_edge_tracker_set_playing (tracker, S (5), 5, FALSE);
+  media_edge_tracker_set_stalled (tracker, S (10), 5, S (5));
+  media_edge_tracker_set_playing (tracker, S (1000), 5, TRUE);
+  /* idle since the pause, it would end at 1805 s: it is idle since the
+   * play, so only pings are due */
+  media_edge_tracker_advance (tracker, S (1805), 5);
+  fail_unless_equals_uint64 (media_edge_tracker_get_next_deadline (tracker),
+      S (1810));
+  media_edge_tracker_advance (tracker, S (2795), 5);
+  fail_unless_equals_uint64 (media_edge_tracker_get_next_deadline (tracker),
+      S (2800));
+  /* data: no idle deadline any more */
+  media_edge_tracker_set_stalled (tracker, S (2799), 5, MEDIA_EDGE_TIME_NONE);
+  fail_unless_equals_uint64 (media_edge_tracker_get_next_deadline (tracker),
+      S (2800));
+  media_edge_tracker_advance (tracker, S (2800), 5);
+  fail_unless_equals_uint64 (media_edge_tracker_get_next_deadline (tracker),
+      S (2810));
+  fail_unless (media_edge_tracker_in_session (tracker));
+}
+
+GST_END_TEST;
+
 /* A day-long session ends and a new one carries on (kiosk loops). */
 GST_START_TEST (test_day_long_session_restarts)
 {
@@ -1042,6 +1111,8 @@ tracker_suite (void)
   tcase_add_test (tc, test_seek_and_bitrate);
   tcase_add_test (tc, test_restart_resends_what_is_open);
   tcase_add_test (tc, test_idle_session_ends_and_resumes);
+  tcase_add_test (tc, test_stalled_session_ends_and_resumes);
+  tcase_add_test (tc, test_stall_counts_from_play);
   tcase_add_test (tc, test_day_long_session_restarts);
   tcase_add_test (tc, test_live_playhead);
 
