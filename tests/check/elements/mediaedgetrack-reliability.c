@@ -727,6 +727,46 @@ GST_START_TEST (test_bad_transport_settings_refused)
 
 GST_END_TEST;
 
+/* The threads of this process. GLib 2.74 does not name them in /proc, so
+ * the sender thread is seen as one thread more or less. */
+static guint
+count_threads (void)
+{
+  g_autoptr (GDir) tasks = g_dir_open ("/proc/self/task", 0, NULL);
+  guint n = 0;
+
+  fail_unless (tasks != NULL);
+  while (g_dir_read_name (tasks))
+    n++;
+
+  return n;
+}
+
+/* One sender thread serves every element of the process; it stops when
+ * the last element goes back to NULL. */
+GST_START_TEST (test_sender_thread_follows_elements)
+{
+  GstElement *one = gst_object_ref_sink (make_tracker ("first"));
+  GstElement *other = gst_object_ref_sink (make_tracker ("second"));
+  guint before = count_threads ();
+
+  fail_unless_equals_int (gst_element_set_state (one, GST_STATE_READY),
+      GST_STATE_CHANGE_SUCCESS);
+  fail_unless_equals_int (gst_element_set_state (other, GST_STATE_READY),
+      GST_STATE_CHANGE_SUCCESS);
+  fail_unless_equals_int (count_threads (), before + 1);
+
+  gst_element_set_state (one, GST_STATE_NULL);
+  fail_unless_equals_int (count_threads (), before + 1);
+  gst_element_set_state (other, GST_STATE_NULL);
+  fail_unless_equals_int (count_threads (), before);
+
+  gst_object_unref (one);
+  gst_object_unref (other);
+}
+
+GST_END_TEST;
+
 /* 1000 elements made, played and dropped, their requests still in
  * flight: nothing crashes, and under LeakSanitizer nothing leaks. Every
  * tenth cycle a second element keeps the sender running meanwhile, so
@@ -787,6 +827,7 @@ mediaedgetrack_reliability_suite (void)
   tcase_add_test (tc, test_system_proxy_honoured);
   tcase_add_test (tc, test_bad_transport_settings_refused);
   tcase_add_test (tc, test_datastream_id_not_logged);
+  tcase_add_test (tc, test_sender_thread_follows_elements);
 
   cycles = tcase_create ("cycles");
   suite_add_tcase (s, cycles);
