@@ -681,6 +681,10 @@ send_decided_events (GstMediaEdgeTrack * self)
     media_edge_client_session_send (self->client_session,
         media_edge_codec_edge_encode (event, self->session_endpoint,
             self->session_config_id));
+    /* a session ended for idleness may wait long for its resume: it says
+     * "ended" once delivered, not then */
+    if (event->type == MEDIA_EDGE_EVENT_SESSION_END)
+      close_client_session (self);
   }
   if (!self->aborted)
     arm_ping (self);

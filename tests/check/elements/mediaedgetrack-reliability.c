@@ -177,6 +177,7 @@ GST_START_TEST (test_stalled_half_hour_then_data)
 {
   g_autoptr (GPtrArray) records = NULL;
   g_autofree gchar *text = NULL;
+  g_autofree gchar *ended = NULL;
   Fixture f;
 
   fixture_init (&f, "stalled");
@@ -192,6 +193,11 @@ GST_START_TEST (test_stalled_half_hour_then_data)
   gst_test_clock_set_time (GST_TEST_CLOCK (f.clock), S (10 + 30 * 60));
   crank_ping (&f, S (30));
   wait_for_records (6);
+  /* the application hears of the end now, not at the resume */
+  ended = pop_session_message (f.pipeline, "ended");
+  records = edge_server_dup_records (server);
+  fail_unless_equals_string (ended, record_at (records, 0)->session_id);
+  g_clear_pointer (&records, g_ptr_array_unref);
 
   set_playhead (&f, 11);
   fail_unless (pop_session_event (f.pipeline, "started"));
