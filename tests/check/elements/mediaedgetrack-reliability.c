@@ -360,15 +360,29 @@ GST_END_TEST;
 
 /* The server holds its answer for 10 s: the pipeline does not wait. Every
  * buffer pushed meanwhile goes through, and the requests simply queue. */
+static GstPadProbeReturn
+count_buffer (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
+{
+  guint *count = user_data;
+
+  (*count)++;
+
+  return GST_PAD_PROBE_OK;
+}
+
 GST_START_TEST (test_stalled_server_does_not_stall_the_pipeline)
 {
   g_autoptr (GstStructure) stats = NULL;
-  guint queued = 0, sent = 0;
+  g_autoptr (GstPad) sink_pad = NULL;
+  guint queued = 0, sent = 0, rendered = 0;
   Fixture f;
 
   edge_server_stall_next (server, 1, 10000);
   fixture_init (&f, "stall");
   g_object_set (f.track, "flush-timeout", 100, NULL);
+  sink_pad = gst_element_get_static_pad (f.sink, "sink");
+  gst_pad_add_probe (sink_pad, GST_PAD_PROBE_TYPE_BUFFER, count_buffer,
+      &rendered, NULL);
   set_state (&f, GST_STATE_PLAYING);
   start_stream (&f, NULL);
   for (guint i = 0; i < 1000; i++) {
@@ -377,6 +391,8 @@ GST_START_TEST (test_stalled_server_does_not_stall_the_pipeline)
     GST_BUFFER_PTS (buffer) = i * GST_SECOND / 25;
     fail_unless_equals_int (gst_pad_push (f.src, buffer), GST_FLOW_OK);
   }
+  /* every buffer reached the sink, as without the stall */
+  fail_unless_equals_int (rendered, 1000);
   /* the answer to sessionStart has not come yet: nothing was sent, both
    * events wait */
   g_object_get (f.track, "stats", &stats, NULL);
