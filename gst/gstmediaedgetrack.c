@@ -917,10 +917,29 @@ update_toc_chapter (GstMediaEdgeTrack * self, MediaEdgeTime now)
  * source on the client's main context, which asks the tracker what is
  * due */
 
+/* Tells the tracker whether data stopped flowing; while it has, the next
+ * buffer wakes the session source to end the stall. */
+static void
+tell_stall (GstMediaEdgeTrack * self, MediaEdgeTime now, gdouble playhead,
+    gboolean stalled)
+{
+  if (stalled)
+    GST_DEBUG_OBJECT (self, "no data since %" GST_TIME_FORMAT,
+        GST_TIME_ARGS (self->flow_seen_at));
+  else
+    GST_DEBUG_OBJECT (self, "data flows again");
+
+  self->stalled = stalled;
+  media_edge_tracker_set_stalled (self->tracker, now, playhead,
+      stalled ? self->flow_seen_at : MEDIA_EDGE_TIME_NONE);
+  GST_OBJECT_LOCK (self);
+  self->wake_on_buffer = stalled;
+  GST_OBJECT_UNLOCK (self);
+}
+
 /* Whether data flows, seen at each wake-up of the session source: no
  * buffer since the last look is a stall, which the tracker counts as idle
- * while the player plays. During a stall the next buffer wakes the source
- * to end it. */
+ * while the player plays. */
 static void
 watch_data_flow (GstMediaEdgeTrack * self, MediaEdgeTime now, gdouble playhead)
 {
@@ -933,23 +952,23 @@ watch_data_flow (GstMediaEdgeTrack * self, MediaEdgeTime now, gdouble playhead)
   if (seen != self->flow_count) {
     self->flow_count = seen;
     self->flow_seen_at = now;
-    if (self->stalled) {
-      GST_DEBUG_OBJECT (self, "data flows again");
-      self->stalled = FALSE;
-      media_edge_tracker_set_stalled (self->tracker, now, playhead,
-          MEDIA_EDGE_TIME_NONE);
-    }
+    if (self->stalled)
+      tell_stall (self, now, playhead, FALSE);
   } else if (!self->stalled) {
-    GST_DEBUG_OBJECT (self, "no data since %" GST_TIME_FORMAT,
-        GST_TIME_ARGS (self->flow_seen_at));
-    self->stalled = TRUE;
-    media_edge_tracker_set_stalled (self->tracker, now, playhead,
-        self->flow_seen_at);
+    tell_stall (self, now, playhead, TRUE);
   }
+}
 
-  GST_OBJECT_LOCK (self);
-  self->wake_on_buffer = self->stalled;
-  GST_OBJECT_UNLOCK (self);
+/* Playing (again): no data came during the pause, as none should, and the
+ * data has had no time to flow yet. Only from now on is its absence a
+ * stall. */
+static void
+restart_flow_watch (GstMediaEdgeTrack * self, MediaEdgeTime now,
+    gdouble playhead)
+{
+  self->flow_seen_at = now;
+  if (self->stalled)
+    tell_stall (self, now, playhead, FALSE);
 }
 
 static void
@@ -1114,6 +1133,7 @@ on_pipeline_state (GstMediaEdgeTrack * self, GstState old, GstState new,
     start_session (self);
     describe_session (self);
     playhead = query_playhead (self);
+    restart_flow_watch (self, session_now (self), playhead);
     media_edge_tracker_set_playing (self->tracker, session_now (self),
         playhead, TRUE);
     self->played = TRUE;

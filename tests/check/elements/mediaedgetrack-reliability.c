@@ -127,15 +127,18 @@ GST_START_TEST (test_lost_session_is_resumed)
 
 GST_END_TEST;
 
-/* Paused for 30 minutes: sessionEnd. Playing again: a new session with
- * hasResume. */
-GST_START_TEST (test_idle_half_hour_then_play)
+/* Paused at 5 s, with @pings pings in the pause that see no data come;
+ * at 30 min of pause the pending ping finds the session idle, and the
+ * pipeline plays again at 40 min without a buffer. Returns what the
+ * server received, described. */
+static gchar *
+pause_half_hour_then_play (const gchar * config_id, guint pings)
 {
-  g_autoptr (GPtrArray) records = NULL;
-  g_autofree gchar *text = NULL;
+  /* sessionStart, play, pauseStart and the pings */
+  guint n = 3 + pings;
   Fixture f;
 
-  fixture_init (&f, "idle");
+  fixture_init (&f, config_id);
   set_state (&f, GST_STATE_PLAYING);
   start_stream (&f, NULL);
   fail_if (pop_session_event (f.pipeline, "started"));
@@ -143,20 +146,35 @@ GST_START_TEST (test_idle_half_hour_then_play)
   set_playhead (&f, 5);
   set_state (&f, GST_STATE_PAUSED);
   wait_for_records (3);
+  for (guint i = 1; i <= pings; i++) {
+    crank_ping (&f, S (10 * i));
+    wait_for_records (3 + i);
+  }
 
-  /* half an hour later the pending ping wakes up a session gone idle */
+  /* the pending ping wakes up a session gone idle */
   gst_test_clock_set_time (GST_TEST_CLOCK (f.clock), S (5 + 30 * 60));
-  crank_ping (&f, S (10));
-  wait_for_records (5);
+  crank_ping (&f, S (10 * (pings + 1)));
+  wait_for_records (n + 2);
 
+  /* it resumes at PLAYING, not at the first buffer */
   gst_test_clock_set_time (GST_TEST_CLOCK (f.clock), S (40 * 60));
   set_state (&f, GST_STATE_PLAYING);
   fail_unless (pop_session_event (f.pipeline, "started"));
-  wait_for_records (7);
+  wait_for_records (n + 4);
   fixture_clear (&f);
 
-  wait_for_records (8);
-  text = received ();
+  wait_for_records (n + 5);
+
+  return received ();
+}
+
+/* Paused for 30 minutes: sessionEnd. Playing again: a new session with
+ * hasResume. */
+GST_START_TEST (test_idle_half_hour_then_play)
+{
+  g_autoptr (GPtrArray) records = NULL;
+  g_autofree gchar *text = pause_half_hour_then_play ("idle", 0);
+
   fail_unless_equals_string (text, "sessionStart 200, play 204, "
       "pauseStart 204, ping 204, sessionEnd 204, sessionStart 200, play 204, "
       "sessionEnd 204");
@@ -166,6 +184,19 @@ GST_START_TEST (test_idle_half_hour_then_play)
   fail_unless (record_has_resume (record_at (records, 5)));
   fail_unless_equals_int64 (record_at (records, 5)->timestamp_ms -
       record_at (records, 0)->timestamp_ms, 40 * 60 * 1000);
+}
+
+GST_END_TEST;
+
+/* No data comes during a pause, as none should: the pings that see it do
+ * not make the paused player a stalled one when it plays again. */
+GST_START_TEST (test_idle_pause_without_data_then_play)
+{
+  g_autofree gchar *text = pause_half_hour_then_play ("idle-no-data", 2);
+
+  fail_unless_equals_string (text, "sessionStart 200, play 204, "
+      "pauseStart 204, ping 204, ping 204, ping 204, sessionEnd 204, "
+      "sessionStart 200, play 204, sessionEnd 204");
 }
 
 GST_END_TEST;
@@ -836,6 +867,7 @@ mediaedgetrack_reliability_suite (void)
   tcase_add_test (tc, test_lost_session_is_resumed);
   tcase_add_test (tc, test_idle_half_hour_then_play);
   tcase_add_test (tc, test_stalled_half_hour_then_data);
+  tcase_add_test (tc, test_idle_pause_without_data_then_play);
   tcase_add_test (tc, test_day_of_playback);
   tcase_add_test (tc, test_live_playhead);
   tcase_add_test (tc, test_server_down_then_up);
