@@ -450,7 +450,7 @@ GST_START_TEST (test_shutdown_without_server)
   g_object_set (f.track, "flush-timeout", 300, "retry-delay", 20, NULL);
   set_state (&f, GST_STATE_PLAYING);
   start_stream (&f, NULL);
-  g_usleep (100 * 1000);
+  fail_unless (wait_for_stat (f.track, "retried", 1) >= 1);
   set_state (&f, GST_STATE_READY);
   start = g_get_monotonic_time ();
   fail_unless_equals_int (gst_element_set_state (f.pipeline, GST_STATE_NULL),

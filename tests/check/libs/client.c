@@ -310,6 +310,19 @@ GST_START_TEST (test_bad_session_start_answers)
 
 GST_END_TEST;
 
+/* Waits until @counter reaches @value, and returns it: the client thread
+ * counts in its own time, and slowly under a sanitizer. */
+static gint
+wait_for_count (gint * counter, gint value)
+{
+  gint64 end = g_get_monotonic_time () + WAIT_US;
+
+  while (g_atomic_int_get (counter) < value && g_get_monotonic_time () < end)
+    g_usleep (10 * 1000);
+
+  return g_atomic_int_get (counter);
+}
+
 /* Nothing listens at first: sessionStart is tried again and again, the
  * events wait, and all go out in order once the service is up. */
 GST_START_TEST (test_connection_refused_then_up)
@@ -322,7 +335,7 @@ GST_START_TEST (test_connection_refused_then_up)
   for (guint i = 1; i <= 3; i++)
     send (session, MEDIA_EDGE_EVENT_PING, 10 * i);
   /* the refusals go on until the service comes up */
-  g_usleep (100 * 1000);
+  fail_unless (wait_for_count (&stats->retried, 1) >= 1);
   fail_if (media_edge_client_session_wait_idle (session, 0));
   bring_server_up (port);
   finish (session);
@@ -371,7 +384,8 @@ GST_START_TEST (test_queue_bound)
   send (session, MEDIA_EDGE_EVENT_PLAY, 5);
   send (session, MEDIA_EDGE_EVENT_BUFFER_START, 6);
   send (session, MEDIA_EDGE_EVENT_PLAY, 7);
-  g_usleep (50 * 1000);
+  /* the bound is kept before anything can be sent */
+  fail_unless_equals_int (wait_for_count (&stats->dropped, 3), 3);
   bring_server_up (port);
   finish (session);
 
