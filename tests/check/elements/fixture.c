@@ -256,6 +256,21 @@ play_to_ping (Fixture * f, guint seconds)
   fail_unless (gst_test_clock_crank (GST_TEST_CLOCK (f->clock)));
 }
 
+/* The structure of @message if it is the mediaedge-session message about
+ * @event, or NULL */
+static const GstStructure *
+session_event_of (GstMessage * message, const gchar * event)
+{
+  const GstStructure *s = gst_message_get_structure (message);
+
+  if (GST_MESSAGE_TYPE (message) != GST_MESSAGE_ELEMENT
+      || !gst_structure_has_name (s, "mediaedge-session")
+      || g_strcmp0 (gst_structure_get_string (s, "event"), event) != 0)
+    return NULL;
+
+  return s;
+}
+
 /* The next mediaedge-session message about @event, within 5 s, or NULL */
 GstStructure *
 pop_session_structure (GstElement * pipeline, const gchar * event)
@@ -265,12 +280,9 @@ pop_session_structure (GstElement * pipeline, const gchar * event)
 
   while ((message = gst_bus_timed_pop_filtered (bus, 5 * GST_SECOND,
               GST_MESSAGE_ELEMENT))) {
-    const GstStructure *s = gst_message_get_structure (message);
-    GstStructure *found = NULL;
+    const GstStructure *s = session_event_of (message, event);
+    GstStructure *found = s ? gst_structure_copy (s) : NULL;
 
-    if (gst_structure_has_name (s, "mediaedge-session")
-        && g_strcmp0 (gst_structure_get_string (s, "event"), event) == 0)
-      found = gst_structure_copy (s);
     gst_message_unref (message);
     if (found)
       return found;
@@ -299,17 +311,30 @@ parse (const gchar * line)
   return pipeline;
 }
 
-/* Plays @pipeline until EOS, which must come within 10 s. */
+/* Plays @pipeline until EOS, which must come within 10 s. With @ended,
+ * also waits for the element's message that the session ended, and sets
+ * it to the session id: that message may come before EOS or after, since
+ * the element sees EOS before the sink does. */
 static void
-play_until_eos (GstElement * pipeline)
+play_until_eos (GstElement * pipeline, gchar ** ended)
 {
   g_autoptr (GstBus) bus = gst_element_get_bus (pipeline);
-  g_autoptr (GstMessage) eos = NULL;
+  gboolean eos = FALSE;
 
   gst_element_set_state (pipeline, GST_STATE_PLAYING);
-  eos = gst_bus_timed_pop_filtered (bus, 10 * GST_SECOND,
-      GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
-  fail_unless (eos && GST_MESSAGE_TYPE (eos) == GST_MESSAGE_EOS);
+  while (!eos || (ended && *ended == NULL)) {
+    g_autoptr (GstMessage) message = gst_bus_timed_pop_filtered (bus,
+        10 * GST_SECOND, GST_MESSAGE_EOS | GST_MESSAGE_ERROR |
+        GST_MESSAGE_ELEMENT);
+    const GstStructure *s;
+
+    fail_unless (message != NULL, eos ? "no ended message" : "no EOS");
+    fail_if (GST_MESSAGE_TYPE (message) == GST_MESSAGE_ERROR);
+    if (GST_MESSAGE_TYPE (message) == GST_MESSAGE_EOS)
+      eos = TRUE;
+    else if (ended && (s = session_event_of (message, "ended")))
+      *ended = g_strdup (gst_structure_get_string (s, "session-id"));
+  }
 }
 
 /* Runs @line to EOS. With @ended, also waits for the element's message
@@ -319,9 +344,9 @@ play_to_eos (const gchar * line, gchar ** ended)
 {
   g_autoptr (GstElement) pipeline = parse (line);
 
-  play_until_eos (pipeline);
   if (ended)
-    *ended = pop_session_message (pipeline, "ended");
+    *ended = NULL;
+  play_until_eos (pipeline, ended);
   gst_element_set_state (pipeline, GST_STATE_NULL);
 }
 
@@ -386,7 +411,7 @@ write_clip (const gchar * title, GstToc * toc)
 
     gst_toc_setter_set_toc (GST_TOC_SETTER (mux), toc);
   }
-  play_until_eos (pipeline);
+  play_until_eos (pipeline, NULL);
   gst_element_set_state (pipeline, GST_STATE_NULL);
 
   return path;
