@@ -573,16 +573,17 @@ play_through_proxy (const gchar * proxy_property)
   wait_for_records (before + 3);
 }
 
+/* A proxy URI on the loopback: the edge server's port, or a dead one */
 static gchar *
-server_uri (void)
+loopback_uri (guint port)
 {
-  return g_strdup_printf ("http://127.0.0.1:%u", edge_server_get_port (server));
+  return g_strdup_printf ("http://127.0.0.1:%u", port);
 }
 
 /* The proxy property sends every request through the proxy. */
 GST_START_TEST (test_proxy_property)
 {
-  g_autofree gchar *proxy = server_uri ();
+  g_autofree gchar *proxy = loopback_uri (edge_server_get_port (server));
 
   play_through_proxy (proxy);
 }
@@ -594,10 +595,9 @@ GST_END_TEST;
  * over them. */
 GST_START_TEST (test_system_proxy_honoured)
 {
-  g_autofree gchar *proxy = server_uri ();
+  g_autofree gchar *proxy = loopback_uri (edge_server_get_port (server));
   g_autoptr (EdgeServer) gone = edge_server_new_threaded (NULL);
-  g_autofree gchar *dead_proxy = g_strdup_printf ("http://127.0.0.1:%u",
-      edge_server_take_down (&gone));
+  g_autofree gchar *dead_proxy = loopback_uri (edge_server_take_down (&gone));
 
   g_unsetenv ("no_proxy");
   g_unsetenv ("NO_PROXY");
