@@ -1,0 +1,64 @@
+/* gst-mediaedge
+ * Copyright (C) 2026 gst-mediaedge contributors
+ *
+ * This library is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Library General Public
+ * License as published by the Free Software Foundation; either
+ * version 2.1 of the License, or (at your option) any later version.
+ */
+
+#ifndef __MEDIA_EDGE_CODEC_H__
+#define __MEDIA_EDGE_CODEC_H__
+
+#include <glib-object.h>
+#include "mediaedge-event.h"
+#include "mediaedge-request.h"
+
+G_BEGIN_DECLS
+
+#define MEDIA_EDGE_CODEC_ERROR (media_edge_codec_error_quark ())
+GQuark media_edge_codec_error_quark (void);
+
+typedef enum
+{
+  MEDIA_EDGE_CODEC_ERROR_MALFORMED,
+  MEDIA_EDGE_CODEC_ERROR_NO_SESSION,
+  MEDIA_EDGE_CODEC_ERROR_REFUSED,
+} MediaEdgeCodecError;
+
+#define MEDIA_EDGE_TYPE_CODEC (media_edge_codec_get_type ())
+G_DECLARE_INTERFACE (MediaEdgeCodec, media_edge_codec, MEDIA_EDGE, CODEC,
+    GObject);
+
+/**
+ * MediaEdgeCodecInterface:
+ * @encode: the request that reports @event
+ * @parse_session_id: the session id in the answer to the request that
+ *   opened the session, or %NULL with an error that says why there is
+ *   none. Called on the sender thread: it must only read the codec.
+ *
+ * A wire format of Adobe's media tracking (Media Edge, Media Collection):
+ * the only place that knows URLs, bodies and how a session is named. An
+ * implementation is immutable once made, so that any thread may use it.
+ */
+struct _MediaEdgeCodecInterface
+{
+  GTypeInterface parent_iface;
+
+  MediaEdgeRequest *(*encode) (MediaEdgeCodec * codec,
+      const MediaEdgeEvent * event);
+  gchar *(*parse_session_id) (MediaEdgeCodec * codec,
+      const MediaEdgeAnswer * answer, GError ** error);
+};
+
+MediaEdgeRequest *media_edge_codec_encode (MediaEdgeCodec * codec,
+    const MediaEdgeEvent * event);
+
+gchar *media_edge_codec_parse_session_id (MediaEdgeCodec * codec,
+    const MediaEdgeAnswer * answer, GError ** error);
+
+gchar *media_edge_codec_format_timestamp (gint64 timestamp_ms);
+
+G_END_DECLS
+
+#endif /* __MEDIA_EDGE_CODEC_H__ */
