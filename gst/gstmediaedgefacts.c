@@ -10,14 +10,21 @@
 /* What GStreamer values say, as the GLib values the tracker takes: a
  * GstStructure an application passes becomes an `a{sv}` dictionary, tags
  * fill sessionDetails fields and the bitrate, caps give the frame rate, a
- * TOC gives chapters. Pure functions: no element, no session. */
+ * TOC gives chapters, the stream's facts and the settings give the
+ * sessionDetails. Pure functions: no element, no session. */
 
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif
 
+#include <string.h>
+
 #include "gstmediaedgefacts.h"
 #include "mediaedge-tracker.h"
+#include "mediaedge-xdm.h"
+
+/* Adobe's advice for live streams and for content of unknown length */
+#define LIVE_LENGTH_S 86400
 
 static GVariant *
 value_to_variant (const GValue * value)
@@ -292,4 +299,216 @@ gst_media_edge_error_name (const GError * error)
 {
   return g_strdup_printf ("%s:%d", g_quark_to_string (error->domain),
       error->code);
+}
+
+/* ------------------------------------------------------------------ */
+/* sessionDetails: the stream's facts and tags, then the session-details
+ * structure, then the named properties */
+
+/* An empty string is no value. */
+static void
+dict_set_string (GVariantDict * dict, const gchar * key, const gchar * value)
+{
+  if (value && *value)
+    g_variant_dict_insert (dict, key, "s", value);
+}
+
+static void
+dict_merge (GVariantDict * dict, GVariant * fields)
+{
+  g_autoptr (GVariant) owned = g_variant_ref_sink (fields);
+  GVariantIter iter;
+  const gchar *key;
+  GVariant *value;
+
+  g_variant_iter_init (&iter, owned);
+  while (g_variant_iter_next (&iter, "{&sv}", &key, &value)) {
+    g_variant_dict_insert_value (dict, key, value);
+    g_variant_unref (value);
+  }
+}
+
+static gchar *
+uri_basename (const gchar * uri)
+{
+  g_autoptr (GUri) parsed = uri ? g_uri_parse (uri, G_URI_FLAGS_NONE,
+      NULL) : NULL;
+  g_autofree gchar *path = NULL;
+  gchar *base;
+
+  if (parsed == NULL)
+    return NULL;
+  path = g_uri_unescape_string (g_uri_get_path (parsed), NULL);
+  if (path == NULL || *path == '\0')
+    return NULL;
+  base = g_path_get_basename (path);
+  if (strcmp (base, "/") == 0 || strcmp (base, ".") == 0)
+    g_clear_pointer (&base, g_free);
+
+  return base;
+}
+
+/* title and other tags, URI, duration, liveness */
+static void
+add_stream_facts (const GstMediaEdgeStreamFacts * stream, GVariantDict * dict)
+{
+  g_autofree gchar *basename = uri_basename (stream->uri);
+  g_autofree gchar *title = NULL;
+  gint64 duration = stream->duration;
+
+  if (stream->tags) {
+    gst_tag_list_get_string (stream->tags, GST_TAG_TITLE, &title);
+    gst_media_edge_tags_to_session_fields (stream->tags, dict);
+  }
+  dict_set_string (dict, "name", title ? title : basename ? basename :
+      "unknown");
+  dict_set_string (dict, "friendlyName", title);
+  g_variant_dict_insert (dict, "length", "x", (!stream->live && duration > 0)
+      ? (duration + GST_SECOND / 2) / GST_SECOND : (gint64) LIVE_LENGTH_S);
+  dict_set_string (dict, "contentType", stream->live ? "Live" : "VOD");
+}
+
+static void
+add_named_properties (const GstMediaEdgeSettings * settings,
+    GVariantDict * dict)
+{
+  dict_set_string (dict, "name", settings->content_id);
+  dict_set_string (dict, "friendlyName", settings->content_name);
+  dict_set_string (dict, "channel", settings->channel);
+  dict_set_string (dict, "playerName", settings->player_name);
+  dict_set_string (dict, "appVersion", settings->app_version);
+  dict_set_string (dict, "contentType", settings->content_type);
+  if (settings->length >= 0)
+    g_variant_dict_insert (dict, "length", "x", (gint64) settings->length);
+}
+
+static GVariant *
+session_fields (const GstMediaEdgeStreamFacts * stream,
+    const GstMediaEdgeSettings * settings, gboolean with_structure)
+{
+  GVariantDict dict;
+
+  g_variant_dict_init (&dict, NULL);
+  add_stream_facts (stream, &dict);
+  if (with_structure && settings->session_details)
+    dict_merge (&dict, gst_media_edge_structure_to_fields
+        (settings->session_details));
+  add_named_properties (settings, &dict);
+
+  return g_variant_dict_end (&dict);
+}
+
+/* Fields of the custom-metadata property with a key the service refuses
+ * are left out. */
+static void
+add_custom_metadata_property (const GstMediaEdgeSettings * settings,
+    GstObject * log_object, GHashTable * metadata)
+{
+  g_autoptr (GVariant) fields = NULL;
+  GVariantIter iter;
+  const gchar *key;
+  GVariant *value;
+
+  if (settings->custom_metadata == NULL)
+    return;
+
+  fields = g_variant_ref_sink (gst_media_edge_structure_to_fields
+      (settings->custom_metadata));
+  g_variant_iter_init (&iter, fields);
+  while (g_variant_iter_loop (&iter, "{&sv}", &key, &value)) {
+    if (!media_edge_xdm_is_metadata_key (key)) {
+      GST_WARNING_OBJECT (log_object, "custom-metadata: key '%s' is not of "
+          "the form [a-zA-Z0-9_.]+, left out", key);
+      continue;
+    }
+    g_hash_table_insert (metadata, g_strdup (key),
+        media_edge_xdm_value_to_string (value));
+  }
+}
+
+static void
+add_extra_fields (GHashTable * metadata, GVariant * extra)
+{
+  GVariantIter iter;
+  gchar *key, *value;
+
+  if (extra == NULL)
+    return;
+  g_variant_iter_init (&iter, extra);
+  while (g_variant_iter_next (&iter, "{ss}", &key, &value))
+    g_hash_table_insert (metadata, key, value);
+}
+
+static GVariant *
+metadata_to_variant (GHashTable * metadata)
+{
+  GVariantBuilder builder;
+  GHashTableIter iter;
+  gpointer key, value;
+
+  if (g_hash_table_size (metadata) == 0)
+    return NULL;
+
+  g_variant_builder_init (&builder, G_VARIANT_TYPE ("a{ss}"));
+  g_hash_table_iter_init (&iter, metadata);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    g_variant_builder_add (&builder, "{ss}", key, value);
+
+  return g_variant_builder_end (&builder);
+}
+
+/**
+ * gst_media_edge_describe_session:
+ * @log_object: whose warnings these are
+ * @details: (out) (transfer full): sessionDetails, typed as XDM wants them
+ * @custom_metadata: (out) (transfer full) (nullable): the fields of
+ *   session-details that XDM does not know, then custom-metadata
+ */
+void
+gst_media_edge_describe_session (const GstMediaEdgeStreamFacts * stream,
+    const GstMediaEdgeSettings * settings, GstObject * log_object,
+    GVariant ** details, GVariant ** custom_metadata)
+{
+  g_autoptr (GHashTable) metadata = g_hash_table_new_full (g_str_hash,
+      g_str_equal, g_free, g_free);
+  g_autoptr (GVariant) extra = NULL;
+  g_autoptr (GError) error = NULL;
+
+  /* session-details was checked when it was set, so this fails only on a
+   * bug; the pipeline's facts alone still make a session */
+  if (!media_edge_xdm_normalize (MEDIA_EDGE_XDM_SESSION,
+          session_fields (stream, settings, TRUE), FALSE, details, &extra,
+          &error)) {
+    GST_WARNING_OBJECT (log_object, "session-details left out: %s",
+        error->message);
+    g_clear_error (&error);
+    if (!media_edge_xdm_normalize (MEDIA_EDGE_XDM_SESSION,
+            session_fields (stream, settings, FALSE), FALSE, details, &extra,
+            &error))
+      *details = g_variant_ref_sink (g_variant_new_parsed ("@a{sv} {}"));
+  }
+
+  add_extra_fields (metadata, extra);
+  add_custom_metadata_property (settings, log_object, metadata);
+  *custom_metadata = metadata_to_variant (metadata);
+}
+
+/**
+ * gst_media_edge_ad_fields:
+ *
+ * Returns: (transfer floating): advertisingDetails fields of @details,
+ * with playerName, which XDM requires, @player_name unless given
+ */
+GVariant *
+gst_media_edge_ad_fields (const GstStructure * details,
+    const gchar * player_name)
+{
+  GVariantDict fields;
+
+  g_variant_dict_init (&fields, NULL);
+  dict_set_string (&fields, "playerName", player_name);
+  if (details)
+    dict_merge (&fields, gst_media_edge_structure_to_fields (details));
+
+  return g_variant_dict_end (&fields);
 }

@@ -12,6 +12,8 @@
 
 #include <gst/gst.h>
 
+#include "gstmediaedgesettings.h"
+
 G_BEGIN_DECLS
 
 /* A chapter of the stream's table of contents, in stream time */
@@ -42,6 +44,22 @@ GVariant *gst_media_edge_chapter_to_fields (const GstMediaEdgeChapter *
     chapter, guint index);
 
 gchar *gst_media_edge_error_name (const GError * error);
+
+/* What the pipeline knows of the content it plays */
+typedef struct
+{
+  const GstTagList *tags;
+  const gchar *uri;
+  gint64 duration;              /* nanoseconds, or -1 */
+  gboolean live;
+} GstMediaEdgeStreamFacts;
+
+void gst_media_edge_describe_session (const GstMediaEdgeStreamFacts * stream,
+    const GstMediaEdgeSettings * settings, GstObject * log_object,
+    GVariant ** details, GVariant ** custom_metadata);
+
+GVariant *gst_media_edge_ad_fields (const GstStructure * details,
+    const gchar * player_name);
 
 G_END_DECLS
 

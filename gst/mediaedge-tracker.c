@@ -20,9 +20,10 @@
 #include "config.h"
 #endif
 
-#define G_LOG_DOMAIN "mediaedge-tracker"
+#include <stdarg.h>
 
 #include "mediaedge-tracker.h"
+#include "mediaedge-states.h"
 #include "mediaedge-xdm.h"
 
 
@@ -106,8 +107,27 @@ struct _MediaEdgeTracker
   gdouble break_position;
   gdouble break_seconds;
 
-  /* player state name → whether it is active now */
-  GHashTable *states;
+  /* the stream's own chapter (its TOC), and the one reported: the
+   * application's chapters, once it drives them, win */
+  gint stream_chapter;
+  GVariant *stream_chapter_fields;
+  gdouble stream_chapter_stop;
+  gint reported_chapter;
+  gdouble reported_chapter_stop;
+  gboolean app_chapters;
+  /* the player played in this session: chapters start only then */
+  gboolean played;
+
+  /* data seen: a count that stands still while playing is a stall */
+  guint64 flow_count;
+  MediaEdgeTime flow_seen_at;
+  /* source of QoS messages → frames it dropped */
+  GHashTable *dropped_frames;
+
+  MediaEdgeStates *states;
+
+  MediaEdgeTrackerLogFunc log_func;
+  gpointer log_data;
 
   gint64 qoe[QOE_N_VALUES];
   gint64 qoe_reported[QOE_N_VALUES];
@@ -152,8 +172,10 @@ media_edge_tracker_new (guint ping_interval_s)
       MEDIA_EDGE_MAX_SESSION_LENGTH_DEFAULT * MEDIA_EDGE_SECOND;
   tracker->idle_since = MEDIA_EDGE_TIME_NONE;
   tracker->next_ping = MEDIA_EDGE_TIME_NONE;
-  tracker->states = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-      NULL);
+  tracker->states = media_edge_states_new ();
+  tracker->dropped_frames = g_hash_table_new (NULL, NULL);
+  tracker->stream_chapter = tracker->reported_chapter = -1;
+  tracker->stalled_since = MEDIA_EDGE_TIME_NONE;
   for (guint i = 0; i < QOE_N_VALUES; i++)
     tracker->qoe[i] = tracker->qoe_reported[i] = QOE_UNKNOWN;
   tracker->events =
@@ -173,9 +195,46 @@ media_edge_tracker_free (MediaEdgeTracker * tracker)
   part_close (&tracker->ad);
   g_clear_pointer (&tracker->session_details, g_variant_unref);
   g_clear_pointer (&tracker->session_metadata, g_variant_unref);
-  g_hash_table_unref (tracker->states);
+  g_clear_pointer (&tracker->stream_chapter_fields, g_variant_unref);
+  media_edge_states_free (tracker->states);
+  g_hash_table_unref (tracker->dropped_frames);
   g_ptr_array_unref (tracker->events);
   g_free (tracker);
+}
+
+/**
+ * media_edge_tracker_set_log_func:
+ *
+ * Where the tracker says why it decided what it did; the caller's logging
+ * knows whose tracker this is.
+ */
+void
+media_edge_tracker_set_log_func (MediaEdgeTracker * tracker,
+    MediaEdgeTrackerLogFunc func, gpointer user_data)
+{
+  g_return_if_fail (tracker != NULL);
+
+  tracker->log_func = func;
+  tracker->log_data = user_data;
+}
+
+static void
+tracker_log (MediaEdgeTracker * tracker, const gchar * format, ...)
+G_GNUC_PRINTF (2, 3);
+
+     static void
+         tracker_log (MediaEdgeTracker * tracker, const gchar * format, ...)
+{
+  g_autofree gchar *message = NULL;
+  va_list args;
+
+  if (tracker->log_func == NULL)
+    return;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+  tracker->log_func (message, tracker->log_data);
 }
 
 /* ------------------------------------------------------------------ */
@@ -262,7 +321,7 @@ emit (MediaEdgeTracker * tracker, MediaEdgeEventType type, MediaEdgeTime now,
   event = media_edge_event_new (type, timestamp_for (tracker, now), playhead);
   attach_qoe (tracker, event);
   g_ptr_array_add (tracker->events, event);
-  g_debug ("%s at %" G_GINT64_FORMAT " ms, playhead %.3f",
+  tracker_log (tracker, "%s at %" G_GINT64_FORMAT " ms, playhead %.3f",
       media_edge_event_type_get_name (type), event->timestamp_ms, playhead);
 
   return event;
@@ -342,7 +401,11 @@ reset_session_state (MediaEdgeTracker * tracker)
   part_close (&tracker->ad_break);
   part_close (&tracker->ad);
   tracker->break_seconds = 0;
-  g_hash_table_remove_all (tracker->states);
+  media_edge_states_clear (tracker->states);
+  tracker->reported_chapter = -1;
+  tracker->app_chapters = FALSE;
+  tracker->played = FALSE;
+  g_hash_table_remove_all (tracker->dropped_frames);
   tracker->qoe[QOE_TIME_TO_START] = QOE_UNKNOWN;
   for (guint i = 0; i < QOE_N_VALUES; i++)
     tracker->qoe_reported[i] = QOE_UNKNOWN;
@@ -366,6 +429,7 @@ media_edge_tracker_start_session (MediaEdgeTracker * tracker,
   tracker->last_ping = now;
   tracker->next_ping = now + tracker->ping_interval;
   tracker->idle_since = now;
+  tracker->flow_seen_at = now;
   tracker->start_index = tracker->events->len;
 
   emit (tracker, MEDIA_EDGE_EVENT_SESSION_START, now, position);
@@ -498,7 +562,8 @@ media_edge_tracker_advance (MediaEdgeTracker * tracker, MediaEdgeTime now,
   if (now >= idle_deadline (tracker)) {
     end_for_idleness (tracker, now, position);
   } else if (now >= long_session_deadline (tracker)) {
-    g_debug ("the session lasted %" G_GUINT64_FORMAT " s: a new one resumes it",
+    tracker_log (tracker, "the session lasted %" G_GUINT64_FORMAT
+        " s: a new one resumes it",
         tracker->max_session_length / MEDIA_EDGE_SECOND);
     emit (tracker, MEDIA_EDGE_EVENT_SESSION_END, now, position);
     restart_session (tracker, now, position);
@@ -614,6 +679,19 @@ typedef enum
   FACT_SEEKING,
 } PlaybackFact;
 
+static void reconcile_chapter (MediaEdgeTracker * tracker, MediaEdgeTime now,
+    gdouble position);
+
+/* Playing (again): no data came during the pause, as none should, and the
+ * data has had no time to flow yet. Only from now on is its absence a
+ * stall. */
+static void
+restart_data_watch (MediaEdgeTracker * tracker, MediaEdgeTime now)
+{
+  tracker->flow_seen_at = now;
+  tracker->stalled_since = MEDIA_EDGE_TIME_NONE;
+}
+
 /* The idle clock: since when the player has not been playing, or has
  * been playing without data. A stall counts from when playback started at
  * the earliest: a stream paused for long is not stalled the moment it
@@ -668,6 +746,8 @@ set_fact (MediaEdgeTracker * tracker, MediaEdgeTime now, gdouble position,
   switch (fact) {
     case FACT_PLAYING:
       tracker->playing = value;
+      if (value)
+        restart_data_watch (tracker, now);
       break;
     case FACT_BUFFERING:
       tracker->buffering = value;
@@ -677,6 +757,10 @@ set_fact (MediaEdgeTracker * tracker, MediaEdgeTime now, gdouble position,
       break;
   }
   settle_playback (tracker, now, position);
+  if (fact == FACT_PLAYING && value) {
+    tracker->played = TRUE;
+    reconcile_chapter (tracker, now, position);
+  }
 }
 
 void
@@ -728,6 +812,64 @@ media_edge_tracker_set_stalled (MediaEdgeTracker * tracker,
   media_edge_tracker_advance (tracker, now, position);
   tracker->stalled_since = since;
   settle_playback (tracker, now, position);
+}
+
+/**
+ * media_edge_tracker_observe_data:
+ * @buffers: how many buffers the player has seen so far
+ *
+ * Looks at the data flow, as often as the caller's wake-ups come (each
+ * ping at least): a count that did not move since the last look is a
+ * stall, from the last look that saw data; a count that moved ends it.
+ */
+void
+media_edge_tracker_observe_data (MediaEdgeTracker * tracker,
+    MediaEdgeTime now, gdouble position, guint64 buffers)
+{
+  g_return_if_fail (tracker != NULL);
+
+  if (buffers != tracker->flow_count) {
+    tracker->flow_count = buffers;
+    tracker->flow_seen_at = now;
+    if (media_edge_tracker_is_stalled (tracker)) {
+      tracker_log (tracker, "data flows again");
+      media_edge_tracker_set_stalled (tracker, now, position,
+          MEDIA_EDGE_TIME_NONE);
+    }
+  } else if (!media_edge_tracker_is_stalled (tracker)
+      && tracker->flow_seen_at <= now) {
+    tracker_log (tracker, "no data since %" G_GUINT64_FORMAT " ns",
+        tracker->flow_seen_at);
+    media_edge_tracker_set_stalled (tracker, now, position,
+        tracker->flow_seen_at);
+  }
+}
+
+/* Whether data stopped flowing: the next buffer is worth a look. */
+gboolean
+media_edge_tracker_is_stalled (MediaEdgeTracker * tracker)
+{
+  return tracker->stalled_since != MEDIA_EDGE_TIME_NONE;
+}
+
+/* droppedFrames: what every source of QoS says it dropped, added up */
+void
+media_edge_tracker_set_dropped_frames (MediaEdgeTracker * tracker,
+    MediaEdgeTime now, gdouble position, gconstpointer source, guint64 dropped)
+{
+  GHashTableIter iter;
+  gpointer count;
+  guint64 total = 0;
+
+  g_return_if_fail (tracker != NULL);
+
+  g_hash_table_insert (tracker->dropped_frames, (gpointer) source,
+      GSIZE_TO_POINTER (dropped));
+  g_hash_table_iter_init (&iter, tracker->dropped_frames);
+  while (g_hash_table_iter_next (&iter, NULL, &count))
+    total += GPOINTER_TO_SIZE (count);
+  media_edge_tracker_set_qoe (tracker, now, position,
+      MEDIA_EDGE_QOE_DROPPED_FRAMES, (gint64) MIN (total, G_MAXINT64));
 }
 
 /* ------------------------------------------------------------------ */
@@ -931,14 +1073,12 @@ media_edge_tracker_skip_ad (MediaEdgeTracker * tracker, MediaEdgeTime now,
       MEDIA_EDGE_EVENT_AD_SKIP, now, position, error);
 }
 
-gboolean
-media_edge_tracker_start_chapter (MediaEdgeTracker * tracker,
-    MediaEdgeTime now, gdouble position, GVariant * fields, GError ** error)
+static gboolean
+open_chapter (MediaEdgeTracker * tracker, MediaEdgeTime now, gdouble position,
+    GVariant * fields, GError ** error)
 {
   g_autoptr (GVariant) owned = g_variant_ref_sink (fields);
   GVariant *details = NULL, *custom_metadata = NULL;
-
-  g_return_val_if_fail (tracker != NULL, FALSE);
 
   if (!require_session (tracker, "chapterStart", error))
     return FALSE;
@@ -954,6 +1094,78 @@ media_edge_tracker_start_chapter (MediaEdgeTracker * tracker,
       position, details, custom_metadata);
 
   return TRUE;
+}
+
+/* The application's chapters: from the first on, the stream's chapters no
+ * longer count in this session, since the application knows better. */
+gboolean
+media_edge_tracker_start_chapter (MediaEdgeTracker * tracker,
+    MediaEdgeTime now, gdouble position, GVariant * fields, GError ** error)
+{
+  g_return_val_if_fail (tracker != NULL, FALSE);
+
+  if (!open_chapter (tracker, now, position, fields, error))
+    return FALSE;
+  tracker->app_chapters = TRUE;
+
+  return TRUE;
+}
+
+/* Completes the stream chapter playback ran out of (or skips it when a
+ * seek left it), then starts the one playback is in; once the player has
+ * played, so that chapterStart never precedes play. */
+static void
+reconcile_chapter (MediaEdgeTracker * tracker, MediaEdgeTime now,
+    gdouble position)
+{
+  gdouble stop = tracker->reported_chapter_stop;
+  GVariant *fields = tracker->stream_chapter_fields;
+
+  if (!tracker->played || tracker->app_chapters || tracker->dormant
+      || tracker->stream_chapter == tracker->reported_chapter)
+    return;
+
+  if (tracker->reported_chapter >= 0 && tracker->chapter.open) {
+    gboolean ran_out = position >= stop && position < stop + 1.0;
+
+    close_part (tracker, &tracker->chapter, ran_out ?
+        MEDIA_EDGE_EVENT_CHAPTER_COMPLETE : MEDIA_EDGE_EVENT_CHAPTER_SKIP, now,
+        position);
+  }
+  tracker->reported_chapter = tracker->stream_chapter;
+  tracker->reported_chapter_stop = tracker->stream_chapter_stop;
+  if (fields && !open_chapter (tracker, now, position, g_variant_ref (fields),
+          NULL))
+    tracker_log (tracker, "chapter %d of the stream left out",
+        tracker->stream_chapter + 1);
+}
+
+/**
+ * media_edge_tracker_set_stream_chapter:
+ * @index: the chapter of the stream's own table of contents that playback
+ *   is in, or -1 for none
+ * @fields: (nullable): its chapterDetails fields, as for
+ *   media_edge_tracker_start_chapter()
+ * @stop: where it ends, in stream seconds
+ *
+ * The stream's chapters are reported as playback crosses them, unless the
+ * application drives chapters itself.
+ */
+void
+media_edge_tracker_set_stream_chapter (MediaEdgeTracker * tracker,
+    MediaEdgeTime now, gdouble position, gint index, GVariant * fields,
+    gdouble stop)
+{
+  g_autoptr (GVariant) owned = fields ? g_variant_ref_sink (fields) : NULL;
+
+  g_return_if_fail (tracker != NULL);
+
+  g_clear_pointer (&tracker->stream_chapter_fields, g_variant_unref);
+  tracker->stream_chapter = index;
+  tracker->stream_chapter_fields = g_steal_pointer (&owned);
+  tracker->stream_chapter_stop = stop;
+  if (tracker->in_session)
+    reconcile_chapter (tracker, now, position);
 }
 
 gboolean
@@ -985,59 +1197,6 @@ media_edge_tracker_in_chapter (MediaEdgeTracker * tracker)
 /* ------------------------------------------------------------------ */
 /* player states, errors, QoE */
 
-static gboolean
-check_states (MediaEdgeTracker * tracker, GVariant * states, GError ** error)
-{
-  guint distinct = g_hash_table_size (tracker->states);
-  GVariantIter iter;
-  const gchar *name;
-  gboolean active;
-
-  g_variant_iter_init (&iter, states);
-  while (g_variant_iter_next (&iter, "{&sb}", &name, &active)) {
-    if (!media_edge_xdm_is_state_name (name)) {
-      g_set_error (error, MEDIA_EDGE_TRACKER_ERROR,
-          MEDIA_EDGE_TRACKER_ERROR_BAD_STATE, "player state name '%s' does "
-          "not match ^[a-zA-Z0-9_.]{1,64}$", name);
-      return FALSE;
-    }
-    if (active && !g_hash_table_contains (tracker->states, name))
-      distinct++;
-  }
-  if (distinct > MEDIA_EDGE_MAX_STATES) {
-    g_set_error (error, MEDIA_EDGE_TRACKER_ERROR,
-        MEDIA_EDGE_TRACKER_ERROR_TOO_MANY_STATES, "a session tracks at most "
-        "%d distinct player states", MEDIA_EDGE_MAX_STATES);
-    return FALSE;
-  }
-
-  return TRUE;
-}
-
-static gint
-compare_names (gconstpointer a, gconstpointer b)
-{
-  return g_strcmp0 (*(const gchar * const *) a, *(const gchar * const *) b);
-}
-
-static GVariant *
-state_list (GPtrArray * names)
-{
-  GVariantBuilder list;
-
-  g_ptr_array_sort (names, compare_names);
-  g_variant_builder_init (&list, G_VARIANT_TYPE ("aa{sv}"));
-  for (guint i = 0; i < names->len; i++) {
-    GVariantDict item;
-
-    g_variant_dict_init (&item, NULL);
-    g_variant_dict_insert (&item, "name", "s", g_ptr_array_index (names, i));
-    g_variant_builder_add_value (&list, g_variant_dict_end (&item));
-  }
-
-  return g_variant_builder_end (&list);
-}
-
 /**
  * media_edge_tracker_update_states:
  * @states: `a{sb}`: player state name → whether it is active
@@ -1050,44 +1209,26 @@ media_edge_tracker_update_states (MediaEdgeTracker * tracker,
     MediaEdgeTime now, gdouble position, GVariant * states, GError ** error)
 {
   g_autoptr (GVariant) owned = g_variant_ref_sink (states);
-  g_autoptr (GPtrArray) started = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr (GPtrArray) ended = g_ptr_array_new_with_free_func (g_free);
-  GVariantDict details;
-  GVariantIter iter;
-  const gchar *name;
-  gboolean active;
+  g_autoptr (GVariant) details = NULL;
+  g_autoptr (GError) refusal = NULL;
 
   g_return_val_if_fail (tracker != NULL, FALSE);
   g_return_val_if_fail (g_variant_is_of_type (owned, G_VARIANT_TYPE
           ("a{sb}")), FALSE);
 
-  if (!require_session (tracker, "statesUpdate", error)
-      || !check_states (tracker, owned, error))
+  if (!require_session (tracker, "statesUpdate", error))
     return FALSE;
-
-  g_variant_iter_init (&iter, owned);
-  while (g_variant_iter_next (&iter, "{&sb}", &name, &active)) {
-    gpointer known = NULL;
-    gboolean was_active = g_hash_table_lookup_extended (tracker->states, name,
-        NULL, &known) && GPOINTER_TO_INT (known);
-
-    if (active == was_active)
-      continue;
-    g_hash_table_insert (tracker->states, g_strdup (name),
-        GINT_TO_POINTER (active));
-    g_ptr_array_add (active ? started : ended, g_strdup (name));
+  details = media_edge_states_update (tracker->states, owned, &refusal);
+  if (refusal) {
+    g_propagate_error (error, g_steal_pointer (&refusal));
+    return FALSE;
   }
-  if (started->len == 0 && ended->len == 0)
+  if (details == NULL)
     return TRUE;
 
   media_edge_tracker_advance (tracker, now, position);
-  g_variant_dict_init (&details, NULL);
-  if (started->len)
-    g_variant_dict_insert_value (&details, "statesStart", state_list (started));
-  if (ended->len)
-    g_variant_dict_insert_value (&details, "statesEnd", state_list (ended));
   media_edge_event_set_details (emit (tracker, MEDIA_EDGE_EVENT_STATES_UPDATE,
-          now, position), g_variant_dict_end (&details));
+          now, position), details);
 
   return TRUE;
 }
@@ -1144,7 +1285,7 @@ static void
 end_for_idleness (MediaEdgeTracker * tracker, MediaEdgeTime now,
     gdouble position)
 {
-  g_debug ("idle for %" G_GUINT64_FORMAT " s: the session ends",
+  tracker_log (tracker, "idle for %" G_GUINT64_FORMAT " s: the session ends",
       tracker->idle_timeout / MEDIA_EDGE_SECOND);
   emit (tracker, MEDIA_EDGE_EVENT_SESSION_END, now, position);
   tracker->dormant = TRUE;
@@ -1167,22 +1308,12 @@ resend_part (MediaEdgeTracker * tracker, Part * part, MediaEdgeEventType type,
 static void
 resend_states (MediaEdgeTracker * tracker, MediaEdgeTime now, gdouble position)
 {
-  g_autoptr (GPtrArray) active = g_ptr_array_new_with_free_func (g_free);
-  GHashTableIter iter;
-  gpointer name, on;
-  GVariantDict details;
+  g_autoptr (GVariant) details =
+      media_edge_states_describe_active (tracker->states);
 
-  g_hash_table_iter_init (&iter, tracker->states);
-  while (g_hash_table_iter_next (&iter, &name, &on))
-    if (GPOINTER_TO_INT (on))
-      g_ptr_array_add (active, g_strdup (name));
-  if (active->len == 0)
-    return;
-
-  g_variant_dict_init (&details, NULL);
-  g_variant_dict_insert_value (&details, "statesStart", state_list (active));
-  media_edge_event_set_details (emit (tracker, MEDIA_EDGE_EVENT_STATES_UPDATE,
-          now, position), g_variant_dict_end (&details));
+  if (details)
+    media_edge_event_set_details (emit (tracker,
+            MEDIA_EDGE_EVENT_STATES_UPDATE, now, position), details);
 }
 
 static GVariant *

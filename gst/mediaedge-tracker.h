@@ -58,11 +58,18 @@ typedef enum
 
 typedef struct _MediaEdgeTracker MediaEdgeTracker;
 
+/* Told, in words, why the tracker decided what it did. */
+typedef void (*MediaEdgeTrackerLogFunc) (const gchar * message,
+    gpointer user_data);
+
 GQuark media_edge_tracker_error_quark (void);
 
 MediaEdgeTracker *media_edge_tracker_new (guint ping_interval_s);
 
 void media_edge_tracker_free (MediaEdgeTracker * tracker);
+
+void media_edge_tracker_set_log_func (MediaEdgeTracker * tracker,
+    MediaEdgeTrackerLogFunc func, gpointer user_data);
 
 void media_edge_tracker_set_ping_interval (MediaEdgeTracker * tracker,
     guint ping_interval_s);
@@ -102,6 +109,19 @@ void media_edge_tracker_set_seeking (MediaEdgeTracker * tracker,
 
 void media_edge_tracker_set_stalled (MediaEdgeTracker * tracker,
     MediaEdgeTime now, gdouble position, MediaEdgeTime since);
+
+void media_edge_tracker_observe_data (MediaEdgeTracker * tracker,
+    MediaEdgeTime now, gdouble position, guint64 buffers);
+
+gboolean media_edge_tracker_is_stalled (MediaEdgeTracker * tracker);
+
+void media_edge_tracker_set_dropped_frames (MediaEdgeTracker * tracker,
+    MediaEdgeTime now, gdouble position, gconstpointer source,
+    guint64 dropped);
+
+void media_edge_tracker_set_stream_chapter (MediaEdgeTracker * tracker,
+    MediaEdgeTime now, gdouble position, gint index, GVariant * fields,
+    gdouble stop);
 
 gboolean media_edge_tracker_start_ad_break (MediaEdgeTracker * tracker,
     MediaEdgeTime now, gdouble position, GVariant * fields, GError ** error);

@@ -13,11 +13,10 @@
 
 #include "gstmediaedgeelements.h"
 
-GST_DEBUG_CATEGORY_STATIC (media_edge_tracker_debug);
 GST_DEBUG_CATEGORY_STATIC (media_edge_client_debug);
 GST_DEBUG_CATEGORY_STATIC (media_edge_codec_debug);
 
-/* The tracker, codec and client know GLib only and log through g_log with
+/* The codec and client know GLib only and log through g_log with
  * their own domain; this hands those lines to GStreamer's debug system, one
  * category per module, so that GST_DEBUG=mediaedge*:6 shows everything. */
 static void
@@ -54,14 +53,10 @@ media_edge_forward_module_logs (void)
   if (!g_once_init_enter (&done))
     return;
 
-  GST_DEBUG_CATEGORY_INIT (media_edge_tracker_debug, "mediaedgetracker", 0,
-      "Media Edge tracking rules");
   GST_DEBUG_CATEGORY_INIT (media_edge_client_debug, "mediaedgeclient", 0,
       "Media Edge HTTP client");
   GST_DEBUG_CATEGORY_INIT (media_edge_codec_debug, "mediaedgecodec", 0,
       "Media Edge request encoding");
-  g_log_set_handler ("mediaedge-tracker", G_LOG_LEVEL_MASK, forward_log,
-      media_edge_tracker_debug);
   g_log_set_handler ("mediaedge-client", G_LOG_LEVEL_MASK, forward_log,
       media_edge_client_debug);
   g_log_set_handler ("mediaedge-codec", G_LOG_LEVEL_MASK, forward_log,
@@ -73,6 +68,8 @@ media_edge_forward_module_logs (void)
 static gboolean
 plugin_init (GstPlugin * plugin)
 {
+  media_edge_forward_module_logs ();
+
   return GST_ELEMENT_REGISTER (mediaedgetrack, plugin);
 }
 

@@ -1,0 +1,741 @@
+/* gst-mediaedge
+ * Copyright (C) 2026 gst-mediaedge contributors
+ *
+ * This library is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Library General Public
+ * License as published by the Free Software Foundation; either
+ * version 2.1 of the License, or (at your option) any later version.
+ */
+
+/* The owner of an element's tracking sessions: every observation comes in
+ * through gst_media_edge_session_feed(), which stamps it with the session
+ * clock, lets the tracker decide, and hands what it decided, encoded, to
+ * the sender; the session also keeps the ping clock wait, the wall-clock
+ * anchor and the restarts the service asks for. */
+
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include "gstmediaedgesession.h"
+#include "mediaedge-client.h"
+#include "mediaedge-codec-edge.h"
+
+GST_DEBUG_CATEGORY_STATIC (media_edge_session_debug);
+#define GST_CAT_DEFAULT media_edge_session_debug
+/* the tracker's words, with the element they concern */
+GST_DEBUG_CATEGORY_STATIC (media_edge_tracker_debug);
+
+#define SECONDS_PER_DAY (24 * 60 * 60)
+
+struct _GstMediaEdgeSession
+{
+  /* the element; it owns the session */
+  GstElement *owner;
+
+  /* the sender and what became of the requests; set in open, cleared in
+   * close, which the element's state changes serialize */
+  MediaEdgeClient *client;
+  MediaEdgeClientStats *stats;
+  /* woken by the ping clock wait and by gst_media_edge_session_wake(); on
+   * the sender's context, from open to close */
+  GSource *source;
+  GstMediaEdgeWakeFunc wake_func;
+  gpointer wake_data;
+
+  GMutex lock;
+  /* the rest: under lock */
+  GstMediaEdgeSettings *settings;
+  MediaEdgeTracker *tracker;
+  MediaEdgeClientSession *client_session;
+  GPtrArray *closing_sessions;
+  /* a session was started in this run (READY→PAUSED to PAUSED→READY) */
+  gboolean started;
+  GstClock *clock;
+  /* the wall-clock anchor: the session clock's time at the session start
+   * and the wall time then */
+  GstClockTime clock_start;
+  gint64 wall_start_ms;
+  gboolean live;
+  GstClockID ping_id;
+  MediaEdgeTime ping_deadline;
+  /* bumped for each client session: notices of older ones are stale */
+  guint generation;
+  /* the service refused to start a session: tracking stops for the run */
+  gboolean aborted;
+  /* the service lost the session: the next wake-up resumes it */
+  gboolean resume_due;
+};
+
+/* Who a client session reports to, and which of the sessions it is: only
+ * the current one may resume or abort tracking. */
+typedef struct
+{
+  GWeakRef owner;
+  GstMediaEdgeSession *session;
+  guint generation;
+  gboolean resumed;
+} Notice;
+
+static void
+log_tracker (const gchar * message, gpointer user_data)
+{
+  GstMediaEdgeSession *session = user_data;
+
+  GST_CAT_DEBUG_OBJECT (media_edge_tracker_debug, session->owner, "%s",
+      message);
+}
+
+GstMediaEdgeSession *
+gst_media_edge_session_new (GstElement * owner)
+{
+  static gsize debug_ready = 0;
+  GstMediaEdgeSession *session = g_new0 (GstMediaEdgeSession, 1);
+
+  if (g_once_init_enter (&debug_ready)) {
+    GST_DEBUG_CATEGORY_INIT (media_edge_session_debug, "mediaedgesession", 0,
+        "Media Edge tracking sessions");
+    GST_DEBUG_CATEGORY_INIT (media_edge_tracker_debug, "mediaedgetracker", 0,
+        "Media Edge tracking rules");
+    g_once_init_leave (&debug_ready, 1);
+  }
+
+  session->owner = owner;
+  session->stats = media_edge_client_stats_new ();
+  g_mutex_init (&session->lock);
+  session->settings = gst_media_edge_settings_new ();
+  session->tracker = media_edge_tracker_new (MEDIA_EDGE_PING_INTERVAL_DEFAULT);
+  media_edge_tracker_set_log_func (session->tracker, log_tracker, session);
+  session->closing_sessions = g_ptr_array_new_with_free_func ((GDestroyNotify)
+      media_edge_client_session_unref);
+
+  return session;
+}
+
+void
+gst_media_edge_session_free (GstMediaEdgeSession * session)
+{
+  g_assert (session->source == NULL && session->client == NULL);
+
+  g_clear_pointer (&session->client_session, media_edge_client_session_unref);
+  g_ptr_array_unref (session->closing_sessions);
+  media_edge_tracker_free (session->tracker);
+  gst_media_edge_settings_unref (session->settings);
+  gst_clear_object (&session->clock);
+  media_edge_client_stats_unref (session->stats);
+  g_mutex_clear (&session->lock);
+  g_free (session);
+}
+
+void
+gst_media_edge_session_set_wake_func (GstMediaEdgeSession * session,
+    GstMediaEdgeWakeFunc func, gpointer user_data)
+{
+  session->wake_func = func;
+  session->wake_data = user_data;
+}
+
+/* ------------------------------------------------------------------ */
+/* waking up on the sender's context */
+
+static gboolean
+wake_source_dispatch (GSource * source, GSourceFunc callback,
+    gpointer user_data)
+{
+  g_source_set_ready_time (source, -1);
+
+  return callback (user_data);
+}
+
+static GSourceFuncs wake_source_funcs = {
+  .dispatch = wake_source_dispatch,
+};
+
+/* The source holds the owner, and so the session, alive: a wake-up may
+ * still run while the element goes to NULL. */
+typedef struct
+{
+  GstElement *owner;
+  GstMediaEdgeSession *session;
+} WakeTarget;
+
+static void
+free_wake_target (gpointer data)
+{
+  WakeTarget *target = data;
+
+  gst_object_unref (target->owner);
+  g_free (target);
+}
+
+static gboolean
+on_wake (gpointer user_data)
+{
+  GstMediaEdgeSession *session = ((WakeTarget *) user_data)->session;
+
+  if (session->wake_func)
+    session->wake_func (session->wake_data);
+
+  return G_SOURCE_CONTINUE;
+}
+
+/**
+ * gst_media_edge_session_open:
+ *
+ * NULL→READY: the sender starts, or is shared.
+ */
+void
+gst_media_edge_session_open (GstMediaEdgeSession * session)
+{
+  GSource *source = g_source_new (&wake_source_funcs, sizeof (GSource));
+  WakeTarget *target = g_new0 (WakeTarget, 1);
+
+  target->owner = gst_object_ref (session->owner);
+  target->session = session;
+  session->client = media_edge_client_get_default ();
+  g_source_set_callback (source, on_wake, target, free_wake_target);
+  g_source_attach (source, media_edge_client_get_context (session->client));
+  session->source = source;
+}
+
+/**
+ * gst_media_edge_session_wake:
+ *
+ * Asks for a TICK soon, from the sender's thread. Any thread; no lock, no
+ * allocation: the streaming thread calls it.
+ */
+void
+gst_media_edge_session_wake (GstMediaEdgeSession * session)
+{
+  if (session->source)
+    g_source_set_ready_time (session->source, 0);
+}
+
+static gboolean
+on_clock_ping (GstClock * clock, GstClockTime time, GstClockID id,
+    gpointer user_data)
+{
+  g_source_set_ready_time (user_data, 0);
+
+  return TRUE;
+}
+
+/* Lock held. */
+static void
+stop_ping (GstMediaEdgeSession * session)
+{
+  if (session->ping_id) {
+    gst_clock_id_unschedule (session->ping_id);
+    gst_clock_id_unref (session->ping_id);
+    session->ping_id = NULL;
+  }
+}
+
+/* Lock held. A single-shot wait on the session clock for the tracker's
+ * next deadline, so that a test clock drives pings. */
+static void
+arm_ping (GstMediaEdgeSession * session)
+{
+  MediaEdgeTime deadline =
+      media_edge_tracker_get_next_deadline (session->tracker);
+
+  if (session->ping_id && deadline == session->ping_deadline)
+    return;
+  stop_ping (session);
+  if (deadline == MEDIA_EDGE_TIME_NONE || session->clock == NULL
+      || session->source == NULL)
+    return;
+
+  session->ping_deadline = deadline;
+  session->ping_id = gst_clock_new_single_shot_id (session->clock, deadline);
+  gst_clock_id_wait_async (session->ping_id, on_clock_ping,
+      g_source_ref (session->source), (GDestroyNotify) g_source_unref);
+}
+
+/* ------------------------------------------------------------------ */
+/* what the service says of our sessions; on the sender's thread */
+
+static void
+post_session_message (GstElement * owner, const gchar * session_id,
+    const gchar * what, gboolean resumed)
+{
+  GstStructure *s = gst_structure_new ("mediaedge-session",
+      "session-id", G_TYPE_STRING, session_id,
+      "event", G_TYPE_STRING, what,
+      "resumed", G_TYPE_BOOLEAN, resumed, NULL);
+
+  gst_element_post_message (owner, gst_message_new_element (GST_OBJECT
+          (owner), s));
+}
+
+static void
+free_notice (gpointer data)
+{
+  Notice *notice = data;
+
+  g_weak_ref_clear (&notice->owner);
+  g_free (notice);
+}
+
+/* The service refused to start the current session (207, 400, no id):
+ * trying again would be refused again, so tracking stops for this run. */
+static void
+abort_tracking (GstMediaEdgeSession * session, guint generation)
+{
+  g_mutex_lock (&session->lock);
+  if (generation == session->generation) {
+    session->aborted = TRUE;
+    stop_ping (session);
+  }
+  g_mutex_unlock (&session->lock);
+}
+
+/* The service lost the current session: the next wake-up resumes it with
+ * the position of that moment. */
+static void
+resume_lost_session (GstMediaEdgeSession * session, guint generation)
+{
+  g_mutex_lock (&session->lock);
+  if (generation == session->generation && !session->aborted)
+    session->resume_due = TRUE;
+  g_mutex_unlock (&session->lock);
+  gst_media_edge_session_wake (session);
+}
+
+static void
+on_notice (MediaEdgeSessionNotice what, const gchar * session_id,
+    const gchar * detail, gpointer user_data)
+{
+  Notice *notice = user_data;
+  g_autoptr (GstElement) owner = g_weak_ref_get (&notice->owner);
+
+  if (owner == NULL)
+    return;
+
+  switch (what) {
+    case MEDIA_EDGE_SESSION_STARTED:
+      GST_INFO_OBJECT (owner, "session %s started%s", session_id,
+          notice->resumed ? ", resuming the one before" : "");
+      post_session_message (owner, session_id, "started", notice->resumed);
+      break;
+    case MEDIA_EDGE_SESSION_ENDED:
+      GST_INFO_OBJECT (owner, "session %s ended", GST_STR_NULL (session_id));
+      post_session_message (owner, session_id, "ended", notice->resumed);
+      break;
+    case MEDIA_EDGE_SESSION_FAILED:
+      GST_ELEMENT_WARNING (owner, RESOURCE, OPEN_WRITE,
+          ("The Media Edge service did not start a tracking session; "
+              "tracking stops for this run."), ("%s", detail));
+      post_session_message (owner, session_id, "failed", notice->resumed);
+      abort_tracking (notice->session, notice->generation);
+      break;
+    case MEDIA_EDGE_SESSION_LOST:
+      GST_WARNING_OBJECT (owner, "%s: a new session resumes it", detail);
+      post_session_message (owner, session_id, "lost", notice->resumed);
+      resume_lost_session (notice->session, notice->generation);
+      break;
+    case MEDIA_EDGE_SESSION_DROPPED:
+      GST_DEBUG_OBJECT (owner, "%s", detail);
+      break;
+  }
+}
+
+/* ------------------------------------------------------------------ */
+/* sending what the tracker decided; lock held */
+
+static void
+close_client_session (GstMediaEdgeSession * session)
+{
+  if (session->client_session == NULL)
+    return;
+
+  media_edge_client_session_close (session->client_session);
+  g_ptr_array_add (session->closing_sessions,
+      g_steal_pointer (&session->client_session));
+}
+
+static gboolean
+resumes_session (MediaEdgeEvent * start)
+{
+  gboolean resume = FALSE;
+
+  return start->details && g_variant_lookup (start->details, "hasResume",
+      "b", &resume) && resume;
+}
+
+/* Each sessionStart the tracker decides opens a new client session; the
+ * one before finishes sending what it has. */
+static void
+open_client_session (GstMediaEdgeSession * session, MediaEdgeEvent * start)
+{
+  GstMediaEdgeSettings *settings = session->settings;
+  Notice *notice = g_new0 (Notice, 1);
+
+  close_client_session (session);
+
+  g_weak_ref_init (&notice->owner, session->owner);
+  notice->session = session;
+  notice->generation = ++session->generation;
+  notice->resumed = resumes_session (start);
+  session->client_session = media_edge_client_open_session (session->client,
+      session->stats, on_notice, notice, free_notice);
+  media_edge_client_session_configure (session->client_session,
+      settings->request_timeout, settings->retry_delay,
+      settings->max_queued_events);
+  media_edge_client_session_set_transport (session->client_session,
+      settings->ca_file, settings->proxy);
+}
+
+static void
+send_decided_events (GstMediaEdgeSession * session)
+{
+  g_autoptr (GPtrArray) events =
+      media_edge_tracker_take_events (session->tracker);
+
+  for (guint i = 0; i < events->len && !session->aborted; i++) {
+    MediaEdgeEvent *event = g_ptr_array_index (events, i);
+
+    GST_DEBUG_OBJECT (session->owner, "%s, playhead %.3f",
+        media_edge_event_type_get_name (event->type), event->playhead);
+    if (event->type == MEDIA_EDGE_EVENT_SESSION_START)
+      open_client_session (session, event);
+    media_edge_client_session_send (session->client_session,
+        media_edge_codec_edge_encode (event, session->settings->endpoint,
+            session->settings->config_id));
+    /* a session ended for idleness may wait long for its resume: it says
+     * "ended" once delivered, not then */
+    if (event->type == MEDIA_EDGE_EVENT_SESSION_END)
+      close_client_session (session);
+  }
+  if (!session->aborted)
+    arm_ping (session);
+}
+
+/* ------------------------------------------------------------------ */
+/* inputs; lock held */
+
+static MediaEdgeTime
+session_now (GstMediaEdgeSession * session)
+{
+  return session->clock ? gst_clock_get_time (session->clock) : 0;
+}
+
+/* Live content has no position of its own: its playhead is the second of
+ * the day (UTC), from the wall-clock anchor and the session clock. */
+static gdouble
+live_playhead (GstMediaEdgeSession * session, MediaEdgeTime now)
+{
+  gint64 wall_ms = session->wall_start_ms;
+
+  if (now > session->clock_start)
+    wall_ms += (now - session->clock_start) / GST_MSECOND;
+
+  return (gdouble) ((wall_ms / 1000) % SECONDS_PER_DAY);
+}
+
+/* The playback settings of the run, then the session clock and anchor. */
+static void
+start_session (GstMediaEdgeSession * session, GstMediaEdgeInput * input)
+{
+  GstMediaEdgeSettings *settings = session->settings;
+  MediaEdgeTracker *tracker = session->tracker;
+
+  if (session->started)
+    return;
+  session->started = TRUE;
+  session->aborted = FALSE;
+  session->resume_due = FALSE;
+
+  media_edge_tracker_set_ping_interval (tracker, settings->ping_interval);
+  media_edge_tracker_set_ad_ping_interval (tracker, settings->ad_ping_interval);
+  media_edge_tracker_set_idle_timeout (tracker, settings->idle_timeout);
+  media_edge_tracker_set_live (tracker, input->flag);
+  gst_object_replace ((GstObject **) & session->clock,
+      GST_OBJECT (input->clock));
+  session->live = input->flag;
+  session->wall_start_ms = g_get_real_time () / 1000;
+  session->clock_start = session_now (session);
+
+  GST_INFO_OBJECT (session->owner, "session starts%s",
+      session->live ? " (live)" : "");
+  media_edge_tracker_start_session (tracker, session->clock_start,
+      session->wall_start_ms, session->live ?
+      live_playhead (session, session->clock_start) : input->position);
+}
+
+/* A wake-up: resume a session the service lost, look at the data flow,
+ * then whatever is due. */
+static void
+tick (GstMediaEdgeSession * session, MediaEdgeTime now, gdouble position,
+    guint64 buffers)
+{
+  MediaEdgeTracker *tracker = session->tracker;
+
+  if (!media_edge_tracker_in_session (tracker))
+    return;
+  if (session->resume_due) {
+    session->resume_due = FALSE;
+    media_edge_tracker_restart_session (tracker, now, position);
+  }
+  media_edge_tracker_observe_data (tracker, now, position, buffers);
+  media_edge_tracker_advance (tracker, now, position);
+}
+
+static gboolean
+apply_action (MediaEdgeTracker * tracker, GstMediaEdgeInput * input,
+    MediaEdgeTime now, gdouble position, GError ** error)
+{
+  GVariant *fields = g_steal_pointer (&input->fields);
+
+  switch (input->type) {
+    case GST_MEDIA_EDGE_INPUT_AD_BREAK_START:
+      return media_edge_tracker_start_ad_break (tracker, now, position,
+          fields, error);
+    case GST_MEDIA_EDGE_INPUT_AD_BREAK_COMPLETE:
+      return media_edge_tracker_complete_ad_break (tracker, now, position,
+          error);
+    case GST_MEDIA_EDGE_INPUT_AD_START:
+      return media_edge_tracker_start_ad (tracker, now, position, fields,
+          error);
+    case GST_MEDIA_EDGE_INPUT_AD_COMPLETE:
+      return media_edge_tracker_complete_ad (tracker, now, position, error);
+    case GST_MEDIA_EDGE_INPUT_AD_SKIP:
+      return media_edge_tracker_skip_ad (tracker, now, position, error);
+    case GST_MEDIA_EDGE_INPUT_CHAPTER_START:
+      return media_edge_tracker_start_chapter (tracker, now, position, fields,
+          error);
+    case GST_MEDIA_EDGE_INPUT_CHAPTER_COMPLETE:
+      return media_edge_tracker_complete_chapter (tracker, now, position,
+          error);
+    case GST_MEDIA_EDGE_INPUT_CHAPTER_SKIP:
+      return media_edge_tracker_skip_chapter (tracker, now, position, error);
+    case GST_MEDIA_EDGE_INPUT_STATES_UPDATE:
+      return media_edge_tracker_update_states (tracker, now, position, fields,
+          error);
+    case GST_MEDIA_EDGE_INPUT_TRACK_ERROR:
+      return media_edge_tracker_track_error (tracker, now, position, fields,
+          error);
+    default:
+      g_return_val_if_reached (FALSE);
+  }
+}
+
+/* The end of a run: what the client still sends, it sends on its own. */
+static void
+finish_session (GstMediaEdgeSession * session, MediaEdgeTime now,
+    gdouble position, gboolean completed)
+{
+  if (completed) {
+    media_edge_tracker_complete_session (session->tracker, now, position);
+  } else {
+    media_edge_tracker_end_session (session->tracker, now, position);
+    session->started = FALSE;
+  }
+  send_decided_events (session);
+  close_client_session (session);
+  stop_ping (session);
+}
+
+static gboolean
+apply_input (GstMediaEdgeSession * session, GstMediaEdgeInput * input,
+    MediaEdgeTime now, gdouble position, GError ** error)
+{
+  MediaEdgeTracker *tracker = session->tracker;
+
+  switch (input->type) {
+    case GST_MEDIA_EDGE_INPUT_START:
+      return TRUE;
+    case GST_MEDIA_EDGE_INPUT_DESCRIBE:
+      media_edge_tracker_describe_session (tracker,
+          g_steal_pointer (&input->fields),
+          g_steal_pointer (&input->custom_metadata));
+      return TRUE;
+    case GST_MEDIA_EDGE_INPUT_PLAYING:
+      media_edge_tracker_set_playing (tracker, now, position, input->flag);
+      return TRUE;
+    case GST_MEDIA_EDGE_INPUT_BUFFERING:
+      media_edge_tracker_set_buffering (tracker, now, position, input->flag);
+      return TRUE;
+    case GST_MEDIA_EDGE_INPUT_SEEKING:
+      media_edge_tracker_set_seeking (tracker, now, position, input->flag);
+      return TRUE;
+    case GST_MEDIA_EDGE_INPUT_QOE:
+      media_edge_tracker_set_qoe (tracker, now, position, input->qoe_field,
+          input->value);
+      return TRUE;
+    case GST_MEDIA_EDGE_INPUT_DROPPED_FRAMES:
+      media_edge_tracker_set_dropped_frames (tracker, now, position,
+          input->source, input->value);
+      return TRUE;
+    case GST_MEDIA_EDGE_INPUT_STREAM_CHAPTER:
+      media_edge_tracker_set_stream_chapter (tracker, now, position,
+          input->index, g_steal_pointer (&input->fields), input->stop);
+      return TRUE;
+    case GST_MEDIA_EDGE_INPUT_TICK:
+      tick (session, now, position, input->value);
+      return TRUE;
+    case GST_MEDIA_EDGE_INPUT_COMPLETE:
+    case GST_MEDIA_EDGE_INPUT_END:
+      finish_session (session, now, position,
+          input->type == GST_MEDIA_EDGE_INPUT_COMPLETE);
+      return TRUE;
+    default:
+      return apply_action (tracker, input, now, position, error);
+  }
+}
+
+static void
+clear_input (GstMediaEdgeInput * input)
+{
+  if (input->fields)
+    g_variant_unref (g_variant_ref_sink (g_steal_pointer (&input->fields)));
+  if (input->custom_metadata)
+    g_variant_unref (g_variant_ref_sink (g_steal_pointer
+            (&input->custom_metadata)));
+}
+
+/**
+ * gst_media_edge_session_feed:
+ * @input: what happened; its variants are consumed
+ *
+ * Takes the lock, reads the session clock, tells the tracker and sends
+ * what it decided. Never waits on the network.
+ *
+ * Returns: %FALSE, with @error set, when the tracker refused an action of
+ * the application's: then nothing changed
+ */
+gboolean
+gst_media_edge_session_feed (GstMediaEdgeSession * session,
+    GstMediaEdgeInput * input, GError ** error)
+{
+  MediaEdgeTime now;
+  gdouble position;
+  gboolean accepted;
+
+  g_mutex_lock (&session->lock);
+  if (input->type == GST_MEDIA_EDGE_INPUT_START)
+    start_session (session, input);
+  now = session_now (session);
+  position = session->live ? live_playhead (session, now) : input->position;
+  accepted = apply_input (session, input, now, position, error);
+  send_decided_events (session);
+  g_mutex_unlock (&session->lock);
+  clear_input (input);
+
+  return accepted;
+}
+
+/* Whether the session still waits for its sessionDetails. */
+gboolean
+gst_media_edge_session_needs_details (GstMediaEdgeSession * session)
+{
+  gboolean needed;
+
+  g_mutex_lock (&session->lock);
+  needed = media_edge_tracker_in_session (session->tracker)
+      && !media_edge_tracker_is_described (session->tracker);
+  g_mutex_unlock (&session->lock);
+
+  return needed;
+}
+
+/* Whether the data stopped flowing: the next buffer should wake us. */
+gboolean
+gst_media_edge_session_is_stalled (GstMediaEdgeSession * session)
+{
+  gboolean stalled;
+
+  g_mutex_lock (&session->lock);
+  stalled = media_edge_tracker_is_stalled (session->tracker);
+  g_mutex_unlock (&session->lock);
+
+  return stalled;
+}
+
+/**
+ * gst_media_edge_session_prepare:
+ * @settings: (transfer none): the run's settings, checked
+ *
+ * READY→PAUSED: the settings the next session starts with.
+ */
+void
+gst_media_edge_session_prepare (GstMediaEdgeSession * session,
+    GstMediaEdgeSettings * settings)
+{
+  g_mutex_lock (&session->lock);
+  gst_media_edge_settings_unref (session->settings);
+  session->settings = gst_media_edge_settings_ref (settings);
+  g_mutex_unlock (&session->lock);
+}
+
+/* ------------------------------------------------------------------ */
+/* the end */
+
+/* Sends what is still queued, waiting at most @timeout_ms. The wait holds
+ * no lock: the sender's thread may need the session meanwhile. */
+static void
+flush (GstMediaEdgeSession * session, guint timeout_ms)
+{
+  g_autoptr (GPtrArray) closing = NULL;
+  gint64 deadline = g_get_monotonic_time () +
+      G_TIME_SPAN_MILLISECOND * timeout_ms;
+
+  g_mutex_lock (&session->lock);
+  close_client_session (session);
+  closing = g_steal_pointer (&session->closing_sessions);
+  session->closing_sessions = g_ptr_array_new_with_free_func ((GDestroyNotify)
+      media_edge_client_session_unref);
+  g_mutex_unlock (&session->lock);
+
+  for (guint i = 0; i < closing->len; i++) {
+    if (!media_edge_client_session_wait_idle (g_ptr_array_index (closing, i),
+            deadline))
+      GST_WARNING_OBJECT (session->owner, "flush-timeout of %u ms reached: "
+          "events not yet delivered are lost if no other element keeps the "
+          "sender running", timeout_ms);
+  }
+}
+
+/**
+ * gst_media_edge_session_close:
+ *
+ * READY→NULL: waits at most @flush_timeout_ms for what is queued, then
+ * lets go of the sender, holding no lock: its thread may be calling us.
+ */
+void
+gst_media_edge_session_close (GstMediaEdgeSession * session,
+    guint flush_timeout_ms)
+{
+  MediaEdgeClient *client;
+  GSource *source;
+
+  flush (session, flush_timeout_ms);
+
+  g_mutex_lock (&session->lock);
+  stop_ping (session);
+  source = g_steal_pointer (&session->source);
+  client = g_steal_pointer (&session->client);
+  g_mutex_unlock (&session->lock);
+
+  g_source_destroy (source);
+  g_source_unref (source);
+  media_edge_client_release (client);
+}
+
+/* What the sender did with this element's requests. */
+GstStructure *
+gst_media_edge_session_get_stats (GstMediaEdgeSession * session)
+{
+  MediaEdgeClientStats *stats = session->stats;
+  g_autofree gchar *last_error = media_edge_client_stats_dup_last_error (stats);
+
+  return gst_structure_new ("mediaedge-stats",
+      "sent", G_TYPE_UINT, (guint) g_atomic_int_get (&stats->sent),
+      "retried", G_TYPE_UINT, (guint) g_atomic_int_get (&stats->retried),
+      "dropped", G_TYPE_UINT, (guint) g_atomic_int_get (&stats->dropped),
+      "queued", G_TYPE_UINT, (guint) MAX (g_atomic_int_get (&stats->queued),
+          0),
+      "sessions-started", G_TYPE_UINT,
+      (guint) g_atomic_int_get (&stats->sessions_started),
+      "last-error", G_TYPE_STRING, last_error, NULL);
+}

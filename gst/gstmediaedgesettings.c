@@ -1,0 +1,309 @@
+/* gst-mediaedge
+ * Copyright (C) 2026 gst-mediaedge contributors
+ *
+ * This library is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Library General Public
+ * License as published by the Free Software Foundation; either
+ * version 2.1 of the License, or (at your option) any later version.
+ */
+
+/* The element's settings as one value: defaults, property values in and
+ * out, one copy per session, and the checks that refuse a bad value with a
+ * message naming it. */
+
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <gio/gio.h>
+
+#include "gstmediaedgesettings.h"
+#include "gstmediaedgefacts.h"
+#include "mediaedge-client.h"
+#include "mediaedge-tracker.h"
+#include "mediaedge-xdm.h"
+
+static void
+clear_settings (GstMediaEdgeSettings * settings)
+{
+  g_free (settings->config_id);
+  g_free (settings->endpoint);
+  g_free (settings->content_id);
+  g_free (settings->content_name);
+  g_free (settings->channel);
+  g_free (settings->player_name);
+  g_free (settings->app_version);
+  g_free (settings->content_type);
+  g_free (settings->ca_file);
+  g_free (settings->proxy);
+  g_clear_pointer (&settings->session_details, gst_structure_free);
+  g_clear_pointer (&settings->custom_metadata, gst_structure_free);
+}
+
+GstMediaEdgeSettings *
+gst_media_edge_settings_new (void)
+{
+  GstMediaEdgeSettings *settings = g_atomic_rc_box_new0 (GstMediaEdgeSettings);
+
+  settings->endpoint = g_strdup (MEDIA_EDGE_DEFAULT_ENDPOINT);
+  settings->channel = g_strdup (GST_MEDIA_EDGE_DEFAULT_CHANNEL);
+  settings->player_name = g_strdup (GST_MEDIA_EDGE_DEFAULT_PLAYER_NAME);
+  settings->length = GST_MEDIA_EDGE_DEFAULT_LENGTH;
+  settings->ping_interval = MEDIA_EDGE_PING_INTERVAL_DEFAULT;
+  settings->ad_ping_interval = MEDIA_EDGE_AD_PING_INTERVAL_DEFAULT;
+  settings->flush_timeout = GST_MEDIA_EDGE_DEFAULT_FLUSH_TIMEOUT;
+  settings->request_timeout = MEDIA_EDGE_REQUEST_TIMEOUT_DEFAULT;
+  settings->retry_delay = MEDIA_EDGE_RETRY_DELAY_DEFAULT;
+  settings->max_queued_events = MEDIA_EDGE_MAX_QUEUED_DEFAULT;
+  settings->idle_timeout = MEDIA_EDGE_IDLE_TIMEOUT_DEFAULT;
+
+  return settings;
+}
+
+static GstStructure *
+copy_structure (const GstStructure * s)
+{
+  return s ? gst_structure_copy (s) : NULL;
+}
+
+GstMediaEdgeSettings *
+gst_media_edge_settings_copy (const GstMediaEdgeSettings * settings)
+{
+  GstMediaEdgeSettings *copy = g_atomic_rc_box_new0 (GstMediaEdgeSettings);
+
+  *copy = *settings;
+
+  copy->config_id = g_strdup (settings->config_id);
+  copy->endpoint = g_strdup (settings->endpoint);
+  copy->content_id = g_strdup (settings->content_id);
+  copy->content_name = g_strdup (settings->content_name);
+  copy->channel = g_strdup (settings->channel);
+  copy->player_name = g_strdup (settings->player_name);
+  copy->app_version = g_strdup (settings->app_version);
+  copy->content_type = g_strdup (settings->content_type);
+  copy->ca_file = g_strdup (settings->ca_file);
+  copy->proxy = g_strdup (settings->proxy);
+  copy->session_details = copy_structure (settings->session_details);
+  copy->custom_metadata = copy_structure (settings->custom_metadata);
+
+  return copy;
+}
+
+GstMediaEdgeSettings *
+gst_media_edge_settings_ref (GstMediaEdgeSettings * settings)
+{
+  return g_atomic_rc_box_acquire (settings);
+}
+
+void
+gst_media_edge_settings_unref (GstMediaEdgeSettings * settings)
+{
+  g_atomic_rc_box_release_full (settings, (GDestroyNotify) clear_settings);
+}
+
+/* The string field of @id, or NULL. */
+static gchar **
+string_field (GstMediaEdgeSettings * settings, GstMediaEdgeSettingId id)
+{
+  switch (id) {
+    case GST_MEDIA_EDGE_SETTING_CONFIG_ID:
+      return &settings->config_id;
+    case GST_MEDIA_EDGE_SETTING_ENDPOINT:
+      return &settings->endpoint;
+    case GST_MEDIA_EDGE_SETTING_CONTENT_ID:
+      return &settings->content_id;
+    case GST_MEDIA_EDGE_SETTING_CONTENT_NAME:
+      return &settings->content_name;
+    case GST_MEDIA_EDGE_SETTING_CHANNEL:
+      return &settings->channel;
+    case GST_MEDIA_EDGE_SETTING_PLAYER_NAME:
+      return &settings->player_name;
+    case GST_MEDIA_EDGE_SETTING_APP_VERSION:
+      return &settings->app_version;
+    case GST_MEDIA_EDGE_SETTING_CONTENT_TYPE:
+      return &settings->content_type;
+    case GST_MEDIA_EDGE_SETTING_CA_FILE:
+      return &settings->ca_file;
+    case GST_MEDIA_EDGE_SETTING_PROXY:
+      return &settings->proxy;
+    default:
+      return NULL;
+  }
+}
+
+/* The unsigned field of @id, or NULL. */
+static guint *
+uint_field (GstMediaEdgeSettings * settings, GstMediaEdgeSettingId id)
+{
+  switch (id) {
+    case GST_MEDIA_EDGE_SETTING_PING_INTERVAL:
+      return &settings->ping_interval;
+    case GST_MEDIA_EDGE_SETTING_AD_PING_INTERVAL:
+      return &settings->ad_ping_interval;
+    case GST_MEDIA_EDGE_SETTING_FLUSH_TIMEOUT:
+      return &settings->flush_timeout;
+    case GST_MEDIA_EDGE_SETTING_REQUEST_TIMEOUT:
+      return &settings->request_timeout;
+    case GST_MEDIA_EDGE_SETTING_RETRY_DELAY:
+      return &settings->retry_delay;
+    case GST_MEDIA_EDGE_SETTING_MAX_QUEUED_EVENTS:
+      return &settings->max_queued_events;
+    case GST_MEDIA_EDGE_SETTING_IDLE_TIMEOUT:
+      return &settings->idle_timeout;
+    default:
+      return NULL;
+  }
+}
+
+/* The structure field of @id, or NULL. */
+static GstStructure **
+structure_field (GstMediaEdgeSettings * settings, GstMediaEdgeSettingId id)
+{
+  switch (id) {
+    case GST_MEDIA_EDGE_SETTING_SESSION_DETAILS:
+      return &settings->session_details;
+    case GST_MEDIA_EDGE_SETTING_CUSTOM_METADATA:
+      return &settings->custom_metadata;
+    default:
+      return NULL;
+  }
+}
+
+/* session-details must be fields XDM can take. */
+static gboolean
+check_session_details (const GstStructure * s, GError ** error)
+{
+  g_autoptr (GVariant) details = NULL;
+  g_autoptr (GVariant) extra = NULL;
+
+  return s == NULL || media_edge_xdm_normalize (MEDIA_EDGE_XDM_SESSION,
+      gst_media_edge_structure_to_fields (s), FALSE, &details, &extra, error);
+}
+
+/**
+ * gst_media_edge_settings_set:
+ *
+ * Sets the field of @id from a property value. A value the service could
+ * not take is refused with @error set, and the field keeps its value.
+ */
+gboolean
+gst_media_edge_settings_set (GstMediaEdgeSettings * settings,
+    GstMediaEdgeSettingId id, const GValue * value, GError ** error)
+{
+  gchar **string = string_field (settings, id);
+  guint *uint = uint_field (settings, id);
+  GstStructure **structure = structure_field (settings, id);
+
+  if (string) {
+    g_free (*string);
+    *string = g_value_dup_string (value);
+  } else if (uint) {
+    *uint = g_value_get_uint (value);
+  } else if (structure) {
+    const GstStructure *s = gst_value_get_structure (value);
+
+    if (id == GST_MEDIA_EDGE_SETTING_SESSION_DETAILS
+        && !check_session_details (s, error))
+      return FALSE;
+    g_clear_pointer (structure, gst_structure_free);
+    *structure = copy_structure (s);
+  } else if (id == GST_MEDIA_EDGE_SETTING_LENGTH) {
+    settings->length = g_value_get_int (value);
+  } else {
+    g_return_val_if_reached (FALSE);
+  }
+
+  return TRUE;
+}
+
+void
+gst_media_edge_settings_get (const GstMediaEdgeSettings * settings,
+    GstMediaEdgeSettingId id, GValue * value)
+{
+  /* the accessors only find the field */
+  GstMediaEdgeSettings *fields = (GstMediaEdgeSettings *) settings;
+  gchar **string = string_field (fields, id);
+  guint *uint = uint_field (fields, id);
+  GstStructure **structure = structure_field (fields, id);
+
+  if (string)
+    g_value_set_string (value, *string);
+  else if (uint)
+    g_value_set_uint (value, *uint);
+  else if (structure)
+    gst_value_set_structure (value, *structure);
+  else if (id == GST_MEDIA_EDGE_SETTING_LENGTH)
+    g_value_set_int (value, settings->length);
+  else
+    g_return_if_reached ();
+}
+
+static gboolean
+is_set (const gchar * value)
+{
+  return value && *value;
+}
+
+static gboolean
+is_http_url (const gchar * url)
+{
+  g_autoptr (GUri) uri = url ? g_uri_parse (url, G_URI_FLAGS_NONE, NULL) : NULL;
+  const gchar *scheme;
+
+  if (uri == NULL || !is_set (g_uri_get_host (uri)))
+    return FALSE;
+  scheme = g_uri_get_scheme (uri);
+
+  return g_ascii_strcasecmp (scheme, "http") == 0
+      || g_ascii_strcasecmp (scheme, "https") == 0;
+}
+
+/* ca-file must be a PEM file of certificates, proxy a URI. */
+static gboolean
+check_transport (const GstMediaEdgeSettings * settings, GError ** error)
+{
+  g_autoptr (GTlsDatabase) database = NULL;
+  g_autoptr (GError) why = NULL;
+
+  if (is_set (settings->ca_file)
+      && !(database = g_tls_file_database_new (settings->ca_file, &why))) {
+    g_set_error (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_SETTINGS,
+        "The ca-file property does not name a PEM file of certificates: "
+        "'%s' (%s).", settings->ca_file, why->message);
+    return FALSE;
+  }
+  if (is_set (settings->proxy)
+      && !g_uri_is_valid (settings->proxy, G_URI_FLAGS_NONE, &why)) {
+    g_set_error (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_SETTINGS,
+        "The proxy property is not a URI: '%s' (%s).", settings->proxy,
+        why->message);
+    return FALSE;
+  }
+
+  return TRUE;
+}
+
+/**
+ * gst_media_edge_settings_check:
+ *
+ * Whether a session can report with @settings; if not, @error (in
+ * GST_RESOURCE_ERROR) names the property to fix.
+ */
+gboolean
+gst_media_edge_settings_check (const GstMediaEdgeSettings * settings,
+    GError ** error)
+{
+  if (!is_set (settings->config_id)) {
+    g_set_error (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_SETTINGS,
+        "No datastream id: set the config-id property.");
+    return FALSE;
+  }
+  if (!is_http_url (settings->endpoint)) {
+    g_set_error (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_SETTINGS,
+        "The endpoint property is not an http(s) URL: '%s'.",
+        GST_STR_NULL (settings->endpoint));
+    return FALSE;
+  }
+
+  return check_transport (settings, error);
+}

@@ -1,0 +1,809 @@
+/* gst-mediaedge
+ * Copyright (C) 2026 gst-mediaedge contributors
+ *
+ * This library is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Library General Public
+ * License as published by the Free Software Foundation; either
+ * version 2.1 of the License, or (at your option) any later version.
+ */
+
+/* Observes the pipeline an element is in (the top-level bus, volumes,
+ * the stream's events and buffers) and turns each observation into an
+ * input for the element's session, with the playhead of that moment. */
+
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include "gstmediaedgewatch.h"
+#include "gstmediaedgechapters.h"
+#include "gstmediaedgefacts.h"
+
+GST_DEBUG_CATEGORY_STATIC (media_edge_watch_debug);
+#define GST_CAT_DEFAULT media_edge_watch_debug
+
+/* a chapter not located yet */
+#define CHAPTER_UNKNOWN -2
+
+struct _GstMediaEdgeWatch
+{
+  /* the element that watches, and its session: they own the watch */
+  GstElement *element;
+  GstMediaEdgeSession *session;
+
+  /* from start to stop; set and cleared by state changes */
+  GstMediaEdgeSettings *settings;
+  GstBus *bus;
+  gulong sync_handler;
+  /* elements whose mute and volume we follow */
+  GPtrArray *volumes;
+
+  GMutex lock;
+  /* under lock: the top-level pipeline, and what the stream told us */
+  GstElement *pipeline;
+  GstTagList *tags;
+  GstClockTime last_position;
+  gboolean flushing;
+  GstMediaEdgeChapters *chapters;
+  /* the chapter the session was last told of */
+  gint fed_chapter;
+  /* buffers seen, and whether the next one wakes the session: it ends a
+   * stall */
+  guint64 buffers_seen;
+  gboolean wake_on_buffer;
+};
+
+static void on_wake (gpointer user_data);
+
+GstMediaEdgeWatch *
+gst_media_edge_watch_new (GstElement * element, GstMediaEdgeSession * session)
+{
+  static gsize debug_ready = 0;
+  GstMediaEdgeWatch *watch = g_new0 (GstMediaEdgeWatch, 1);
+
+  if (g_once_init_enter (&debug_ready)) {
+    GST_DEBUG_CATEGORY_INIT (media_edge_watch_debug, "mediaedgewatch", 0,
+        "Media Edge pipeline watch");
+    g_once_init_leave (&debug_ready, 1);
+  }
+
+  watch->element = element;
+  watch->session = session;
+  watch->volumes = g_ptr_array_new_with_free_func (gst_object_unref);
+  watch->last_position = GST_CLOCK_TIME_NONE;
+  watch->fed_chapter = CHAPTER_UNKNOWN;
+  g_mutex_init (&watch->lock);
+  gst_media_edge_session_set_wake_func (session, on_wake, watch);
+
+  return watch;
+}
+
+void
+gst_media_edge_watch_free (GstMediaEdgeWatch * watch)
+{
+  g_assert (watch->pipeline == NULL && watch->bus == NULL);
+
+  g_clear_pointer (&watch->settings, gst_media_edge_settings_unref);
+  g_clear_pointer (&watch->tags, gst_tag_list_unref);
+  g_clear_pointer (&watch->chapters, gst_media_edge_chapters_free);
+  g_ptr_array_unref (watch->volumes);
+  g_mutex_clear (&watch->lock);
+  g_free (watch);
+}
+
+/* ------------------------------------------------------------------ */
+/* facts about the pipeline */
+
+static GstElement *
+dup_pipeline (GstMediaEdgeWatch * watch)
+{
+  GstElement *pipeline;
+
+  g_mutex_lock (&watch->lock);
+  pipeline = watch->pipeline ? gst_object_ref (watch->pipeline) : NULL;
+  g_mutex_unlock (&watch->lock);
+
+  return pipeline;
+}
+
+/* The playhead in seconds: the pipeline's position, else the stream time
+ * of the last buffer that went through. */
+static gdouble
+query_playhead (GstMediaEdgeWatch * watch)
+{
+  g_autoptr (GstElement) pipeline = dup_pipeline (watch);
+  gint64 position = -1;
+  GstClockTime last;
+
+  if (pipeline
+      && gst_element_query_position (pipeline, GST_FORMAT_TIME, &position)
+      && position >= 0)
+    return (gdouble) position / GST_SECOND;
+
+  g_mutex_lock (&watch->lock);
+  last = watch->last_position;
+  g_mutex_unlock (&watch->lock);
+
+  return GST_CLOCK_TIME_IS_VALID (last) ? (gdouble) last / GST_SECOND : 0.0;
+}
+
+static gboolean
+pipeline_is_live (GstElement * pipeline)
+{
+  g_autoptr (GstQuery) query = gst_query_new_latency ();
+  gboolean live = FALSE;
+
+  if (pipeline && gst_element_query (pipeline, query))
+    gst_query_parse_latency (query, &live, NULL, NULL);
+
+  return live;
+}
+
+/* content-type says, else the pipeline does. */
+static gboolean
+is_live (GstMediaEdgeWatch * watch)
+{
+  g_autoptr (GstElement) pipeline = dup_pipeline (watch);
+  const gchar *content_type = watch->settings->content_type;
+
+  if (content_type && *content_type)
+    return g_ascii_strcasecmp (content_type, "Live") == 0;
+
+  return pipeline_is_live (pipeline);
+}
+
+static gchar *
+find_uri (GstElement * pipeline)
+{
+  g_autoptr (GstIterator) sources = NULL;
+  GValue item = G_VALUE_INIT;
+  gchar *uri = NULL;
+
+  if (pipeline == NULL)
+    return NULL;
+  if (g_object_class_find_property (G_OBJECT_GET_CLASS (pipeline),
+          "current-uri"))
+    g_object_get (pipeline, "current-uri", &uri, NULL);
+  if (uri || !GST_IS_BIN (pipeline))
+    return uri;
+
+  sources = gst_bin_iterate_all_by_interface (GST_BIN (pipeline),
+      GST_TYPE_URI_HANDLER);
+  while (uri == NULL && gst_iterator_next (sources, &item) == GST_ITERATOR_OK) {
+    GstElement *element = g_value_get_object (&item);
+
+    if (gst_uri_handler_get_uri_type (GST_URI_HANDLER (element)) == GST_URI_SRC)
+      uri = gst_uri_handler_get_uri (GST_URI_HANDLER (element));
+    g_value_reset (&item);
+  }
+  g_value_unset (&item);
+
+  return uri;
+}
+
+/* Pings run on the pipeline's clock when the application fixed one (tests
+ * do, with a GstTestClock), otherwise on the monotonic system clock: an
+ * audio sink's clock stands still in PAUSED, and pings must not. */
+static GstClock *
+choose_clock (GstMediaEdgeWatch * watch)
+{
+  g_autoptr (GstElement) pipeline = dup_pipeline (watch);
+
+  if (pipeline && GST_IS_PIPELINE (pipeline)
+      && GST_OBJECT_FLAG_IS_SET (pipeline, GST_PIPELINE_FLAG_FIXED_CLOCK))
+    return gst_pipeline_get_pipeline_clock (GST_PIPELINE (pipeline));
+
+  return gst_system_clock_obtain ();
+}
+
+static gboolean
+pipeline_wants_to_play (GstMediaEdgeWatch * watch)
+{
+  g_autoptr (GstElement) pipeline = dup_pipeline (watch);
+  GstState target;
+
+  if (pipeline == NULL)
+    return FALSE;
+  GST_OBJECT_LOCK (pipeline);
+  target = GST_STATE_TARGET (pipeline);
+  GST_OBJECT_UNLOCK (pipeline);
+
+  return target == GST_STATE_PLAYING;
+}
+
+/* ------------------------------------------------------------------ */
+/* feeding the session */
+
+static gboolean
+feed_at (GstMediaEdgeWatch * watch, GstMediaEdgeInput * input,
+    gdouble position, GError ** error)
+{
+  input->position = position;
+
+  return gst_media_edge_session_feed (watch->session, input, error);
+}
+
+/**
+ * gst_media_edge_watch_feed:
+ *
+ * Feeds @input to the session with the playhead of now.
+ *
+ * Returns: %FALSE with @error set when the session refused it
+ */
+gboolean
+gst_media_edge_watch_feed (GstMediaEdgeWatch * watch,
+    GstMediaEdgeInput * input, GError ** error)
+{
+  return feed_at (watch, input, query_playhead (watch), error);
+}
+
+static void
+feed (GstMediaEdgeWatch * watch, GstMediaEdgeInputType type)
+{
+  GstMediaEdgeInput input = {.type = type };
+
+  gst_media_edge_watch_feed (watch, &input, NULL);
+}
+
+static void
+feed_flag (GstMediaEdgeWatch * watch, GstMediaEdgeInputType type, gboolean flag)
+{
+  GstMediaEdgeInput input = {.type = type,.flag = flag };
+
+  gst_media_edge_watch_feed (watch, &input, NULL);
+}
+
+static void
+feed_qoe (GstMediaEdgeWatch * watch, MediaEdgeQoeField field, gint64 value)
+{
+  GstMediaEdgeInput input = {.type = GST_MEDIA_EDGE_INPUT_QOE,
+    .qoe_field = field,.value = value
+  };
+
+  gst_media_edge_watch_feed (watch, &input, NULL);
+}
+
+/* A new session: its chapters are told afresh, from the next buffer on. */
+static void
+start_session (GstMediaEdgeWatch * watch)
+{
+  g_autoptr (GstClock) clock = choose_clock (watch);
+  GstMediaEdgeInput input = {.type = GST_MEDIA_EDGE_INPUT_START,
+    .clock = clock,.flag = is_live (watch)
+  };
+
+  g_mutex_lock (&watch->lock);
+  watch->fed_chapter = CHAPTER_UNKNOWN;
+  if (watch->chapters)
+    gst_media_edge_chapters_forget_stretch (watch->chapters);
+  g_mutex_unlock (&watch->lock);
+
+  gst_media_edge_watch_feed (watch, &input, NULL);
+}
+
+/* sessionDetails, once the pipeline knows them: title tag, URI, duration */
+static void
+describe_session (GstMediaEdgeWatch * watch)
+{
+  g_autoptr (GstElement) pipeline = NULL;
+  g_autoptr (GstTagList) tags = NULL;
+  g_autofree gchar *uri = NULL;
+  GstMediaEdgeStreamFacts stream = {.duration = -1 };
+  GstMediaEdgeInput input = {.type = GST_MEDIA_EDGE_INPUT_DESCRIBE };
+
+  if (!gst_media_edge_session_needs_details (watch->session))
+    return;
+
+  pipeline = dup_pipeline (watch);
+  uri = find_uri (pipeline);
+  if (pipeline)
+    gst_element_query_duration (pipeline, GST_FORMAT_TIME, &stream.duration);
+  g_mutex_lock (&watch->lock);
+  tags = watch->tags ? gst_tag_list_ref (watch->tags) : NULL;
+  g_mutex_unlock (&watch->lock);
+  stream.tags = tags;
+  stream.uri = uri;
+  stream.live = pipeline_is_live (pipeline);
+
+  gst_media_edge_describe_session (&stream, watch->settings,
+      GST_OBJECT (watch->element), &input.fields, &input.custom_metadata);
+  gst_media_edge_watch_feed (watch, &input, NULL);
+}
+
+/* ------------------------------------------------------------------ */
+/* waking up: the data flow and the stream's chapter */
+
+/* The chapter the last buffer is in, if the session does not know it
+ * yet; the stretch to watch is around it from now on. */
+static gboolean
+locate_chapter (GstMediaEdgeWatch * watch, GstMediaEdgeInput * input)
+{
+  GstClockTime position, stop;
+  gint index;
+
+  g_mutex_lock (&watch->lock);
+  position = watch->last_position;
+  if (watch->chapters == NULL || !GST_CLOCK_TIME_IS_VALID (position)) {
+    g_mutex_unlock (&watch->lock);
+    return FALSE;
+  }
+  index = gst_media_edge_chapters_locate (watch->chapters, position, &stop);
+  if (index == watch->fed_chapter) {
+    g_mutex_unlock (&watch->lock);
+    return FALSE;
+  }
+  watch->fed_chapter = index;
+  input->type = GST_MEDIA_EDGE_INPUT_STREAM_CHAPTER;
+  input->index = index;
+  input->fields = gst_media_edge_chapters_describe (watch->chapters, index);
+  input->stop = GST_CLOCK_TIME_IS_VALID (stop) ?
+      (gdouble) stop / GST_SECOND : G_MAXDOUBLE;
+  input->position = (gdouble) position / GST_SECOND;
+  g_mutex_unlock (&watch->lock);
+
+  return TRUE;
+}
+
+/* On the sender's thread, when the session wakes. */
+static void
+on_wake (gpointer user_data)
+{
+  GstMediaEdgeWatch *watch = user_data;
+  GstMediaEdgeInput tick = {.type = GST_MEDIA_EDGE_INPUT_TICK };
+  GstMediaEdgeInput chapter = { 0, };
+  gboolean stalled;
+
+  g_mutex_lock (&watch->lock);
+  tick.value = watch->buffers_seen;
+  g_mutex_unlock (&watch->lock);
+
+  gst_media_edge_watch_feed (watch, &tick, NULL);
+  if (locate_chapter (watch, &chapter))
+    gst_media_edge_session_feed (watch->session, &chapter, NULL);
+
+  stalled = gst_media_edge_session_is_stalled (watch->session);
+  g_mutex_lock (&watch->lock);
+  watch->wake_on_buffer = stalled;
+  g_mutex_unlock (&watch->lock);
+}
+
+/* ------------------------------------------------------------------ */
+/* the top-level bus */
+
+static void
+on_pipeline_state (GstMediaEdgeWatch * watch, GstState old, GstState new,
+    GstState pending)
+{
+  if (new == GST_STATE_PAUSED && old == GST_STATE_READY) {
+    /* prerolled: tags and duration are known now */
+    describe_session (watch);
+    return;
+  }
+
+  if (new == GST_STATE_PLAYING) {
+    start_session (watch);
+    describe_session (watch);
+    feed_flag (watch, GST_MEDIA_EDGE_INPUT_PLAYING, TRUE);
+    return;
+  }
+
+  /* PLAYING to PAUSED on its way down to READY is the player closing, not a
+   * pause; with PLAYING pending it is a flushing seek prerolling again */
+  if (old == GST_STATE_PLAYING && new == GST_STATE_PAUSED
+      && (pending == GST_STATE_VOID_PENDING || pending == GST_STATE_PAUSED))
+    feed_flag (watch, GST_MEDIA_EDGE_INPUT_PLAYING, FALSE);
+}
+
+static void
+on_error_message (GstMediaEdgeWatch * watch, GstMessage * message)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GError) refusal = NULL;
+  g_autofree gchar *name = NULL;
+  GstMediaEdgeInput input = {.type = GST_MEDIA_EDGE_INPUT_TRACK_ERROR };
+  GVariantDict fields;
+
+  gst_message_parse_error (message, &error, NULL);
+  name = gst_media_edge_error_name (error);
+  g_variant_dict_init (&fields, NULL);
+  g_variant_dict_insert (&fields, "name", "s", name);
+  g_variant_dict_insert (&fields, "source", "s", "player");
+  input.fields = g_variant_dict_end (&fields);
+  if (!gst_media_edge_watch_feed (watch, &input, &refusal))
+    GST_DEBUG_OBJECT (watch->element, "error not reported: %s",
+        refusal->message);
+}
+
+static void
+on_qos_message (GstMediaEdgeWatch * watch, GstMessage * message)
+{
+  GstMediaEdgeInput input = {.type = GST_MEDIA_EDGE_INPUT_DROPPED_FRAMES };
+  GstFormat format;
+  guint64 dropped;
+
+  gst_message_parse_qos_stats (message, &format, NULL, &dropped);
+  if (format != GST_FORMAT_BUFFERS || dropped == G_MAXUINT64)
+    return;
+
+  input.source = GST_MESSAGE_SRC (message);
+  input.value = (gint64) MIN (dropped, G_MAXINT64);
+  gst_media_edge_watch_feed (watch, &input, NULL);
+}
+
+static void
+set_toc (GstMediaEdgeWatch * watch, GstToc * toc)
+{
+  g_autoptr (GstElement) pipeline = dup_pipeline (watch);
+  gint64 duration = -1;
+  GstMediaEdgeChapters *chapters;
+
+  if (pipeline)
+    gst_element_query_duration (pipeline, GST_FORMAT_TIME, &duration);
+  chapters = gst_media_edge_chapters_new (toc, duration >= 0 ?
+      (GstClockTime) duration : GST_CLOCK_TIME_NONE);
+  GST_DEBUG_OBJECT (watch->element, "TOC with %u chapters",
+      gst_media_edge_chapters_get_count (chapters));
+  if (gst_media_edge_chapters_get_count (chapters) == 0)
+    g_clear_pointer (&chapters, gst_media_edge_chapters_free);
+
+  g_mutex_lock (&watch->lock);
+  g_clear_pointer (&watch->chapters, gst_media_edge_chapters_free);
+  watch->chapters = chapters;
+  g_mutex_unlock (&watch->lock);
+}
+
+/* Called for every message of the top-level bus, from whichever thread
+ * posted it: decide quickly, never wait. */
+static void
+on_sync_message (GstBus * bus, GstMessage * message, gpointer user_data)
+{
+  GstMediaEdgeWatch *watch = user_data;
+
+  switch (GST_MESSAGE_TYPE (message)) {
+    case GST_MESSAGE_STATE_CHANGED:{
+      GstState old, new, pending;
+
+      /* only the top-level pipeline has no parent */
+      if (GST_MESSAGE_SRC (message) != GST_OBJECT (watch->pipeline))
+        break;
+      gst_message_parse_state_changed (message, &old, &new, &pending);
+      on_pipeline_state (watch, old, new, pending);
+      break;
+    }
+    case GST_MESSAGE_BUFFERING:{
+      gint percent;
+
+      gst_message_parse_buffering (message, &percent);
+      feed_flag (watch, GST_MEDIA_EDGE_INPUT_BUFFERING, percent < 100);
+      break;
+    }
+    case GST_MESSAGE_ERROR:
+      on_error_message (watch, message);
+      break;
+    case GST_MESSAGE_QOS:
+      on_qos_message (watch, message);
+      break;
+    case GST_MESSAGE_TOC:{
+      g_autoptr (GstToc) toc = NULL;
+
+      gst_message_parse_toc (message, &toc, NULL);
+      set_toc (watch, toc);
+      break;
+    }
+    default:
+      break;
+  }
+}
+
+/* ------------------------------------------------------------------ */
+/* mute: a player state the pipeline knows (playbin's mute and volume, a
+ * volume element's, a sink's) */
+
+static void
+on_volume_notify (GObject * object, GParamSpec * pspec, gpointer user_data)
+{
+  GstMediaEdgeWatch *watch = user_data;
+  GstMediaEdgeInput input = {.type = GST_MEDIA_EDGE_INPUT_STATES_UPDATE };
+  g_autoptr (GError) refusal = NULL;
+  gboolean mute = FALSE;
+  gdouble volume = 1.0;
+  GVariantBuilder states;
+
+  g_object_get (object, "mute", &mute, NULL);
+  if (g_object_class_find_property (G_OBJECT_GET_CLASS (object), "volume"))
+    g_object_get (object, "volume", &volume, NULL);
+
+  g_variant_builder_init (&states, G_VARIANT_TYPE ("a{sb}"));
+  g_variant_builder_add (&states, "{sb}", "mute", mute || volume == 0.0);
+  input.fields = g_variant_builder_end (&states);
+  if (!gst_media_edge_watch_feed (watch, &input, &refusal))
+    GST_WARNING_OBJECT (watch->element, "mute not reported: %s",
+        refusal->message);
+}
+
+static gboolean
+has_mute (GstElement * element)
+{
+  GParamSpec *pspec = g_object_class_find_property (G_OBJECT_GET_CLASS
+      (element), "mute");
+
+  return pspec && pspec->value_type == G_TYPE_BOOLEAN;
+}
+
+static void
+follow_volume (GstMediaEdgeWatch * watch, GstElement * element)
+{
+  g_signal_connect (element, "notify::mute", G_CALLBACK (on_volume_notify),
+      watch);
+  if (g_object_class_find_property (G_OBJECT_GET_CLASS (element), "volume"))
+    g_signal_connect (element, "notify::volume",
+        G_CALLBACK (on_volume_notify), watch);
+  g_ptr_array_add (watch->volumes, gst_object_ref (element));
+}
+
+/* playbin's own mute stands for everything inside it; in other pipelines
+ * every element with a mute property counts */
+static void
+follow_volumes (GstMediaEdgeWatch * watch, GstElement * pipeline)
+{
+  g_autoptr (GstIterator) elements = NULL;
+  GValue item = G_VALUE_INIT;
+
+  if (has_mute (pipeline) || !GST_IS_BIN (pipeline)) {
+    if (has_mute (pipeline))
+      follow_volume (watch, pipeline);
+    return;
+  }
+
+  elements = gst_bin_iterate_recurse (GST_BIN (pipeline));
+  while (gst_iterator_next (elements, &item) == GST_ITERATOR_OK) {
+    GstElement *element = g_value_get_object (&item);
+
+    if (has_mute (element))
+      follow_volume (watch, element);
+    g_value_reset (&item);
+  }
+  g_value_unset (&item);
+}
+
+static void
+unfollow_volumes (GstMediaEdgeWatch * watch)
+{
+  for (guint i = 0; i < watch->volumes->len; i++)
+    g_signal_handlers_disconnect_by_data (g_ptr_array_index (watch->volumes,
+            i), watch);
+  g_ptr_array_set_size (watch->volumes, 0);
+}
+
+/* ------------------------------------------------------------------ */
+/* start and stop */
+
+static GstElement *
+find_top_level (GstElement * element)
+{
+  GstObject *top = gst_object_ref (GST_OBJECT (element));
+  GstObject *parent;
+
+  while ((parent = gst_object_get_parent (top))) {
+    gst_object_unref (top);
+    top = parent;
+  }
+
+  return GST_ELEMENT (top);
+}
+
+/* A new run may play another stream: what the last one said is gone. */
+static void
+forget_stream (GstMediaEdgeWatch * watch)
+{
+  g_mutex_lock (&watch->lock);
+  watch->last_position = GST_CLOCK_TIME_NONE;
+  watch->flushing = FALSE;
+  g_clear_pointer (&watch->tags, gst_tag_list_unref);
+  g_clear_pointer (&watch->chapters, gst_media_edge_chapters_free);
+  g_mutex_unlock (&watch->lock);
+}
+
+static void
+watch_bus (GstMediaEdgeWatch * watch, GstElement * pipeline)
+{
+  watch->bus = gst_element_get_bus (pipeline);
+  if (watch->bus == NULL) {
+    GST_WARNING_OBJECT (watch->element, "no bus: state changes and "
+        "buffering of the pipeline will not be tracked");
+    return;
+  }
+  gst_bus_enable_sync_message_emission (watch->bus);
+  watch->sync_handler = g_signal_connect (watch->bus, "sync-message",
+      G_CALLBACK (on_sync_message), watch);
+}
+
+/**
+ * gst_media_edge_watch_start:
+ * @settings: (transfer none): the run's settings
+ *
+ * READY→PAUSED: watches the top-level pipeline; a pipeline already asked
+ * to play starts a session.
+ */
+void
+gst_media_edge_watch_start (GstMediaEdgeWatch * watch,
+    GstMediaEdgeSettings * settings)
+{
+  GstElement *pipeline = find_top_level (watch->element);
+
+  g_clear_pointer (&watch->settings, gst_media_edge_settings_unref);
+  watch->settings = gst_media_edge_settings_ref (settings);
+  forget_stream (watch);
+  g_mutex_lock (&watch->lock);
+  watch->pipeline = pipeline;
+  g_mutex_unlock (&watch->lock);
+  watch_bus (watch, pipeline);
+  follow_volumes (watch, pipeline);
+
+  if (pipeline_wants_to_play (watch))
+    start_session (watch);
+}
+
+/**
+ * gst_media_edge_watch_stop:
+ *
+ * PAUSED→READY: the session ends, and the pipeline is no longer watched.
+ */
+void
+gst_media_edge_watch_stop (GstMediaEdgeWatch * watch)
+{
+  GstElement *pipeline;
+
+  describe_session (watch);
+  feed (watch, GST_MEDIA_EDGE_INPUT_END);
+
+  unfollow_volumes (watch);
+  if (watch->bus) {
+    g_signal_handler_disconnect (watch->bus, watch->sync_handler);
+    gst_bus_disable_sync_message_emission (watch->bus);
+    watch->sync_handler = 0;
+    gst_clear_object (&watch->bus);
+  }
+  g_mutex_lock (&watch->lock);
+  pipeline = g_steal_pointer (&watch->pipeline);
+  g_mutex_unlock (&watch->lock);
+  gst_clear_object (&pipeline);
+}
+
+/* ------------------------------------------------------------------ */
+/* the stream */
+
+static void
+on_tags (GstMediaEdgeWatch * watch, GstTagList * tags)
+{
+  guint kbps;
+
+  g_mutex_lock (&watch->lock);
+  if (watch->tags)
+    gst_tag_list_insert (watch->tags, tags, GST_TAG_MERGE_REPLACE);
+  else
+    watch->tags = gst_tag_list_copy (tags);
+  g_mutex_unlock (&watch->lock);
+
+  if (gst_media_edge_tags_get_bitrate (tags, &kbps))
+    feed_qoe (watch, MEDIA_EDGE_QOE_BITRATE, kbps);
+}
+
+/* A flushing seek: the player pauses until data flows from the new
+ * position, which the next segment gives. */
+static void
+on_flush_start (GstMediaEdgeWatch * watch)
+{
+  g_mutex_lock (&watch->lock);
+  watch->flushing = TRUE;
+  g_mutex_unlock (&watch->lock);
+  feed_flag (watch, GST_MEDIA_EDGE_INPUT_SEEKING, TRUE);
+}
+
+static void
+on_segment (GstMediaEdgeWatch * watch, const GstSegment * segment)
+{
+  GstMediaEdgeInput input = {.type = GST_MEDIA_EDGE_INPUT_SEEKING };
+  gboolean seeked;
+
+  g_mutex_lock (&watch->lock);
+  seeked = watch->flushing;
+  watch->flushing = FALSE;
+  g_mutex_unlock (&watch->lock);
+  if (!seeked)
+    return;
+
+  if (segment->format != GST_FORMAT_TIME) {
+    gst_media_edge_watch_feed (watch, &input, NULL);
+    return;
+  }
+  feed_at (watch, &input, (gdouble) gst_segment_to_stream_time (segment,
+          GST_FORMAT_TIME, segment->rate >= 0 ? segment->start :
+          segment->stop) / GST_SECOND, NULL);
+}
+
+static void
+on_eos (GstMediaEdgeWatch * watch)
+{
+  describe_session (watch);
+  /* A short stream can end before the pipeline says it reached PLAYING:
+   * it played all the same. */
+  if (pipeline_wants_to_play (watch))
+    feed_flag (watch, GST_MEDIA_EDGE_INPUT_PLAYING, TRUE);
+  feed (watch, GST_MEDIA_EDGE_INPUT_COMPLETE);
+}
+
+/* Events flowing through the element, on the streaming thread. */
+void
+gst_media_edge_watch_sink_event (GstMediaEdgeWatch * watch, GstEvent * event)
+{
+  switch (GST_EVENT_TYPE (event)) {
+    case GST_EVENT_TAG:{
+      GstTagList *tags;
+
+      gst_event_parse_tag (event, &tags);
+      on_tags (watch, tags);
+      break;
+    }
+    case GST_EVENT_CAPS:{
+      GstCaps *caps;
+      gint fps;
+
+      gst_event_parse_caps (event, &caps);
+      fps = gst_media_edge_caps_get_fps (caps);
+      if (fps >= 0)
+        feed_qoe (watch, MEDIA_EDGE_QOE_FRAMES_PER_SECOND, fps);
+      break;
+    }
+    case GST_EVENT_TOC:{
+      g_autoptr (GstToc) toc = NULL;
+
+      gst_event_parse_toc (event, &toc, NULL);
+      set_toc (watch, toc);
+      break;
+    }
+    case GST_EVENT_FLUSH_START:
+      on_flush_start (watch);
+      break;
+    case GST_EVENT_SEGMENT:{
+      const GstSegment *segment;
+
+      gst_event_parse_segment (event, &segment);
+      on_segment (watch, segment);
+      break;
+    }
+    case GST_EVENT_EOS:
+      on_eos (watch);
+      break;
+    default:
+      break;
+  }
+}
+
+/**
+ * gst_media_edge_watch_buffer:
+ * @position: the buffer's stream time, or GST_CLOCK_TIME_NONE
+ *
+ * Per buffer: counts it, remembers where the stream is, and wakes the
+ * session when a stall ends or the stream leaves the current chapter. No
+ * allocation, no session lock.
+ */
+void
+gst_media_edge_watch_buffer (GstMediaEdgeWatch * watch, GstClockTime position)
+{
+  gboolean wake;
+
+  g_mutex_lock (&watch->lock);
+  watch->buffers_seen++;
+  if (GST_CLOCK_TIME_IS_VALID (position))
+    watch->last_position = position;
+  wake = watch->wake_on_buffer || (watch->chapters
+      && GST_CLOCK_TIME_IS_VALID (position)
+      && gst_media_edge_chapters_leaves_stretch (watch->chapters, position));
+  if (wake)
+    watch->wake_on_buffer = FALSE;
+  g_mutex_unlock (&watch->lock);
+
+  if (wake)
+    gst_media_edge_session_wake (watch->session);
+}
