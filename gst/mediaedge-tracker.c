@@ -22,8 +22,7 @@
 
 #include <stdarg.h>
 
-#include "mediaedge-tracker.h"
-#include "mediaedge-states.h"
+#include "mediaedge-tracker-private.h"
 #include "mediaedge-xdm.h"
 
 
@@ -35,111 +34,9 @@ media_edge_tracker_error_quark (void)
   return g_quark_from_static_string ("media-edge-tracker-error-quark");
 }
 
-/* What the backend was last told about playback. */
-typedef enum
-{
-  PLAYBACK_STARTING,
-  PLAYBACK_PLAYING,
-  PLAYBACK_PAUSED,
-  PLAYBACK_BUFFERING,
-  PLAYBACK_RESUMING,            /* a resumed session: the state goes out,
-                                 * whatever it is */
-} PlaybackState;
 
-/* An open chapter, ad break or ad: its details are kept so that a session
- * the service lost can be rebuilt. */
-typedef struct
-{
-  gboolean open;
-  GVariant *details;
-  GVariant *custom_metadata;
-} Part;
-
-/* qoeDataDetails member names, in MediaEdgeQoeField order, then
- * timeToStart which the tracker measures itself */
-#define QOE_TIME_TO_START MEDIA_EDGE_QOE_N_FIELDS
-#define QOE_N_VALUES (MEDIA_EDGE_QOE_N_FIELDS + 1)
-static const gchar *const qoe_names[QOE_N_VALUES] = {
-  "bitrate", "droppedFrames", "framesPerSecond", "timeToStart"
-};
-
-#define QOE_UNKNOWN (-1)
-
-struct _MediaEdgeTracker
-{
-  MediaEdgeTime ping_interval;
-  MediaEdgeTime ad_ping_interval;
-  MediaEdgeTime idle_timeout;
-  MediaEdgeTime max_session_length;
-  gboolean live;
-
-  gboolean in_session;
-  /* ended for idleness; playback resuming starts it again */
-  gboolean dormant;
-  gboolean described;
-  GVariant *session_details;
-  GVariant *session_metadata;
-  MediaEdgeTime session_start;
-  gint64 session_start_wall_ms;
-  gint64 last_timestamp_ms;
-  MediaEdgeTime last_ping;
-  MediaEdgeTime next_ping;
-  /* since when the player has not been playing, or has been playing
-   * without data, or NONE */
-  MediaEdgeTime idle_since;
-  /* since when it has been playing, or NONE */
-  MediaEdgeTime playing_since;
-
-  /* facts about the player */
-  gboolean playing;
-  gboolean buffering;
-  gboolean seeking;
-  /* since when no data has come, or NONE */
-  MediaEdgeTime stalled_since;
-  PlaybackState reported;
-
-  /* what the content is made of right now */
-  Part chapter;
-  Part ad_break;
-  Part ad;
-  /* stream position at adBreakStart, and stream seconds spent in the
-   * breaks before: ads stitched into the stream are not content */
-  gdouble break_position;
-  gdouble break_seconds;
-
-  /* the stream's own chapter (its TOC), and the one reported: the
-   * application's chapters, once it drives them, win */
-  gint stream_chapter;
-  GVariant *stream_chapter_fields;
-  gdouble stream_chapter_stop;
-  gint reported_chapter;
-  gdouble reported_chapter_stop;
-  gboolean app_chapters;
-  /* the player played in this session: chapters start only then */
-  gboolean played;
-
-  /* data seen: a count that stands still while playing is a stall */
-  guint64 flow_count;
-  MediaEdgeTime flow_seen_at;
-  /* source of QoS messages → frames it dropped */
-  GHashTable *dropped_frames;
-
-  MediaEdgeStates *states;
-
-  MediaEdgeTrackerLogFunc log_func;
-  gpointer log_data;
-
-  gint64 qoe[QOE_N_VALUES];
-  gint64 qoe_reported[QOE_N_VALUES];
-
-  /* events decided, waiting to be taken; nothing from the current
-   * sessionStart (at start_index) on is handed out before it is described */
-  GPtrArray *events;
-  guint start_index;
-};
-
-static void
-part_close (Part * part)
+void
+_media_edge_tracker_part_close (Part * part)
 {
   part->open = FALSE;
   g_clear_pointer (&part->details, g_variant_unref);
@@ -147,10 +44,11 @@ part_close (Part * part)
 }
 
 /* Takes the references to @details and @custom_metadata. */
-static void
-part_open (Part * part, GVariant * details, GVariant * custom_metadata)
+void
+_media_edge_tracker_part_open (Part * part, GVariant * details,
+    GVariant * custom_metadata)
 {
-  part_close (part);
+  _media_edge_tracker_part_close (part);
   part->open = TRUE;
   part->details = details;
   part->custom_metadata = custom_metadata;
@@ -173,11 +71,9 @@ media_edge_tracker_new (guint ping_interval_s)
   tracker->idle_since = MEDIA_EDGE_TIME_NONE;
   tracker->next_ping = MEDIA_EDGE_TIME_NONE;
   tracker->states = media_edge_states_new ();
-  tracker->dropped_frames = g_hash_table_new (NULL, NULL);
   tracker->stream_chapter = tracker->reported_chapter = -1;
   tracker->stalled_since = MEDIA_EDGE_TIME_NONE;
-  for (guint i = 0; i < QOE_N_VALUES; i++)
-    tracker->qoe[i] = tracker->qoe_reported[i] = QOE_UNKNOWN;
+  tracker->qoe = media_edge_qoe_new ();
   tracker->events =
       g_ptr_array_new_with_free_func ((GDestroyNotify) media_edge_event_free);
 
@@ -190,14 +86,14 @@ media_edge_tracker_free (MediaEdgeTracker * tracker)
   if (tracker == NULL)
     return;
 
-  part_close (&tracker->chapter);
-  part_close (&tracker->ad_break);
-  part_close (&tracker->ad);
+  _media_edge_tracker_part_close (&tracker->chapter);
+  _media_edge_tracker_part_close (&tracker->ad_break);
+  _media_edge_tracker_part_close (&tracker->ad);
   g_clear_pointer (&tracker->session_details, g_variant_unref);
   g_clear_pointer (&tracker->session_metadata, g_variant_unref);
   g_clear_pointer (&tracker->stream_chapter_fields, g_variant_unref);
   media_edge_states_free (tracker->states);
-  g_hash_table_unref (tracker->dropped_frames);
+  media_edge_qoe_free (tracker->qoe);
   g_ptr_array_unref (tracker->events);
   g_free (tracker);
 }
@@ -218,12 +114,8 @@ media_edge_tracker_set_log_func (MediaEdgeTracker * tracker,
   tracker->log_data = user_data;
 }
 
-static void
-tracker_log (MediaEdgeTracker * tracker, const gchar * format, ...)
-G_GNUC_PRINTF (2, 3);
-
-     static void
-         tracker_log (MediaEdgeTracker * tracker, const gchar * format, ...)
+void
+_media_edge_tracker_log (MediaEdgeTracker * tracker, const gchar * format, ...)
 {
   g_autofree gchar *message = NULL;
   va_list args;
@@ -273,47 +165,23 @@ content_playhead (MediaEdgeTracker * tracker, gdouble position)
   return MAX (playhead, 0.0);
 }
 
-static gboolean
-qoe_changed (MediaEdgeTracker * tracker)
-{
-  for (guint i = 0; i < QOE_N_VALUES; i++)
-    if (tracker->qoe[i] != tracker->qoe_reported[i])
-      return TRUE;
-
-  return FALSE;
-}
-
 /* qoeDataDetails go out when they changed since the last report, and
- * always with bitrateChange and error (RULES.md). */
+ * always with bitrateChange and error (RULES.md); never with
+ * sessionStart. */
 static void
 attach_qoe (MediaEdgeTracker * tracker, MediaEdgeEvent * event)
 {
-  GVariantDict dict;
-  gboolean any = FALSE;
-
   if (event->type == MEDIA_EDGE_EVENT_SESSION_START)
     return;
-  if (!qoe_changed (tracker) && event->type != MEDIA_EDGE_EVENT_BITRATE_CHANGE
-      && event->type != MEDIA_EDGE_EVENT_ERROR)
-    return;
 
-  g_variant_dict_init (&dict, NULL);
-  for (guint i = 0; i < QOE_N_VALUES; i++) {
-    if (tracker->qoe[i] == QOE_UNKNOWN)
-      continue;
-    g_variant_dict_insert (&dict, qoe_names[i], "x", tracker->qoe[i]);
-    tracker->qoe_reported[i] = tracker->qoe[i];
-    any = TRUE;
-  }
-  if (any)
-    event->qoe = g_variant_ref_sink (g_variant_dict_end (&dict));
-  else
-    g_variant_dict_clear (&dict);
+  event->qoe = media_edge_qoe_take_report (tracker->qoe,
+      event->type == MEDIA_EDGE_EVENT_BITRATE_CHANGE
+      || event->type == MEDIA_EDGE_EVENT_ERROR);
 }
 
-static MediaEdgeEvent *
-emit (MediaEdgeTracker * tracker, MediaEdgeEventType type, MediaEdgeTime now,
-    gdouble position)
+MediaEdgeEvent *
+_media_edge_tracker_emit (MediaEdgeTracker * tracker, MediaEdgeEventType type,
+    MediaEdgeTime now, gdouble position)
 {
   MediaEdgeEvent *event;
   gdouble playhead = content_playhead (tracker, position);
@@ -321,7 +189,8 @@ emit (MediaEdgeTracker * tracker, MediaEdgeEventType type, MediaEdgeTime now,
   event = media_edge_event_new (type, timestamp_for (tracker, now), playhead);
   attach_qoe (tracker, event);
   g_ptr_array_add (tracker->events, event);
-  tracker_log (tracker, "%s at %" G_GINT64_FORMAT " ms, playhead %.3f",
+  _media_edge_tracker_log (tracker,
+      "%s at %" G_GINT64_FORMAT " ms, playhead %.3f",
       media_edge_event_type_get_name (type), event->timestamp_ms, playhead);
 
   return event;
@@ -397,18 +266,15 @@ reset_session_state (MediaEdgeTracker * tracker)
   tracker->dormant = FALSE;
   g_clear_pointer (&tracker->session_details, g_variant_unref);
   g_clear_pointer (&tracker->session_metadata, g_variant_unref);
-  part_close (&tracker->chapter);
-  part_close (&tracker->ad_break);
-  part_close (&tracker->ad);
+  _media_edge_tracker_part_close (&tracker->chapter);
+  _media_edge_tracker_part_close (&tracker->ad_break);
+  _media_edge_tracker_part_close (&tracker->ad);
   tracker->break_seconds = 0;
   media_edge_states_clear (tracker->states);
   tracker->reported_chapter = -1;
   tracker->app_chapters = FALSE;
   tracker->played = FALSE;
-  g_hash_table_remove_all (tracker->dropped_frames);
-  tracker->qoe[QOE_TIME_TO_START] = QOE_UNKNOWN;
-  for (guint i = 0; i < QOE_N_VALUES; i++)
-    tracker->qoe_reported[i] = QOE_UNKNOWN;
+  media_edge_qoe_start_session (tracker->qoe);
 }
 
 gboolean
@@ -432,7 +298,8 @@ media_edge_tracker_start_session (MediaEdgeTracker * tracker,
   tracker->flow_seen_at = now;
   tracker->start_index = tracker->events->len;
 
-  emit (tracker, MEDIA_EDGE_EVENT_SESSION_START, now, position);
+  _media_edge_tracker_emit (tracker, MEDIA_EDGE_EVENT_SESSION_START, now,
+      position);
 
   return TRUE;
 }
@@ -514,8 +381,9 @@ current_ping_interval (MediaEdgeTracker * tracker)
 /* The next ping is one interval after the last one (or the session start),
  * and never in the past: entering an ad with a shorter interval starts
  * its pings from the grid already laid. */
-static void
-schedule_ping (MediaEdgeTracker * tracker, MediaEdgeTime now)
+void
+_media_edge_tracker_schedule_ping (MediaEdgeTracker * tracker,
+    MediaEdgeTime now)
 {
   MediaEdgeTime interval = current_ping_interval (tracker);
   MediaEdgeTime next = tracker->last_ping + interval;
@@ -562,10 +430,11 @@ media_edge_tracker_advance (MediaEdgeTracker * tracker, MediaEdgeTime now,
   if (now >= idle_deadline (tracker)) {
     end_for_idleness (tracker, now, position);
   } else if (now >= long_session_deadline (tracker)) {
-    tracker_log (tracker, "the session lasted %" G_GUINT64_FORMAT
+    _media_edge_tracker_log (tracker, "the session lasted %" G_GUINT64_FORMAT
         " s: a new one resumes it",
         tracker->max_session_length / MEDIA_EDGE_SECOND);
-    emit (tracker, MEDIA_EDGE_EVENT_SESSION_END, now, position);
+    _media_edge_tracker_emit (tracker, MEDIA_EDGE_EVENT_SESSION_END, now,
+        position);
     restart_session (tracker, now, position);
   }
 }
@@ -584,9 +453,9 @@ emit_due_ping (MediaEdgeTracker * tracker, MediaEdgeTime now, gdouble position)
   if (now > due)
     due += (now - due) / current_ping_interval (tracker) *
         current_ping_interval (tracker);
-  emit (tracker, MEDIA_EDGE_EVENT_PING, due, position);
+  _media_edge_tracker_emit (tracker, MEDIA_EDGE_EVENT_PING, due, position);
   tracker->last_ping = due;
-  schedule_ping (tracker, now);
+  _media_edge_tracker_schedule_ping (tracker, now);
 }
 
 MediaEdgeTime
@@ -653,22 +522,23 @@ should_report (MediaEdgeTracker * tracker, PlaybackState desired)
   return TRUE;
 }
 
-static void
-report_playback (MediaEdgeTracker * tracker, MediaEdgeTime now,
-    gdouble position)
+void
+_media_edge_tracker_report_playback (MediaEdgeTracker * tracker,
+    MediaEdgeTime now, gdouble position)
 {
   PlaybackState desired = desired_playback (tracker);
 
   if (!should_report (tracker, desired))
     return;
 
-  if (desired == PLAYBACK_PLAYING
-      && tracker->qoe[QOE_TIME_TO_START] == QOE_UNKNOWN) {
+  if (desired == PLAYBACK_PLAYING && media_edge_qoe_get (tracker->qoe,
+          MEDIA_EDGE_QOE_TIME_TO_START) == MEDIA_EDGE_QOE_UNKNOWN) {
     /* timeToStart: session start to the first play, whole seconds */
-    tracker->qoe[QOE_TIME_TO_START] = (now - tracker->session_start +
-        MEDIA_EDGE_SECOND / 2) / MEDIA_EDGE_SECOND;
+    media_edge_qoe_set (tracker->qoe, MEDIA_EDGE_QOE_TIME_TO_START,
+        (now - tracker->session_start + MEDIA_EDGE_SECOND / 2) /
+        MEDIA_EDGE_SECOND);
   }
-  emit (tracker, playback_event (desired), now, position);
+  _media_edge_tracker_emit (tracker, playback_event (desired), now, position);
   tracker->reported = desired;
 }
 
@@ -679,8 +549,7 @@ typedef enum
   FACT_SEEKING,
 } PlaybackFact;
 
-static void reconcile_chapter (MediaEdgeTracker * tracker, MediaEdgeTime now,
-    gdouble position);
+
 
 /* Playing (again): no data came during the pause, as none should, and the
  * data has had no time to flow yet. Only from now on is its absence a
@@ -732,7 +601,7 @@ settle_playback (MediaEdgeTracker * tracker, MediaEdgeTime now,
       restart_session (tracker, now, position);
     return;
   }
-  report_playback (tracker, now, position);
+  _media_edge_tracker_report_playback (tracker, now, position);
 }
 
 static void
@@ -759,7 +628,7 @@ set_fact (MediaEdgeTracker * tracker, MediaEdgeTime now, gdouble position,
   settle_playback (tracker, now, position);
   if (fact == FACT_PLAYING && value) {
     tracker->played = TRUE;
-    reconcile_chapter (tracker, now, position);
+    _media_edge_tracker_reconcile_chapter (tracker, now, position);
   }
 }
 
@@ -832,13 +701,13 @@ media_edge_tracker_observe_data (MediaEdgeTracker * tracker,
     tracker->flow_count = buffers;
     tracker->flow_seen_at = now;
     if (media_edge_tracker_is_stalled (tracker)) {
-      tracker_log (tracker, "data flows again");
+      _media_edge_tracker_log (tracker, "data flows again");
       media_edge_tracker_set_stalled (tracker, now, position,
           MEDIA_EDGE_TIME_NONE);
     }
   } else if (!media_edge_tracker_is_stalled (tracker)
       && tracker->flow_seen_at <= now) {
-    tracker_log (tracker, "no data since %" G_GUINT64_FORMAT " ns",
+    _media_edge_tracker_log (tracker, "no data since %" G_GUINT64_FORMAT " ns",
         tracker->flow_seen_at);
     media_edge_tracker_set_stalled (tracker, now, position,
         tracker->flow_seen_at);
@@ -857,341 +726,11 @@ void
 media_edge_tracker_set_dropped_frames (MediaEdgeTracker * tracker,
     MediaEdgeTime now, gdouble position, gconstpointer source, guint64 dropped)
 {
-  GHashTableIter iter;
-  gpointer count;
-  guint64 total = 0;
-
   g_return_if_fail (tracker != NULL);
 
-  g_hash_table_insert (tracker->dropped_frames, (gpointer) source,
-      GSIZE_TO_POINTER (dropped));
-  g_hash_table_iter_init (&iter, tracker->dropped_frames);
-  while (g_hash_table_iter_next (&iter, NULL, &count))
-    total += GPOINTER_TO_SIZE (count);
   media_edge_tracker_set_qoe (tracker, now, position,
-      MEDIA_EDGE_QOE_DROPPED_FRAMES, (gint64) MIN (total, G_MAXINT64));
-}
-
-/* ------------------------------------------------------------------ */
-/* chapters, ad breaks and ads */
-
-static gboolean
-require_session (MediaEdgeTracker * tracker, const gchar * what,
-    GError ** error)
-{
-  if (tracker->in_session && !tracker->dormant)
-    return TRUE;
-  if (tracker->in_session) {
-    g_set_error (error, MEDIA_EDGE_TRACKER_ERROR,
-        MEDIA_EDGE_TRACKER_ERROR_NO_SESSION, "%s: the session ended for "
-        "idleness and resumes when playback does", what);
-    return FALSE;
-  }
-
-  g_set_error (error, MEDIA_EDGE_TRACKER_ERROR,
-      MEDIA_EDGE_TRACKER_ERROR_NO_SESSION, "%s: no tracking session", what);
-
-  return FALSE;
-}
-
-static gboolean
-require_open (Part * part, const gchar * what, const gchar * needed,
-    GError ** error)
-{
-  if (part->open)
-    return TRUE;
-
-  g_set_error (error, MEDIA_EDGE_TRACKER_ERROR,
-      MEDIA_EDGE_TRACKER_ERROR_OUT_OF_ORDER, "%s without %s", what, needed);
-
-  return FALSE;
-}
-
-/* Emits @type for the open @part and closes it. */
-static void
-close_part (MediaEdgeTracker * tracker, Part * part, MediaEdgeEventType type,
-    MediaEdgeTime now, gdouble position)
-{
-  if (!part->open)
-    return;
-
-  emit (tracker, type, now, position);
-  part_close (part);
-}
-
-static void
-close_ad (MediaEdgeTracker * tracker, MediaEdgeEventType type,
-    MediaEdgeTime now, gdouble position)
-{
-  if (!tracker->ad.open)
-    return;
-
-  close_part (tracker, &tracker->ad, type, now, position);
-  schedule_ping (tracker, now);
-}
-
-static void
-close_ad_break (MediaEdgeTracker * tracker, MediaEdgeEventType ad_type,
-    MediaEdgeTime now, gdouble position)
-{
-  if (!tracker->ad_break.open)
-    return;
-
-  close_ad (tracker, ad_type, now, position);
-  close_part (tracker, &tracker->ad_break,
-      MEDIA_EDGE_EVENT_AD_BREAK_COMPLETE, now, position);
-  tracker->break_seconds += MAX (position - tracker->break_position, 0.0);
-}
-
-/* Emits @type with @details and @custom_metadata, opening @part; takes
- * both references. */
-static void
-open_part (MediaEdgeTracker * tracker, Part * part, MediaEdgeEventType type,
-    MediaEdgeTime now, gdouble position, GVariant * details,
-    GVariant * custom_metadata)
-{
-  MediaEdgeEvent *event = emit (tracker, type, now, position);
-
-  media_edge_event_set_details (event, details);
-  media_edge_event_set_custom_metadata (event, custom_metadata);
-  part_open (part, details, custom_metadata);
-}
-
-gboolean
-media_edge_tracker_start_ad_break (MediaEdgeTracker * tracker,
-    MediaEdgeTime now, gdouble position, GVariant * fields, GError ** error)
-{
-  g_autoptr (GVariant) owned = g_variant_ref_sink (fields);
-  GVariant *details = NULL;
-
-  g_return_val_if_fail (tracker != NULL, FALSE);
-
-  /* check everything before closing anything: a refused call changes
-   * nothing */
-  if (!require_session (tracker, "adBreakStart", error)
-      || !media_edge_xdm_normalize (MEDIA_EDGE_XDM_AD_POD, owned, TRUE,
-          &details, NULL, error))
-    return FALSE;
-
-  media_edge_tracker_advance (tracker, now, position);
-  /* a new break closes the open ad and break, as Adobe's SDKs do */
-  close_ad_break (tracker, MEDIA_EDGE_EVENT_AD_COMPLETE, now, position);
-  tracker->break_position = position;
-  open_part (tracker, &tracker->ad_break, MEDIA_EDGE_EVENT_AD_BREAK_START,
-      now, position, details, NULL);
-
-  return TRUE;
-}
-
-gboolean
-media_edge_tracker_complete_ad_break (MediaEdgeTracker * tracker,
-    MediaEdgeTime now, gdouble position, GError ** error)
-{
-  g_return_val_if_fail (tracker != NULL, FALSE);
-
-  if (!require_session (tracker, "adBreakComplete", error)
-      || !require_open (&tracker->ad_break, "adBreakComplete",
-          "an ad break", error))
-    return FALSE;
-
-  media_edge_tracker_advance (tracker, now, position);
-  close_ad_break (tracker, MEDIA_EDGE_EVENT_AD_COMPLETE, now, position);
-  /* the backend learns the playback state only if it lacks it: a pre-roll
-   * ends with play (seed 002), a mid-roll in a stream that kept playing
-   * adds nothing (seed 000, Example 2) */
-  report_playback (tracker, now, position);
-
-  return TRUE;
-}
-
-gboolean
-media_edge_tracker_start_ad (MediaEdgeTracker * tracker, MediaEdgeTime now,
-    gdouble position, GVariant * fields, GError ** error)
-{
-  g_autoptr (GVariant) owned = g_variant_ref_sink (fields);
-  GVariant *details = NULL, *custom_metadata = NULL;
-
-  g_return_val_if_fail (tracker != NULL, FALSE);
-
-  if (!require_session (tracker, "adStart", error)
-      || !require_open (&tracker->ad_break, "adStart", "an ad break", error))
-    return FALSE;
-  if (!media_edge_xdm_normalize (MEDIA_EDGE_XDM_AD, owned, TRUE, &details,
-          &custom_metadata, error))
-    return FALSE;
-
-  media_edge_tracker_advance (tracker, now, position);
-  /* a new ad skips the one still playing, as Adobe's SDKs do */
-  close_ad (tracker, MEDIA_EDGE_EVENT_AD_SKIP, now, position);
-  open_part (tracker, &tracker->ad, MEDIA_EDGE_EVENT_AD_START, now, position,
-      details, custom_metadata);
-  schedule_ping (tracker, now);
-  /* a pause or buffering that began before the ad is the ad's now */
-  report_playback (tracker, now, position);
-
-  return TRUE;
-}
-
-/* Emits @type for the open @part, which a chapter or an ad must be. */
-static gboolean
-finish_part (MediaEdgeTracker * tracker, Part * part, const gchar * needed,
-    MediaEdgeEventType type, MediaEdgeTime now, gdouble position,
-    GError ** error)
-{
-  const gchar *what = media_edge_event_type_get_name (type);
-
-  if (!require_session (tracker, what, error)
-      || !require_open (part, what, needed, error))
-    return FALSE;
-
-  media_edge_tracker_advance (tracker, now, position);
-  if (part == &tracker->ad)
-    close_ad (tracker, type, now, position);
-  else
-    close_part (tracker, part, type, now, position);
-
-  return TRUE;
-}
-
-gboolean
-media_edge_tracker_complete_ad (MediaEdgeTracker * tracker,
-    MediaEdgeTime now, gdouble position, GError ** error)
-{
-  g_return_val_if_fail (tracker != NULL, FALSE);
-
-  return finish_part (tracker, &tracker->ad, "an ad playing",
-      MEDIA_EDGE_EVENT_AD_COMPLETE, now, position, error);
-}
-
-gboolean
-media_edge_tracker_skip_ad (MediaEdgeTracker * tracker, MediaEdgeTime now,
-    gdouble position, GError ** error)
-{
-  g_return_val_if_fail (tracker != NULL, FALSE);
-
-  return finish_part (tracker, &tracker->ad, "an ad playing",
-      MEDIA_EDGE_EVENT_AD_SKIP, now, position, error);
-}
-
-static gboolean
-open_chapter (MediaEdgeTracker * tracker, MediaEdgeTime now, gdouble position,
-    GVariant * fields, GError ** error)
-{
-  g_autoptr (GVariant) owned = g_variant_ref_sink (fields);
-  GVariant *details = NULL, *custom_metadata = NULL;
-
-  if (!require_session (tracker, "chapterStart", error))
-    return FALSE;
-  if (!media_edge_xdm_normalize (MEDIA_EDGE_XDM_CHAPTER, owned, TRUE,
-          &details, &custom_metadata, error))
-    return FALSE;
-
-  media_edge_tracker_advance (tracker, now, position);
-  /* a new chapter skips the open one, as Adobe's SDKs do */
-  close_part (tracker, &tracker->chapter, MEDIA_EDGE_EVENT_CHAPTER_SKIP, now,
-      position);
-  open_part (tracker, &tracker->chapter, MEDIA_EDGE_EVENT_CHAPTER_START, now,
-      position, details, custom_metadata);
-
-  return TRUE;
-}
-
-/* The application's chapters: from the first on, the stream's chapters no
- * longer count in this session, since the application knows better. */
-gboolean
-media_edge_tracker_start_chapter (MediaEdgeTracker * tracker,
-    MediaEdgeTime now, gdouble position, GVariant * fields, GError ** error)
-{
-  g_return_val_if_fail (tracker != NULL, FALSE);
-
-  if (!open_chapter (tracker, now, position, fields, error))
-    return FALSE;
-  tracker->app_chapters = TRUE;
-
-  return TRUE;
-}
-
-/* Completes the stream chapter playback ran out of (or skips it when a
- * seek left it), then starts the one playback is in; once the player has
- * played, so that chapterStart never precedes play. */
-static void
-reconcile_chapter (MediaEdgeTracker * tracker, MediaEdgeTime now,
-    gdouble position)
-{
-  gdouble stop = tracker->reported_chapter_stop;
-  GVariant *fields = tracker->stream_chapter_fields;
-
-  if (!tracker->played || tracker->app_chapters || tracker->dormant
-      || tracker->stream_chapter == tracker->reported_chapter)
-    return;
-
-  if (tracker->reported_chapter >= 0 && tracker->chapter.open) {
-    gboolean ran_out = position >= stop && position < stop + 1.0;
-
-    close_part (tracker, &tracker->chapter, ran_out ?
-        MEDIA_EDGE_EVENT_CHAPTER_COMPLETE : MEDIA_EDGE_EVENT_CHAPTER_SKIP, now,
-        position);
-  }
-  tracker->reported_chapter = tracker->stream_chapter;
-  tracker->reported_chapter_stop = tracker->stream_chapter_stop;
-  if (fields && !open_chapter (tracker, now, position, g_variant_ref (fields),
-          NULL))
-    tracker_log (tracker, "chapter %d of the stream left out",
-        tracker->stream_chapter + 1);
-}
-
-/**
- * media_edge_tracker_set_stream_chapter:
- * @index: the chapter of the stream's own table of contents that playback
- *   is in, or -1 for none
- * @fields: (nullable): its chapterDetails fields, as for
- *   media_edge_tracker_start_chapter()
- * @stop: where it ends, in stream seconds
- *
- * The stream's chapters are reported as playback crosses them, unless the
- * application drives chapters itself.
- */
-void
-media_edge_tracker_set_stream_chapter (MediaEdgeTracker * tracker,
-    MediaEdgeTime now, gdouble position, gint index, GVariant * fields,
-    gdouble stop)
-{
-  g_autoptr (GVariant) owned = fields ? g_variant_ref_sink (fields) : NULL;
-
-  g_return_if_fail (tracker != NULL);
-
-  g_clear_pointer (&tracker->stream_chapter_fields, g_variant_unref);
-  tracker->stream_chapter = index;
-  tracker->stream_chapter_fields = g_steal_pointer (&owned);
-  tracker->stream_chapter_stop = stop;
-  if (tracker->in_session)
-    reconcile_chapter (tracker, now, position);
-}
-
-gboolean
-media_edge_tracker_complete_chapter (MediaEdgeTracker * tracker,
-    MediaEdgeTime now, gdouble position, GError ** error)
-{
-  g_return_val_if_fail (tracker != NULL, FALSE);
-
-  return finish_part (tracker, &tracker->chapter, "an open chapter",
-      MEDIA_EDGE_EVENT_CHAPTER_COMPLETE, now, position, error);
-}
-
-gboolean
-media_edge_tracker_skip_chapter (MediaEdgeTracker * tracker,
-    MediaEdgeTime now, gdouble position, GError ** error)
-{
-  g_return_val_if_fail (tracker != NULL, FALSE);
-
-  return finish_part (tracker, &tracker->chapter, "an open chapter",
-      MEDIA_EDGE_EVENT_CHAPTER_SKIP, now, position, error);
-}
-
-gboolean
-media_edge_tracker_in_chapter (MediaEdgeTracker * tracker)
-{
-  return tracker->chapter.open;
+      MEDIA_EDGE_QOE_DROPPED_FRAMES,
+      media_edge_qoe_add_dropped_frames (tracker->qoe, source, dropped));
 }
 
 /* ------------------------------------------------------------------ */
@@ -1216,7 +755,7 @@ media_edge_tracker_update_states (MediaEdgeTracker * tracker,
   g_return_val_if_fail (g_variant_is_of_type (owned, G_VARIANT_TYPE
           ("a{sb}")), FALSE);
 
-  if (!require_session (tracker, "statesUpdate", error))
+  if (!_media_edge_tracker_require_session (tracker, "statesUpdate", error))
     return FALSE;
   details = media_edge_states_update (tracker->states, owned, &refusal);
   if (refusal) {
@@ -1227,8 +766,8 @@ media_edge_tracker_update_states (MediaEdgeTracker * tracker,
     return TRUE;
 
   media_edge_tracker_advance (tracker, now, position);
-  media_edge_event_set_details (emit (tracker, MEDIA_EDGE_EVENT_STATES_UPDATE,
-          now, position), details);
+  media_edge_event_set_details (_media_edge_tracker_emit (tracker,
+          MEDIA_EDGE_EVENT_STATES_UPDATE, now, position), details);
 
   return TRUE;
 }
@@ -1242,14 +781,14 @@ media_edge_tracker_track_error (MediaEdgeTracker * tracker, MediaEdgeTime now,
 
   g_return_val_if_fail (tracker != NULL, FALSE);
 
-  if (!require_session (tracker, "error", error)
+  if (!_media_edge_tracker_require_session (tracker, "error", error)
       || !media_edge_xdm_normalize (MEDIA_EDGE_XDM_ERROR, owned, TRUE,
           &details, NULL, error))
     return FALSE;
 
   media_edge_tracker_advance (tracker, now, position);
-  media_edge_event_set_details (emit (tracker, MEDIA_EDGE_EVENT_ERROR, now,
-          position), details);
+  media_edge_event_set_details (_media_edge_tracker_emit (tracker,
+          MEDIA_EDGE_EVENT_ERROR, now, position), details);
   g_variant_unref (details);
 
   return TRUE;
@@ -1268,14 +807,14 @@ media_edge_tracker_set_qoe (MediaEdgeTracker * tracker, MediaEdgeTime now,
   g_return_if_fail (field < MEDIA_EDGE_QOE_N_FIELDS);
   g_return_if_fail (value >= 0);
 
-  previous = tracker->qoe[field];
-  tracker->qoe[field] = value;
+  previous = media_edge_qoe_set (tracker->qoe, field, value);
   if (field != MEDIA_EDGE_QOE_BITRATE || previous == value
-      || previous == QOE_UNKNOWN || !tracker->in_session)
+      || previous == MEDIA_EDGE_QOE_UNKNOWN || !tracker->in_session)
     return;
 
   media_edge_tracker_advance (tracker, now, position);
-  emit (tracker, MEDIA_EDGE_EVENT_BITRATE_CHANGE, now, position);
+  _media_edge_tracker_emit (tracker, MEDIA_EDGE_EVENT_BITRATE_CHANGE, now,
+      position);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1285,9 +824,11 @@ static void
 end_for_idleness (MediaEdgeTracker * tracker, MediaEdgeTime now,
     gdouble position)
 {
-  tracker_log (tracker, "idle for %" G_GUINT64_FORMAT " s: the session ends",
+  _media_edge_tracker_log (tracker,
+      "idle for %" G_GUINT64_FORMAT " s: the session ends",
       tracker->idle_timeout / MEDIA_EDGE_SECOND);
-  emit (tracker, MEDIA_EDGE_EVENT_SESSION_END, now, position);
+  _media_edge_tracker_emit (tracker, MEDIA_EDGE_EVENT_SESSION_END, now,
+      position);
   tracker->dormant = TRUE;
   tracker->next_ping = MEDIA_EDGE_TIME_NONE;
 }
@@ -1300,7 +841,7 @@ resend_part (MediaEdgeTracker * tracker, Part * part, MediaEdgeEventType type,
 
   if (!part->open)
     return;
-  event = emit (tracker, type, now, position);
+  event = _media_edge_tracker_emit (tracker, type, now, position);
   media_edge_event_set_details (event, part->details);
   media_edge_event_set_custom_metadata (event, part->custom_metadata);
 }
@@ -1312,7 +853,7 @@ resend_states (MediaEdgeTracker * tracker, MediaEdgeTime now, gdouble position)
       media_edge_states_describe_active (tracker->states);
 
   if (details)
-    media_edge_event_set_details (emit (tracker,
+    media_edge_event_set_details (_media_edge_tracker_emit (tracker,
             MEDIA_EDGE_EVENT_STATES_UPDATE, now, position), details);
 }
 
@@ -1342,12 +883,13 @@ restart_session (MediaEdgeTracker * tracker, MediaEdgeTime now,
   tracker->session_start = now;
   tracker->dormant = FALSE;
   tracker->last_ping = now;
-  schedule_ping (tracker, now);
+  _media_edge_tracker_schedule_ping (tracker, now);
   track_idleness (tracker, now);
-  for (guint i = 0; i < QOE_N_VALUES; i++)
-    tracker->qoe_reported[i] = QOE_UNKNOWN;
+  media_edge_qoe_forget_reported (tracker->qoe);
 
-  start = emit (tracker, MEDIA_EDGE_EVENT_SESSION_START, now, position);
+  start =
+      _media_edge_tracker_emit (tracker, MEDIA_EDGE_EVENT_SESSION_START, now,
+      position);
   /* if the first session is not described yet, this one will be with it */
   if (tracker->described) {
     media_edge_event_set_details (start, resumed_details (tracker));
@@ -1360,7 +902,7 @@ restart_session (MediaEdgeTracker * tracker, MediaEdgeTime now,
   resend_part (tracker, &tracker->ad, MEDIA_EDGE_EVENT_AD_START, now, position);
   resend_states (tracker, now, position);
   tracker->reported = PLAYBACK_RESUMING;
-  report_playback (tracker, now, position);
+  _media_edge_tracker_report_playback (tracker, now, position);
 }
 
 /**
@@ -1404,11 +946,12 @@ close_session (MediaEdgeTracker * tracker, MediaEdgeEventType type,
     return;
   }
   if (type == MEDIA_EDGE_EVENT_SESSION_COMPLETE) {
-    close_ad_break (tracker, MEDIA_EDGE_EVENT_AD_COMPLETE, now, position);
-    close_part (tracker, &tracker->chapter, MEDIA_EDGE_EVENT_CHAPTER_COMPLETE,
+    _media_edge_tracker_close_ad_break (tracker, MEDIA_EDGE_EVENT_AD_COMPLETE,
         now, position);
+    _media_edge_tracker_close_part (tracker, &tracker->chapter,
+        MEDIA_EDGE_EVENT_CHAPTER_COMPLETE, now, position);
   }
-  emit (tracker, type, now, position);
+  _media_edge_tracker_emit (tracker, type, now, position);
   reset_session_state (tracker);
   tracker->in_session = FALSE;
   tracker->next_ping = MEDIA_EDGE_TIME_NONE;
