@@ -115,7 +115,9 @@ gst_media_edge_session_new (GstElement * owner)
 void
 gst_media_edge_session_free (GstMediaEdgeSession * session)
 {
-  g_assert (session->source == NULL && session->client == NULL);
+  /* an element disposed of before NULL: let go without waiting */
+  if (session->client)
+    gst_media_edge_session_close (session, 0);
 
   g_clear_pointer (&session->client_session, media_edge_client_session_unref);
   g_ptr_array_unref (session->closing_sessions);
@@ -391,6 +393,10 @@ send_decided_events (GstMediaEdgeSession * session)
 {
   g_autoptr (GPtrArray) events =
       media_edge_tracker_take_events (session->tracker);
+
+  /* closed: the sender is gone, and so is what would still come */
+  if (session->client == NULL)
+    return;
 
   for (guint i = 0; i < events->len && !session->aborted; i++) {
     MediaEdgeEvent *event = g_ptr_array_index (events, i);
@@ -717,9 +723,11 @@ gst_media_edge_session_close (GstMediaEdgeSession * session,
   client = g_steal_pointer (&session->client);
   g_mutex_unlock (&session->lock);
 
-  g_source_destroy (source);
-  g_source_unref (source);
-  media_edge_client_release (client);
+  if (source) {
+    g_source_destroy (source);
+    g_source_unref (source);
+  }
+  g_clear_pointer (&client, media_edge_client_release);
 }
 
 /* What the sender did with this element's requests. */

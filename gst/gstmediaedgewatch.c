@@ -78,11 +78,13 @@ gst_media_edge_watch_new (GstElement * element, GstMediaEdgeSession * session)
   return watch;
 }
 
+static void unwatch (GstMediaEdgeWatch * watch);
+
 void
 gst_media_edge_watch_free (GstMediaEdgeWatch * watch)
 {
-  g_assert (watch->pipeline == NULL && watch->bus == NULL);
-
+  /* an element disposed of before READY */
+  unwatch (watch);
   g_clear_pointer (&watch->settings, gst_media_edge_settings_unref);
   g_clear_pointer (&watch->tags, gst_tag_list_unref);
   g_clear_pointer (&watch->chapters, gst_media_edge_chapters_free);
@@ -652,10 +654,15 @@ gst_media_edge_watch_start (GstMediaEdgeWatch * watch,
 void
 gst_media_edge_watch_stop (GstMediaEdgeWatch * watch)
 {
-  GstElement *pipeline;
-
   describe_session (watch);
   feed (watch, GST_MEDIA_EDGE_INPUT_END);
+  unwatch (watch);
+}
+
+static void
+unwatch (GstMediaEdgeWatch * watch)
+{
+  GstElement *pipeline;
 
   unfollow_volumes (watch);
   if (watch->bus) {
