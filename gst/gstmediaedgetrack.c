@@ -165,6 +165,7 @@ struct _GstMediaEdgeTrack
   MediaEdgeClient *client;
   MediaEdgeTracker *tracker;
   MediaEdgeClientSession *client_session;
+  MediaEdgeCodec *codec;
   GPtrArray *closing_sessions;
   gboolean session_used;
   gchar *session_config_id;
@@ -644,8 +645,16 @@ resumes_session (MediaEdgeEvent * start)
       "b", &resume) && resume;
 }
 
-/* Each sessionStart the tracker decides opens a new client session; the one
- * before finishes sending what it has. */
+/* Called on the client thread: the codec reads the session id. */
+static gchar *
+parse_session_id (const MediaEdgeAnswer * answer, gpointer codec,
+    GError ** error)
+{
+  return media_edge_codec_parse_session_id (codec, answer, error);
+}
+
+/* Each sessionStart the tracker decides opens a new client session, with a
+ * codec of its own; the one before finishes sending what it has. */
 static void
 open_client_session (GstMediaEdgeTrack * self, MediaEdgeEvent * start)
 {
@@ -656,8 +665,14 @@ open_client_session (GstMediaEdgeTrack * self, MediaEdgeEvent * start)
   g_weak_ref_init (&owner->element, self);
   owner->generation = ++self->generation;
   owner->resumed = resumes_session (start);
+  g_clear_object (&self->codec);
+  self->codec = media_edge_codec_edge_new (self->session_endpoint,
+      self->session_config_id, GST_OBJECT_NAME (self));
   self->client_session = media_edge_client_open_session (self->client,
-      self->stats, on_session_notice, owner, free_session_owner);
+      GST_OBJECT_NAME (self), self->stats, on_session_notice, owner,
+      free_session_owner);
+  media_edge_client_session_set_session_id_func (self->client_session,
+      parse_session_id, g_object_ref (self->codec), g_object_unref);
   GST_OBJECT_LOCK (self);
   media_edge_client_session_configure (self->client_session,
       self->request_timeout, self->retry_delay, self->max_queued_events);
@@ -679,8 +694,7 @@ send_decided_events (GstMediaEdgeTrack * self)
     if (event->type == MEDIA_EDGE_EVENT_SESSION_START)
       open_client_session (self, event);
     media_edge_client_session_send (self->client_session,
-        media_edge_codec_edge_encode (event, self->session_endpoint,
-            self->session_config_id));
+        media_edge_codec_encode (self->codec, event));
     /* a session ended for idleness may wait long for its resume: it says
      * "ended" once delivered, not then */
     if (event->type == MEDIA_EDGE_EVENT_SESSION_END)
@@ -2042,6 +2056,7 @@ gst_media_edge_track_finalize (GObject * object)
   g_free (self->session_config_id);
   g_free (self->session_endpoint);
   g_clear_pointer (&self->client_session, media_edge_client_session_unref);
+  g_clear_object (&self->codec);
   g_ptr_array_unref (self->closing_sessions);
   g_clear_pointer (&self->client, media_edge_client_release);
   gst_clear_object (&self->clock);

@@ -11,8 +11,9 @@
  * one SoupSession every element shares, as souphttpsrc does: libsoup 3
  * objects stay on the thread that made them, other threads hand work over
  * through the context. Each tracking session is a FIFO: a request goes out
- * when the one before it has been answered, and every request but
- * sessionStart waits for the session id that sessionStart's answer gives.
+ * when the one before it has been answered, and every request but the one
+ * that opens the session waits for the session id that its answer gives
+ * (read by the owner's session id function: the client knows no codec).
  * What the network loses is tried again, in order, with exponential backoff
  * and jitter (Retry-After when the service gives one); what the service
  * refuses is dropped, counted and logged with its answer. */
@@ -67,6 +68,10 @@ struct _MediaEdgeClientSession
   gboolean closed;
 
   /* set before the first request, then read on the client thread */
+  gchar *log_id;
+  MediaEdgeSessionIdFunc id_func;
+  gpointer id_data;
+  GDestroyNotify id_destroy;
   guint request_timeout_ms;
   guint retry_delay_ms;
   guint max_queued;
@@ -356,6 +361,9 @@ media_edge_client_session_unref (MediaEdgeClientSession * session)
   g_queue_clear_full (&session->outgoing,
       (GDestroyNotify) media_edge_request_free);
   g_free (session->session_id);
+  g_free (session->log_id);
+  if (session->id_destroy)
+    session->id_destroy (session->id_data);
   g_free (session->ca_file);
   g_free (session->proxy);
   g_object_unref (session->cancellable);
@@ -539,19 +547,23 @@ session_wake (MediaEdgeClientSession * session)
 
 /**
  * media_edge_client_open_session:
+ * @log_id: (nullable): who the session works for, in the log lines
+ * @stats: (nullable): where the session adds up how its requests fared
  * @notify: (nullable): told on the client thread when the session starts,
  *   fails or ends
  *
- * Returns: (transfer full): a new, empty session
+ * Returns: (transfer full): a new, empty session. Give it a session id
+ * function before the first request.
  */
 MediaEdgeClientSession *
 media_edge_client_open_session (MediaEdgeClient * client,
-    MediaEdgeClientStats * stats, MediaEdgeSessionNotify notify,
-    gpointer user_data, GDestroyNotify destroy)
+    const gchar * log_id, MediaEdgeClientStats * stats,
+    MediaEdgeSessionNotify notify, gpointer user_data, GDestroyNotify destroy)
 {
   MediaEdgeClientSession *session = g_new0 (MediaEdgeClientSession, 1);
 
   session->refcount = 1;
+  session->log_id = g_strdup (log_id);
   session->stats = stats ? media_edge_client_stats_ref (stats) :
       media_edge_client_stats_new ();
   session->request_timeout_ms = MEDIA_EDGE_REQUEST_TIMEOUT_DEFAULT;
@@ -568,6 +580,28 @@ media_edge_client_open_session (MediaEdgeClient * client,
   session->destroy = destroy;
 
   return session;
+}
+
+/**
+ * media_edge_client_session_set_session_id_func:
+ * @func: reads the session id in the answer to the request that opens the
+ *   session; without it, no session starts
+ * @destroy: (nullable): frees @user_data with the session
+ *
+ * Call before the first request is sent.
+ */
+void
+media_edge_client_session_set_session_id_func (MediaEdgeClientSession *
+    session, MediaEdgeSessionIdFunc func, gpointer user_data,
+    GDestroyNotify destroy)
+{
+  g_return_if_fail (session != NULL);
+
+  if (session->id_destroy)
+    session->id_destroy (session->id_data);
+  session->id_func = func;
+  session->id_data = user_data;
+  session->id_destroy = destroy;
 }
 
 /**
@@ -712,27 +746,31 @@ describe_answer (SoupMessage * msg, GBytes * answer)
       data ? data : "");
 }
 
-/* The session id from sessionStart's answer; without one there is no
- * session, and the reason. */
+/* The session id from the answer to the request that opened the session,
+ * as the owner's function reads it; without one there is no session, and
+ * the reason. */
 static gboolean
 take_session_id (MediaEdgeClientSession * session, SoupMessage * msg,
     GBytes * answer, gchar ** why)
 {
   g_autoptr (GError) error = NULL;
+  MediaEdgeAnswer reply = {
+    .status = soup_message_get_status (msg),
+    .location = soup_message_headers_get_one
+        (soup_message_get_response_headers (msg), "Location"),
+    .body = answer,
+  };
 
-  /* 207: the service found problems with what it was sent (errors[]) */
-  if (soup_message_get_status (msg) == SOUP_STATUS_MULTI_STATUS) {
-    *why = describe_answer (msg, answer);
-    return FALSE;
-  }
   if (answer && g_bytes_get_size (answer) > MAX_ANSWER_SIZE) {
-    *why = g_strdup_printf ("answer to sessionStart too large (%" G_GSIZE_FORMAT
-        " bytes)", g_bytes_get_size (answer));
+    *why = g_strdup_printf ("answer to %s too large (%" G_GSIZE_FORMAT
+        " bytes)", media_edge_request_get_name (session->current),
+        g_bytes_get_size (answer));
     return FALSE;
   }
-  session->session_id = media_edge_codec_edge_parse_session_id (answer, &error);
+  if (session->id_func)
+    session->session_id = session->id_func (&reply, session->id_data, &error);
   if (session->session_id == NULL) {
-    *why = g_strdup (error->message);
+    *why = g_strdup (error ? error->message : "no session id in the answer");
     return FALSE;
   }
 
@@ -901,29 +939,36 @@ session_refused (MediaEdgeClientSession * session, const gchar * why)
   drop_request (session, g_steal_pointer (&session->current), why);
 }
 
+/* The answer to the request that opened the session: it names the session,
+ * or there is none. */
 static void
-session_delivered (MediaEdgeClientSession * session, SoupMessage * msg,
+session_opened (MediaEdgeClientSession * session, SoupMessage * msg,
     GBytes * answer)
 {
-  MediaEdgeRequest *request = g_steal_pointer (&session->current);
   g_autofree gchar *why = NULL;
-
-  session->attempt = 0;
-  if (!media_edge_request_opens_session (request)) {
-    deliver_request (session, request, soup_message_get_status (msg));
-    return;
-  }
 
   if (!take_session_id (session, msg, answer, &why)) {
     g_message ("no session: %s", why);
-    session->current = request;
     session_refused (session, why);
     return;
   }
   g_debug ("session %s started", session->session_id);
   g_atomic_int_inc (&session->stats->sessions_started);
-  deliver_request (session, request, soup_message_get_status (msg));
+  deliver_request (session, g_steal_pointer (&session->current),
+      soup_message_get_status (msg));
   session_notify (session, MEDIA_EDGE_SESSION_STARTED, NULL);
+}
+
+static void
+session_delivered (MediaEdgeClientSession * session, SoupMessage * msg,
+    GBytes * answer)
+{
+  session->attempt = 0;
+  if (media_edge_request_opens_session (session->current))
+    session_opened (session, msg, answer);
+  else
+    deliver_request (session, g_steal_pointer (&session->current),
+        soup_message_get_status (msg));
 }
 
 static void
@@ -988,6 +1033,7 @@ send_current (MediaEdgeClientSession * session)
   MediaEdgeRequest *request = session->current;
   g_autoptr (GBytes) body = NULL;
   g_autoptr (GError) error = NULL;
+  g_autofree gchar *uri = NULL;
   SoupSession *soup;
   gchar *text;
   gsize length;
@@ -1003,8 +1049,9 @@ send_current (MediaEdgeClientSession * session)
     return;
   }
 
-  session->in_flight = soup_message_new ("POST",
-      media_edge_request_get_uri (request));
+  uri = media_edge_request_build_uri (request, session->session_id);
+  session->in_flight = soup_message_new (media_edge_request_get_method
+      (request), uri);
   if (session->in_flight == NULL) {
     drop_request (session, g_steal_pointer (&session->current), "invalid URI");
     send_next (session);

@@ -15,10 +15,9 @@
 
 GST_DEBUG_CATEGORY_STATIC (media_edge_tracker_debug);
 GST_DEBUG_CATEGORY_STATIC (media_edge_client_debug);
-GST_DEBUG_CATEGORY_STATIC (media_edge_codec_debug);
 
-/* The tracker, codec and client know GLib only and log through g_log with
- * their own domain; this hands those lines to GStreamer's debug system, one
+/* The tracker and client know GLib only and log through g_log with their
+ * own domain; this hands those lines to GStreamer's debug system, one
  * category per module, so that GST_DEBUG=mediaedge*:6 shows everything. */
 static void
 forward_log (const gchar * domain, GLogLevelFlags level, const gchar * message,
@@ -58,14 +57,10 @@ media_edge_forward_module_logs (void)
       "Media Edge tracking rules");
   GST_DEBUG_CATEGORY_INIT (media_edge_client_debug, "mediaedgeclient", 0,
       "Media Edge HTTP client");
-  GST_DEBUG_CATEGORY_INIT (media_edge_codec_debug, "mediaedgecodec", 0,
-      "Media Edge request encoding");
   g_log_set_handler ("mediaedge-tracker", G_LOG_LEVEL_MASK, forward_log,
       media_edge_tracker_debug);
   g_log_set_handler ("mediaedge-client", G_LOG_LEVEL_MASK, forward_log,
       media_edge_client_debug);
-  g_log_set_handler ("mediaedge-codec", G_LOG_LEVEL_MASK, forward_log,
-      media_edge_codec_debug);
 
   g_once_init_leave (&done, 1);
 }
