@@ -413,6 +413,40 @@ GST_START_TEST (test_queue_bound)
 
 GST_END_TEST;
 
+/* The client knows no codec: the id that the session id function reads
+ * fills the URL slot and the body of each request sent after the first,
+ * when it is sent. Here the slot is in configId, which the edge server
+ * records. */
+GST_START_TEST (test_session_id_fills_url_and_body)
+{
+  MediaEdgeClientSession *session = open_session (5000, 100);
+  g_autoptr (MediaEdgeEvent) event =
+      media_edge_event_new (MEDIA_EDGE_EVENT_PLAY, 1795658400000, 0);
+  g_autoptr (MediaEdgeRequest) play = media_edge_codec_encode (codec, event);
+  g_autofree gchar *url = g_strconcat (endpoint, "/play?configId=",
+      MEDIA_EDGE_REQUEST_SESSION_SLOT, NULL);
+  g_autoptr (GPtrArray) records = NULL;
+  EdgeRecord *start, *played;
+
+  send (session, MEDIA_EDGE_EVENT_SESSION_START, 0);
+  media_edge_client_session_send (session, media_edge_request_new ("play",
+          "POST", url, media_edge_request_get_body (play),
+          media_edge_request_get_session_id_pointer (play),
+          MEDIA_EDGE_REQUEST_NONE));
+  finish (session);
+
+  records = edge_server_dup_records (server);
+  fail_unless_equals_int (records->len, 2);
+  start = g_ptr_array_index (records, 0);
+  played = g_ptr_array_index (records, 1);
+  fail_unless (start->session_id != NULL);
+  fail_unless_equals_string (played->config_id, start->session_id);
+  fail_unless_equals_string (played->session_id, start->session_id);
+  fail_unless_equals_int (played->status, 204);
+}
+
+GST_END_TEST;
+
 static Suite *
 client_suite (void)
 {
@@ -430,6 +464,7 @@ client_suite (void)
   tcase_add_test (tc, test_connection_refused_then_up);
   tcase_add_test (tc, test_request_timeout);
   tcase_add_test (tc, test_queue_bound);
+  tcase_add_test (tc, test_session_id_fills_url_and_body);
 
   return s;
 }
