@@ -16,18 +16,21 @@
  * (read by the owner's session id function: the client knows no codec).
  * What the network loses is tried again, in order, with exponential backoff
  * and jitter (Retry-After when the service gives one); what the service
- * refuses is dropped, counted and logged with its answer. */
+ * refuses is dropped, counted and logged with its answer. It logs through
+ * the "mediaedgeclient" category with each session's log id; URLs and
+ * bodies, which hold the datastream id, only at DEBUG. */
 
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif
 
-#define G_LOG_DOMAIN "mediaedge-client"
-
+#include <gst/gst.h>
 #include <libsoup/soup.h>
 
 #include "mediaedge-client.h"
 
+GST_DEBUG_CATEGORY_STATIC (media_edge_client_debug);
+#define GST_CAT_DEFAULT media_edge_client_debug
 
 /* libsoup 3.2 has no name for it */
 #define STATUS_TOO_MANY_REQUESTS 429
@@ -36,6 +39,9 @@
 #define MAX_RETRY_AFTER_MS (10 * 60 * 1000)
 /* answers to sessionStart are small; anything bigger is not one */
 #define MAX_ANSWER_SIZE (1024 * 1024)
+/* how much of an answer an error quotes, and a DEBUG line */
+#define MAX_QUOTED_ANSWER 512
+#define MAX_LOGGED_ANSWER 4096
 
 struct _MediaEdgeClient
 {
@@ -101,6 +107,20 @@ static GMutex client_lock;
 static MediaEdgeClient *default_client;
 
 static void send_next (MediaEdgeClientSession * session);
+
+/* The core is used without the plugin too (the tests link it directly):
+ * whoever comes first sets the category up. */
+static void
+init_debug (void)
+{
+  static gsize done = 0;
+
+  if (g_once_init_enter (&done)) {
+    GST_DEBUG_CATEGORY_INIT (media_edge_client_debug, "mediaedgeclient", 0,
+        "Media Edge HTTP client");
+    g_once_init_leave (&done, 1);
+  }
+}
 
 /* ------------------------------------------------------------------ */
 /* the client thread */
@@ -205,6 +225,7 @@ media_edge_client_get_default (void)
 {
   MediaEdgeClient *client;
 
+  init_debug ();
   g_mutex_lock (&client_lock);
   if (default_client)
     default_client->users++;
@@ -422,7 +443,7 @@ session_drop_all (MediaEdgeClientSession * session, const gchar * why)
       (GDestroyNotify) media_edge_request_free);
   g_queue_init (&session->outgoing);
   if (n > 0) {
-    g_message ("%u requests dropped: %s", n, why);
+    GST_WARNING_ID (session->log_id, "%u requests dropped: %s", n, why);
     session_count_drops (session, n, why);
   }
 }
@@ -508,8 +529,8 @@ session_enforce_bound (MediaEdgeClientSession * session)
   while (session_count_waiting (queue) > session->max_queued) {
     GList *victim = session_pick_victim (queue);
 
-    g_message ("queue full (%u): %s dropped", session->max_queued,
-        media_edge_request_get_name (victim->data));
+    GST_WARNING_ID (session->log_id, "queue full (%u): %s dropped",
+        session->max_queued, media_edge_request_get_name (victim->data));
     media_edge_request_free (victim->data);
     g_queue_delete_link (queue, victim);
     session_count_drops (session, 1, "the queue of events was full");
@@ -562,6 +583,7 @@ media_edge_client_open_session (MediaEdgeClient * client,
 {
   MediaEdgeClientSession *session = g_new0 (MediaEdgeClientSession, 1);
 
+  init_debug ();
   session->refcount = 1;
   session->log_id = g_strdup (log_id);
   session->stats = stats ? media_edge_client_stats_ref (stats) :
@@ -659,8 +681,8 @@ media_edge_client_session_send (MediaEdgeClientSession * session,
   g_mutex_lock (&session->lock);
   if (session->closed) {
     g_mutex_unlock (&session->lock);
-    g_message ("%s after the session was closed: dropped",
-        media_edge_request_get_name (request));
+    GST_WARNING_ID (session->log_id, "%s after the session was closed: "
+        "dropped", media_edge_request_get_name (request));
     media_edge_request_free (request);
     g_atomic_int_inc (&session->stats->dropped);
     return;
@@ -719,7 +741,7 @@ drop_request (MediaEdgeClientSession * session, MediaEdgeRequest * request,
   g_autofree gchar *detail = g_strdup_printf ("%s dropped: %s",
       media_edge_request_get_name (request), why);
 
-  g_message ("%s", detail);
+  GST_WARNING_ID (session->log_id, "%s", detail);
   media_edge_request_free (request);
   session_count_drops (session, 1, detail);
 }
@@ -728,22 +750,34 @@ static void
 deliver_request (MediaEdgeClientSession * session, MediaEdgeRequest * request,
     guint status)
 {
-  g_debug ("%s delivered (HTTP %u)", media_edge_request_get_name (request),
-      status);
+  GST_DEBUG_ID (session->log_id, "%s delivered (HTTP %u)",
+      media_edge_request_get_name (request), status);
   media_edge_request_free (request);
   g_atomic_int_inc (&session->stats->sent);
   session_settle (session, 1);
 }
 
+/* The status and the first @limit bytes of the answer's body */
 static gchar *
-describe_answer (SoupMessage * msg, GBytes * answer)
+describe_answer (SoupMessage * msg, GBytes * answer, gsize limit)
 {
   gsize size = 0;
   const gchar *data = answer ? g_bytes_get_data (answer, &size) : NULL;
 
   return g_strdup_printf ("HTTP %u %s: %.*s", soup_message_get_status (msg),
-      soup_message_get_reason_phrase (msg), (int) MIN (size, 512),
+      soup_message_get_reason_phrase (msg), (int) MIN (size, limit),
       data ? data : "");
+}
+
+static void
+log_answer (MediaEdgeClientSession * session, SoupMessage * msg,
+    GBytes * answer)
+{
+  g_autofree gchar *text = describe_answer (msg, answer, MAX_LOGGED_ANSWER);
+
+  GST_DEBUG_ID (session->log_id, "answer to %s (%" G_GSIZE_FORMAT " bytes) %s",
+      media_edge_request_get_name (session->current),
+      answer ? g_bytes_get_size (answer) : 0, text);
 }
 
 /* The session id from the answer to the request that opened the session,
@@ -910,8 +944,8 @@ schedule_retry (MediaEdgeClientSession * session, SoupMessage * msg,
   session->attempt++;
   g_atomic_int_inc (&session->stats->retried);
   stats_set_last_error (session->stats, why);
-  g_message ("%s: %s; trying again in %" G_GINT64_FORMAT " ms",
-      media_edge_request_get_name (session->current), why, delay);
+  GST_INFO_ID (session->log_id, "%s: %s; trying again in %" G_GINT64_FORMAT
+      " ms", media_edge_request_get_name (session->current), why, delay);
   session_start_timer (session, (guint) delay, on_retry_due);
 }
 
@@ -948,11 +982,11 @@ session_opened (MediaEdgeClientSession * session, SoupMessage * msg,
   g_autofree gchar *why = NULL;
 
   if (!take_session_id (session, msg, answer, &why)) {
-    g_message ("no session: %s", why);
+    GST_WARNING_ID (session->log_id, "no session: %s", why);
     session_refused (session, why);
     return;
   }
-  g_debug ("session %s started", session->session_id);
+  GST_DEBUG_ID (session->log_id, "session %s started", session->session_id);
   g_atomic_int_inc (&session->stats->sessions_started);
   deliver_request (session, g_steal_pointer (&session->current),
       soup_message_get_status (msg));
@@ -987,7 +1021,9 @@ on_answered (GObject * source, GAsyncResult * result, gpointer data)
   g_clear_object (&session->request_cancellable);
   why = error ? (session->timed_out ? g_strdup_printf ("no answer within %u "
           "ms", session->request_timeout_ms) : g_strdup (error->message)) :
-      describe_answer (msg, answer);
+      describe_answer (msg, answer, MAX_QUOTED_ANSWER);
+  if (error == NULL)
+    log_answer (session, msg, answer);
 
   switch (classify (session, msg, error)) {
     case OUTCOME_DELIVERED:
@@ -1025,18 +1061,40 @@ on_request_timeout (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+/* The message that sends @request, with the session id known now; NULL if
+ * its URL is none. */
+static SoupMessage *
+new_message (MediaEdgeClientSession * session, MediaEdgeRequest * request)
+{
+  const gchar *name = media_edge_request_get_name (request);
+  const gchar *method = media_edge_request_get_method (request);
+  g_autofree gchar *uri = NULL;
+  g_autoptr (GBytes) body = NULL;
+  SoupMessage *msg;
+  gchar *text;
+  gsize length;
+
+  uri = media_edge_request_build_uri (request, session->session_id);
+  msg = soup_message_new (method, uri);
+  if (msg == NULL)
+    return NULL;
+  text = media_edge_request_build_body (request, session->session_id, &length);
+  GST_DEBUG_ID (session->log_id, "sending %s %s %s (attempt %u)", name,
+      method, uri, session->attempt + 1);
+  GST_DEBUG_ID (session->log_id, "%s body: %s", name, text);
+  body = g_bytes_new_take (text, length);
+  soup_message_set_request_body_from_bytes (msg, "application/json", body);
+
+  return msg;
+}
+
 /* (Re)sends the current request, timed by request-timeout. */
 static void
 send_current (MediaEdgeClientSession * session)
 {
   MediaEdgeClient *client = session->client;
-  MediaEdgeRequest *request = session->current;
-  g_autoptr (GBytes) body = NULL;
   g_autoptr (GError) error = NULL;
-  g_autofree gchar *uri = NULL;
   SoupSession *soup;
-  gchar *text;
-  gsize length;
 
   if (g_cancellable_is_cancelled (session->cancellable))
     return;
@@ -1049,27 +1107,18 @@ send_current (MediaEdgeClientSession * session)
     return;
   }
 
-  uri = media_edge_request_build_uri (request, session->session_id);
-  session->in_flight = soup_message_new (media_edge_request_get_method
-      (request), uri);
+  session->in_flight = new_message (session, session->current);
   if (session->in_flight == NULL) {
     drop_request (session, g_steal_pointer (&session->current), "invalid URI");
     send_next (session);
     return;
   }
 
-  text = media_edge_request_build_body (request, session->session_id, &length);
-  body = g_bytes_new_take (text, length);
-  soup_message_set_request_body_from_bytes (session->in_flight,
-      "application/json", body);
-
   session->timed_out = FALSE;
   session->request_cancellable = g_cancellable_new ();
   session_start_timer (session, session->request_timeout_ms,
       on_request_timeout);
   client->in_flight++;
-  g_debug ("sending %s (attempt %u)", media_edge_request_get_name (request),
-      session->attempt + 1);
   soup_session_send_and_read_async (soup, session->in_flight,
       G_PRIORITY_DEFAULT, session->request_cancellable, on_answered,
       media_edge_client_session_ref (session));

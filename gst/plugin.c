@@ -14,11 +14,11 @@
 #include "gstmediaedgeelements.h"
 
 GST_DEBUG_CATEGORY_STATIC (media_edge_tracker_debug);
-GST_DEBUG_CATEGORY_STATIC (media_edge_client_debug);
 
-/* The tracker and client know GLib only and log through g_log with their
- * own domain; this hands those lines to GStreamer's debug system, one
- * category per module, so that GST_DEBUG=mediaedge*:6 shows everything. */
+/* The tracker knows GLib only and logs through g_log with its own domain;
+ * this hands those lines to GStreamer's debug system, so that
+ * GST_DEBUG=mediaedge*:6 shows them beside those of the codec and the
+ * client, which log through their own categories. */
 static void
 forward_log (const gchar * domain, GLogLevelFlags level, const gchar * message,
     gpointer user_data)
@@ -55,12 +55,8 @@ media_edge_forward_module_logs (void)
 
   GST_DEBUG_CATEGORY_INIT (media_edge_tracker_debug, "mediaedgetracker", 0,
       "Media Edge tracking rules");
-  GST_DEBUG_CATEGORY_INIT (media_edge_client_debug, "mediaedgeclient", 0,
-      "Media Edge HTTP client");
   g_log_set_handler ("mediaedge-tracker", G_LOG_LEVEL_MASK, forward_log,
       media_edge_tracker_debug);
-  g_log_set_handler ("mediaedge-client", G_LOG_LEVEL_MASK, forward_log,
-      media_edge_client_debug);
 
   g_once_init_leave (&done, 1);
 }
