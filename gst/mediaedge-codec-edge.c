@@ -36,7 +36,7 @@ struct _MediaEdgeCodecEdge
   GObject parent;
 
   /* set in media_edge_codec_edge_new(), then only read, from any thread */
-  gchar *endpoint;
+  GUri *endpoint;
   gchar *config_id;
   gchar *log_id;
 };
@@ -245,17 +245,31 @@ build_media_collection (const MediaEdgeEvent * event)
   return media;
 }
 
+/* {endpoint}/{name}?configId=…, the endpoint's own query kept before
+ * configId and its trailing slashes not doubled. */
 static gchar *
-build_uri (const gchar * endpoint, const gchar * name, const gchar * config_id)
+build_uri (MediaEdgeCodecEdge * self, const gchar * name)
 {
-  g_autofree gchar *escaped = g_uri_escape_string (config_id, NULL, FALSE);
-  gsize len = strlen (endpoint);
+  GUri *endpoint = self->endpoint;
+  const gchar *path = g_uri_get_path (endpoint);
+  const gchar *query = g_uri_get_query (endpoint);
+  gsize len = strlen (path);
+  g_autofree gchar *escaped = NULL;
+  g_autofree gchar *full_path = NULL;
+  g_autofree gchar *full_query = NULL;
+  g_autoptr (GUri) uri = NULL;
 
-  while (len > 0 && endpoint[len - 1] == '/')
+  while (len > 0 && path[len - 1] == '/')
     len--;
+  full_path = g_strdup_printf ("%.*s/%s", (int) len, path, name);
+  escaped = g_uri_escape_string (self->config_id, NULL, FALSE);
+  full_query = g_strdup_printf ("%s%sconfigId=%s", query ? query : "",
+      query && *query ? "&" : "", escaped);
+  uri = g_uri_build (g_uri_get_flags (endpoint), g_uri_get_scheme (endpoint),
+      g_uri_get_userinfo (endpoint), g_uri_get_host (endpoint),
+      g_uri_get_port (endpoint), full_path, full_query, NULL);
 
-  return g_strdup_printf ("%.*s/%s?configId=%s", (int) len, endpoint, name,
-      escaped);
+  return g_uri_to_string (uri);
 }
 
 /* The xdm object; sessionID, which the request fills in when it is sent,
@@ -319,7 +333,7 @@ media_edge_codec_edge_encode (MediaEdgeCodec * codec,
   MediaEdgeCodecEdge *self = MEDIA_EDGE_CODEC_EDGE (codec);
   const gchar *name = media_edge_event_type_get_name (event->type);
   gboolean opens = event->type == MEDIA_EDGE_EVENT_SESSION_START;
-  g_autofree gchar *uri = build_uri (self->endpoint, name, self->config_id);
+  g_autofree gchar *uri = build_uri (self, name);
   g_autofree gchar *body = build_body (event);
 
   GST_LOG_ID (self->log_id, "%s: POST %s %s", name, uri, body);
@@ -452,7 +466,7 @@ media_edge_codec_edge_finalize (GObject * object)
 {
   MediaEdgeCodecEdge *self = MEDIA_EDGE_CODEC_EDGE (object);
 
-  g_free (self->endpoint);
+  g_uri_unref (self->endpoint);
   g_free (self->config_id);
   g_free (self->log_id);
 
@@ -475,7 +489,8 @@ media_edge_codec_edge_init (MediaEdgeCodecEdge * self)
 
 /**
  * media_edge_codec_edge_new:
- * @endpoint: the Media Edge base URI, e.g. `https://edge.adobedc.net/ee/va/v1`
+ * @endpoint: the Media Edge base URI, e.g. `https://edge.adobedc.net/ee/va/v1`;
+ *   an absolute URI
  * @config_id: the datastream id
  * @log_id: (nullable): who the codec works for, in its log lines
  *
@@ -486,11 +501,14 @@ media_edge_codec_edge_new (const gchar * endpoint, const gchar * config_id,
     const gchar * log_id)
 {
   MediaEdgeCodecEdge *self;
+  GUri *uri;
 
   g_return_val_if_fail (endpoint != NULL && config_id != NULL, NULL);
+  uri = g_uri_parse (endpoint, G_URI_FLAGS_ENCODED, NULL);
+  g_return_val_if_fail (uri != NULL, NULL);
 
   self = g_object_new (MEDIA_EDGE_TYPE_CODEC_EDGE, NULL);
-  self->endpoint = g_strdup (endpoint);
+  self->endpoint = uri;
   self->config_id = g_strdup (config_id);
   self->log_id = g_strdup (log_id);
 

@@ -307,6 +307,32 @@ GST_START_TEST (test_strings_are_escaped)
 
 GST_END_TEST;
 
+/* The event's path goes after the endpoint's path, configId after the
+ * endpoint's own query; the rest of the endpoint stays as it is. */
+GST_START_TEST (test_endpoint_with_query)
+{
+  const gchar *cases[][2] = {
+    {"http://h/ee/va/v1?trace=1", "http://h/ee/va/v1/ping?trace=1&configId=c"},
+    {"http://h/ee/va/v1/?a=1&b=%2F", "http://h/ee/va/v1/ping?a=1&b=%2F&"
+          "configId=c"},
+    {"http://h/v1?", "http://h/v1/ping?configId=c"},
+    {"https://u@[::1]:8443/a%20b//#top", "https://u@[::1]:8443/a%20b/ping?"
+          "configId=c"},
+    {"http://h", "http://h/ping?configId=c"},
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++) {
+    g_autoptr (MediaEdgeEvent) event =
+        media_edge_event_new (MEDIA_EDGE_EVENT_PING, T (0), 0);
+    g_autoptr (MediaEdgeRequest) request = encode (cases[i][0], "c", event);
+    g_autofree gchar *uri = media_edge_request_build_uri (request, NULL);
+
+    fail_unless_equals_string (uri, cases[i][1]);
+  }
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_timestamp_format)
 {
   g_autofree gchar *a = media_edge_codec_format_timestamp (T (0));
@@ -451,6 +477,7 @@ codec_suite (void)
   tcase_add_test (tc, test_example2_chapter_start);
   tcase_add_test (tc, test_example2_ad_start_custom_metadata);
   tcase_add_test (tc, test_strings_are_escaped);
+  tcase_add_test (tc, test_endpoint_with_query);
   tcase_add_test (tc, test_timestamp_format);
   tcase_add_test (tc, test_parse_session_id);
   tcase_add_test (tc, test_parse_bad_answers);
