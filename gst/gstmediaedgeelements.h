@@ -16,8 +16,6 @@ G_BEGIN_DECLS
 
 GST_ELEMENT_REGISTER_DECLARE (mediaedgetrack);
 
-void media_edge_forward_module_logs (void);
-
 G_END_DECLS
 
 #endif /* __GST_MEDIA_EDGE_ELEMENTS_H__ */

@@ -46,6 +46,10 @@ struct _GstMediaEdgeSession
   GMutex lock;
   /* the rest: under lock */
   GstMediaEdgeSettings *settings;
+  /* the wire format the settings ask for, and the element's name for the
+   * sender's logs; the run's */
+  MediaEdgeCodec *codec;
+  gchar *log_id;
   MediaEdgeTracker *tracker;
   MediaEdgeClientSession *client_session;
   GPtrArray *closing_sessions;
@@ -122,6 +126,8 @@ gst_media_edge_session_free (GstMediaEdgeSession * session)
   g_clear_pointer (&session->client_session, media_edge_client_session_unref);
   g_ptr_array_unref (session->closing_sessions);
   media_edge_tracker_free (session->tracker);
+  g_clear_object (&session->codec);
+  g_free (session->log_id);
   gst_media_edge_settings_unref (session->settings);
   gst_clear_object (&session->clock);
   media_edge_client_stats_unref (session->stats);
@@ -365,6 +371,14 @@ resumes_session (MediaEdgeEvent * start)
       "b", &resume) && resume;
 }
 
+/* On the sender's thread: the codec reads the session id. */
+static gchar *
+parse_session_id (const MediaEdgeAnswer * answer, gpointer codec,
+    GError ** error)
+{
+  return media_edge_codec_parse_session_id (codec, answer, error);
+}
+
 /* Each sessionStart the tracker decides opens a new client session; the
  * one before finishes sending what it has. */
 static void
@@ -380,7 +394,9 @@ open_client_session (GstMediaEdgeSession * session, MediaEdgeEvent * start)
   notice->generation = ++session->generation;
   notice->resumed = resumes_session (start);
   session->client_session = media_edge_client_open_session (session->client,
-      session->stats, on_notice, notice, free_notice);
+      session->log_id, session->stats, on_notice, notice, free_notice);
+  media_edge_client_session_set_session_id_func (session->client_session,
+      parse_session_id, g_object_ref (session->codec), g_object_unref);
   media_edge_client_session_configure (session->client_session,
       settings->request_timeout, settings->retry_delay,
       settings->max_queued_events);
@@ -406,8 +422,7 @@ send_decided_events (GstMediaEdgeSession * session)
     if (event->type == MEDIA_EDGE_EVENT_SESSION_START)
       open_client_session (session, event);
     media_edge_client_session_send (session->client_session,
-        media_edge_codec_edge_encode (event, session->settings->endpoint,
-            session->settings->config_id));
+        media_edge_codec_encode (session->codec, event));
     /* a session ended for idleness may wait long for its resume: it says
      * "ended" once delivered, not then */
     if (event->type == MEDIA_EDGE_EVENT_SESSION_END)
@@ -662,15 +677,24 @@ gst_media_edge_session_is_stalled (GstMediaEdgeSession * session)
  * gst_media_edge_session_prepare:
  * @settings: (transfer none): the run's settings, checked
  *
- * READY→PAUSED: the settings the next session starts with.
+ * READY→PAUSED: the settings the next session starts with, and the
+ * codec they ask for.
  */
 void
 gst_media_edge_session_prepare (GstMediaEdgeSession * session,
     GstMediaEdgeSettings * settings)
 {
+  gchar *log_id = gst_object_get_name (GST_OBJECT (session->owner));
+  MediaEdgeCodec *codec = media_edge_codec_edge_new (settings->endpoint,
+      settings->config_id, log_id);
+
   g_mutex_lock (&session->lock);
   gst_media_edge_settings_unref (session->settings);
   session->settings = gst_media_edge_settings_ref (settings);
+  g_clear_object (&session->codec);
+  session->codec = codec;
+  g_free (session->log_id);
+  session->log_id = log_id;
   g_mutex_unlock (&session->lock);
 }
 

@@ -11,22 +11,26 @@
  * one SoupSession every element shares, as souphttpsrc does: libsoup 3
  * objects stay on the thread that made them, other threads hand work over
  * through the context. Each tracking session is a FIFO: a request goes out
- * when the one before it has been answered, and every request but
- * sessionStart waits for the session id that sessionStart's answer gives.
+ * when the one before it has been answered, and every request but the one
+ * that opens the session waits for the session id that its answer gives
+ * (read by the owner's session id function: the client knows no codec).
  * What the network loses is tried again, in order, with exponential backoff
  * and jitter (Retry-After when the service gives one); what the service
- * refuses is dropped, counted and logged with its answer. */
+ * refuses is dropped, counted and logged with its answer. It logs through
+ * the "mediaedgeclient" category with each session's log id; URLs and
+ * bodies, which hold the datastream id, only at DEBUG. */
 
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif
 
-#define G_LOG_DOMAIN "mediaedge-client"
-
+#include <gst/gst.h>
 #include <libsoup/soup.h>
 
 #include "mediaedge-client.h"
 
+GST_DEBUG_CATEGORY_STATIC (media_edge_client_debug);
+#define GST_CAT_DEFAULT media_edge_client_debug
 
 /* libsoup 3.2 has no name for it */
 #define STATUS_TOO_MANY_REQUESTS 429
@@ -35,6 +39,9 @@
 #define MAX_RETRY_AFTER_MS (10 * 60 * 1000)
 /* answers to sessionStart are small; anything bigger is not one */
 #define MAX_ANSWER_SIZE (1024 * 1024)
+/* how much of an answer an error quotes, and a DEBUG line */
+#define MAX_QUOTED_ANSWER 512
+#define MAX_LOGGED_ANSWER 4096
 
 struct _MediaEdgeClient
 {
@@ -67,6 +74,10 @@ struct _MediaEdgeClientSession
   gboolean closed;
 
   /* set before the first request, then read on the client thread */
+  gchar *log_id;
+  MediaEdgeSessionIdFunc id_func;
+  gpointer id_data;
+  GDestroyNotify id_destroy;
   guint request_timeout_ms;
   guint retry_delay_ms;
   guint max_queued;
@@ -96,6 +107,20 @@ static GMutex client_lock;
 static MediaEdgeClient *default_client;
 
 static void send_next (MediaEdgeClientSession * session);
+
+/* The core is used without the plugin too (the tests link it directly):
+ * whoever comes first sets the category up. */
+static void
+init_debug (void)
+{
+  static gsize done = 0;
+
+  if (g_once_init_enter (&done)) {
+    GST_DEBUG_CATEGORY_INIT (media_edge_client_debug, "mediaedgeclient", 0,
+        "Media Edge HTTP client");
+    g_once_init_leave (&done, 1);
+  }
+}
 
 /* ------------------------------------------------------------------ */
 /* the client thread */
@@ -200,6 +225,7 @@ media_edge_client_get_default (void)
 {
   MediaEdgeClient *client;
 
+  init_debug ();
   g_mutex_lock (&client_lock);
   if (default_client)
     default_client->users++;
@@ -356,6 +382,9 @@ media_edge_client_session_unref (MediaEdgeClientSession * session)
   g_queue_clear_full (&session->outgoing,
       (GDestroyNotify) media_edge_request_free);
   g_free (session->session_id);
+  g_free (session->log_id);
+  if (session->id_destroy)
+    session->id_destroy (session->id_data);
   g_free (session->ca_file);
   g_free (session->proxy);
   g_object_unref (session->cancellable);
@@ -414,7 +443,7 @@ session_drop_all (MediaEdgeClientSession * session, const gchar * why)
       (GDestroyNotify) media_edge_request_free);
   g_queue_init (&session->outgoing);
   if (n > 0) {
-    g_message ("%u requests dropped: %s", n, why);
+    GST_WARNING_ID (session->log_id, "%u requests dropped: %s", n, why);
     session_count_drops (session, n, why);
   }
 }
@@ -500,8 +529,8 @@ session_enforce_bound (MediaEdgeClientSession * session)
   while (session_count_waiting (queue) > session->max_queued) {
     GList *victim = session_pick_victim (queue);
 
-    g_message ("queue full (%u): %s dropped", session->max_queued,
-        media_edge_request_get_name (victim->data));
+    GST_WARNING_ID (session->log_id, "queue full (%u): %s dropped",
+        session->max_queued, media_edge_request_get_name (victim->data));
     media_edge_request_free (victim->data);
     g_queue_delete_link (queue, victim);
     session_count_drops (session, 1, "the queue of events was full");
@@ -539,19 +568,24 @@ session_wake (MediaEdgeClientSession * session)
 
 /**
  * media_edge_client_open_session:
+ * @log_id: (nullable): who the session works for, in the log lines
+ * @stats: (nullable): where the session adds up how its requests fared
  * @notify: (nullable): told on the client thread when the session starts,
  *   fails or ends
  *
- * Returns: (transfer full): a new, empty session
+ * Returns: (transfer full): a new, empty session. Give it a session id
+ * function before the first request.
  */
 MediaEdgeClientSession *
 media_edge_client_open_session (MediaEdgeClient * client,
-    MediaEdgeClientStats * stats, MediaEdgeSessionNotify notify,
-    gpointer user_data, GDestroyNotify destroy)
+    const gchar * log_id, MediaEdgeClientStats * stats,
+    MediaEdgeSessionNotify notify, gpointer user_data, GDestroyNotify destroy)
 {
   MediaEdgeClientSession *session = g_new0 (MediaEdgeClientSession, 1);
 
+  init_debug ();
   session->refcount = 1;
+  session->log_id = g_strdup (log_id);
   session->stats = stats ? media_edge_client_stats_ref (stats) :
       media_edge_client_stats_new ();
   session->request_timeout_ms = MEDIA_EDGE_REQUEST_TIMEOUT_DEFAULT;
@@ -568,6 +602,28 @@ media_edge_client_open_session (MediaEdgeClient * client,
   session->destroy = destroy;
 
   return session;
+}
+
+/**
+ * media_edge_client_session_set_session_id_func:
+ * @func: reads the session id in the answer to the request that opens the
+ *   session; without it, no session starts
+ * @destroy: (nullable): frees @user_data with the session
+ *
+ * Call before the first request is sent.
+ */
+void
+media_edge_client_session_set_session_id_func (MediaEdgeClientSession *
+    session, MediaEdgeSessionIdFunc func, gpointer user_data,
+    GDestroyNotify destroy)
+{
+  g_return_if_fail (session != NULL);
+
+  if (session->id_destroy)
+    session->id_destroy (session->id_data);
+  session->id_func = func;
+  session->id_data = user_data;
+  session->id_destroy = destroy;
 }
 
 /**
@@ -625,8 +681,8 @@ media_edge_client_session_send (MediaEdgeClientSession * session,
   g_mutex_lock (&session->lock);
   if (session->closed) {
     g_mutex_unlock (&session->lock);
-    g_message ("%s after the session was closed: dropped",
-        media_edge_request_get_name (request));
+    GST_WARNING_ID (session->log_id, "%s after the session was closed: "
+        "dropped", media_edge_request_get_name (request));
     media_edge_request_free (request);
     g_atomic_int_inc (&session->stats->dropped);
     return;
@@ -685,7 +741,7 @@ drop_request (MediaEdgeClientSession * session, MediaEdgeRequest * request,
   g_autofree gchar *detail = g_strdup_printf ("%s dropped: %s",
       media_edge_request_get_name (request), why);
 
-  g_message ("%s", detail);
+  GST_WARNING_ID (session->log_id, "%s", detail);
   media_edge_request_free (request);
   session_count_drops (session, 1, detail);
 }
@@ -694,45 +750,61 @@ static void
 deliver_request (MediaEdgeClientSession * session, MediaEdgeRequest * request,
     guint status)
 {
-  g_debug ("%s delivered (HTTP %u)", media_edge_request_get_name (request),
-      status);
+  GST_DEBUG_ID (session->log_id, "%s delivered (HTTP %u)",
+      media_edge_request_get_name (request), status);
   media_edge_request_free (request);
   g_atomic_int_inc (&session->stats->sent);
   session_settle (session, 1);
 }
 
+/* The status and the first @limit bytes of the answer's body */
 static gchar *
-describe_answer (SoupMessage * msg, GBytes * answer)
+describe_answer (SoupMessage * msg, GBytes * answer, gsize limit)
 {
   gsize size = 0;
   const gchar *data = answer ? g_bytes_get_data (answer, &size) : NULL;
 
   return g_strdup_printf ("HTTP %u %s: %.*s", soup_message_get_status (msg),
-      soup_message_get_reason_phrase (msg), (int) MIN (size, 512),
+      soup_message_get_reason_phrase (msg), (int) MIN (size, limit),
       data ? data : "");
 }
 
-/* The session id from sessionStart's answer; without one there is no
- * session, and the reason. */
+static void
+log_answer (MediaEdgeClientSession * session, SoupMessage * msg,
+    GBytes * answer)
+{
+  g_autofree gchar *text = describe_answer (msg, answer, MAX_LOGGED_ANSWER);
+
+  GST_DEBUG_ID (session->log_id, "answer to %s (%" G_GSIZE_FORMAT " bytes) %s",
+      media_edge_request_get_name (session->current),
+      answer ? g_bytes_get_size (answer) : 0, text);
+}
+
+/* The session id from the answer to the request that opened the session,
+ * as the owner's function reads it; without one there is no session, and
+ * the reason. */
 static gboolean
 take_session_id (MediaEdgeClientSession * session, SoupMessage * msg,
     GBytes * answer, gchar ** why)
 {
   g_autoptr (GError) error = NULL;
+  MediaEdgeAnswer reply = {
+    .status = soup_message_get_status (msg),
+    .location = soup_message_headers_get_one
+        (soup_message_get_response_headers (msg), "Location"),
+    .body = answer,
+  };
 
-  /* 207: the service found problems with what it was sent (errors[]) */
-  if (soup_message_get_status (msg) == SOUP_STATUS_MULTI_STATUS) {
-    *why = describe_answer (msg, answer);
-    return FALSE;
-  }
   if (answer && g_bytes_get_size (answer) > MAX_ANSWER_SIZE) {
-    *why = g_strdup_printf ("answer to sessionStart too large (%" G_GSIZE_FORMAT
-        " bytes)", g_bytes_get_size (answer));
+    *why = g_strdup_printf ("answer to %s too large (%" G_GSIZE_FORMAT
+        " bytes)", media_edge_request_get_name (session->current),
+        g_bytes_get_size (answer));
     return FALSE;
   }
-  session->session_id = media_edge_codec_edge_parse_session_id (answer, &error);
+  if (session->id_func)
+    session->session_id = session->id_func (&reply, session->id_data, &error);
   if (session->session_id == NULL) {
-    *why = g_strdup (error->message);
+    *why = g_strdup (error ? error->message : "no session id in the answer");
     return FALSE;
   }
 
@@ -872,8 +944,8 @@ schedule_retry (MediaEdgeClientSession * session, SoupMessage * msg,
   session->attempt++;
   g_atomic_int_inc (&session->stats->retried);
   stats_set_last_error (session->stats, why);
-  g_message ("%s: %s; trying again in %" G_GINT64_FORMAT " ms",
-      media_edge_request_get_name (session->current), why, delay);
+  GST_INFO_ID (session->log_id, "%s: %s; trying again in %" G_GINT64_FORMAT
+      " ms", media_edge_request_get_name (session->current), why, delay);
   session_start_timer (session, (guint) delay, on_retry_due);
 }
 
@@ -901,29 +973,36 @@ session_refused (MediaEdgeClientSession * session, const gchar * why)
   drop_request (session, g_steal_pointer (&session->current), why);
 }
 
+/* The answer to the request that opened the session: it names the session,
+ * or there is none. */
+static void
+session_opened (MediaEdgeClientSession * session, SoupMessage * msg,
+    GBytes * answer)
+{
+  g_autofree gchar *why = NULL;
+
+  if (!take_session_id (session, msg, answer, &why)) {
+    GST_WARNING_ID (session->log_id, "no session: %s", why);
+    session_refused (session, why);
+    return;
+  }
+  GST_DEBUG_ID (session->log_id, "session %s started", session->session_id);
+  g_atomic_int_inc (&session->stats->sessions_started);
+  deliver_request (session, g_steal_pointer (&session->current),
+      soup_message_get_status (msg));
+  session_notify (session, MEDIA_EDGE_SESSION_STARTED, NULL);
+}
+
 static void
 session_delivered (MediaEdgeClientSession * session, SoupMessage * msg,
     GBytes * answer)
 {
-  MediaEdgeRequest *request = g_steal_pointer (&session->current);
-  g_autofree gchar *why = NULL;
-
   session->attempt = 0;
-  if (!media_edge_request_opens_session (request)) {
-    deliver_request (session, request, soup_message_get_status (msg));
-    return;
-  }
-
-  if (!take_session_id (session, msg, answer, &why)) {
-    g_message ("no session: %s", why);
-    session->current = request;
-    session_refused (session, why);
-    return;
-  }
-  g_debug ("session %s started", session->session_id);
-  g_atomic_int_inc (&session->stats->sessions_started);
-  deliver_request (session, request, soup_message_get_status (msg));
-  session_notify (session, MEDIA_EDGE_SESSION_STARTED, NULL);
+  if (media_edge_request_opens_session (session->current))
+    session_opened (session, msg, answer);
+  else
+    deliver_request (session, g_steal_pointer (&session->current),
+        soup_message_get_status (msg));
 }
 
 static void
@@ -942,7 +1021,9 @@ on_answered (GObject * source, GAsyncResult * result, gpointer data)
   g_clear_object (&session->request_cancellable);
   why = error ? (session->timed_out ? g_strdup_printf ("no answer within %u "
           "ms", session->request_timeout_ms) : g_strdup (error->message)) :
-      describe_answer (msg, answer);
+      describe_answer (msg, answer, MAX_QUOTED_ANSWER);
+  if (error == NULL)
+    log_answer (session, msg, answer);
 
   switch (classify (session, msg, error)) {
     case OUTCOME_DELIVERED:
@@ -980,17 +1061,40 @@ on_request_timeout (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+/* The message that sends @request, with the session id known now; NULL if
+ * its URL is none. */
+static SoupMessage *
+new_message (MediaEdgeClientSession * session, MediaEdgeRequest * request)
+{
+  const gchar *name = media_edge_request_get_name (request);
+  const gchar *method = media_edge_request_get_method (request);
+  g_autofree gchar *uri = NULL;
+  g_autoptr (GBytes) body = NULL;
+  SoupMessage *msg;
+  gchar *text;
+  gsize length;
+
+  uri = media_edge_request_build_uri (request, session->session_id);
+  msg = soup_message_new (method, uri);
+  if (msg == NULL)
+    return NULL;
+  text = media_edge_request_build_body (request, session->session_id, &length);
+  GST_DEBUG_ID (session->log_id, "sending %s %s %s (attempt %u)", name,
+      method, uri, session->attempt + 1);
+  GST_DEBUG_ID (session->log_id, "%s body: %s", name, text);
+  body = g_bytes_new_take (text, length);
+  soup_message_set_request_body_from_bytes (msg, "application/json", body);
+
+  return msg;
+}
+
 /* (Re)sends the current request, timed by request-timeout. */
 static void
 send_current (MediaEdgeClientSession * session)
 {
   MediaEdgeClient *client = session->client;
-  MediaEdgeRequest *request = session->current;
-  g_autoptr (GBytes) body = NULL;
   g_autoptr (GError) error = NULL;
   SoupSession *soup;
-  gchar *text;
-  gsize length;
 
   if (g_cancellable_is_cancelled (session->cancellable))
     return;
@@ -1003,26 +1107,18 @@ send_current (MediaEdgeClientSession * session)
     return;
   }
 
-  session->in_flight = soup_message_new ("POST",
-      media_edge_request_get_uri (request));
+  session->in_flight = new_message (session, session->current);
   if (session->in_flight == NULL) {
     drop_request (session, g_steal_pointer (&session->current), "invalid URI");
     send_next (session);
     return;
   }
 
-  text = media_edge_request_build_body (request, session->session_id, &length);
-  body = g_bytes_new_take (text, length);
-  soup_message_set_request_body_from_bytes (session->in_flight,
-      "application/json", body);
-
   session->timed_out = FALSE;
   session->request_cancellable = g_cancellable_new ();
   session_start_timer (session, session->request_timeout_ms,
       on_request_timeout);
   client->in_flight++;
-  g_debug ("sending %s (attempt %u)", media_edge_request_get_name (request),
-      session->attempt + 1);
   soup_session_send_and_read_async (soup, session->in_flight,
       G_PRIORITY_DEFAULT, session->request_cancellable, on_answered,
       media_edge_client_session_ref (session));

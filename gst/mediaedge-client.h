@@ -11,7 +11,7 @@
 #define __MEDIA_EDGE_CLIENT_H__
 
 #include <glib.h>
-#include "mediaedge-codec-edge.h"
+#include "mediaedge-request.h"
 
 G_BEGIN_DECLS
 
@@ -53,6 +53,12 @@ typedef struct
 typedef void (*MediaEdgeSessionNotify) (MediaEdgeSessionNotice notice,
     const gchar * session_id, const gchar * detail, gpointer user_data);
 
+/* Called on the client thread with the answer to the request that opened
+ * the session: the session id, or NULL with @error set to say why there is
+ * none. */
+typedef gchar *(*MediaEdgeSessionIdFunc) (const MediaEdgeAnswer * answer,
+    gpointer user_data, GError ** error);
+
 MediaEdgeClient *media_edge_client_get_default (void);
 
 void media_edge_client_release (MediaEdgeClient * client);
@@ -69,8 +75,12 @@ void media_edge_client_stats_unref (MediaEdgeClientStats * stats);
 gchar *media_edge_client_stats_dup_last_error (MediaEdgeClientStats * stats);
 
 MediaEdgeClientSession *media_edge_client_open_session (MediaEdgeClient *
-    client, MediaEdgeClientStats * stats, MediaEdgeSessionNotify notify,
-    gpointer user_data, GDestroyNotify destroy);
+    client, const gchar * log_id, MediaEdgeClientStats * stats,
+    MediaEdgeSessionNotify notify, gpointer user_data, GDestroyNotify destroy);
+
+void media_edge_client_session_set_session_id_func (MediaEdgeClientSession *
+    session, MediaEdgeSessionIdFunc func, gpointer user_data,
+    GDestroyNotify destroy);
 
 void media_edge_client_session_configure (MediaEdgeClientSession * session,
     guint request_timeout_ms, guint retry_delay_ms, guint max_queued);

@@ -7,7 +7,7 @@
  * version 2.1 of the License, or (at your option) any later version.
  */
 
-/* Media Edge API codec: event → request `{endpoint}/{eventType}?configId=…`
+/* The Media Edge API codec: event → request `{endpoint}/{eventType}?configId=…`
  * with body `{"events":[{"xdm":{eventType, timestamp, mediaCollection}}]}`
  * (seeds 000, 001, 003; media-edge.yaml), and the sessionStart answer → the
  * session id. Every string goes through json-glib or GUri escaping. */
@@ -16,31 +16,36 @@
 #include "config.h"
 #endif
 
-#define G_LOG_DOMAIN "mediaedge-codec"
-
 #include <string.h>
+#include <gst/gst.h>
 #include <json-glib/json-glib.h>
 
 #include "mediaedge-codec-edge.h"
 
-/* Spelled out rather than G_DEFINE_QUARK: gst-indent would put spaces into
- * the dashed name the macro stringifies. */
-GQuark
-media_edge_codec_error_quark (void)
-{
-  return g_quark_from_static_string ("media-edge-codec-error-quark");
-}
+GST_DEBUG_CATEGORY_STATIC (media_edge_codec_debug);
+#define GST_CAT_DEFAULT media_edge_codec_debug
 
 #define NEW_SESSION_HANDLE "media-analytics:new-session"
+/* where every event but sessionStart names its session */
+#define SESSION_ID_POINTER "/events/0/xdm/mediaCollection/sessionID"
+/* how much of a refusal its error quotes */
+#define MAX_QUOTED_ANSWER 512
 
-struct _MediaEdgeRequest
+struct _MediaEdgeCodecEdge
 {
-  gchar *uri;
-  MediaEdgeEventType type;
-  JsonNode *body;
-  /* borrowed from body: where sessionID goes */
-  JsonObject *media_collection;
+  GObject parent;
+
+  /* set in media_edge_codec_edge_new(), then only read, from any thread */
+  GUri *endpoint;
+  gchar *config_id;
+  gchar *log_id;
 };
+
+static void media_edge_codec_edge_iface_init (MediaEdgeCodecInterface * iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (MediaEdgeCodecEdge, media_edge_codec_edge,
+    G_TYPE_OBJECT, G_IMPLEMENT_INTERFACE (MEDIA_EDGE_TYPE_CODEC,
+        media_edge_codec_edge_iface_init));
 
 /* Which member of mediaCollection carries an event's details. NULL: the
  * details are members of mediaCollection themselves (statesUpdate's
@@ -208,20 +213,6 @@ custom_metadata_to_json (GVariant * metadata)
   return node;
 }
 
-gchar *
-media_edge_codec_format_timestamp (gint64 timestamp_ms)
-{
-  g_autoptr (GDateTime) utc = NULL;
-  g_autofree gchar *seconds = NULL;
-
-  utc = g_date_time_new_from_unix_utc (timestamp_ms / 1000);
-  if (utc == NULL)
-    return NULL;
-  seconds = g_date_time_format (utc, "%Y-%m-%dT%H:%M:%S");
-
-  return g_strdup_printf ("%s.%03dZ", seconds, (int) (timestamp_ms % 1000));
-}
-
 static JsonObject *
 build_media_collection (const MediaEdgeEvent * event)
 {
@@ -254,131 +245,101 @@ build_media_collection (const MediaEdgeEvent * event)
   return media;
 }
 
+/* {endpoint}/{name}?configId=…, the endpoint's own query kept before
+ * configId and its trailing slashes not doubled. */
 static gchar *
-build_uri (const gchar * endpoint, const gchar * name, const gchar * config_id)
+build_uri (MediaEdgeCodecEdge * self, const gchar * name)
 {
-  g_autofree gchar *escaped = g_uri_escape_string (config_id, NULL, FALSE);
-  gsize len = strlen (endpoint);
+  GUri *endpoint = self->endpoint;
+  const gchar *path = g_uri_get_path (endpoint);
+  const gchar *query = g_uri_get_query (endpoint);
+  gsize len = strlen (path);
+  g_autofree gchar *escaped = NULL;
+  g_autofree gchar *full_path = NULL;
+  g_autofree gchar *full_query = NULL;
+  g_autoptr (GUri) uri = NULL;
 
-  while (len > 0 && endpoint[len - 1] == '/')
+  while (len > 0 && path[len - 1] == '/')
     len--;
+  full_path = g_strdup_printf ("%.*s/%s", (int) len, path, name);
+  escaped = g_uri_escape_string (self->config_id, NULL, FALSE);
+  full_query = g_strdup_printf ("%s%sconfigId=%s", query ? query : "",
+      query && *query ? "&" : "", escaped);
+  uri = g_uri_build (g_uri_get_flags (endpoint), g_uri_get_scheme (endpoint),
+      g_uri_get_userinfo (endpoint), g_uri_get_host (endpoint),
+      g_uri_get_port (endpoint), full_path, full_query, NULL);
 
-  return g_strdup_printf ("%.*s/%s?configId=%s", (int) len, endpoint, name,
-      escaped);
+  return g_uri_to_string (uri);
 }
 
-/**
- * media_edge_codec_edge_encode:
- * @event: the event
- * @endpoint: the Media Edge base URI, e.g. `https://edge.adobedc.net/ee/va/v1`
- * @config_id: the datastream id
- *
- * Returns: (transfer full): the request for @event
- */
-MediaEdgeRequest *
-media_edge_codec_edge_encode (const MediaEdgeEvent * event,
-    const gchar * endpoint, const gchar * config_id)
+/* The xdm object; sessionID, which the request fills in when it is sent,
+ * comes last. */
+static JsonObject *
+build_xdm (const MediaEdgeEvent * event)
 {
-  MediaEdgeRequest *request;
-  JsonObject *xdm, *wrapper, *envelope;
-  JsonArray *events;
-  const gchar *name;
+  JsonObject *xdm = json_object_new ();
+  JsonObject *media = build_media_collection (event);
   g_autofree gchar *event_type = NULL;
   g_autofree gchar *timestamp = NULL;
 
-  g_return_val_if_fail (event != NULL, NULL);
-  g_return_val_if_fail (endpoint != NULL && config_id != NULL, NULL);
-
-  name = media_edge_event_type_get_name (event->type);
-  event_type = g_strconcat ("media.", name, NULL);
+  event_type = g_strconcat ("media.",
+      media_edge_event_type_get_name (event->type), NULL);
   timestamp = media_edge_codec_format_timestamp (event->timestamp_ms);
+  if (event->type != MEDIA_EDGE_EVENT_SESSION_START)
+    json_object_set_string_member (media, "sessionID", "");
 
-  request = g_new0 (MediaEdgeRequest, 1);
-  request->type = event->type;
-  request->uri = build_uri (endpoint, name, config_id);
-  request->media_collection = build_media_collection (event);
-
-  xdm = json_object_new ();
   json_object_set_string_member (xdm, "eventType", event_type);
   json_object_set_string_member (xdm, "timestamp", timestamp);
-  json_object_set_object_member (xdm, "mediaCollection",
-      json_object_ref (request->media_collection));
+  json_object_set_object_member (xdm, "mediaCollection", media);
 
-  wrapper = json_object_new ();
-  json_object_set_object_member (wrapper, "xdm", xdm);
-  events = json_array_new ();
+  return xdm;
+}
+
+static gchar *
+build_body (const MediaEdgeEvent * event)
+{
+  g_autoptr (JsonNode) root = json_node_new (JSON_NODE_OBJECT);
+  JsonObject *wrapper = json_object_new ();
+  JsonObject *envelope = json_object_new ();
+  JsonArray *events = json_array_new ();
+
+  json_object_set_object_member (wrapper, "xdm", build_xdm (event));
   json_array_add_object_element (events, wrapper);
-  envelope = json_object_new ();
   json_object_set_array_member (envelope, "events", events);
+  json_node_take_object (root, envelope);
 
-  request->body = json_node_new (JSON_NODE_OBJECT);
-  json_node_take_object (request->body, envelope);
-
-  return request;
+  return json_to_string (root, FALSE);
 }
 
-const gchar *
-media_edge_request_get_uri (MediaEdgeRequest * request)
+static MediaEdgeRequestFlags
+request_flags (MediaEdgeEventType type)
 {
-  return request->uri;
+  switch (type) {
+    case MEDIA_EDGE_EVENT_SESSION_START:
+      return MEDIA_EDGE_REQUEST_OPENS_SESSION;
+    case MEDIA_EDGE_EVENT_PING:
+      /* a ping only says the session is alive: the next one says the
+       * same */
+      return MEDIA_EDGE_REQUEST_EXPENDABLE;
+    default:
+      return MEDIA_EDGE_REQUEST_NONE;
+  }
 }
 
-const gchar *
-media_edge_request_get_name (MediaEdgeRequest * request)
+static MediaEdgeRequest *
+media_edge_codec_edge_encode (MediaEdgeCodec * codec,
+    const MediaEdgeEvent * event)
 {
-  return media_edge_event_type_get_name (request->type);
-}
+  MediaEdgeCodecEdge *self = MEDIA_EDGE_CODEC_EDGE (codec);
+  const gchar *name = media_edge_event_type_get_name (event->type);
+  gboolean opens = event->type == MEDIA_EDGE_EVENT_SESSION_START;
+  g_autofree gchar *uri = build_uri (self, name);
+  g_autofree gchar *body = build_body (event);
 
-gboolean
-media_edge_request_opens_session (MediaEdgeRequest * request)
-{
-  return request->type == MEDIA_EDGE_EVENT_SESSION_START;
-}
+  GST_LOG_ID (self->log_id, "%s: POST %s %s", name, uri, body);
 
-/* A ping only says the session is alive: when memory runs short it is the
- * first to go, since the next one says the same. */
-gboolean
-media_edge_request_is_expendable (MediaEdgeRequest * request)
-{
-  return request->type == MEDIA_EDGE_EVENT_PING;
-}
-
-/**
- * media_edge_request_build_body:
- * @session_id: (nullable): the session id, required for every event but
- *   sessionStart
- *
- * Returns: (transfer full): the JSON body
- */
-gchar *
-media_edge_request_build_body (MediaEdgeRequest * request,
-    const gchar * session_id, gsize * length)
-{
-  gchar *body;
-
-  g_return_val_if_fail (request != NULL, NULL);
-
-  if (!media_edge_request_opens_session (request))
-    json_object_set_string_member (request->media_collection, "sessionID",
-        session_id ? session_id : "");
-
-  body = json_to_string (request->body, FALSE);
-  if (length)
-    *length = strlen (body);
-
-  return body;
-}
-
-void
-media_edge_request_free (MediaEdgeRequest * request)
-{
-  if (request == NULL)
-    return;
-
-  json_object_unref (request->media_collection);
-  json_node_unref (request->body);
-  g_free (request->uri);
-  g_free (request);
+  return media_edge_request_new (name, "POST", uri, body,
+      opens ? NULL : SESSION_ID_POINTER, request_flags (event->type));
 }
 
 static const gchar *
@@ -415,15 +376,10 @@ find_new_session_id (JsonArray * handles)
   return NULL;
 }
 
-/**
- * media_edge_codec_edge_parse_session_id:
- * @answer: the body of the answer to sessionStart
- *
- * Returns: (transfer full): the session id of the `media-analytics:new-session`
- * handle, or %NULL with @error set
- */
-gchar *
-media_edge_codec_edge_parse_session_id (GBytes * answer, GError ** error)
+/* The session id of the `media-analytics:new-session` handle in @answer, the
+ * body of the answer to sessionStart, or %NULL with @error set. */
+static gchar *
+parse_handles (GBytes * answer, GError ** error)
 {
   g_autoptr (JsonParser) parser = json_parser_new_immutable ();
   g_autoptr (GError) parse_error = NULL;
@@ -465,4 +421,96 @@ media_edge_codec_edge_parse_session_id (GBytes * answer, GError ** error)
   }
 
   return g_strdup (session_id);
+}
+
+/* 207: the service found problems with what it was sent (errors[]). */
+static void
+refuse (const MediaEdgeAnswer * answer, GError ** error)
+{
+  gsize size = 0;
+  const gchar *data = answer->body ? g_bytes_get_data (answer->body, &size) :
+      NULL;
+
+  g_set_error (error, MEDIA_EDGE_CODEC_ERROR, MEDIA_EDGE_CODEC_ERROR_REFUSED,
+      "HTTP %u Multi-Status: %.*s", answer->status,
+      (int) MIN (size, MAX_QUOTED_ANSWER), data ? data : "");
+}
+
+static gchar *
+media_edge_codec_edge_parse_session_id (MediaEdgeCodec * codec,
+    const MediaEdgeAnswer * answer, GError ** error)
+{
+  MediaEdgeCodecEdge *self = MEDIA_EDGE_CODEC_EDGE (codec);
+  gchar *session_id;
+
+  if (answer->status == 207) {
+    refuse (answer, error);
+    return NULL;
+  }
+  session_id = parse_handles (answer->body, error);
+  if (session_id)
+    GST_DEBUG_ID (self->log_id, "session id %s", session_id);
+
+  return session_id;
+}
+
+static void
+media_edge_codec_edge_iface_init (MediaEdgeCodecInterface * iface)
+{
+  iface->encode = media_edge_codec_edge_encode;
+  iface->parse_session_id = media_edge_codec_edge_parse_session_id;
+}
+
+static void
+media_edge_codec_edge_finalize (GObject * object)
+{
+  MediaEdgeCodecEdge *self = MEDIA_EDGE_CODEC_EDGE (object);
+
+  g_uri_unref (self->endpoint);
+  g_free (self->config_id);
+  g_free (self->log_id);
+
+  G_OBJECT_CLASS (media_edge_codec_edge_parent_class)->finalize (object);
+}
+
+static void
+media_edge_codec_edge_class_init (MediaEdgeCodecEdgeClass * klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = media_edge_codec_edge_finalize;
+
+  GST_DEBUG_CATEGORY_INIT (media_edge_codec_debug, "mediaedgecodec", 0,
+      "Media Edge request encoding");
+}
+
+static void
+media_edge_codec_edge_init (MediaEdgeCodecEdge * self)
+{
+}
+
+/**
+ * media_edge_codec_edge_new:
+ * @endpoint: the Media Edge base URI, e.g. `https://edge.adobedc.net/ee/va/v1`;
+ *   an absolute URI
+ * @config_id: the datastream id
+ * @log_id: (nullable): who the codec works for, in its log lines
+ *
+ * Returns: (transfer full): the Media Edge codec
+ */
+MediaEdgeCodec *
+media_edge_codec_edge_new (const gchar * endpoint, const gchar * config_id,
+    const gchar * log_id)
+{
+  MediaEdgeCodecEdge *self;
+  GUri *uri;
+
+  g_return_val_if_fail (endpoint != NULL && config_id != NULL, NULL);
+  uri = g_uri_parse (endpoint, G_URI_FLAGS_ENCODED, NULL);
+  g_return_val_if_fail (uri != NULL, NULL);
+
+  self = g_object_new (MEDIA_EDGE_TYPE_CODEC_EDGE, NULL);
+  self->endpoint = uri;
+  self->config_id = g_strdup (config_id);
+  self->log_id = g_strdup (log_id);
+
+  return MEDIA_EDGE_CODEC (self);
 }

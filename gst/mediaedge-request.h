@@ -28,6 +28,14 @@ typedef enum
   MEDIA_EDGE_REQUEST_EXPENDABLE = 1 << 1,
 } MediaEdgeRequestFlags;
 
+#define MEDIA_EDGE_REQUEST_ERROR (media_edge_request_error_quark ())
+GQuark media_edge_request_error_quark (void);
+
+typedef enum
+{
+  MEDIA_EDGE_REQUEST_ERROR_MALFORMED,
+} MediaEdgeRequestError;
+
 /* In a URL template, replaced by the URI-escaped session id. */
 #define MEDIA_EDGE_REQUEST_SESSION_SLOT "{sessionId}"
 
@@ -68,6 +76,14 @@ const gchar *media_edge_request_get_method (const MediaEdgeRequest * request);
 
 MediaEdgeRequestFlags media_edge_request_get_flags (const MediaEdgeRequest *
     request);
+
+const gchar *media_edge_request_get_url_template (const MediaEdgeRequest *
+    request);
+
+const gchar *media_edge_request_get_body (const MediaEdgeRequest * request);
+
+const gchar *media_edge_request_get_session_id_pointer (const MediaEdgeRequest
+    * request);
 
 gboolean media_edge_request_opens_session (const MediaEdgeRequest * request);
 

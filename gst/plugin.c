@@ -7,69 +7,17 @@
  * version 2.1 of the License, or (at your option) any later version.
  */
 
+/* The plugin: registers its one element. */
+
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif
 
 #include "gstmediaedgeelements.h"
 
-GST_DEBUG_CATEGORY_STATIC (media_edge_client_debug);
-GST_DEBUG_CATEGORY_STATIC (media_edge_codec_debug);
-
-/* The codec and client know GLib only and log through g_log with
- * their own domain; this hands those lines to GStreamer's debug system, one
- * category per module, so that GST_DEBUG=mediaedge*:6 shows everything. */
-static void
-forward_log (const gchar * domain, GLogLevelFlags level, const gchar * message,
-    gpointer user_data)
-{
-  GstDebugCategory *category = user_data;
-  GstDebugLevel gst_level;
-
-  switch (level & G_LOG_LEVEL_MASK) {
-    case G_LOG_LEVEL_ERROR:
-    case G_LOG_LEVEL_CRITICAL:
-      gst_level = GST_LEVEL_ERROR;
-      break;
-    case G_LOG_LEVEL_WARNING:
-    case G_LOG_LEVEL_MESSAGE:
-      gst_level = GST_LEVEL_WARNING;
-      break;
-    case G_LOG_LEVEL_INFO:
-      gst_level = GST_LEVEL_INFO;
-      break;
-    default:
-      gst_level = GST_LEVEL_DEBUG;
-      break;
-  }
-  GST_CAT_LEVEL_LOG (category, gst_level, NULL, "%s", message);
-}
-
-void
-media_edge_forward_module_logs (void)
-{
-  static gsize done = 0;
-
-  if (!g_once_init_enter (&done))
-    return;
-
-  GST_DEBUG_CATEGORY_INIT (media_edge_client_debug, "mediaedgeclient", 0,
-      "Media Edge HTTP client");
-  GST_DEBUG_CATEGORY_INIT (media_edge_codec_debug, "mediaedgecodec", 0,
-      "Media Edge request encoding");
-  g_log_set_handler ("mediaedge-client", G_LOG_LEVEL_MASK, forward_log,
-      media_edge_client_debug);
-  g_log_set_handler ("mediaedge-codec", G_LOG_LEVEL_MASK, forward_log,
-      media_edge_codec_debug);
-
-  g_once_init_leave (&done, 1);
-}
-
 static gboolean
 plugin_init (GstPlugin * plugin)
 {
-  media_edge_forward_module_logs ();
-
   return GST_ELEMENT_REGISTER (mediaedgetrack, plugin);
 }
 

@@ -16,11 +16,13 @@
 
 #include "edge-server.h"
 #include "mediaedge-client.h"
+#include "mediaedge-codec-edge.h"
 
 #define WAIT_US (10 * G_USEC_PER_SEC)
 
 static EdgeServer *server;
 static gchar *endpoint;
+static MediaEdgeCodec *codec;
 static MediaEdgeClient *client;
 static MediaEdgeClientStats *stats;
 
@@ -34,6 +36,7 @@ setup (void)
   server = edge_server_new_threaded (NULL);
   fail_unless (server != NULL);
   endpoint = edge_server_get_endpoint (server);
+  codec = media_edge_codec_edge_new (endpoint, "client-test", "client-test");
   client = media_edge_client_get_default ();
   stats = media_edge_client_stats_new ();
   notices = g_ptr_array_new_with_free_func (g_free);
@@ -45,6 +48,7 @@ teardown (void)
   g_clear_pointer (&client, media_edge_client_release);
   g_clear_pointer (&server, edge_server_free);
   g_clear_pointer (&endpoint, g_free);
+  g_clear_object (&codec);
   g_clear_pointer (&stats, media_edge_client_stats_unref);
   g_clear_pointer (&notices, g_ptr_array_unref);
 }
@@ -78,12 +82,21 @@ find_notice (const gchar * kind)
   return found;
 }
 
+static gchar *
+parse_session_id (const MediaEdgeAnswer * answer, gpointer user_data,
+    GError ** error)
+{
+  return media_edge_codec_parse_session_id (user_data, answer, error);
+}
+
 static MediaEdgeClientSession *
 open_session (guint request_timeout_ms, guint max_queued)
 {
-  MediaEdgeClientSession *session =
-      media_edge_client_open_session (client, stats, on_notice, NULL, NULL);
+  MediaEdgeClientSession *session = media_edge_client_open_session (client,
+      "client-test", stats, on_notice, NULL, NULL);
 
+  media_edge_client_session_set_session_id_func (session, parse_session_id,
+      g_object_ref (codec), g_object_unref);
   media_edge_client_session_configure (session, request_timeout_ms, 10,
       max_queued);
 
@@ -100,8 +113,8 @@ send (MediaEdgeClientSession * session, MediaEdgeEventType type, gint64 second)
     media_edge_event_set_details (event, g_variant_new_parsed ("{'name': "
             "<'clip'>, 'playerName': <'p'>, 'length': <int64 60>, "
             "'channel': <'c'>, 'contentType': <'VOD'>}"));
-  media_edge_client_session_send (session, media_edge_codec_edge_encode (event,
-          endpoint, "client-test"));
+  media_edge_client_session_send (session, media_edge_codec_encode (codec,
+          event));
 }
 
 /* Closes @session and waits until each of its requests was answered or
@@ -257,6 +270,8 @@ GST_START_TEST (test_lost_session)
     g_free (endpoint);
     server = edge_server_new_threaded (NULL);
     endpoint = edge_server_get_endpoint (server);
+    g_object_unref (codec);
+    codec = media_edge_codec_edge_new (endpoint, "client-test", "client-test");
     g_clear_pointer (&stats, media_edge_client_stats_unref);
     stats = media_edge_client_stats_new ();
     g_ptr_array_set_size (notices, 0);
@@ -398,6 +413,40 @@ GST_START_TEST (test_queue_bound)
 
 GST_END_TEST;
 
+/* The client knows no codec: the id that the session id function reads
+ * fills the URL slot and the body of each request sent after the first,
+ * when it is sent. Here the slot is in configId, which the edge server
+ * records. */
+GST_START_TEST (test_session_id_fills_url_and_body)
+{
+  MediaEdgeClientSession *session = open_session (5000, 100);
+  g_autoptr (MediaEdgeEvent) event =
+      media_edge_event_new (MEDIA_EDGE_EVENT_PLAY, 1795658400000, 0);
+  g_autoptr (MediaEdgeRequest) play = media_edge_codec_encode (codec, event);
+  g_autofree gchar *url = g_strconcat (endpoint, "/play?configId=",
+      MEDIA_EDGE_REQUEST_SESSION_SLOT, NULL);
+  g_autoptr (GPtrArray) records = NULL;
+  EdgeRecord *start, *played;
+
+  send (session, MEDIA_EDGE_EVENT_SESSION_START, 0);
+  media_edge_client_session_send (session, media_edge_request_new ("play",
+          "POST", url, media_edge_request_get_body (play),
+          media_edge_request_get_session_id_pointer (play),
+          MEDIA_EDGE_REQUEST_NONE));
+  finish (session);
+
+  records = edge_server_dup_records (server);
+  fail_unless_equals_int (records->len, 2);
+  start = g_ptr_array_index (records, 0);
+  played = g_ptr_array_index (records, 1);
+  fail_unless (start->session_id != NULL);
+  fail_unless_equals_string (played->config_id, start->session_id);
+  fail_unless_equals_string (played->session_id, start->session_id);
+  fail_unless_equals_int (played->status, 204);
+}
+
+GST_END_TEST;
+
 static Suite *
 client_suite (void)
 {
@@ -415,6 +464,7 @@ client_suite (void)
   tcase_add_test (tc, test_connection_refused_then_up);
   tcase_add_test (tc, test_request_timeout);
   tcase_add_test (tc, test_queue_bound);
+  tcase_add_test (tc, test_session_id_fills_url_and_body);
 
   return s;
 }

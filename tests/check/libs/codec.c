@@ -21,6 +21,16 @@
 #define SID "af8bb22766e458fa0eef98c48ea42c9e351c463318230e851a19946862020333"
 #define T(h_m_s_ms) (1795658400000 + (h_m_s_ms))
 
+static MediaEdgeRequest *
+encode (const gchar * endpoint, const gchar * config_id,
+    const MediaEdgeEvent * event)
+{
+  g_autoptr (MediaEdgeCodec) codec =
+      media_edge_codec_edge_new (endpoint, config_id, "codec-test");
+
+  return media_edge_codec_encode (codec, event);
+}
+
 /* Timestamps are compared as instants: the seeds write 02:00:29Z and
  * 02:00:30.00Z for what the codec writes with milliseconds. */
 static void
@@ -56,15 +66,17 @@ assert_encodes_to (MediaEdgeEvent * event, const gchar * seed_xdm,
   g_autofree gchar *body = NULL;
   g_autofree gchar *expected_text = NULL;
   g_autofree gchar *expected_uri = NULL;
+  g_autofree gchar *uri = NULL;
   g_autoptr (JsonNode) actual = NULL;
   g_autoptr (JsonNode) expected = NULL;
   gsize length;
 
-  request = media_edge_codec_edge_encode (event, ENDPOINT "/", CONFIG_ID);
+  request = encode (ENDPOINT "/", CONFIG_ID, event);
   expected_uri = g_strdup_printf (ENDPOINT "/%s?configId=" CONFIG_ID,
       expected_path);
-  fail_unless_equals_string (media_edge_request_get_uri (request),
-      expected_uri);
+  uri = media_edge_request_build_uri (request, SID);
+  fail_unless_equals_string (uri, expected_uri);
+  fail_unless_equals_string (media_edge_request_get_method (request), "POST");
 
   body = media_edge_request_build_body (request, SID, &length);
   fail_unless_equals_int (length, strlen (body));
@@ -269,16 +281,18 @@ GST_START_TEST (test_strings_are_escaped)
   g_autoptr (MediaEdgeRequest) request = NULL;
   g_autoptr (JsonNode) root = NULL;
   g_autofree gchar *body = NULL;
+  g_autofree gchar *uri = NULL;
   GVariantDict dict;
   JsonObject *details;
 
   g_variant_dict_init (&dict, NULL);
   g_variant_dict_insert (&dict, "name", "s", "say \"hi\"\n\\ & </script>");
   media_edge_event_set_details (event, g_variant_dict_end (&dict));
-  request = media_edge_codec_edge_encode (event, ENDPOINT, "a&b=c d");
+  request = encode (ENDPOINT, "a&b=c d", event);
   media_edge_event_free (event);
 
-  fail_unless_equals_string (media_edge_request_get_uri (request),
+  uri = media_edge_request_build_uri (request, NULL);
+  fail_unless_equals_string (uri,
       ENDPOINT "/sessionStart?configId=a%26b%3Dc%20d");
   body = media_edge_request_build_body (request, NULL, NULL);
   root = parse (body);
@@ -289,6 +303,32 @@ GST_START_TEST (test_strings_are_escaped)
       "sessionDetails");
   fail_unless_equals_string (json_object_get_string_member (details, "name"),
       "say \"hi\"\n\\ & </script>");
+}
+
+GST_END_TEST;
+
+/* The event's path goes after the endpoint's path, configId after the
+ * endpoint's own query; the rest of the endpoint stays as it is. */
+GST_START_TEST (test_endpoint_with_query)
+{
+  const gchar *cases[][2] = {
+    {"http://h/ee/va/v1?trace=1", "http://h/ee/va/v1/ping?trace=1&configId=c"},
+    {"http://h/ee/va/v1/?a=1&b=%2F", "http://h/ee/va/v1/ping?a=1&b=%2F&"
+          "configId=c"},
+    {"http://h/v1?", "http://h/v1/ping?configId=c"},
+    {"https://u@[::1]:8443/a%20b//#top", "https://u@[::1]:8443/a%20b/ping?"
+          "configId=c"},
+    {"http://h", "http://h/ping?configId=c"},
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++) {
+    g_autoptr (MediaEdgeEvent) event =
+        media_edge_event_new (MEDIA_EDGE_EVENT_PING, T (0), 0);
+    g_autoptr (MediaEdgeRequest) request = encode (cases[i][0], "c", event);
+    g_autofree gchar *uri = media_edge_request_build_uri (request, NULL);
+
+    fail_unless_equals_string (uri, cases[i][1]);
+  }
 }
 
 GST_END_TEST;
@@ -305,11 +345,20 @@ GST_START_TEST (test_timestamp_format)
 GST_END_TEST;
 
 static gchar *
-parse_answer (const gchar * answer, GError ** error)
+parse_answer_with_status (guint status, const gchar * text, GError ** error)
 {
-  g_autoptr (GBytes) bytes = g_bytes_new (answer, strlen (answer));
+  g_autoptr (MediaEdgeCodec) codec =
+      media_edge_codec_edge_new (ENDPOINT, CONFIG_ID, "codec-test");
+  g_autoptr (GBytes) body = g_bytes_new (text, strlen (text));
+  MediaEdgeAnswer answer = {.status = status,.body = body };
 
-  return media_edge_codec_edge_parse_session_id (bytes, error);
+  return media_edge_codec_parse_session_id (codec, &answer, error);
+}
+
+static gchar *
+parse_answer (const gchar * text, GError ** error)
+{
+  return parse_answer_with_status (200, text, error);
 }
 
 /* Seed 003's answer: the new-session handle among others. */
@@ -360,6 +409,61 @@ GST_START_TEST (test_parse_bad_answers)
 
 GST_END_TEST;
 
+/* 207: the service refused what it was sent; the error quotes its answer,
+ * at most 512 bytes of it. */
+GST_START_TEST (test_parse_refusal)
+{
+  g_autofree gchar *answer = g_strdup_printf ("{\"errors\":[{\"title\":"
+      "\"sessionDetails.channel is invalid\"}],\"pad\":\"%0600d\"}", 0);
+  g_autoptr (GError) error = NULL;
+  g_autofree gchar *id = parse_answer_with_status (207, answer, &error);
+  g_autofree gchar *quoted = g_strdup_printf ("HTTP 207 Multi-Status: %.512s",
+      answer);
+
+  fail_unless (id == NULL);
+  fail_unless (g_error_matches (error, MEDIA_EDGE_CODEC_ERROR,
+          MEDIA_EDGE_CODEC_ERROR_REFUSED));
+  fail_unless_equals_string (error->message, quoted);
+}
+
+GST_END_TEST;
+
+/* sessionStart opens the session and carries no sessionID; a ping may be
+ * dropped first; the others are plain and carry the session id. */
+GST_START_TEST (test_request_flags_and_session_slot)
+{
+  g_autoptr (MediaEdgeEvent) start =
+      media_edge_event_new (MEDIA_EDGE_EVENT_SESSION_START, T (0), 0);
+  g_autoptr (MediaEdgeEvent) ping =
+      media_edge_event_new (MEDIA_EDGE_EVENT_PING, T (10000), 10);
+  g_autoptr (MediaEdgeEvent) play =
+      media_edge_event_new (MEDIA_EDGE_EVENT_PLAY, T (1000), 1);
+  g_autoptr (MediaEdgeRequest) start_request = NULL;
+  g_autoptr (MediaEdgeRequest) ping_request = NULL;
+  g_autoptr (MediaEdgeRequest) play_request = NULL;
+
+  media_edge_event_set_details (start, session_details (60));
+  start_request = encode (ENDPOINT, CONFIG_ID, start);
+  ping_request = encode (ENDPOINT, CONFIG_ID, ping);
+  play_request = encode (ENDPOINT, CONFIG_ID, play);
+
+  fail_unless_equals_int (media_edge_request_get_flags (start_request),
+      MEDIA_EDGE_REQUEST_OPENS_SESSION);
+  fail_unless_equals_int (media_edge_request_get_flags (ping_request),
+      MEDIA_EDGE_REQUEST_EXPENDABLE);
+  fail_unless_equals_int (media_edge_request_get_flags (play_request),
+      MEDIA_EDGE_REQUEST_NONE);
+  fail_unless (media_edge_request_get_session_id_pointer (start_request) ==
+      NULL);
+  fail_unless_equals_string (media_edge_request_get_session_id_pointer
+      (play_request), "/events/0/xdm/mediaCollection/sessionID");
+  /* before the id is known, Edge still gets a sessionID member */
+  fail_unless (strstr (media_edge_request_get_body (play_request),
+          "\"sessionID\":\"\"") != NULL);
+}
+
+GST_END_TEST;
+
 static Suite *
 codec_suite (void)
 {
@@ -373,9 +477,12 @@ codec_suite (void)
   tcase_add_test (tc, test_example2_chapter_start);
   tcase_add_test (tc, test_example2_ad_start_custom_metadata);
   tcase_add_test (tc, test_strings_are_escaped);
+  tcase_add_test (tc, test_endpoint_with_query);
   tcase_add_test (tc, test_timestamp_format);
   tcase_add_test (tc, test_parse_session_id);
   tcase_add_test (tc, test_parse_bad_answers);
+  tcase_add_test (tc, test_parse_refusal);
+  tcase_add_test (tc, test_request_flags_and_session_slot);
 
   return s;
 }
