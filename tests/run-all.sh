@@ -17,7 +17,8 @@ run_suite () {
 }
 
 echo "== house style (gst-indent) =="
-.ci/gst-indent --check gst/*.c tests/check/*/*.c tests/server/*.c tests/fuzz/*.c examples/*.c
+.ci/gst-indent --check gst/*.c tests/check/*/*.c tests/real/*.c tests/server/*.c \
+  tests/fuzz/*.c examples/*.c
 
 echo "== build and test =="
 run_suite build
