@@ -1084,6 +1084,147 @@ GST_START_TEST (test_live_playhead)
 
 GST_END_TEST;
 
+/* The stream's own chapters (its TOC): started once the player plays,
+ * completed when playback runs out of them, skipped when a seek leaves
+ * them. */
+GST_START_TEST (test_stream_chapters)
+{
+  g_autoptr (MediaEdgeTracker) tracker = start_described ();
+  const Expected expected[] = {
+    {MEDIA_EDGE_EVENT_SESSION_START, 0, 0},
+    {MEDIA_EDGE_EVENT_PLAY, 1, 0},
+    {MEDIA_EDGE_EVENT_CHAPTER_START, 2, 0},
+    {MEDIA_EDGE_EVENT_CHAPTER_COMPLETE, 7000, 10.04},
+    {MEDIA_EDGE_EVENT_CHAPTER_START, 7001, 10.04},
+    {MEDIA_EDGE_EVENT_CHAPTER_SKIP, 9000, 3},
+    {MEDIA_EDGE_EVENT_CHAPTER_START, 9001, 3},
+  };
+
+  /* known before the player plays: nothing yet */
+  media_edge_tracker_set_stream_chapter (tracker, S (0), 0, 0,
+      fields ("{'index': <1>, 'offset': <0>, 'length': <10>}"), 10);
+  collect (tracker);
+  fail_unless_equals_int (collected->len, 1);
+
+  media_edge_tracker_set_playing (tracker, S (0), 0, TRUE);
+  /* the stream runs ahead of the clock: a fast-forward */
+  media_edge_tracker_set_stream_chapter (tracker, S (7), 10.04, 1,
+      fields ("{'index': <2>, 'offset': <10>, 'length': <10>}"), 20);
+  /* the same chapter again changes nothing */
+  media_edge_tracker_set_stream_chapter (tracker, S (8), 11, 1,
+      fields ("{'index': <2>, 'offset': <10>, 'length': <10>}"), 20);
+  /* a seek back into the first */
+  media_edge_tracker_set_stream_chapter (tracker, S (9), 3, 0,
+      fields ("{'index': <1>, 'offset': <0>, 'length': <10>}"), 10);
+  collect (tracker);
+
+  assert_collected (expected, G_N_ELEMENTS (expected));
+}
+
+GST_END_TEST;
+
+/* Once the application starts a chapter, the stream's chapters no longer
+ * count in the session; one it got refused does not take them over. */
+GST_START_TEST (test_application_chapters_win)
+{
+  g_autoptr (MediaEdgeTracker) tracker = start_described ();
+  const Expected expected[] = {
+    {MEDIA_EDGE_EVENT_SESSION_START, 0, 0},
+    {MEDIA_EDGE_EVENT_PLAY, 1, 0},
+    {MEDIA_EDGE_EVENT_CHAPTER_START, 1000, 1},
+    {MEDIA_EDGE_EVENT_CHAPTER_SKIP, 2000, 2},
+    {MEDIA_EDGE_EVENT_CHAPTER_START, 2001, 2},
+  };
+
+  media_edge_tracker_set_playing (tracker, S (0), 0, TRUE);
+  fail_if (media_edge_tracker_start_chapter (tracker, S (1), 1,
+          fields ("{'index': <1>}"), NULL));
+  media_edge_tracker_set_stream_chapter (tracker, S (1), 1, 0,
+      fields ("{'index': <1>, 'offset': <0>, 'length': <10>}"), 10);
+  fail_unless (media_edge_tracker_start_chapter (tracker, S (2), 2,
+          fields ("{'index': <7>, 'offset': <2>, 'length': <30>}"), NULL));
+  media_edge_tracker_set_stream_chapter (tracker, S (10), 10, 1,
+      fields ("{'index': <2>, 'offset': <10>, 'length': <10>}"), 20);
+  collect (tracker);
+
+  assert_collected (expected, G_N_ELEMENTS (expected));
+}
+
+GST_END_TEST;
+
+/* A buffer count that stands still from one look to the next is a stall,
+ * from the last look that saw data; a moving one ends it. */
+GST_START_TEST (test_data_flow_makes_stalls)
+{
+  g_autoptr (MediaEdgeTracker) tracker = start_described ();
+
+  media_edge_tracker_set_playing (tracker, S (0), 0, TRUE);
+  media_edge_tracker_observe_data (tracker, S (10), 10, 250);
+  fail_if (media_edge_tracker_is_stalled (tracker));
+  media_edge_tracker_observe_data (tracker, S (20), 10, 250);
+  fail_unless (media_edge_tracker_is_stalled (tracker));
+  /* idle since the look at 10 s: the session ends at 1810 s */
+  media_edge_tracker_advance (tracker, S (1805), 10);
+  fail_unless_equals_uint64 (media_edge_tracker_get_next_deadline (tracker),
+      S (1810));
+  media_edge_tracker_observe_data (tracker, S (1806), 10, 251);
+  fail_if (media_edge_tracker_is_stalled (tracker));
+  fail_unless_equals_uint64 (media_edge_tracker_get_next_deadline (tracker),
+      S (1810));
+  media_edge_tracker_advance (tracker, S (1810), 10);
+  fail_unless_equals_uint64 (media_edge_tracker_get_next_deadline (tracker),
+      S (1820));
+
+  /* a pause and a play again: the watch starts afresh */
+  media_edge_tracker_set_playing (tracker, S (1830), 10, FALSE);
+  media_edge_tracker_observe_data (tracker, S (1840), 10, 251);
+  media_edge_tracker_set_playing (tracker, S (1850), 10, TRUE);
+  fail_if (media_edge_tracker_is_stalled (tracker));
+  media_edge_tracker_observe_data (tracker, S (1860), 10, 251);
+  fail_unless (media_edge_tracker_is_stalled (tracker));
+  fail_unless_equals_uint64 (media_edge_tracker_get_next_deadline (tracker),
+      S (1870));
+  media_edge_tracker_advance (tracker, S (3640), 10);
+  fail_unless_equals_uint64 (media_edge_tracker_get_next_deadline (tracker),
+      S (3650));
+}
+
+GST_END_TEST;
+
+static gint64
+qoe_member (MediaEdgeEvent * event, const gchar * name)
+{
+  gint64 value = -1;
+
+  fail_unless (event->qoe != NULL);
+  fail_unless (g_variant_lookup (event->qoe, name, "x", &value));
+
+  return value;
+}
+
+/* droppedFrames: what each sink says it dropped, added up. */
+GST_START_TEST (test_dropped_frames_added_up)
+{
+  g_autoptr (MediaEdgeTracker) tracker = start_described ();
+  static const gint audio_sink = 0, video_sink = 0;
+
+  media_edge_tracker_set_playing (tracker, S (0), 0, TRUE);
+  media_edge_tracker_set_dropped_frames (tracker, S (1), 1, &audio_sink, 3);
+  media_edge_tracker_set_dropped_frames (tracker, S (2), 2, &video_sink, 4);
+  media_edge_tracker_advance (tracker, S (10), 10);
+  media_edge_tracker_set_dropped_frames (tracker, S (11), 11, &audio_sink, 5);
+  media_edge_tracker_advance (tracker, S (20), 20);
+  collect (tracker);
+
+  fail_unless_equals_int (collected->len, 4);
+  fail_unless_equals_int64 (qoe_member (collected_event (2), "droppedFrames"),
+      7);
+  fail_unless_equals_int64 (qoe_member (collected_event (3), "droppedFrames"),
+      9);
+}
+
+GST_END_TEST;
+
 static Suite *
 tracker_suite (void)
 {
@@ -1115,6 +1256,10 @@ tracker_suite (void)
   tcase_add_test (tc, test_stall_counts_from_play);
   tcase_add_test (tc, test_day_long_session_restarts);
   tcase_add_test (tc, test_live_playhead);
+  tcase_add_test (tc, test_stream_chapters);
+  tcase_add_test (tc, test_application_chapters_win);
+  tcase_add_test (tc, test_data_flow_makes_stalls);
+  tcase_add_test (tc, test_dropped_frames_added_up);
 
   return s;
 }
