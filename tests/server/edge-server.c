@@ -742,6 +742,47 @@ edge_server_wait_for_records (EdgeServer * server, guint count,
   return reached;
 }
 
+/* The index of the first request of @event_type at index @from or later,
+ * or -1: the caller's lock held. */
+static gint
+find_event (EdgeServer * server, guint from, const gchar * event_type)
+{
+  for (guint i = from; i < server->records->len; i++) {
+    EdgeRecord *record = g_ptr_array_index (server->records, i);
+
+    if (g_strcmp0 (record->event_type, event_type) == 0)
+      return i;
+  }
+
+  return -1;
+}
+
+/**
+ * edge_server_wait_for_event:
+ * @from: the index of the first request to look at
+ * @event_type: e.g. "play"
+ *
+ * Waits (real time) until a request of @event_type arrived at index @from
+ * or later.
+ *
+ * Returns: its index, or -1 if none came within @timeout_us
+ */
+gint
+edge_server_wait_for_event (EdgeServer * server, guint from,
+    const gchar * event_type, gint64 timeout_us)
+{
+  gint64 end_time = g_get_monotonic_time () + timeout_us;
+  gint found;
+
+  g_mutex_lock (&server->lock);
+  while ((found = find_event (server, from, event_type)) < 0)
+    if (!g_cond_wait_until (&server->changed, &server->lock, end_time))
+      break;
+  g_mutex_unlock (&server->lock);
+
+  return found;
+}
+
 /**
  * edge_server_fail_next:
  * @status: e.g. 503

@@ -70,6 +70,9 @@ GPtrArray *edge_server_dup_records (EdgeServer * server);
 gboolean edge_server_wait_for_records (EdgeServer * server, guint count,
     gint64 timeout_us);
 
+gint edge_server_wait_for_event (EdgeServer * server, guint from,
+    const gchar * event_type, gint64 timeout_us);
+
 guint edge_server_count_records (EdgeServer * server);
 
 gchar *edge_server_describe_records (EdgeServer * server,

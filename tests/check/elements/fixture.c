@@ -9,24 +9,36 @@
 
 /* What the element suites share: a local edge server per test, whose
  * received bodies are validated against media-edge.yaml at teardown, and a
- * pipeline whose clock and playhead the test drives. */
+ * pipeline whose clock and playhead the test drives. Each test makes its
+ * own Fixture and tears it down: nothing is shared between tests. */
 
 #include "fixture.h"
-
-EdgeServer *server;
-gchar *endpoint;
 
 static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE ("src",
     GST_PAD_SRC, GST_PAD_ALWAYS, GST_STATIC_CAPS_ANY);
 
-void
-setup (void)
+/* A fixture around @server (transfer full) */
+Fixture *
+fixture_new_for_server (EdgeServer * server)
+{
+  Fixture *f = g_new0 (Fixture, 1);
+
+  f->server = server;
+  f->endpoint = edge_server_get_endpoint (server);
+
+  return f;
+}
+
+/* A fixture with a plain HTTP edge server of its own */
+Fixture *
+fixture_new (void)
 {
   g_autoptr (GError) error = NULL;
+  EdgeServer *server = edge_server_new_threaded (&error);
 
-  server = edge_server_new_threaded (&error);
   fail_unless (server != NULL, "no server: %s", error ? error->message : "");
-  endpoint = edge_server_get_endpoint (server);
+
+  return fixture_new_for_server (server);
 }
 
 /* Every body must validate against Adobe's OpenAPI document. */
@@ -68,31 +80,63 @@ validate_bodies (GPtrArray * records)
       "bodies do not validate against media-edge.yaml:\n%s", output);
 }
 
+/* Validates what the server received, then frees all; the pipeline must
+ * be stopped already. */
 void
-teardown (void)
+fixture_teardown (Fixture * f)
 {
-  g_autoptr (GPtrArray) records = edge_server_dup_records (server);
+  fail_unless (f->pipeline == NULL, "the pipeline was not stopped");
+  if (f->server) {
+    g_autoptr (GPtrArray) records = edge_server_dup_records (f->server);
 
-  if (records->len > 0)
-    validate_bodies (records);
-  g_clear_pointer (&server, edge_server_free);
-  g_clear_pointer (&endpoint, g_free);
+    if (records->len > 0)
+      validate_bodies (records);
+    edge_server_free (f->server);
+  }
+  g_free (f->endpoint);
+  g_free (f);
 }
 
+/* Waits until the server got @n requests, and counts them as waited for. */
 void
-wait_for_records (guint n)
+wait_for_records (Fixture * f, guint n)
 {
-  fail_unless (edge_server_wait_for_records (server, n, WAIT_US),
-      "the server got %u requests, not %u", edge_server_count_records (server),
-      n);
+  fail_unless (edge_server_wait_for_records (f->server, n, WAIT_US),
+      "the server got %u requests, not %u",
+      edge_server_count_records (f->server), n);
+  f->waited = MAX (f->waited, n);
 }
 
-/* Opens the server's port again, after edge_server_take_down(). */
+/* Waits for the next request about @event after those waited for. */
 void
-bring_server_up (guint port)
+wait_for_request (Fixture * f, const gchar * event)
 {
-  server = edge_server_new_threaded_on_port (port, NULL);
-  fail_unless (server != NULL, "port %u taken meanwhile", port);
+  gint found = edge_server_wait_for_event (f->server, f->waited, event,
+      WAIT_US);
+  g_autofree gchar *text = NULL;
+
+  if (found < 0) {
+    text = received (f);
+    fail ("no %s after the %u requests waited for: %s", event, f->waited, text);
+  }
+  f->waited = found + 1;
+}
+
+/* Opens the server's port again, after edge_server_take_down(): a new
+ * server, which has received nothing yet. */
+void
+bring_server_up (Fixture * f, guint port)
+{
+  f->server = edge_server_new_threaded_on_port (port, NULL);
+  fail_unless (f->server != NULL, "port %u taken meanwhile", port);
+  f->waited = 0;
+}
+
+/* What the server received, e.g. "sessionStart 200, play 204" */
+gchar *
+received (Fixture * f)
+{
+  return edge_server_describe_records (f->server, NULL);
 }
 
 static guint
@@ -125,13 +169,14 @@ wait_for_stat (GstElement * track, const gchar * field, guint value)
 /* What the server received, event by event: path, configId, eventType, one
  * session id for all, the playhead, the time since sessionStart. */
 void
-assert_received (const Expected * expected, guint n, const gchar * config_id)
+assert_received (Fixture * f, const Expected * expected, guint n,
+    const gchar * config_id)
 {
   g_autoptr (GPtrArray) records = NULL;
   EdgeRecord *start;
 
-  wait_for_records (n);
-  records = edge_server_dup_records (server);
+  wait_for_records (f, n);
+  records = edge_server_dup_records (f->server);
   fail_unless_equals_int (records->len, n);
   start = g_ptr_array_index (records, 0);
 
@@ -152,12 +197,12 @@ assert_received (const Expected * expected, guint n, const gchar * config_id)
 }
 
 GstElement *
-make_tracker (const gchar * config_id)
+make_tracker (Fixture * f, const gchar * config_id)
 {
   GstElement *track = gst_element_factory_make ("mediaedgetrack", NULL);
 
   fail_unless (track != NULL);
-  g_object_set (track, "config-id", config_id, "endpoint", endpoint,
+  g_object_set (track, "config-id", config_id, "endpoint", f->endpoint,
       "content-id", "VA API Sample Player", "content-name", "ClickMe",
       "length", 60, "channel", "sample-channel",
       "player-name", "sample-html5-api-player",
@@ -167,10 +212,10 @@ make_tracker (const gchar * config_id)
 }
 
 void
-fixture_init (Fixture * f, const gchar * config_id)
+make_pipeline (Fixture * f, const gchar * config_id)
 {
   f->pipeline = gst_pipeline_new (NULL);
-  f->track = make_tracker (config_id);
+  f->track = make_tracker (f, config_id);
   f->sink = gst_element_factory_make ("fakesink", NULL);
   g_object_set (f->sink, "sync", FALSE, "async", FALSE, NULL);
   gst_bin_add_many (GST_BIN (f->pipeline), f->track, f->sink, NULL);
@@ -180,15 +225,19 @@ fixture_init (Fixture * f, const gchar * config_id)
   gst_pipeline_use_clock (GST_PIPELINE (f->pipeline), f->clock);
 }
 
+/* Stops the pipeline and drops it: its element flushes what it has to
+ * send on the way. */
 void
-fixture_clear (Fixture * f)
+stop_pipeline (Fixture * f)
 {
   fail_unless_equals_int (gst_element_set_state (f->pipeline,
           GST_STATE_NULL), GST_STATE_CHANGE_SUCCESS);
   gst_pad_set_active (f->src, FALSE);
   gst_check_teardown_src_pad (f->track);
-  gst_object_unref (f->pipeline);
-  gst_object_unref (f->clock);
+  gst_clear_object (&f->pipeline);
+  gst_clear_object (&f->clock);
+  f->track = f->sink = NULL;
+  f->src = NULL;
 }
 
 void
@@ -352,11 +401,11 @@ play_to_eos (const gchar * line, gchar ** ended)
 
 /* ... and returns what the server received. */
 GPtrArray *
-run_to_eos (const gchar * line, gchar ** ended)
+run_to_eos (Fixture * f, const gchar * line, gchar ** ended)
 {
   play_to_eos (line, ended);
 
-  return edge_server_dup_records (server);
+  return edge_server_dup_records (f->server);
 }
 
 /* mediaCollection of a recorded body, as a JSON object to read fields of. */

@@ -22,10 +22,6 @@ G_BEGIN_DECLS
 #define WAIT_US (10 * G_USEC_PER_SEC)
 #define S(n) ((GstClockTime) (n) * GST_SECOND)
 
-/* the server of the running test and its Media Edge endpoint */
-extern EdgeServer *server;
-extern gchar *endpoint;
-
 typedef struct
 {
   const gchar *event;
@@ -33,11 +29,16 @@ typedef struct
   gint64 playhead;
 } Expected;
 
-/* A pipeline whose playhead the test sets: buffers pushed from the test
- * thread reach a fakesink that does not sync, whose position is the last
- * buffer's time. */
+/* What each test has to itself: a local edge server, and once
+ * make_pipeline() made it, a pipeline whose playhead the test sets:
+ * buffers pushed from the test thread reach a fakesink that does not sync,
+ * whose position is the last buffer's time. */
 typedef struct
 {
+  EdgeServer *server;           /* NULL while taken down */
+  gchar *endpoint;
+  guint waited;                 /* the requests waited for so far */
+
   GstElement *pipeline;
   GstElement *track;
   GstElement *sink;
@@ -45,19 +46,22 @@ typedef struct
   GstClock *clock;
 } Fixture;
 
-void setup (void);
-void teardown (void);
+Fixture *fixture_new (void);
+Fixture *fixture_new_for_server (EdgeServer * server);
+void fixture_teardown (Fixture * f);
 
-void wait_for_records (guint n);
-void bring_server_up (guint port);
+void wait_for_records (Fixture * f, guint n);
+void wait_for_request (Fixture * f, const gchar * event);
+void bring_server_up (Fixture * f, guint port);
+gchar *received (Fixture * f);
 guint wait_for_stat (GstElement * track, const gchar * field, guint value);
-void assert_received (const Expected * expected, guint n,
+void assert_received (Fixture * f, const Expected * expected, guint n,
     const gchar * config_id);
 
-GstElement *make_tracker (const gchar * config_id);
+GstElement *make_tracker (Fixture * f, const gchar * config_id);
 
-void fixture_init (Fixture * f, const gchar * config_id);
-void fixture_clear (Fixture * f);
+void make_pipeline (Fixture * f, const gchar * config_id);
+void stop_pipeline (Fixture * f);
 void set_state (Fixture * f, GstState state);
 void start_stream (Fixture * f, GstCaps * caps);
 void set_playhead (Fixture * f, guint seconds);
@@ -69,7 +73,7 @@ GstStructure *pop_session_structure (GstElement * pipeline,
     const gchar * event);
 gchar *pop_session_message (GstElement * pipeline, const gchar * event);
 void play_to_eos (const gchar * line, gchar ** ended);
-GPtrArray *run_to_eos (const gchar * line, gchar ** ended);
+GPtrArray *run_to_eos (Fixture * f, const gchar * line, gchar ** ended);
 JsonObject *media_collection (EdgeRecord * record, JsonParser * parser);
 
 GstMessage *refused_start (GstElement * track);

@@ -114,56 +114,56 @@ GST_START_TEST (test_example2_through_pipeline)
   g_autoptr (GPtrArray) records = NULL;
   g_autoptr (JsonParser) parser = json_parser_new ();
   JsonObject *media;
-  Fixture f;
+  Fixture *f = fixture_new ();
 
-  fixture_init (&f, "example-2");
-  g_object_set (f.track, "content-name", "ClickMe", "length", 54, NULL);
-  set_state (&f, GST_STATE_PLAYING);
-  start_stream (&f, NULL);
+  make_pipeline (f, "example-2");
+  g_object_set (f->track, "content-name", "ClickMe", "length", 54, NULL);
+  set_state (f, GST_STATE_PLAYING);
+  start_stream (f, NULL);
 
-  at (&f, 1);
-  fail_unless (emit_details (f.track, "chapter-start", "chapter, index=1, "
+  at (f, 1);
+  fail_unless (emit_details (f->track, "chapter-start", "chapter, index=1, "
           "offset=0, friendlyName=\"Chapter one\", length=15"));
-  set_playhead (&f, 10);
-  crank_ping (&f, S (10));
-  wait_for_records (4);
+  set_playhead (f, 10);
+  crank_ping (f, S (10));
+  wait_for_request (f, "ping");
 
-  at (&f, 15);
-  fail_unless (emit_plain (f.track, "chapter-complete"));
-  fail_unless (emit_details (f.track, "ad-break-start", "pod, index=0, "
+  at (f, 15);
+  fail_unless (emit_plain (f->track, "chapter-complete"));
+  fail_unless (emit_details (f->track, "ad-break-start", "pod, index=0, "
           "offset=15, friendlyName=\"Mid-roll break\""));
-  fail_unless (emit_details (f.track, "ad-start", AD_1));
-  set_playhead (&f, 20);
-  crank_ping (&f, S (20));
-  wait_for_records (8);
-  set_playhead (&f, 30);
-  crank_ping (&f, S (30));
-  wait_for_records (9);
+  fail_unless (emit_details (f->track, "ad-start", AD_1));
+  set_playhead (f, 20);
+  crank_ping (f, S (20));
+  wait_for_request (f, "ping");
+  set_playhead (f, 30);
+  crank_ping (f, S (30));
+  wait_for_request (f, "ping");
 
-  at (&f, 31);
-  fail_unless (emit_plain (f.track, "ad-complete"));
-  fail_unless (emit_details (f.track, "ad-start", AD_2));
-  set_playhead (&f, 40);
-  crank_ping (&f, S (40));
-  wait_for_records (12);
+  at (f, 31);
+  fail_unless (emit_plain (f->track, "ad-complete"));
+  fail_unless (emit_details (f->track, "ad-start", AD_2));
+  set_playhead (f, 40);
+  crank_ping (f, S (40));
+  wait_for_request (f, "ping");
 
-  at (&f, 43);
-  fail_unless (emit_plain (f.track, "ad-complete"));
-  fail_unless (emit_plain (f.track, "ad-break-complete"));
-  fail_unless (emit_details (f.track, "chapter-start", "chapter, index=2, "
+  at (f, 43);
+  fail_unless (emit_plain (f->track, "ad-complete"));
+  fail_unless (emit_plain (f->track, "ad-break-complete"));
+  fail_unless (emit_details (f->track, "chapter-start", "chapter, index=2, "
           "offset=43, friendlyName=\"Chapter two\", length=11"));
-  set_playhead (&f, 50);
-  crank_ping (&f, S (50));
-  wait_for_records (16);
+  set_playhead (f, 50);
+  crank_ping (f, S (50));
+  wait_for_request (f, "ping");
 
-  at (&f, 54);
-  fail_unless (emit_plain (f.track, "chapter-complete"));
-  fail_unless (gst_pad_push_event (f.src, gst_event_new_eos ()));
-  wait_for_records (G_N_ELEMENTS (expected));
-  fixture_clear (&f);
+  at (f, 54);
+  fail_unless (emit_plain (f->track, "chapter-complete"));
+  fail_unless (gst_pad_push_event (f->src, gst_event_new_eos ()));
+  wait_for_request (f, "sessionComplete");
+  stop_pipeline (f);
 
-  assert_received (expected, G_N_ELEMENTS (expected), "example-2");
-  records = edge_server_dup_records (server);
+  assert_received (f, expected, G_N_ELEMENTS (expected), "example-2");
+  records = edge_server_dup_records (f->server);
   media = received_media (records, 2, parser);
   assert_member (media, "chapterDetails", "{\"index\": 1, \"offset\": 0, "
       "\"friendlyName\": \"Chapter one\", \"length\": 15}");
@@ -193,6 +193,7 @@ GST_START_TEST (test_example2_through_pipeline)
   media = received_media (records, 14, parser);
   assert_member (media, "chapterDetails", "{\"index\": 2, \"offset\": 43, "
       "\"friendlyName\": \"Chapter two\", \"length\": 11}");
+  fixture_teardown (f);
 }
 
 GST_END_TEST;
@@ -222,6 +223,7 @@ two_chapters (void)
  * starts and completes as playback crosses its bounds. */
 GST_START_TEST (test_toc_chapters_from_a_file)
 {
+  Fixture *f = fixture_new ();
   const gchar *events[] = { "sessionStart", "play", "chapterStart",
     "chapterComplete", "chapterStart", "chapterComplete", "sessionComplete"
   };
@@ -229,8 +231,8 @@ GST_START_TEST (test_toc_chapters_from_a_file)
   gchar *clip = write_clip ("Chapters", toc);
   g_autofree gchar *line = g_strdup_printf ("filesrc location=\"%s\" ! "
       "matroskademux ! mediaedgetrack config-id=toc endpoint=%s ! "
-      "fakesink sync=true", clip, endpoint);
-  g_autoptr (GPtrArray) records = run_to_eos (line, NULL);
+      "fakesink sync=true", clip, f->endpoint);
+  g_autoptr (GPtrArray) records = run_to_eos (f, line, NULL);
   g_autoptr (JsonParser) parser = json_parser_new ();
 
   fail_unless_equals_int (records->len, G_N_ELEMENTS (events));
@@ -246,6 +248,7 @@ GST_START_TEST (test_toc_chapters_from_a_file)
   fail_unless_equals_int64 (((EdgeRecord *) g_ptr_array_index (records,
               4))->playhead, 1);
   remove_clip (clip);
+  fixture_teardown (f);
 }
 
 GST_END_TEST;
@@ -269,22 +272,23 @@ GST_START_TEST (test_error_message)
   g_autofree gchar *details = g_strdup_printf ("{\"name\": \"%s\", "
       "\"source\": \"player\"}", name);
   JsonObject *media;
-  Fixture f;
+  Fixture *f = fixture_new ();
 
-  fixture_init (&f, "error");
-  set_state (&f, GST_STATE_PLAYING);
-  start_stream (&f, NULL);
-  at (&f, 2);
-  gst_element_post_message (f.sink, gst_message_new_error (GST_OBJECT
-          (f.sink), error, "test"));
-  gst_test_clock_set_time (GST_TEST_CLOCK (f.clock), S (3));
-  fixture_clear (&f);
+  make_pipeline (f, "error");
+  set_state (f, GST_STATE_PLAYING);
+  start_stream (f, NULL);
+  at (f, 2);
+  gst_element_post_message (f->sink, gst_message_new_error (GST_OBJECT
+          (f->sink), error, "test"));
+  gst_test_clock_set_time (GST_TEST_CLOCK (f->clock), S (3));
+  stop_pipeline (f);
 
-  assert_received (expected, G_N_ELEMENTS (expected), "error");
-  records = edge_server_dup_records (server);
+  assert_received (f, expected, G_N_ELEMENTS (expected), "error");
+  records = edge_server_dup_records (f->server);
   media = received_media (records, 2, parser);
   assert_member (media, "errorDetails", details);
   fail_unless (json_object_has_member (media, "qoeDataDetails"));
+  fixture_teardown (f);
 }
 
 GST_END_TEST;
@@ -305,29 +309,29 @@ GST_START_TEST (test_qoe_from_the_pipeline)
   g_autoptr (GPtrArray) records = NULL;
   g_autoptr (JsonParser) parser = json_parser_new ();
   GstMessage *qos;
-  Fixture f;
+  Fixture *f = fixture_new ();
 
-  fixture_init (&f, "qoe");
-  set_state (&f, GST_STATE_PLAYING);
-  start_stream (&f, caps);
+  make_pipeline (f, "qoe");
+  set_state (f, GST_STATE_PLAYING);
+  start_stream (f, caps);
 
-  at (&f, 1);
-  fail_unless (gst_pad_push_event (f.src,
+  at (f, 1);
+  fail_unless (gst_pad_push_event (f->src,
           gst_event_new_tag (gst_tag_list_new (GST_TAG_NOMINAL_BITRATE,
                   800000, NULL))));
-  at (&f, 2);
-  fail_unless (gst_pad_push_event (f.src,
+  at (f, 2);
+  fail_unless (gst_pad_push_event (f->src,
           gst_event_new_tag (gst_tag_list_new (GST_TAG_BITRATE, 1200000,
                   NULL))));
-  at (&f, 3);
-  qos = gst_message_new_qos (GST_OBJECT (f.sink), FALSE, S (3), S (3), S (3),
+  at (f, 3);
+  qos = gst_message_new_qos (GST_OBJECT (f->sink), FALSE, S (3), S (3), S (3),
       GST_SECOND / 30);
   gst_message_set_qos_stats (qos, GST_FORMAT_BUFFERS, 90, 5);
-  gst_element_post_message (f.sink, qos);
-  fixture_clear (&f);
+  gst_element_post_message (f->sink, qos);
+  stop_pipeline (f);
 
-  assert_received (expected, G_N_ELEMENTS (expected), "qoe");
-  records = edge_server_dup_records (server);
+  assert_received (f, expected, G_N_ELEMENTS (expected), "qoe");
+  records = edge_server_dup_records (f->server);
   /* the caps came after the play */
   assert_member (received_media (records, 1, parser), "qoeDataDetails",
       "{\"timeToStart\": 0}");
@@ -336,6 +340,7 @@ GST_START_TEST (test_qoe_from_the_pipeline)
   assert_member (received_media (records, 3, parser), "qoeDataDetails",
       "{\"bitrate\": 1200, \"droppedFrames\": 5, \"framesPerSecond\": 30, "
       "\"timeToStart\": 0}");
+  fixture_teardown (f);
 }
 
 GST_END_TEST;
@@ -352,23 +357,24 @@ GST_START_TEST (test_seek)
     {"sessionEnd", 5000, 41},
   };
   GstSegment segment;
-  Fixture f;
+  Fixture *f = fixture_new ();
 
-  fixture_init (&f, "seek");
-  set_state (&f, GST_STATE_PLAYING);
-  start_stream (&f, NULL);
-  at (&f, 3);
-  fail_unless (gst_pad_push_event (f.src, gst_event_new_flush_start ()));
-  fail_unless (gst_pad_push_event (f.src, gst_event_new_flush_stop (TRUE)));
-  gst_test_clock_set_time (GST_TEST_CLOCK (f.clock), S (4));
+  make_pipeline (f, "seek");
+  set_state (f, GST_STATE_PLAYING);
+  start_stream (f, NULL);
+  at (f, 3);
+  fail_unless (gst_pad_push_event (f->src, gst_event_new_flush_start ()));
+  fail_unless (gst_pad_push_event (f->src, gst_event_new_flush_stop (TRUE)));
+  gst_test_clock_set_time (GST_TEST_CLOCK (f->clock), S (4));
   gst_segment_init (&segment, GST_FORMAT_TIME);
   segment.start = segment.time = segment.position = S (40);
-  fail_unless (gst_pad_push_event (f.src, gst_event_new_segment (&segment)));
-  at (&f, 5);
-  set_playhead (&f, 41);
-  fixture_clear (&f);
+  fail_unless (gst_pad_push_event (f->src, gst_event_new_segment (&segment)));
+  at (f, 5);
+  set_playhead (f, 41);
+  stop_pipeline (f);
 
-  assert_received (expected, G_N_ELEMENTS (expected), "seek");
+  assert_received (f, expected, G_N_ELEMENTS (expected), "seek");
+  fixture_teardown (f);
 }
 
 GST_END_TEST;
@@ -388,27 +394,28 @@ GST_START_TEST (test_mute_toggle)
   g_autoptr (GPtrArray) records = NULL;
   g_autoptr (JsonParser) parser = json_parser_new ();
   GstElement *volume = gst_element_factory_make ("volume", NULL);
-  Fixture f;
+  Fixture *f = fixture_new ();
 
-  fixture_init (&f, "mute");
-  gst_bin_add (GST_BIN (f.pipeline), volume);
-  set_state (&f, GST_STATE_PLAYING);
-  start_stream (&f, NULL);
-  at (&f, 1);
+  make_pipeline (f, "mute");
+  gst_bin_add (GST_BIN (f->pipeline), volume);
+  set_state (f, GST_STATE_PLAYING);
+  start_stream (f, NULL);
+  at (f, 1);
   g_object_set (volume, "mute", TRUE, NULL);
-  at (&f, 2);
+  at (f, 2);
   g_object_set (volume, "mute", FALSE, NULL);
-  at (&f, 3);
+  at (f, 3);
   g_object_set (volume, "volume", 0.0, NULL);
   g_object_set (volume, "volume", 0.0, NULL);
-  gst_test_clock_set_time (GST_TEST_CLOCK (f.clock), S (4));
-  fixture_clear (&f);
+  gst_test_clock_set_time (GST_TEST_CLOCK (f->clock), S (4));
+  stop_pipeline (f);
 
-  assert_received (expected, G_N_ELEMENTS (expected), "mute");
-  records = edge_server_dup_records (server);
+  assert_received (f, expected, G_N_ELEMENTS (expected), "mute");
+  records = edge_server_dup_records (f->server);
   for (guint i = 0; i < G_N_ELEMENTS (states); i++)
     assert_member (received_media (records, 2 + i, parser), states[i],
         "[{\"name\": \"mute\"}]");
+  fixture_teardown (f);
 }
 
 GST_END_TEST;
@@ -451,33 +458,33 @@ GST_START_TEST (test_refusals)
   };
   GstStructure *too_many;
   gboolean accepted = TRUE;
-  Fixture f;
+  Fixture *f = fixture_new ();
 
   warnings = g_ptr_array_new_with_free_func (g_free);
   gst_debug_set_threshold_for_name ("mediaedgetrack", GST_LEVEL_WARNING);
   gst_debug_add_log_function (collect_warnings, NULL, NULL);
 
-  fixture_init (&f, "refusals");
-  set_state (&f, GST_STATE_PLAYING);
-  start_stream (&f, NULL);
-  wait_for_records (2);
-  at (&f, 1);
+  make_pipeline (f, "refusals");
+  set_state (f, GST_STATE_PLAYING);
+  start_stream (f, NULL);
+  wait_for_request (f, "play");
+  at (f, 1);
 
-  assert_refused (emit_details (f.track, "ad-start", AD_2),
+  assert_refused (emit_details (f->track, "ad-start", AD_2),
       "adStart without an ad break");
-  assert_refused (emit_plain (f.track, "ad-break-complete"),
+  assert_refused (emit_plain (f->track, "ad-break-complete"),
       "adBreakComplete without an ad break");
-  assert_refused (emit_plain (f.track, "chapter-skip"),
+  assert_refused (emit_plain (f->track, "chapter-skip"),
       "chapterSkip without an open chapter");
-  assert_refused (emit_details (f.track, "ad-break-start", "pod, offset=3"),
+  assert_refused (emit_details (f->track, "ad-break-start", "pod, offset=3"),
       "advertisingPodDetails needs the field 'index'");
-  assert_refused (emit_details (f.track, "chapter-start", "chapter, "
+  assert_refused (emit_details (f->track, "chapter-start", "chapter, "
           "index=one, offset=0, length=9"), "'index' must be a whole number");
-  assert_refused (emit_details (f.track, "states-update",
+  assert_refused (emit_details (f->track, "states-update",
           "states, full-screen=true"), "'full-screen' does not match");
-  assert_refused (emit_details (f.track, "states-update", "states, mute=maybe"),
-      "'mute' must be a boolean");
-  g_signal_emit_by_name (f.track, "track-error", "E42", "network", &accepted);
+  assert_refused (emit_details (f->track, "states-update",
+          "states, mute=maybe"), "'mute' must be a boolean");
+  g_signal_emit_by_name (f->track, "track-error", "E42", "network", &accepted);
   assert_refused (accepted, "\"player\" or \"external\"");
 
   too_many = gst_structure_new_empty ("states");
@@ -486,19 +493,20 @@ GST_START_TEST (test_refusals)
 
     gst_structure_set (too_many, name, G_TYPE_BOOLEAN, TRUE, NULL);
   }
-  g_signal_emit_by_name (f.track, "states-update", too_many, &accepted);
+  g_signal_emit_by_name (f->track, "states-update", too_many, &accepted);
   gst_structure_free (too_many);
   assert_refused (accepted, "at most 10 distinct player states");
 
   /* nothing was sent, and the session goes on */
-  set_playhead (&f, 10);
-  crank_ping (&f, S (10));
-  wait_for_records (3);
-  fixture_clear (&f);
+  set_playhead (f, 10);
+  crank_ping (f, S (10));
+  wait_for_request (f, "ping");
+  stop_pipeline (f);
   gst_debug_remove_log_function (collect_warnings);
   g_clear_pointer (&warnings, g_ptr_array_unref);
 
-  assert_received (expected, G_N_ELEMENTS (expected), "refusals");
+  assert_received (f, expected, G_N_ELEMENTS (expected), "refusals");
+  fixture_teardown (f);
 }
 
 GST_END_TEST;
@@ -518,27 +526,28 @@ GST_START_TEST (test_skips)
     {"adBreakComplete", 3001, 2},
     {"sessionEnd", 4000, 3},
   };
-  Fixture f;
+  Fixture *f = fixture_new ();
 
-  fixture_init (&f, "skips");
-  set_state (&f, GST_STATE_PLAYING);
-  start_stream (&f, NULL);
-  at (&f, 1);
-  fail_unless (emit_details (f.track, "chapter-start", "chapter, index=1, "
+  make_pipeline (f, "skips");
+  set_state (f, GST_STATE_PLAYING);
+  start_stream (f, NULL);
+  at (f, 1);
+  fail_unless (emit_details (f->track, "chapter-start", "chapter, index=1, "
           "offset=0, length=5, segment=(string)intro"));
-  at (&f, 2);
-  fail_unless (emit_plain (f.track, "chapter-skip"));
-  fail_unless (emit_details (f.track, "ad-break-start", "pod, index=1, "
+  at (f, 2);
+  fail_unless (emit_plain (f->track, "chapter-skip"));
+  fail_unless (emit_details (f->track, "ad-break-start", "pod, index=1, "
           "offset=2"));
-  fail_unless (emit_details (f.track, "ad-start", "ad, name=(string)a1, "
+  fail_unless (emit_details (f->track, "ad-start", "ad, name=(string)a1, "
           "length=30, podPosition=1"));
-  at (&f, 3);
-  fail_unless (emit_plain (f.track, "ad-skip"));
-  fail_unless (emit_plain (f.track, "ad-break-complete"));
-  at (&f, 4);
-  fixture_clear (&f);
+  at (f, 3);
+  fail_unless (emit_plain (f->track, "ad-skip"));
+  fail_unless (emit_plain (f->track, "ad-break-complete"));
+  at (f, 4);
+  stop_pipeline (f);
 
-  assert_received (expected, G_N_ELEMENTS (expected), "skips");
+  assert_received (f, expected, G_N_ELEMENTS (expected), "skips");
+  fixture_teardown (f);
 }
 
 GST_END_TEST;
@@ -547,11 +556,12 @@ GST_END_TEST;
  * session-details or the properties set them. */
 GST_START_TEST (test_metadata_tags)
 {
+  Fixture *f = fixture_new ();
   g_autofree gchar *line = g_strdup_printf ("videotestsrc num-buffers=5 ! "
       "taginject tags=\"title=Pilot,artist=Someone,album=Best,genre=Drama\" ! "
       "mediaedgetrack config-id=tags endpoint=%s "
-      "session-details=\"details,genre=Comedy\" ! fakesink", endpoint);
-  g_autoptr (GPtrArray) records = run_to_eos (line, NULL);
+      "session-details=\"details,genre=Comedy\" ! fakesink", f->endpoint);
+  g_autoptr (GPtrArray) records = run_to_eos (f, line, NULL);
   g_autoptr (JsonParser) parser = json_parser_new ();
   JsonObject *details;
 
@@ -565,6 +575,7 @@ GST_START_TEST (test_metadata_tags)
           "album"), "Best");
   fail_unless_equals_string (json_object_get_string_member (details,
           "genre"), "Comedy");
+  fixture_teardown (f);
 }
 
 GST_END_TEST;
@@ -572,11 +583,13 @@ GST_END_TEST;
 /* playbin's own mute property, toggled while it plays */
 GST_START_TEST (test_playbin_mute)
 {
+  Fixture *f = fixture_new ();
   gchar *clip = write_clip ("Muted", NULL);
   g_autofree gchar *uri = gst_filename_to_uri (clip, NULL);
   g_autofree gchar *line = g_strdup_printf ("playbin uri=\"%s\" "
       "video-sink=\"fakesink sync=true\" audio-sink=fakesink video-filter="
-      "\"mediaedgetrack config-id=playbin-mute endpoint=%s\"", uri, endpoint);
+      "\"mediaedgetrack config-id=playbin-mute endpoint=%s\"", uri,
+      f->endpoint);
   g_autoptr (GstElement) playbin = gst_parse_launch (line, NULL);
   g_autoptr (GstBus) bus = gst_element_get_bus (playbin);
   g_autoptr (GstMessage) eos = NULL;
@@ -594,12 +607,13 @@ GST_START_TEST (test_playbin_mute)
   gst_element_set_state (playbin, GST_STATE_NULL);
   remove_clip (clip);
 
-  records = edge_server_dup_records (server);
+  records = edge_server_dup_records (f->server);
   fail_unless (records->len >= 4);
   update = g_ptr_array_index (records, 2);
   fail_unless_equals_string (update->event_type, "statesUpdate");
   assert_member (media_collection (update, parser), "statesStart",
       "[{\"name\": \"mute\"}]");
+  fixture_teardown (f);
 }
 
 GST_END_TEST;
@@ -611,7 +625,6 @@ mediaedgetrack_events_suite (void)
   TCase *tc = tcase_create ("general");
 
   suite_add_tcase (s, tc);
-  tcase_add_checked_fixture (tc, setup, teardown);
   tcase_add_test (tc, test_example2_through_pipeline);
   tcase_add_test (tc, test_toc_chapters_from_a_file);
   tcase_add_test (tc, test_error_message);

@@ -13,12 +13,6 @@
 
 #include "fixture.h"
 
-static gchar *
-received (void)
-{
-  return edge_server_describe_records (server, NULL);
-}
-
 static gboolean
 record_has_resume (EdgeRecord * record)
 {
@@ -86,42 +80,39 @@ GST_START_TEST (test_lost_session_is_resumed)
     g_autoptr (GstStructure) stats = NULL;
     gboolean accepted = FALSE;
     guint started = 0;
-    Fixture f;
+    Fixture *f = fixture_new ();
 
-    fixture_init (&f, "lost");
-    set_state (&f, GST_STATE_PLAYING);
-    start_stream (&f, NULL);
-    fail_if (pop_session_event (f.pipeline, "started"));
-    g_signal_emit_by_name (f.track, "chapter-start", chapter, &accepted);
+    make_pipeline (f, "lost");
+    set_state (f, GST_STATE_PLAYING);
+    start_stream (f, NULL);
+    fail_if (pop_session_event (f->pipeline, "started"));
+    g_signal_emit_by_name (f->track, "chapter-start", chapter, &accepted);
     fail_unless (accepted);
-    wait_for_records (3);
+    wait_for_request (f, "chapterStart");
 
-    edge_server_forget_sessions (server, statuses[i]);
-    set_playhead (&f, 10);
-    crank_ping (&f, S (10));
-    fail_unless (pop_session_event (f.pipeline, "started"));
-    wait_for_records (7);
-    g_object_get (f.track, "stats", &stats, NULL);
+    edge_server_forget_sessions (f->server, statuses[i]);
+    set_playhead (f, 10);
+    crank_ping (f, S (10));
+    fail_unless (pop_session_event (f->pipeline, "started"));
+    wait_for_request (f, "play");
+    g_object_get (f->track, "stats", &stats, NULL);
     fail_unless (gst_structure_get_uint (stats, "sessions-started", &started));
     fail_unless_equals_int (started, 2);
-    fixture_clear (&f);
+    stop_pipeline (f);
 
-    wait_for_records (8);
-    text = received ();
+    wait_for_request (f, "sessionEnd");
+    text = received (f);
     expected = g_strdup_printf ("sessionStart 200, play 204, "
         "chapterStart 204, ping %u, sessionStart 200, chapterStart 204, "
         "play 204, sessionEnd 204", statuses[i]);
     fail_unless_equals_string (text, expected);
-    records = edge_server_dup_records (server);
+    records = edge_server_dup_records (f->server);
     fail_if (record_has_resume (record_at (records, 0)));
     fail_unless (record_has_resume (record_at (records, 4)));
     fail_unless_equals_int64 (record_at (records, 4)->playhead, 10);
     fail_unless_equals_int64 (record_at (records, 4)->timestamp_ms -
         record_at (records, 0)->timestamp_ms, 10001);
-
-    /* a fresh server for the next status */
-    teardown ();
-    setup ();
+    fixture_teardown (f);
   }
 }
 
@@ -132,58 +123,56 @@ GST_END_TEST;
  * pipeline plays again at 40 min without a buffer. Returns what the
  * server received, described. */
 static gchar *
-pause_half_hour_then_play (const gchar * config_id, guint pings)
+pause_half_hour_then_play (Fixture * f, const gchar * config_id, guint pings)
 {
-  /* sessionStart, play, pauseStart and the pings */
-  guint n = 3 + pings;
-  Fixture f;
-
-  fixture_init (&f, config_id);
-  set_state (&f, GST_STATE_PLAYING);
-  start_stream (&f, NULL);
-  fail_if (pop_session_event (f.pipeline, "started"));
-  gst_test_clock_set_time (GST_TEST_CLOCK (f.clock), S (5));
-  set_playhead (&f, 5);
-  set_state (&f, GST_STATE_PAUSED);
-  wait_for_records (3);
+  make_pipeline (f, config_id);
+  set_state (f, GST_STATE_PLAYING);
+  start_stream (f, NULL);
+  fail_if (pop_session_event (f->pipeline, "started"));
+  gst_test_clock_set_time (GST_TEST_CLOCK (f->clock), S (5));
+  set_playhead (f, 5);
+  set_state (f, GST_STATE_PAUSED);
+  wait_for_request (f, "pauseStart");
   for (guint i = 1; i <= pings; i++) {
-    crank_ping (&f, S (10 * i));
-    wait_for_records (3 + i);
+    crank_ping (f, S (10 * i));
+    wait_for_request (f, "ping");
   }
 
   /* the pending ping wakes up a session gone idle */
-  gst_test_clock_set_time (GST_TEST_CLOCK (f.clock), S (5 + 30 * 60));
-  crank_ping (&f, S (10 * (pings + 1)));
-  wait_for_records (n + 2);
+  gst_test_clock_set_time (GST_TEST_CLOCK (f->clock), S (5 + 30 * 60));
+  crank_ping (f, S (10 * (pings + 1)));
+  wait_for_request (f, "sessionEnd");
 
   /* it resumes at PLAYING, not at the first buffer */
-  gst_test_clock_set_time (GST_TEST_CLOCK (f.clock), S (40 * 60));
-  set_state (&f, GST_STATE_PLAYING);
-  fail_unless (pop_session_event (f.pipeline, "started"));
-  wait_for_records (n + 4);
-  fixture_clear (&f);
+  gst_test_clock_set_time (GST_TEST_CLOCK (f->clock), S (40 * 60));
+  set_state (f, GST_STATE_PLAYING);
+  fail_unless (pop_session_event (f->pipeline, "started"));
+  wait_for_request (f, "play");
+  stop_pipeline (f);
 
-  wait_for_records (n + 5);
+  wait_for_request (f, "sessionEnd");
 
-  return received ();
+  return received (f);
 }
 
 /* Paused for 30 minutes: sessionEnd. Playing again: a new session with
  * hasResume. */
 GST_START_TEST (test_idle_half_hour_then_play)
 {
+  Fixture *f = fixture_new ();
   g_autoptr (GPtrArray) records = NULL;
-  g_autofree gchar *text = pause_half_hour_then_play ("idle", 0);
+  g_autofree gchar *text = pause_half_hour_then_play (f, "idle", 0);
 
   fail_unless_equals_string (text, "sessionStart 200, play 204, "
       "pauseStart 204, ping 204, sessionEnd 204, sessionStart 200, play 204, "
       "sessionEnd 204");
-  records = edge_server_dup_records (server);
+  records = edge_server_dup_records (f->server);
   fail_unless_equals_int64 (record_at (records, 4)->timestamp_ms -
       record_at (records, 0)->timestamp_ms, (5 + 30 * 60) * 1000);
   fail_unless (record_has_resume (record_at (records, 5)));
   fail_unless_equals_int64 (record_at (records, 5)->timestamp_ms -
       record_at (records, 0)->timestamp_ms, 40 * 60 * 1000);
+  fixture_teardown (f);
 }
 
 GST_END_TEST;
@@ -192,11 +181,13 @@ GST_END_TEST;
  * not make the paused player a stalled one when it plays again. */
 GST_START_TEST (test_idle_pause_without_data_then_play)
 {
-  g_autofree gchar *text = pause_half_hour_then_play ("idle-no-data", 2);
+  Fixture *f = fixture_new ();
+  g_autofree gchar *text = pause_half_hour_then_play (f, "idle-no-data", 2);
 
   fail_unless_equals_string (text, "sessionStart 200, play 204, "
       "pauseStart 204, ping 204, ping 204, ping 204, sessionEnd 204, "
       "sessionStart 200, play 204, sessionEnd 204");
+  fixture_teardown (f);
 }
 
 GST_END_TEST;
@@ -209,42 +200,43 @@ GST_START_TEST (test_stalled_half_hour_then_data)
   g_autoptr (GPtrArray) records = NULL;
   g_autofree gchar *text = NULL;
   g_autofree gchar *ended = NULL;
-  Fixture f;
+  Fixture *f = fixture_new ();
 
-  fixture_init (&f, "stalled");
-  set_state (&f, GST_STATE_PLAYING);
-  start_stream (&f, NULL);
-  fail_if (pop_session_event (f.pipeline, "started"));
-  play_to_ping (&f, 10);
-  wait_for_records (3);
+  make_pipeline (f, "stalled");
+  set_state (f, GST_STATE_PLAYING);
+  start_stream (f, NULL);
+  fail_if (pop_session_event (f->pipeline, "started"));
+  play_to_ping (f, 10);
+  wait_for_request (f, "ping");
   /* no buffer from here on: the ping at 20 s sees the stall */
-  crank_ping (&f, S (20));
-  wait_for_records (4);
+  crank_ping (f, S (20));
+  wait_for_request (f, "ping");
 
-  gst_test_clock_set_time (GST_TEST_CLOCK (f.clock), S (10 + 30 * 60));
-  crank_ping (&f, S (30));
-  wait_for_records (6);
+  gst_test_clock_set_time (GST_TEST_CLOCK (f->clock), S (10 + 30 * 60));
+  crank_ping (f, S (30));
+  wait_for_request (f, "sessionEnd");
   /* the application hears of the end now, not at the resume */
-  ended = pop_session_message (f.pipeline, "ended");
-  records = edge_server_dup_records (server);
+  ended = pop_session_message (f->pipeline, "ended");
+  records = edge_server_dup_records (f->server);
   fail_unless_equals_string (ended, record_at (records, 0)->session_id);
   g_clear_pointer (&records, g_ptr_array_unref);
 
-  set_playhead (&f, 11);
-  fail_unless (pop_session_event (f.pipeline, "started"));
-  wait_for_records (8);
-  fixture_clear (&f);
+  set_playhead (f, 11);
+  fail_unless (pop_session_event (f->pipeline, "started"));
+  wait_for_request (f, "play");
+  stop_pipeline (f);
 
-  wait_for_records (9);
-  text = received ();
+  wait_for_request (f, "sessionEnd");
+  text = received (f);
   fail_unless_equals_string (text, "sessionStart 200, play 204, ping 204, "
       "ping 204, ping 204, sessionEnd 204, sessionStart 200, play 204, "
       "sessionEnd 204");
-  records = edge_server_dup_records (server);
+  records = edge_server_dup_records (f->server);
   fail_unless_equals_int64 (record_at (records, 5)->timestamp_ms -
       record_at (records, 0)->timestamp_ms, (10 + 30 * 60) * 1000 + 1);
   fail_unless (record_has_resume (record_at (records, 6)));
   fail_unless_equals_int64 (record_at (records, 6)->playhead, 11);
+  fixture_teardown (f);
 }
 
 GST_END_TEST;
@@ -256,37 +248,41 @@ GST_START_TEST (test_day_of_playback)
   g_autoptr (GPtrArray) records = NULL;
   g_autofree gchar *old_session = NULL;
   g_autofree gchar *new_session = NULL;
-  Fixture f;
+  Fixture *f = fixture_new ();
 
-  fixture_init (&f, "day");
-  set_state (&f, GST_STATE_PLAYING);
-  start_stream (&f, NULL);
-  fail_if (pop_session_event (f.pipeline, "started"));
-  wait_for_records (2);
+  make_pipeline (f, "day");
+  set_state (f, GST_STATE_PLAYING);
+  start_stream (f, NULL);
+  fail_if (pop_session_event (f->pipeline, "started"));
+  wait_for_request (f, "play");
 
-  gst_test_clock_set_time (GST_TEST_CLOCK (f.clock), S (24 * 60 * 60));
-  set_playhead (&f, 3600);
-  crank_ping (&f, S (10));
-  fail_unless (pop_session_event (f.pipeline, "started"));
-  wait_for_records (6);
-  crank_ping (&f, S (24 * 60 * 60 + 10));
-  wait_for_records (7);
-  fixture_clear (&f);
+  /* the old session's end and the new one's start go out in two queues,
+   * in any order: count them */
+  gst_test_clock_set_time (GST_TEST_CLOCK (f->clock), S (24 * 60 * 60));
+  set_playhead (f, 3600);
+  crank_ping (f, S (10));
+  fail_unless (pop_session_event (f->pipeline, "started"));
+  wait_for_records (f, 6);
+  crank_ping (f, S (24 * 60 * 60 + 10));
+  wait_for_records (f, 7);
+  stop_pipeline (f);
 
-  wait_for_records (8);
-  records = edge_server_dup_records (server);
+  wait_for_records (f, 8);
+  records = edge_server_dup_records (f->server);
   /* the two sessions are two queues: each in order */
   old_session =
-      edge_server_describe_records (server, record_at (records, 0)->session_id);
+      edge_server_describe_records (f->server, record_at (records,
+          0)->session_id);
   fail_unless_equals_string (old_session,
-      "sessionStart 200, play 204, ping 204, " "sessionEnd 204");
+      "sessionStart 200, play 204, ping 204, sessionEnd 204");
   for (guint i = 1; i < records->len && new_session == NULL; i++)
     if (record_has_resume (record_at (records, i)))
       new_session =
-          edge_server_describe_records (server, record_at (records,
+          edge_server_describe_records (f->server, record_at (records,
               i)->session_id);
   fail_unless_equals_string (new_session,
-      "sessionStart 200, play 204, ping 204, " "sessionEnd 204");
+      "sessionStart 200, play 204, ping 204, sessionEnd 204");
+  fixture_teardown (f);
 }
 
 GST_END_TEST;
@@ -296,22 +292,23 @@ GST_START_TEST (test_live_playhead)
 {
   g_autoptr (GPtrArray) records = NULL;
   gint64 start_second;
-  Fixture f;
+  Fixture *f = fixture_new ();
 
-  fixture_init (&f, "live");
-  g_object_set (f.track, "content-type", "Live", NULL);
-  set_state (&f, GST_STATE_PLAYING);
-  start_stream (&f, NULL);
-  set_playhead (&f, 10);
-  crank_ping (&f, S (10));
-  wait_for_records (3);
-  fixture_clear (&f);
+  make_pipeline (f, "live");
+  g_object_set (f->track, "content-type", "Live", NULL);
+  set_state (f, GST_STATE_PLAYING);
+  start_stream (f, NULL);
+  set_playhead (f, 10);
+  crank_ping (f, S (10));
+  wait_for_request (f, "ping");
+  stop_pipeline (f);
 
-  records = edge_server_dup_records (server);
+  records = edge_server_dup_records (f->server);
   start_second = (record_at (records, 0)->timestamp_ms / 1000) % 86400;
   fail_unless_equals_int64 (record_at (records, 0)->playhead, start_second);
   fail_unless_equals_int64 (record_at (records, 2)->playhead,
       (start_second + 10) % 86400);
+  fixture_teardown (f);
 }
 
 GST_END_TEST;
@@ -328,22 +325,23 @@ GST_START_TEST (test_server_down_then_up)
     {"ping", 20000, 20},
     {"ping", 30000, 30},
   };
-  guint port = edge_server_take_down (&server);
-  Fixture f;
+  Fixture *f = fixture_new ();
+  guint port = edge_server_take_down (&f->server);
 
-  fixture_init (&f, "down");
-  g_object_set (f.track, "retry-delay", 10, NULL);
-  set_state (&f, GST_STATE_PLAYING);
-  start_stream (&f, NULL);
+  make_pipeline (f, "down");
+  g_object_set (f->track, "retry-delay", 10, NULL);
+  set_state (f, GST_STATE_PLAYING);
+  start_stream (f, NULL);
   for (guint second = 10; second <= 30; second += 10)
-    play_to_ping (&f, second);
-  fail_unless (wait_for_stat (f.track, "retried", 1) >= 1);
-  fail_unless_equals_int (wait_for_stat (f.track, "sent", 0), 0);
+    play_to_ping (f, second);
+  fail_unless (wait_for_stat (f->track, "retried", 1) >= 1);
+  fail_unless_equals_int (wait_for_stat (f->track, "sent", 0), 0);
 
-  bring_server_up (port);
-  assert_received (expected, G_N_ELEMENTS (expected), "down");
-  fail_unless_equals_int (wait_for_stat (f.track, "dropped", 0), 0);
-  fixture_clear (&f);
+  bring_server_up (f, port);
+  assert_received (f, expected, G_N_ELEMENTS (expected), "down");
+  fail_unless_equals_int (wait_for_stat (f->track, "dropped", 0), 0);
+  stop_pipeline (f);
+  fixture_teardown (f);
 }
 
 GST_END_TEST;
@@ -357,34 +355,35 @@ GST_START_TEST (test_queue_overflow_is_counted)
       gst_structure_from_string ("chapter, index=1, offset=30, length=30",
       NULL);
   g_autofree gchar *text = NULL;
-  guint port = edge_server_take_down (&server);
+  Fixture *f = fixture_new ();
+  guint port = edge_server_take_down (&f->server);
   gboolean accepted = FALSE;
-  Fixture f;
 
-  fixture_init (&f, "overflow");
-  g_object_set (f.track, "retry-delay", 10, "max-queued-events", 2, NULL);
-  set_state (&f, GST_STATE_PLAYING);
-  start_stream (&f, NULL);
+  make_pipeline (f, "overflow");
+  g_object_set (f->track, "retry-delay", 10, "max-queued-events", 2, NULL);
+  set_state (f, GST_STATE_PLAYING);
+  start_stream (f, NULL);
   /* play and three pings: the first two pings go */
   for (guint second = 10; second <= 30; second += 10)
-    play_to_ping (&f, second);
+    play_to_ping (f, second);
   /* then the last ping, then play, the oldest */
-  g_signal_emit_by_name (f.track, "chapter-start", chapter, &accepted);
+  g_signal_emit_by_name (f->track, "chapter-start", chapter, &accepted);
   fail_unless (accepted);
-  g_signal_emit_by_name (f.track, "chapter-complete", &accepted);
+  g_signal_emit_by_name (f->track, "chapter-complete", &accepted);
   fail_unless (accepted);
-  fail_unless_equals_int (wait_for_stat (f.track, "dropped", 4), 4);
+  fail_unless_equals_int (wait_for_stat (f->track, "dropped", 4), 4);
 
-  bring_server_up (port);
-  wait_for_records (3);
-  fail_unless_equals_int (wait_for_stat (f.track, "sent", 3), 3);
-  fail_unless_equals_int (wait_for_stat (f.track, "dropped", 4), 4);
-  fixture_clear (&f);
+  bring_server_up (f, port);
+  wait_for_request (f, "chapterComplete");
+  fail_unless_equals_int (wait_for_stat (f->track, "sent", 3), 3);
+  fail_unless_equals_int (wait_for_stat (f->track, "dropped", 4), 4);
+  stop_pipeline (f);
 
-  wait_for_records (4);
-  text = received ();
+  wait_for_request (f, "sessionEnd");
+  text = received (f);
   fail_unless_equals_string (text, "sessionStart 200, chapterStart 204, "
       "chapterComplete 204, sessionEnd 204");
+  fixture_teardown (f);
 }
 
 GST_END_TEST;
@@ -406,32 +405,33 @@ GST_START_TEST (test_stalled_server_does_not_stall_the_pipeline)
   g_autoptr (GstStructure) stats = NULL;
   g_autoptr (GstPad) sink_pad = NULL;
   guint queued = 0, sent = 0, rendered = 0;
-  Fixture f;
+  Fixture *f = fixture_new ();
 
-  edge_server_stall_next (server, 1, 10000);
-  fixture_init (&f, "stall");
-  g_object_set (f.track, "flush-timeout", 100, NULL);
-  sink_pad = gst_element_get_static_pad (f.sink, "sink");
+  edge_server_stall_next (f->server, 1, 10000);
+  make_pipeline (f, "stall");
+  g_object_set (f->track, "flush-timeout", 100, NULL);
+  sink_pad = gst_element_get_static_pad (f->sink, "sink");
   gst_pad_add_probe (sink_pad, GST_PAD_PROBE_TYPE_BUFFER, count_buffer,
       &rendered, NULL);
-  set_state (&f, GST_STATE_PLAYING);
-  start_stream (&f, NULL);
+  set_state (f, GST_STATE_PLAYING);
+  start_stream (f, NULL);
   for (guint i = 0; i < 1000; i++) {
     GstBuffer *buffer = gst_buffer_new ();
 
     GST_BUFFER_PTS (buffer) = i * GST_SECOND / 25;
-    fail_unless_equals_int (gst_pad_push (f.src, buffer), GST_FLOW_OK);
+    fail_unless_equals_int (gst_pad_push (f->src, buffer), GST_FLOW_OK);
   }
   /* every buffer reached the sink, as without the stall */
   fail_unless_equals_int (rendered, 1000);
   /* the answer to sessionStart has not come yet: nothing was sent, both
    * events wait */
-  g_object_get (f.track, "stats", &stats, NULL);
+  g_object_get (f->track, "stats", &stats, NULL);
   fail_unless (gst_structure_get_uint (stats, "sent", &sent));
   fail_unless_equals_int (sent, 0);
   fail_unless (gst_structure_get_uint (stats, "queued", &queued));
   fail_unless_equals_int (queued, 2);
-  fixture_clear (&f);
+  stop_pipeline (f);
+  fixture_teardown (f);
 }
 
 GST_END_TEST;
@@ -443,32 +443,30 @@ GST_START_TEST (test_shutdown_without_server)
   g_autoptr (GstStructure) stats = NULL;
   guint dropped = 0, retried = 0;
   gint64 start;
-  Fixture f;
+  Fixture *f = fixture_new ();
 
-  g_clear_pointer (&server, edge_server_free);
-  fixture_init (&f, "no-server");
-  g_object_set (f.track, "flush-timeout", 300, "retry-delay", 20, NULL);
-  set_state (&f, GST_STATE_PLAYING);
-  start_stream (&f, NULL);
-  fail_unless (wait_for_stat (f.track, "retried", 1) >= 1);
-  set_state (&f, GST_STATE_READY);
+  g_clear_pointer (&f->server, edge_server_free);
+  make_pipeline (f, "no-server");
+  g_object_set (f->track, "flush-timeout", 300, "retry-delay", 20, NULL);
+  set_state (f, GST_STATE_PLAYING);
+  start_stream (f, NULL);
+  fail_unless (wait_for_stat (f->track, "retried", 1) >= 1);
+  set_state (f, GST_STATE_READY);
   start = g_get_monotonic_time ();
-  fail_unless_equals_int (gst_element_set_state (f.pipeline, GST_STATE_NULL),
+  fail_unless_equals_int (gst_element_set_state (f->pipeline, GST_STATE_NULL),
       GST_STATE_CHANGE_SUCCESS);
   /* the bound, and a margin for a loaded machine */
   fail_unless (g_get_monotonic_time () - start < 5 * G_USEC_PER_SEC);
   fail_unless (g_get_monotonic_time () - start >=
       300 * G_TIME_SPAN_MILLISECOND);
 
-  g_object_get (f.track, "stats", &stats, NULL);
+  g_object_get (f->track, "stats", &stats, NULL);
   fail_unless (gst_structure_get_uint (stats, "retried", &retried));
   fail_unless (retried >= 1);
   fail_unless (gst_structure_get_uint (stats, "dropped", &dropped));
   fail_unless_equals_int (dropped, 3);
-  fixture_clear (&f);
-
-  /* teardown wants a server */
-  server = edge_server_new_threaded (NULL);
+  stop_pipeline (f);
+  fixture_teardown (f);
 }
 
 GST_END_TEST;
@@ -479,36 +477,41 @@ GST_START_TEST (test_refused_session_stops_tracking)
 {
   const gchar *answer = "{\"errors\":[{\"title\":\"Invalid datastream\"}]}";
   g_autoptr (GstBus) bus = NULL;
-  Fixture f;
+  Fixture *f = fixture_new ();
 
-  edge_server_set_session_start_answer (server, 207, answer, strlen (answer));
-  fixture_init (&f, "refused");
-  bus = gst_element_get_bus (f.pipeline);
-  set_state (&f, GST_STATE_PLAYING);
-  start_stream (&f, NULL);
+  edge_server_set_session_start_answer (f->server, 207, answer,
+      strlen (answer));
+  make_pipeline (f, "refused");
+  bus = gst_element_get_bus (f->pipeline);
+  set_state (f, GST_STATE_PLAYING);
+  start_stream (f, NULL);
   assert_warning_mentions (bus, "Invalid datastream");
 
   /* nothing more is sent this run */
-  set_playhead (&f, 10);
-  gst_test_clock_set_time (GST_TEST_CLOCK (f.clock), S (10));
-  fixture_clear (&f);
-  fail_unless_equals_int (edge_server_count_records (server), 1);
+  set_playhead (f, 10);
+  gst_test_clock_set_time (GST_TEST_CLOCK (f->clock), S (10));
+  stop_pipeline (f);
+  fail_unless_equals_int (edge_server_count_records (f->server), 1);
+  fixture_teardown (f);
 }
 
 GST_END_TEST;
 
-/* Serves HTTPS with a certificate from the test CA from now on. */
-static void
-use_https_server (void)
+/* A fixture whose server speaks HTTPS with a certificate from the test
+ * CA */
+static Fixture *
+fixture_new_https (void)
 {
   g_autoptr (GError) error = NULL;
-
-  teardown ();
-  server = edge_server_new_threaded_tls (CERTS "/server.pem",
+  EdgeServer *server = edge_server_new_threaded_tls (CERTS "/server.pem",
       CERTS "/server-key.pem", &error);
+  Fixture *f;
+
   fail_unless (server != NULL, "%s", error ? error->message : "");
-  endpoint = edge_server_get_endpoint (server);
-  fail_unless (g_str_has_prefix (endpoint, "https://"));
+  f = fixture_new_for_server (server);
+  fail_unless (g_str_has_prefix (f->endpoint, "https://"));
+
+  return f;
 }
 
 /* A certificate from a CA the system does not know is refused: a warning
@@ -516,16 +519,16 @@ use_https_server (void)
 GST_START_TEST (test_https_untrusted_refused)
 {
   g_autoptr (GstBus) bus = NULL;
-  Fixture f;
+  Fixture *f = fixture_new_https ();
 
-  use_https_server ();
-  fixture_init (&f, "https");
-  bus = gst_element_get_bus (f.pipeline);
-  set_state (&f, GST_STATE_PLAYING);
-  start_stream (&f, NULL);
+  make_pipeline (f, "https");
+  bus = gst_element_get_bus (f->pipeline);
+  set_state (f, GST_STATE_PLAYING);
+  start_stream (f, NULL);
   assert_warning_mentions (bus, "certificate");
-  fixture_clear (&f);
-  fail_unless_equals_int (edge_server_count_records (server), 0);
+  stop_pipeline (f);
+  fail_unless_equals_int (edge_server_count_records (f->server), 0);
+  fixture_teardown (f);
 }
 
 GST_END_TEST;
@@ -538,19 +541,19 @@ GST_START_TEST (test_https_with_ca_file)
     {"play", 1, 0},
     {"sessionEnd", 2000, 2},
   };
-  Fixture f;
+  Fixture *f = fixture_new_https ();
 
-  use_https_server ();
-  fixture_init (&f, "https-ca");
-  g_object_set (f.track, "ca-file", CERTS "/ca.pem", NULL);
-  set_state (&f, GST_STATE_PLAYING);
-  start_stream (&f, NULL);
-  wait_for_records (2);
-  gst_test_clock_set_time (GST_TEST_CLOCK (f.clock), S (2));
-  set_playhead (&f, 2);
-  fixture_clear (&f);
+  make_pipeline (f, "https-ca");
+  g_object_set (f->track, "ca-file", CERTS "/ca.pem", NULL);
+  set_state (f, GST_STATE_PLAYING);
+  start_stream (f, NULL);
+  wait_for_request (f, "play");
+  gst_test_clock_set_time (GST_TEST_CLOCK (f->clock), S (2));
+  set_playhead (f, 2);
+  stop_pipeline (f);
 
-  assert_received (expected, G_N_ELEMENTS (expected), "https-ca");
+  assert_received (f, expected, G_N_ELEMENTS (expected), "https-ca");
+  fixture_teardown (f);
 }
 
 GST_END_TEST;
@@ -558,19 +561,16 @@ GST_END_TEST;
 /* Plays a short session to an endpoint no route reaches, so that only a
  * proxy, the edge server itself, can take the requests. */
 static void
-play_through_proxy (const gchar * proxy_property)
+play_through_proxy (Fixture * f, const gchar * proxy_property)
 {
-  guint before = edge_server_count_records (server);
-  Fixture f;
-
-  fixture_init (&f, "proxied");
-  g_object_set (f.track, "proxy", proxy_property,
+  make_pipeline (f, "proxied");
+  g_object_set (f->track, "proxy", proxy_property,
       "endpoint", "http://192.0.2.1:9/ee/va/v1", NULL);
-  set_state (&f, GST_STATE_PLAYING);
-  start_stream (&f, NULL);
-  wait_for_records (before + 2);
-  fixture_clear (&f);
-  wait_for_records (before + 3);
+  set_state (f, GST_STATE_PLAYING);
+  start_stream (f, NULL);
+  wait_for_request (f, "play");
+  stop_pipeline (f);
+  wait_for_request (f, "sessionEnd");
 }
 
 /* A proxy URI on the loopback: the edge server's port, or a dead one */
@@ -583,9 +583,11 @@ loopback_uri (guint port)
 /* The proxy property sends every request through the proxy. */
 GST_START_TEST (test_proxy_property)
 {
-  g_autofree gchar *proxy = loopback_uri (edge_server_get_port (server));
+  Fixture *f = fixture_new ();
+  g_autofree gchar *proxy = loopback_uri (edge_server_get_port (f->server));
 
-  play_through_proxy (proxy);
+  play_through_proxy (f, proxy);
+  fixture_teardown (f);
 }
 
 GST_END_TEST;
@@ -595,18 +597,20 @@ GST_END_TEST;
  * over them. */
 GST_START_TEST (test_system_proxy_honoured)
 {
-  g_autofree gchar *proxy = loopback_uri (edge_server_get_port (server));
+  Fixture *f = fixture_new ();
+  g_autofree gchar *proxy = loopback_uri (edge_server_get_port (f->server));
   g_autoptr (EdgeServer) gone = edge_server_new_threaded (NULL);
   g_autofree gchar *dead_proxy = loopback_uri (edge_server_take_down (&gone));
 
   g_unsetenv ("no_proxy");
   g_unsetenv ("NO_PROXY");
   g_setenv ("http_proxy", proxy, TRUE);
-  play_through_proxy (NULL);
+  play_through_proxy (f, NULL);
 
   g_setenv ("http_proxy", dead_proxy, TRUE);
-  play_through_proxy (proxy);
+  play_through_proxy (f, proxy);
   g_unsetenv ("http_proxy");
+  fixture_teardown (f);
 }
 
 GST_END_TEST;
@@ -720,26 +724,27 @@ GST_START_TEST (test_datastream_id_not_logged)
   const gchar *secret = "ds-7f3a9c21-0b5e-4d1e";
   const gchar *answer = "{\"errors\":[{\"title\":\"Invalid datastream\"}]}";
   g_autoptr (GstBus) bus = NULL;
-  Fixture f;
+  Fixture *f = fixture_new ();
 
   watch_logs (secret);
-  fixture_init (&f, secret);
-  bus = gst_element_get_bus (f.pipeline);
-  g_object_set (f.track, "retry-delay", 10, NULL);
-  edge_server_fail_next (server, 1, 503, NULL);
-  set_state (&f, GST_STATE_PLAYING);
-  start_stream (&f, NULL);
-  fail_unless_equals_int (wait_for_stat (f.track, "sent", 2), 2);
+  make_pipeline (f, secret);
+  bus = gst_element_get_bus (f->pipeline);
+  g_object_set (f->track, "retry-delay", 10, NULL);
+  edge_server_fail_next (f->server, 1, 503, NULL);
+  set_state (f, GST_STATE_PLAYING);
+  start_stream (f, NULL);
+  fail_unless_equals_int (wait_for_stat (f->track, "sent", 2), 2);
 
-  edge_server_fail_next (server, 1, 500, NULL);
-  play_to_ping (&f, 10);
-  fail_unless_equals_int (wait_for_stat (f.track, "dropped", 1), 1);
+  edge_server_fail_next (f->server, 1, 500, NULL);
+  play_to_ping (f, 10);
+  fail_unless_equals_int (wait_for_stat (f->track, "dropped", 1), 1);
 
-  edge_server_set_session_start_answer (server, 207, answer, strlen (answer));
-  edge_server_forget_sessions (server, 404);
-  play_to_ping (&f, 20);
+  edge_server_set_session_start_answer (f->server, 207, answer,
+      strlen (answer));
+  edge_server_forget_sessions (f->server, 404);
+  play_to_ping (f, 20);
   assert_warning_mentions (bus, "Invalid datastream");
-  fixture_clear (&f);
+  stop_pipeline (f);
   watch_bus (bus);
 
   /* the logs did tell what happened, */
@@ -750,6 +755,7 @@ GST_START_TEST (test_datastream_id_not_logged)
   fail_unless (watch.leaks->len == 0, "logged: %s",
       (gchar *) g_ptr_array_index (watch.leaks, 0));
   unwatch_logs ();
+  fixture_teardown (f);
 }
 
 GST_END_TEST;
@@ -763,9 +769,10 @@ GST_START_TEST (test_bad_transport_settings_refused)
     {"ca-file", SPEC},
     {"proxy", "not a uri"},
   };
+  Fixture *f = fixture_new ();
 
   for (guint i = 0; i < G_N_ELEMENTS (settings); i++) {
-    GstElement *track = make_tracker ("bad");
+    GstElement *track = make_tracker (f, "bad");
     g_autoptr (GstMessage) message = NULL;
     g_autoptr (GError) error = NULL;
 
@@ -775,7 +782,8 @@ GST_START_TEST (test_bad_transport_settings_refused)
     fail_unless (strstr (error->message, settings[i][0]) != NULL, "%s",
         error->message);
   }
-  fail_unless_equals_int (edge_server_count_records (server), 0);
+  fail_unless_equals_int (edge_server_count_records (f->server), 0);
+  fixture_teardown (f);
 }
 
 GST_END_TEST;
@@ -799,8 +807,9 @@ count_threads (void)
  * the last element goes back to NULL. */
 GST_START_TEST (test_sender_thread_follows_elements)
 {
-  GstElement *one = gst_object_ref_sink (make_tracker ("first"));
-  GstElement *other = gst_object_ref_sink (make_tracker ("second"));
+  Fixture *f = fixture_new ();
+  GstElement *one = gst_object_ref_sink (make_tracker (f, "first"));
+  GstElement *other = gst_object_ref_sink (make_tracker (f, "second"));
   guint before = count_threads ();
 
   fail_unless_equals_int (gst_element_set_state (one, GST_STATE_READY),
@@ -816,6 +825,7 @@ GST_START_TEST (test_sender_thread_follows_elements)
 
   gst_object_unref (one);
   gst_object_unref (other);
+  fixture_teardown (f);
 }
 
 GST_END_TEST;
@@ -826,9 +836,10 @@ GST_END_TEST;
  * that both the last-user shutdown and the shared sender are exercised. */
 GST_START_TEST (test_create_play_dispose_cycles)
 {
+  Fixture *f = fixture_new ();
   g_autofree gchar *line = g_strdup_printf ("fakesrc num-buffers=3 "
       "sizetype=fixed ! mediaedgetrack config-id=cycles endpoint=%s "
-      "flush-timeout=0 ! fakesink", endpoint);
+      "flush-timeout=0 ! fakesink", f->endpoint);
   GstElement *keeper = NULL;
 
   for (guint i = 0; i < 1000; i++) {
@@ -840,7 +851,7 @@ GST_START_TEST (test_create_play_dispose_cycles)
         gst_element_set_state (keeper, GST_STATE_NULL);
         gst_object_unref (keeper);
       }
-      keeper = make_tracker ("keeper");
+      keeper = make_tracker (f, "keeper");
       gst_object_ref_sink (keeper);
       gst_element_set_state (keeper, GST_STATE_READY);
     }
@@ -850,7 +861,8 @@ GST_START_TEST (test_create_play_dispose_cycles)
   }
   gst_element_set_state (keeper, GST_STATE_NULL);
   gst_object_unref (keeper);
-  fail_unless (edge_server_count_records (server) > 0);
+  fail_unless (edge_server_count_records (f->server) > 0);
+  fixture_teardown (f);
 }
 
 GST_END_TEST;
@@ -863,7 +875,6 @@ mediaedgetrack_reliability_suite (void)
   TCase *cycles;
 
   suite_add_tcase (s, tc);
-  tcase_add_checked_fixture (tc, setup, teardown);
   tcase_add_test (tc, test_lost_session_is_resumed);
   tcase_add_test (tc, test_idle_half_hour_then_play);
   tcase_add_test (tc, test_stalled_half_hour_then_data);
@@ -885,7 +896,6 @@ mediaedgetrack_reliability_suite (void)
 
   cycles = tcase_create ("cycles");
   suite_add_tcase (s, cycles);
-  tcase_add_checked_fixture (cycles, setup, teardown);
   tcase_set_timeout (cycles, 600);
   tcase_add_test (cycles, test_create_play_dispose_cycles);
 

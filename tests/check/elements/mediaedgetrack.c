@@ -32,51 +32,52 @@ GST_START_TEST (test_example1_through_pipeline)
   GstTestClock *clock;
   g_autofree gchar *started = NULL;
   g_autoptr (GPtrArray) records = NULL;
-  Fixture f;
+  Fixture *f = fixture_new ();
 
-  fixture_init (&f, "example-1");
-  clock = GST_TEST_CLOCK (f.clock);
+  make_pipeline (f, "example-1");
+  clock = GST_TEST_CLOCK (f->clock);
 
-  set_state (&f, GST_STATE_PLAYING);
-  start_stream (&f, NULL);
-  wait_for_records (2);
-  started = pop_session_message (f.pipeline, "started");
-  records = edge_server_dup_records (server);
+  set_state (f, GST_STATE_PLAYING);
+  start_stream (f, NULL);
+  wait_for_request (f, "play");
+  started = pop_session_message (f->pipeline, "started");
+  records = edge_server_dup_records (f->server);
   fail_unless_equals_string (started,
       ((EdgeRecord *) g_ptr_array_index (records, 0))->session_id);
 
   gst_test_clock_set_time (clock, S (1));
-  set_playhead (&f, 1);
-  post_buffering (&f, 0);
-  set_state (&f, GST_STATE_PAUSED);
-  wait_for_records (3);
+  set_playhead (f, 1);
+  post_buffering (f, 0);
+  set_state (f, GST_STATE_PAUSED);
+  wait_for_request (f, "bufferStart");
 
   gst_test_clock_set_time (clock, S (4));
-  post_buffering (&f, 100);
-  set_state (&f, GST_STATE_PLAYING);
-  wait_for_records (4);
+  post_buffering (f, 100);
+  set_state (f, GST_STATE_PLAYING);
+  wait_for_request (f, "play");
 
-  set_playhead (&f, 7);
-  crank_ping (&f, S (10));
-  wait_for_records (5);
+  set_playhead (f, 7);
+  crank_ping (f, S (10));
+  wait_for_request (f, "ping");
 
   gst_test_clock_set_time (clock, S (15));
-  set_playhead (&f, 12);
-  set_state (&f, GST_STATE_PAUSED);
-  wait_for_records (6);
+  set_playhead (f, 12);
+  set_state (f, GST_STATE_PAUSED);
+  wait_for_request (f, "pauseStart");
 
-  crank_ping (&f, S (20));
-  wait_for_records (7);
+  crank_ping (f, S (20));
+  wait_for_request (f, "ping");
 
   gst_test_clock_set_time (clock, S (24));
-  set_state (&f, GST_STATE_PLAYING);
-  wait_for_records (8);
+  set_state (f, GST_STATE_PLAYING);
+  wait_for_request (f, "play");
 
   gst_test_clock_set_time (clock, S (29));
-  set_playhead (&f, 17);
-  fixture_clear (&f);
+  set_playhead (f, 17);
+  stop_pipeline (f);
 
-  assert_received (expected, G_N_ELEMENTS (expected), "example-1");
+  assert_received (f, expected, G_N_ELEMENTS (expected), "example-1");
+  fixture_teardown (f);
 }
 
 GST_END_TEST;
@@ -90,16 +91,17 @@ GST_START_TEST (test_stop_while_playing)
     {"play", 1, 0},
     {"sessionEnd", 3000, 3},
   };
-  Fixture f;
+  Fixture *f = fixture_new ();
 
-  fixture_init (&f, "stop");
-  set_state (&f, GST_STATE_PLAYING);
-  start_stream (&f, NULL);
-  gst_test_clock_set_time (GST_TEST_CLOCK (f.clock), S (3));
-  set_playhead (&f, 3);
-  fixture_clear (&f);
+  make_pipeline (f, "stop");
+  set_state (f, GST_STATE_PLAYING);
+  start_stream (f, NULL);
+  gst_test_clock_set_time (GST_TEST_CLOCK (f->clock), S (3));
+  set_playhead (f, 3);
+  stop_pipeline (f);
 
-  assert_received (expected, G_N_ELEMENTS (expected), "stop");
+  assert_received (f, expected, G_N_ELEMENTS (expected), "stop");
+  fixture_teardown (f);
 }
 
 GST_END_TEST;
@@ -113,20 +115,21 @@ GST_START_TEST (test_preroll_only_starts_no_session)
     {"play", 1, 0},
     {"sessionEnd", 2000, 0},
   };
-  Fixture f;
+  Fixture *f = fixture_new ();
 
-  fixture_init (&f, "thumbnail");
-  set_state (&f, GST_STATE_PAUSED);
-  gst_test_clock_set_time (GST_TEST_CLOCK (f.clock), S (5));
-  set_state (&f, GST_STATE_READY);
-  fail_unless_equals_int (edge_server_count_records (server), 0);
+  make_pipeline (f, "thumbnail");
+  set_state (f, GST_STATE_PAUSED);
+  gst_test_clock_set_time (GST_TEST_CLOCK (f->clock), S (5));
+  set_state (f, GST_STATE_READY);
+  fail_unless_equals_int (edge_server_count_records (f->server), 0);
 
-  set_state (&f, GST_STATE_PAUSED);
-  set_state (&f, GST_STATE_PLAYING);
-  gst_test_clock_set_time (GST_TEST_CLOCK (f.clock), S (7));
-  fixture_clear (&f);
+  set_state (f, GST_STATE_PAUSED);
+  set_state (f, GST_STATE_PLAYING);
+  gst_test_clock_set_time (GST_TEST_CLOCK (f->clock), S (7));
+  stop_pipeline (f);
 
-  assert_received (expected, G_N_ELEMENTS (expected), "thumbnail");
+  assert_received (f, expected, G_N_ELEMENTS (expected), "thumbnail");
+  fixture_teardown (f);
 }
 
 GST_END_TEST;
@@ -141,16 +144,16 @@ GST_START_TEST (test_new_session_per_run)
       g_str_equal, g_free, (GDestroyNotify) g_ptr_array_unref);
   GHashTableIter iter;
   GPtrArray *session;
-  Fixture f;
+  Fixture *f = fixture_new ();
 
-  fixture_init (&f, "runs");
-  set_state (&f, GST_STATE_PLAYING);
-  set_state (&f, GST_STATE_READY);
-  set_state (&f, GST_STATE_PLAYING);
-  fixture_clear (&f);
+  make_pipeline (f, "runs");
+  set_state (f, GST_STATE_PLAYING);
+  set_state (f, GST_STATE_READY);
+  set_state (f, GST_STATE_PLAYING);
+  stop_pipeline (f);
 
-  wait_for_records (6);
-  records = edge_server_dup_records (server);
+  wait_for_records (f, 6);
+  records = edge_server_dup_records (f->server);
   fail_unless_equals_int (records->len, 6);
   for (guint i = 0; i < records->len; i++) {
     EdgeRecord *record = g_ptr_array_index (records, i);
@@ -170,6 +173,7 @@ GST_START_TEST (test_new_session_per_run)
     for (guint i = 0; i < session->len; i++)
       fail_unless_equals_string (g_ptr_array_index (session, i), events[i]);
   }
+  fixture_teardown (f);
 }
 
 GST_END_TEST;
@@ -178,10 +182,11 @@ GST_END_TEST;
  * sessionComplete, each answered 2xx, and the session is reported ended. */
 GST_START_TEST (test_launch_line_to_eos)
 {
+  Fixture *f = fixture_new ();
   g_autofree gchar *line = g_strdup_printf ("videotestsrc num-buffers=25 ! "
-      "mediaedgetrack config-id=launch endpoint=%s ! fakesink", endpoint);
+      "mediaedgetrack config-id=launch endpoint=%s ! fakesink", f->endpoint);
   g_autofree gchar *ended = NULL;
-  g_autoptr (GPtrArray) records = run_to_eos (line, &ended);
+  g_autoptr (GPtrArray) records = run_to_eos (f, line, &ended);
   const gchar *events[] = { "sessionStart", "play", "sessionComplete" };
 
   fail_unless (ended != NULL);
@@ -193,6 +198,7 @@ GST_START_TEST (test_launch_line_to_eos)
     fail_unless (record->status >= 200 && record->status < 300);
     fail_unless_equals_string (record->session_id, ended);
   }
+  fixture_teardown (f);
 }
 
 GST_END_TEST;
@@ -204,14 +210,15 @@ GST_START_TEST (test_details_from_the_stream)
 {
   const gchar *titles[] = { "MyTitle", NULL };
   const gchar *names[] = { "MyTitle", "my clip.mkv" };
+  Fixture *f = fixture_new ();
 
   for (guint i = 0; i < G_N_ELEMENTS (titles); i++) {
     gchar *clip = write_clip (titles[i], NULL);
     g_autofree gchar *uri = gst_filename_to_uri (clip, NULL);
     g_autofree gchar *line = g_strdup_printf ("playbin uri=\"%s\" "
         "video-sink=fakesink audio-sink=fakesink video-filter="
-        "\"mediaedgetrack config-id=playbin endpoint=%s\"", uri, endpoint);
-    g_autoptr (GPtrArray) records = run_to_eos (line, NULL);
+        "\"mediaedgetrack config-id=playbin endpoint=%s\"", uri, f->endpoint);
+    g_autoptr (GPtrArray) records = run_to_eos (f, line, NULL);
     g_autoptr (JsonParser) parser = json_parser_new ();
     EdgeRecord *start = g_ptr_array_index (records, records->len - 3);
     JsonObject *details;
@@ -231,6 +238,7 @@ GST_START_TEST (test_details_from_the_stream)
             "playerName"), "GStreamer");
     remove_clip (clip);
   }
+  fixture_teardown (f);
 }
 
 GST_END_TEST;
@@ -240,12 +248,13 @@ GST_END_TEST;
  * custom-metadata becomes sorted {name, value} pairs. */
 GST_START_TEST (test_session_details_and_custom_metadata)
 {
+  Fixture *f = fixture_new ();
   g_autofree gchar *line = g_strdup_printf ("videotestsrc num-buffers=5 ! "
       "mediaedgetrack config-id=details endpoint=%s content-id=ep4 "
       "session-details=\"details,show=Friends,season=1,name=ignored,"
       "hasResume=false\" custom-metadata=\"meta,zeta=last,alpha=1\" "
-      "content-type=Episode length=1200 ! fakesink", endpoint);
-  g_autoptr (GPtrArray) records = run_to_eos (line, NULL);
+      "content-type=Episode length=1200 ! fakesink", f->endpoint);
+  g_autoptr (GPtrArray) records = run_to_eos (f, line, NULL);
   g_autoptr (JsonParser) parser = json_parser_new ();
   JsonObject *media, *details;
   JsonArray *metadata;
@@ -272,6 +281,7 @@ GST_START_TEST (test_session_details_and_custom_metadata)
       (json_array_get_object_element (metadata, 0), "value"), "1");
   fail_unless_equals_string (json_object_get_string_member
       (json_array_get_object_element (metadata, 1), "name"), "zeta");
+  fixture_teardown (f);
 }
 
 GST_END_TEST;
@@ -293,10 +303,12 @@ assert_error_names (GstMessage * message, const gchar * property)
 GST_START_TEST (test_refuses_without_config_id)
 {
   GstElement *track = gst_element_factory_make ("mediaedgetrack", NULL);
+  Fixture *f = fixture_new ();
 
-  g_object_set (track, "endpoint", endpoint, NULL);
+  g_object_set (track, "endpoint", f->endpoint, NULL);
   assert_error_names (refused_start (track), "config-id");
-  fail_unless_equals_int (edge_server_count_records (server), 0);
+  fail_unless_equals_int (edge_server_count_records (f->server), 0);
+  fixture_teardown (f);
 }
 
 GST_END_TEST;
@@ -340,7 +352,6 @@ mediaedgetrack_suite (void)
   TCase *tc = tcase_create ("general");
 
   suite_add_tcase (s, tc);
-  tcase_add_checked_fixture (tc, setup, teardown);
   tcase_add_test (tc, test_example1_through_pipeline);
   tcase_add_test (tc, test_stop_while_playing);
   tcase_add_test (tc, test_preroll_only_starts_no_session);

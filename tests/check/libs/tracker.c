@@ -552,88 +552,326 @@ GST_START_TEST (test_timeline2_preroll_error_abandon)
 
 GST_END_TEST;
 
-static void
-assert_refused (gboolean accepted, GError * error, GQuark domain, gint code,
-    const gchar * words)
+/* ------------------------------------------------------------------ */
+/* refusals: each a call in a situation, refused with an error that says
+ * why, that sends nothing and changes nothing */
+
+/* when the call under test comes: past the ping the setup left due, so
+ * that a refused call that advanced the tracker would be seen */
+static MediaEdgeTime now;
+
+#define POD "{'index': <1>, 'offset': <1>}"
+#define AD "{'name': <'a'>, 'length': <5>, 'podPosition': <1>, " \
+  "'playerName': <'p'>}"
+#define CHAPTER "{'index': <1>, 'offset': <0>, 'length': <5>}"
+#define PLAYER_ERROR "{'name': <'E42'>, 'source': <'player'>}"
+/* a player state name one character too long */
+#define NAME_65 "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+
+static GVariant *
+states (const gchar * text)
 {
-  fail_if (accepted);
-  fail_unless (error != NULL);
-  fail_unless (g_error_matches (error, domain, code), "%s", error->message);
-  fail_unless (strstr (error->message, words) != NULL, "'%s' lacks '%s'",
-      error->message, words);
+  g_autoptr (GError) error = NULL;
+  GVariant *dict = g_variant_parse (G_VARIANT_TYPE ("a{sb}"), text, NULL,
+      NULL, &error);
+
+  g_assert_no_error (error);
+
+  return dict;
 }
 
-/* Calls that break the rules change nothing and say why. */
-GST_START_TEST (test_refusals)
+/* The calls that can be refused, and those that must work afterwards */
+typedef enum
 {
-  g_autoptr (MediaEdgeTracker) tracker = media_edge_tracker_new (10);
-  g_autoptr (GError) error = NULL;
-  gboolean ok;
+  AD_BREAK_START,
+  AD_BREAK_COMPLETE,
+  AD_START,
+  AD_COMPLETE,
+  AD_SKIP,
+  CHAPTER_START,
+  CHAPTER_COMPLETE,
+  CHAPTER_SKIP,
+  STATES_UPDATE,
+  TRACK_ERROR,
+  SESSION_START,
+  PLAY,
+} Call;
 
-  ok = media_edge_tracker_start_chapter (tracker, S (0), 0,
-      fields ("{'index': <1>, 'offset': <0>, 'length': <5>}"), &error);
-  assert_refused (ok, error, MEDIA_EDGE_TRACKER_ERROR,
-      MEDIA_EDGE_TRACKER_ERROR_NO_SESSION, "no tracking session");
-  g_clear_error (&error);
+/* Makes @call at the time under test, with the @text of its fields if it
+ * takes any. */
+static gboolean
+make_call (MediaEdgeTracker * tracker, Call call, const gchar * text,
+    GError ** error)
+{
+  switch (call) {
+    case AD_BREAK_START:
+      return media_edge_tracker_start_ad_break (tracker, now, 12,
+          fields (text), error);
+    case AD_BREAK_COMPLETE:
+      return media_edge_tracker_complete_ad_break (tracker, now, 12, error);
+    case AD_START:
+      return media_edge_tracker_start_ad (tracker, now, 12, fields (text),
+          error);
+    case AD_COMPLETE:
+      return media_edge_tracker_complete_ad (tracker, now, 12, error);
+    case AD_SKIP:
+      return media_edge_tracker_skip_ad (tracker, now, 12, error);
+    case CHAPTER_START:
+      return media_edge_tracker_start_chapter (tracker, now, 12,
+          fields (text), error);
+    case CHAPTER_COMPLETE:
+      return media_edge_tracker_complete_chapter (tracker, now, 12, error);
+    case CHAPTER_SKIP:
+      return media_edge_tracker_skip_chapter (tracker, now, 12, error);
+    case STATES_UPDATE:
+      return media_edge_tracker_update_states (tracker, now, 12,
+          states (text), error);
+    case TRACK_ERROR:
+      return media_edge_tracker_track_error (tracker, now, 12, fields (text),
+          error);
+    case SESSION_START:
+      if (!media_edge_tracker_start_session (tracker, now, WALL_START, 0))
+        return FALSE;
+      media_edge_tracker_describe_session (tracker, sample_details (), NULL);
+      return TRUE;
+    case PLAY:
+      media_edge_tracker_set_playing (tracker, now, 12, TRUE);
+      return TRUE;
+  }
 
-  media_edge_tracker_start_session (tracker, S (0), WALL_START, 0);
+  g_assert_not_reached ();
+}
+
+/* The situations a call is refused in: how to get there, and a call that
+ * must still work there afterwards, with the last event it sends. */
+typedef enum
+{
+  NO_SESSION,
+  PLAYING,
+  IN_AD_BREAK,                  /* between two ads */
+  TEN_STATES,                   /* as many player states as a session has */
+  IDLE,                         /* ended for idleness, not resumed yet */
+} Situation;
+
+static void
+set_up (MediaEdgeTracker * tracker, Situation situation)
+{
+  now = S (1);
+  if (situation == NO_SESSION)
+    return;
+
+  fail_unless (media_edge_tracker_start_session (tracker, S (0), WALL_START,
+          0));
   media_edge_tracker_describe_session (tracker, sample_details (), NULL);
   media_edge_tracker_set_playing (tracker, S (0), 0, TRUE);
-  collect (tracker);
+  now = S (12);
+  if (situation == IN_AD_BREAK)
+    fail_unless (media_edge_tracker_start_ad_break (tracker, S (1), 1,
+            fields (POD), NULL));
+  for (guint i = 0; situation == TEN_STATES && i < MEDIA_EDGE_MAX_STATES; i++) {
+    g_autofree gchar *one = g_strdup_printf ("{'state%u': true}", i);
 
-  ok = media_edge_tracker_start_ad (tracker, S (1), 1,
-      fields ("{'name': <'a'>, 'length': <5>, 'podPosition': <1>, "
-          "'playerName': <'p'>}"), &error);
-  assert_refused (ok, error, MEDIA_EDGE_TRACKER_ERROR,
-      MEDIA_EDGE_TRACKER_ERROR_OUT_OF_ORDER, "adStart without an ad break");
-  g_clear_error (&error);
+    fail_unless (media_edge_tracker_update_states (tracker, S (1), 1,
+            states (one), NULL));
+  }
+  if (situation == IDLE) {
+    media_edge_tracker_set_playing (tracker, S (5), 5, FALSE);
+    media_edge_tracker_advance (tracker, S (1805), 5);
+    now = S (1900);
+  }
+}
 
-  ok = media_edge_tracker_complete_ad_break (tracker, S (1), 1, &error);
-  assert_refused (ok, error, MEDIA_EDGE_TRACKER_ERROR,
-      MEDIA_EDGE_TRACKER_ERROR_OUT_OF_ORDER, "adBreakComplete");
-  g_clear_error (&error);
+static const struct
+{
+  Call call;
+  const gchar *text;
+  MediaEdgeEventType last;
+} still_works[] = {
+  [NO_SESSION] = {SESSION_START, NULL, MEDIA_EDGE_EVENT_SESSION_START},
+  [PLAYING] = {CHAPTER_START, CHAPTER, MEDIA_EDGE_EVENT_CHAPTER_START},
+  [IN_AD_BREAK] = {AD_START, AD, MEDIA_EDGE_EVENT_AD_START},
+  /* a state already counted may come back */
+  [TEN_STATES] = {STATES_UPDATE, "{'state0': false}",
+      MEDIA_EDGE_EVENT_STATES_UPDATE},
+  /* resumes it */
+  [IDLE] = {PLAY, NULL, MEDIA_EDGE_EVENT_PLAY},
+};
 
-  ok = media_edge_tracker_complete_chapter (tracker, S (1), 1, &error);
-  assert_refused (ok, error, MEDIA_EDGE_TRACKER_ERROR,
-      MEDIA_EDGE_TRACKER_ERROR_OUT_OF_ORDER, "chapterComplete without");
-  g_clear_error (&error);
+/* The call of @situation that must still work, and the last event it
+ * sent */
+static MediaEdgeEventType
+go_on (MediaEdgeTracker * tracker, Situation situation)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) events = NULL;
 
-  ok = media_edge_tracker_start_ad_break (tracker, S (1), 1,
-      fields ("{'offset': <1>}"), &error);
-  assert_refused (ok, error, MEDIA_EDGE_XDM_ERROR_DOMAIN,
-      MEDIA_EDGE_XDM_ERROR_MISSING_FIELD, "'index'");
-  g_clear_error (&error);
+  fail_unless (make_call (tracker, still_works[situation].call,
+          still_works[situation].text, &error), "%s",
+      error ? error->message : "refused");
+  events = media_edge_tracker_take_events (tracker);
+  fail_unless (events->len > 0);
 
-  ok = media_edge_tracker_start_chapter (tracker, S (1), 1,
-      fields ("{'index': <'first'>, 'offset': <0>, 'length': <5>}"), &error);
-  assert_refused (ok, error, MEDIA_EDGE_XDM_ERROR_DOMAIN,
-      MEDIA_EDGE_XDM_ERROR_BAD_VALUE, "'index' must be a whole number");
-  g_clear_error (&error);
+  return ((MediaEdgeEvent *) g_ptr_array_index (events, events->len - 1))->type;
+}
 
-  ok = media_edge_tracker_start_ad_break (tracker, S (1), 1,
-      fields ("{'index': <1>, 'offset': <0>, 'colour': <'red'>}"), &error);
-  assert_refused (ok, error, MEDIA_EDGE_XDM_ERROR_DOMAIN,
-      MEDIA_EDGE_XDM_ERROR_BAD_NAME, "'colour' is not a field");
-  g_clear_error (&error);
+typedef GQuark (*ErrorDomain) (void);
 
-  ok = media_edge_tracker_track_error (tracker, S (1), 1,
-      fields ("{'name': <'x'>, 'source': <'network'>}"), &error);
-  assert_refused (ok, error, MEDIA_EDGE_XDM_ERROR_DOMAIN,
-      MEDIA_EDGE_XDM_ERROR_BAD_VALUE, "\"player\" or \"external\"");
-  g_clear_error (&error);
+#define TRACKER_ERROR(code) media_edge_tracker_error_quark, \
+  MEDIA_EDGE_TRACKER_ERROR_ ## code
+#define XDM_ERROR(code) media_edge_xdm_error_quark, MEDIA_EDGE_XDM_ERROR_ ## code
 
-  ok = media_edge_tracker_update_states (tracker, S (1), 1,
-      g_variant_new_parsed ("{'full screen': true}"), &error);
-  assert_refused (ok, error, MEDIA_EDGE_TRACKER_ERROR,
-      MEDIA_EDGE_TRACKER_ERROR_BAD_STATE, "'full screen'");
-  g_clear_error (&error);
+static const struct
+{
+  Situation situation;
+  Call call;
+  const gchar *text;
+  ErrorDomain domain;
+  gint code;
+  const gchar *words;
+} refusals[] = {
+  /* no session, or one ended for idleness */
+  {NO_SESSION, AD_BREAK_START, POD, TRACKER_ERROR (NO_SESSION),
+      "adBreakStart: no tracking session"},
+  {NO_SESSION, AD_BREAK_COMPLETE, NULL, TRACKER_ERROR (NO_SESSION),
+      "adBreakComplete: no tracking session"},
+  {NO_SESSION, AD_START, AD, TRACKER_ERROR (NO_SESSION),
+      "adStart: no tracking session"},
+  {NO_SESSION, AD_COMPLETE, NULL, TRACKER_ERROR (NO_SESSION),
+      "adComplete: no tracking session"},
+  {NO_SESSION, AD_SKIP, NULL, TRACKER_ERROR (NO_SESSION),
+      "adSkip: no tracking session"},
+  {NO_SESSION, CHAPTER_START, CHAPTER, TRACKER_ERROR (NO_SESSION),
+      "chapterStart: no tracking session"},
+  {NO_SESSION, CHAPTER_COMPLETE, NULL, TRACKER_ERROR (NO_SESSION),
+      "chapterComplete: no tracking session"},
+  {NO_SESSION, CHAPTER_SKIP, NULL, TRACKER_ERROR (NO_SESSION),
+      "chapterSkip: no tracking session"},
+  {NO_SESSION, STATES_UPDATE, "{'mute': true}", TRACKER_ERROR (NO_SESSION),
+      "statesUpdate: no tracking session"},
+  {NO_SESSION, TRACK_ERROR, PLAYER_ERROR, TRACKER_ERROR (NO_SESSION),
+      "error: no tracking session"},
+  {IDLE, CHAPTER_START, CHAPTER, TRACKER_ERROR (NO_SESSION),
+      "chapterStart: the session ended for idleness"},
+  {IDLE, AD_BREAK_START, POD, TRACKER_ERROR (NO_SESSION),
+      "adBreakStart: the session ended for idleness"},
+  {IDLE, STATES_UPDATE, "{'mute': true}", TRACKER_ERROR (NO_SESSION),
+      "statesUpdate: the session ended for idleness"},
+  {IDLE, TRACK_ERROR, PLAYER_ERROR, TRACKER_ERROR (NO_SESSION),
+      "error: the session ended for idleness"},
+  /* out of order */
+  {PLAYING, AD_START, AD, TRACKER_ERROR (OUT_OF_ORDER),
+      "adStart without an ad break"},
+  {PLAYING, AD_BREAK_COMPLETE, NULL, TRACKER_ERROR (OUT_OF_ORDER),
+      "adBreakComplete without an ad break"},
+  {PLAYING, AD_COMPLETE, NULL, TRACKER_ERROR (OUT_OF_ORDER),
+      "adComplete without an ad playing"},
+  {PLAYING, AD_SKIP, NULL, TRACKER_ERROR (OUT_OF_ORDER),
+      "adSkip without an ad playing"},
+  {IN_AD_BREAK, AD_COMPLETE, NULL, TRACKER_ERROR (OUT_OF_ORDER),
+      "adComplete without an ad playing"},
+  {IN_AD_BREAK, AD_SKIP, NULL, TRACKER_ERROR (OUT_OF_ORDER),
+      "adSkip without an ad playing"},
+  {PLAYING, CHAPTER_COMPLETE, NULL, TRACKER_ERROR (OUT_OF_ORDER),
+      "chapterComplete without an open chapter"},
+  {PLAYING, CHAPTER_SKIP, NULL, TRACKER_ERROR (OUT_OF_ORDER),
+      "chapterSkip without an open chapter"},
+  /* details objects: required fields */
+  {PLAYING, AD_BREAK_START, "{'offset': <1>}", XDM_ERROR (MISSING_FIELD),
+      "advertisingPodDetails needs the field 'index'"},
+  {PLAYING, AD_BREAK_START, "{'index': <1>}", XDM_ERROR (MISSING_FIELD),
+      "advertisingPodDetails needs the field 'offset'"},
+  {IN_AD_BREAK, AD_START, "{'length': <5>, 'podPosition': <1>, "
+        "'playerName': <'p'>}", XDM_ERROR (MISSING_FIELD),
+      "advertisingDetails needs the field 'name'"},
+  {IN_AD_BREAK, AD_START, "{'name': <'a'>, 'podPosition': <1>, "
+        "'playerName': <'p'>}", XDM_ERROR (MISSING_FIELD),
+      "advertisingDetails needs the field 'length'"},
+  {IN_AD_BREAK, AD_START, "{'name': <'a'>, 'length': <5>, "
+        "'podPosition': <1>}", XDM_ERROR (MISSING_FIELD),
+      "advertisingDetails needs the field 'playerName'"},
+  {IN_AD_BREAK, AD_START, "{'name': <'a'>, 'length': <5>, "
+        "'playerName': <'p'>}", XDM_ERROR (MISSING_FIELD),
+      "advertisingDetails needs the field 'podPosition'"},
+  {PLAYING, CHAPTER_START, "{'offset': <0>, 'length': <5>}",
+      XDM_ERROR (MISSING_FIELD), "chapterDetails needs the field 'index'"},
+  {PLAYING, CHAPTER_START, "{'index': <1>, 'length': <5>}",
+      XDM_ERROR (MISSING_FIELD), "chapterDetails needs the field 'offset'"},
+  {PLAYING, CHAPTER_START, "{'index': <1>, 'offset': <0>}",
+      XDM_ERROR (MISSING_FIELD), "chapterDetails needs the field 'length'"},
+  {PLAYING, TRACK_ERROR, "{'source': <'player'>}", XDM_ERROR (MISSING_FIELD),
+      "errorDetails needs the field 'name'"},
+  {PLAYING, TRACK_ERROR, "{'name': <'E42'>}", XDM_ERROR (MISSING_FIELD),
+      "errorDetails needs the field 'source'"},
+  /* details objects: values */
+  {PLAYING, CHAPTER_START, "{'index': <'first'>, 'offset': <0>, "
+        "'length': <5>}", XDM_ERROR (BAD_VALUE),
+      "chapterDetails field 'index' must be a whole number >= 0, not 'first'"},
+  {PLAYING, AD_BREAK_START, "{'index': <-1>, 'offset': <0>}",
+        XDM_ERROR (BAD_VALUE),
+      "advertisingPodDetails field 'index' must be a whole number >= 0"},
+  {PLAYING, CHAPTER_START, "{'index': <1>, 'offset': <-1.5>, "
+        "'length': <5>}", XDM_ERROR (BAD_VALUE),
+      "chapterDetails field 'offset' must be a whole number >= 0"},
+  {IN_AD_BREAK, AD_START, "{'name': <''>, 'length': <5>, "
+        "'podPosition': <1>, 'playerName': <'p'>}", XDM_ERROR (BAD_VALUE),
+      "advertisingDetails field 'name' must be a non-empty string"},
+  {PLAYING, TRACK_ERROR, "{'name': <'E42'>, 'source': <'network'>}",
+        XDM_ERROR (BAD_VALUE),
+      "errorDetails field 'source' must be \"player\" or \"external\""},
+  /* details objects: names */
+  {PLAYING, AD_BREAK_START, "{'index': <1>, 'offset': <0>, "
+        "'colour': <'red'>}", XDM_ERROR (BAD_NAME),
+      "'colour' is not a field of advertisingPodDetails"},
+  {PLAYING, TRACK_ERROR, "{'name': <'E42'>, 'source': <'player'>, "
+        "'code': <42>}", XDM_ERROR (BAD_NAME),
+      "'code' is not a field of errorDetails"},
+  {PLAYING, CHAPTER_START, "{'index': <1>, 'offset': <0>, 'length': <5>, "
+        "'my key': <'x'>}", XDM_ERROR (BAD_NAME),
+      "'my key' is neither a field of chapterDetails nor a custom metadata"},
+  {IN_AD_BREAK, AD_START, "{'name': <'a'>, 'length': <5>, "
+        "'podPosition': <1>, 'playerName': <'p'>, 'ad-id': <'x'>}",
+        XDM_ERROR (BAD_NAME),
+      "'ad-id' is neither a field of advertisingDetails nor a custom"},
+  /* player states */
+  {PLAYING, STATES_UPDATE, "{'full screen': true}", TRACKER_ERROR (BAD_STATE),
+      "player state name 'full screen' does not match"},
+  {PLAYING, STATES_UPDATE, "{'': true}", TRACKER_ERROR (BAD_STATE),
+      "player state name '' does not match"},
+  {PLAYING, STATES_UPDATE, "{'" NAME_65 "': true}", TRACKER_ERROR (BAD_STATE),
+      "player state name '" NAME_65 "' does not match"},
+  {TEN_STATES, STATES_UPDATE, "{'eleventh': true}",
+        TRACKER_ERROR (TOO_MANY_STATES),
+      "a session tracks at most 10 distinct player states"},
+};
 
-  /* nothing went out, and the session goes on */
-  collect (tracker);
-  fail_unless_equals_int (collected->len, 2);
-  media_edge_tracker_advance (tracker, S (10), 10);
-  collect (tracker);
-  fail_unless_equals_int (collected->len, 3);
+/* Every refusal: FALSE, an error that says why, no event, and the
+ * session goes on. */
+GST_START_TEST (test_refusals)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (refusals); i++) {
+    g_autoptr (MediaEdgeTracker) tracker = media_edge_tracker_new (10);
+    g_autoptr (GPtrArray) sent = NULL;
+    g_autoptr (GError) error = NULL;
+    Situation situation = refusals[i].situation;
+    MediaEdgeEventType last;
+
+    set_up (tracker, situation);
+    g_ptr_array_unref (media_edge_tracker_take_events (tracker));
+
+    fail_if (make_call (tracker, refusals[i].call, refusals[i].text, &error),
+        "row %u accepted: %s", i, refusals[i].words);
+    fail_unless (error != NULL, "row %u: no error", i);
+    fail_unless (g_error_matches (error, refusals[i].domain (),
+            refusals[i].code), "row %u: %s", i, error->message);
+    fail_unless (strstr (error->message, refusals[i].words) != NULL,
+        "row %u: '%s' lacks '%s'", i, error->message, refusals[i].words);
+    sent = media_edge_tracker_take_events (tracker);
+    fail_unless (sent->len == 0, "row %u sent %u events", i, sent->len);
+    last = go_on (tracker, situation);
+    fail_unless (last == still_works[situation].last, "row %u: then %s, "
+        "not %s", i, media_edge_event_type_get_name (last),
+        media_edge_event_type_get_name (still_works[situation].last));
+  }
 }
 
 GST_END_TEST;
