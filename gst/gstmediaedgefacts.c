@@ -382,6 +382,7 @@ add_named_properties (const GstMediaEdgeSettings * settings,
     g_variant_dict_insert (dict, "length", "x", (gint64) settings->length);
 }
 
+/* Returns: (transfer full) */
 static GVariant *
 session_fields (const GstMediaEdgeStreamFacts * stream,
     const GstMediaEdgeSettings * settings, gboolean with_structure)
@@ -395,7 +396,7 @@ session_fields (const GstMediaEdgeStreamFacts * stream,
         (settings->session_details));
   add_named_properties (settings, &dict);
 
-  return g_variant_dict_end (&dict);
+  return g_variant_ref_sink (g_variant_dict_end (&dict));
 }
 
 /* Fields of the custom-metadata property with a key the service refuses
@@ -472,19 +473,20 @@ gst_media_edge_describe_session (const GstMediaEdgeStreamFacts * stream,
   g_autoptr (GHashTable) metadata = g_hash_table_new_full (g_str_hash,
       g_str_equal, g_free, g_free);
   g_autoptr (GVariant) extra = NULL;
+  g_autoptr (GVariant) fields = session_fields (stream, settings, TRUE);
+  g_autoptr (GVariant) facts_only = NULL;
   g_autoptr (GError) error = NULL;
 
   /* session-details was checked when it was set, so this fails only on a
    * bug; the pipeline's facts alone still make a session */
-  if (!media_edge_xdm_normalize (MEDIA_EDGE_XDM_SESSION,
-          session_fields (stream, settings, TRUE), FALSE, details, &extra,
-          &error)) {
+  if (!media_edge_xdm_normalize (MEDIA_EDGE_XDM_SESSION, fields, FALSE,
+          details, &extra, &error)) {
     GST_WARNING_OBJECT (log_object, "session-details left out: %s",
         error->message);
     g_clear_error (&error);
-    if (!media_edge_xdm_normalize (MEDIA_EDGE_XDM_SESSION,
-            session_fields (stream, settings, FALSE), FALSE, details, &extra,
-            &error))
+    facts_only = session_fields (stream, settings, FALSE);
+    if (!media_edge_xdm_normalize (MEDIA_EDGE_XDM_SESSION, facts_only, FALSE,
+            details, &extra, &error))
       *details = g_variant_ref_sink (g_variant_new_parsed ("@a{sv} {}"));
   }
 

@@ -609,9 +609,9 @@ static void
 clear_input (GstMediaEdgeInput * input)
 {
   if (input->fields)
-    g_variant_unref (g_variant_ref_sink (g_steal_pointer (&input->fields)));
+    g_variant_unref (g_variant_take_ref (g_steal_pointer (&input->fields)));
   if (input->custom_metadata)
-    g_variant_unref (g_variant_ref_sink (g_steal_pointer
+    g_variant_unref (g_variant_take_ref (g_steal_pointer
             (&input->custom_metadata)));
 }
 

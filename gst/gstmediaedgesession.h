@@ -47,8 +47,8 @@ typedef enum
 /**
  * GstMediaEdgeInput:
  * @position: the stream position in seconds
- * @fields: (nullable): consumed by the session (floating references are
- *   sunk)
+ * @fields: (nullable) (transfer full): consumed by the session, floating
+ *   or not
  *
  * One observation; the fields each type uses are beside it above.
  */

@@ -173,11 +173,16 @@ structure_field (GstMediaEdgeSettings * settings, GstMediaEdgeSettingId id)
 static gboolean
 check_session_details (const GstStructure * s, GError ** error)
 {
+  g_autoptr (GVariant) fields = NULL;
   g_autoptr (GVariant) details = NULL;
   g_autoptr (GVariant) extra = NULL;
 
-  return s == NULL || media_edge_xdm_normalize (MEDIA_EDGE_XDM_SESSION,
-      gst_media_edge_structure_to_fields (s), FALSE, &details, &extra, error);
+  if (s == NULL)
+    return TRUE;
+  fields = g_variant_ref_sink (gst_media_edge_structure_to_fields (s));
+
+  return media_edge_xdm_normalize (MEDIA_EDGE_XDM_SESSION, fields, FALSE,
+      &details, &extra, error);
 }
 
 /**

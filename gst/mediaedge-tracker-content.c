@@ -105,7 +105,7 @@ gboolean
 media_edge_tracker_start_ad_break (MediaEdgeTracker * tracker,
     MediaEdgeTime now, gdouble position, GVariant * fields, GError ** error)
 {
-  g_autoptr (GVariant) owned = g_variant_ref_sink (fields);
+  g_autoptr (GVariant) owned = g_variant_take_ref (fields);
   GVariant *details = NULL;
 
   g_return_val_if_fail (tracker != NULL, FALSE);
@@ -154,7 +154,7 @@ gboolean
 media_edge_tracker_start_ad (MediaEdgeTracker * tracker, MediaEdgeTime now,
     gdouble position, GVariant * fields, GError ** error)
 {
-  g_autoptr (GVariant) owned = g_variant_ref_sink (fields);
+  g_autoptr (GVariant) owned = g_variant_take_ref (fields);
   GVariant *details = NULL, *custom_metadata = NULL;
 
   g_return_val_if_fail (tracker != NULL, FALSE);
@@ -223,7 +223,7 @@ static gboolean
 open_chapter (MediaEdgeTracker * tracker, MediaEdgeTime now, gdouble position,
     GVariant * fields, GError ** error)
 {
-  g_autoptr (GVariant) owned = g_variant_ref_sink (fields);
+  g_autoptr (GVariant) owned = g_variant_take_ref (fields);
   GVariant *details = NULL, *custom_metadata = NULL;
 
   if (!_media_edge_tracker_require_session (tracker, "chapterStart", error))
@@ -302,7 +302,7 @@ media_edge_tracker_set_stream_chapter (MediaEdgeTracker * tracker,
     MediaEdgeTime now, gdouble position, gint index, GVariant * fields,
     gdouble stop)
 {
-  g_autoptr (GVariant) owned = fields ? g_variant_ref_sink (fields) : NULL;
+  g_autoptr (GVariant) owned = fields ? g_variant_take_ref (fields) : NULL;
 
   g_return_if_fail (tracker != NULL);
 

@@ -304,15 +304,6 @@ media_edge_tracker_start_session (MediaEdgeTracker * tracker,
   return TRUE;
 }
 
-static void
-sink_and_drop (GVariant * value)
-{
-  if (value) {
-    g_variant_ref_sink (value);
-    g_variant_unref (value);
-  }
-}
-
 static GVariant *resumed_details (MediaEdgeTracker * tracker);
 
 /* Sessions resumed before the first was described (a pipeline idle in
@@ -330,25 +321,33 @@ describe_resumed_starts (MediaEdgeTracker * tracker)
   }
 }
 
+/**
+ * media_edge_tracker_describe_session:
+ * @session_details: (transfer full): sessionDetails, floating or not
+ * @custom_metadata: (transfer full) (nullable): `a{ss}`, floating or not
+ *
+ * Gives the session its details; the events held until then go out.
+ */
 void
 media_edge_tracker_describe_session (MediaEdgeTracker * tracker,
     GVariant * session_details, GVariant * custom_metadata)
 {
+  g_autoptr (GVariant) details = NULL;
+  g_autoptr (GVariant) metadata = NULL;
   MediaEdgeEvent *start;
 
   g_return_if_fail (tracker != NULL);
   g_return_if_fail (session_details != NULL);
 
-  if (tracker->described || tracker->start_index >= tracker->events->len) {
-    sink_and_drop (session_details);
-    sink_and_drop (custom_metadata);
+  details = g_variant_take_ref (session_details);
+  metadata = custom_metadata ? g_variant_take_ref (custom_metadata) : NULL;
+  if (tracker->described || tracker->start_index >= tracker->events->len)
     return;
-  }
 
   start = g_ptr_array_index (tracker->events, tracker->start_index);
   g_assert (start->type == MEDIA_EDGE_EVENT_SESSION_START);
-  media_edge_event_set_details (start, session_details);
-  media_edge_event_set_custom_metadata (start, custom_metadata);
+  media_edge_event_set_details (start, details);
+  media_edge_event_set_custom_metadata (start, metadata);
   /* kept to resume the session later */
   tracker->session_details = g_variant_ref (start->details);
   tracker->session_metadata = start->custom_metadata ?
@@ -747,7 +746,7 @@ gboolean
 media_edge_tracker_update_states (MediaEdgeTracker * tracker,
     MediaEdgeTime now, gdouble position, GVariant * states, GError ** error)
 {
-  g_autoptr (GVariant) owned = g_variant_ref_sink (states);
+  g_autoptr (GVariant) owned = g_variant_take_ref (states);
   g_autoptr (GVariant) details = NULL;
   g_autoptr (GError) refusal = NULL;
 
@@ -776,7 +775,7 @@ gboolean
 media_edge_tracker_track_error (MediaEdgeTracker * tracker, MediaEdgeTime now,
     gdouble position, GVariant * fields, GError ** error)
 {
-  g_autoptr (GVariant) owned = g_variant_ref_sink (fields);
+  g_autoptr (GVariant) owned = g_variant_take_ref (fields);
   GVariant *details = NULL;
 
   g_return_val_if_fail (tracker != NULL, FALSE);
