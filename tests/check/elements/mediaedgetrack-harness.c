@@ -190,10 +190,11 @@ GST_START_TEST (test_downstream_events_pass_in_order)
   g_autofree gchar *endpoint = dead_endpoint ();
   GstHarness *h = harness_new (endpoint);
   g_autoptr (GstToc) toc = gst_toc_new (GST_TOC_SCOPE_GLOBAL);
+  g_autoptr (GstCaps) caps = gst_caps_new_empty_simple ("mycaps");
   GstEvent *in[] = {
     /* in place of the harness' own, not sent on yet */
     gst_event_new_stream_start ("harness"),
-    gst_event_new_caps (gst_caps_new_empty_simple ("mycaps")),
+    gst_event_new_caps (caps),
     new_segment (),
     gst_event_new_tag (gst_tag_list_new (GST_TAG_TITLE, "Pilot", NULL)),
     gst_event_new_toc (toc, FALSE),
