@@ -38,6 +38,10 @@
  * ]|
  */
 
+/* The element itself: its type, documentation, properties and action
+ * signals, and the state changes that start and stop the watch and the
+ * session; what flows through it goes to the watch untouched. */
+
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif

@@ -7,6 +7,9 @@
  * version 2.1 of the License, or (at your option) any later version.
  */
 
+/* The event value the tracker decides and the codecs encode, and the
+ * names of the Media Edge event types. */
+
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif
