@@ -26,8 +26,6 @@ GST_DEBUG_CATEGORY_STATIC (media_edge_session_debug);
 /* the tracker's words, with the element they concern */
 GST_DEBUG_CATEGORY_STATIC (media_edge_tracker_debug);
 
-#define SECONDS_PER_DAY (24 * 60 * 60)
-
 struct _GstMediaEdgeSession
 {
   /* the element; it owns the session */
@@ -56,11 +54,6 @@ struct _GstMediaEdgeSession
   /* a session was started in this run (READY→PAUSED to PAUSED→READY) */
   gboolean started;
   GstClock *clock;
-  /* the wall-clock anchor: the session clock's time at the session start
-   * and the wall time then */
-  GstClockTime clock_start;
-  gint64 wall_start_ms;
-  gboolean live;
   GstClockID ping_id;
   MediaEdgeTime ping_deadline;
   /* bumped for each client session: notices of older ones are stale */
@@ -441,19 +434,6 @@ session_now (GstMediaEdgeSession * session)
   return session->clock ? gst_clock_get_time (session->clock) : 0;
 }
 
-/* Live content has no position of its own: its playhead is the second of
- * the day (UTC), from the wall-clock anchor and the session clock. */
-static gdouble
-live_playhead (GstMediaEdgeSession * session, MediaEdgeTime now)
-{
-  gint64 wall_ms = session->wall_start_ms;
-
-  if (now > session->clock_start)
-    wall_ms += (now - session->clock_start) / GST_MSECOND;
-
-  return (gdouble) ((wall_ms / 1000) % SECONDS_PER_DAY);
-}
-
 /* The playback settings of the run, then the session clock and anchor. */
 static void
 start_session (GstMediaEdgeSession * session, GstMediaEdgeInput * input)
@@ -473,15 +453,12 @@ start_session (GstMediaEdgeSession * session, GstMediaEdgeInput * input)
   media_edge_tracker_set_live (tracker, input->flag);
   gst_object_replace ((GstObject **) & session->clock,
       GST_OBJECT (input->clock));
-  session->live = input->flag;
-  session->wall_start_ms = g_get_real_time () / 1000;
-  session->clock_start = session_now (session);
 
   GST_INFO_OBJECT (session->owner, "session starts%s",
-      session->live ? " (live)" : "");
-  media_edge_tracker_start_session (tracker, session->clock_start,
-      session->wall_start_ms, session->live ?
-      live_playhead (session, session->clock_start) : input->position);
+      input->flag ? " (live)" : "");
+  /* the wall-clock anchor: the session clock's time now is this moment */
+  media_edge_tracker_start_session (tracker, session_now (session),
+      g_get_real_time () / 1000, input->position);
 }
 
 /* A wake-up: resume a session the service lost, look at the data flow,
@@ -559,9 +536,10 @@ finish_session (GstMediaEdgeSession * session, MediaEdgeTime now,
 
 static gboolean
 apply_input (GstMediaEdgeSession * session, GstMediaEdgeInput * input,
-    MediaEdgeTime now, gdouble position, GError ** error)
+    MediaEdgeTime now, GError ** error)
 {
   MediaEdgeTracker *tracker = session->tracker;
+  gdouble position = input->position;
 
   switch (input->type) {
     case GST_MEDIA_EDGE_INPUT_START:
@@ -629,16 +607,12 @@ gboolean
 gst_media_edge_session_feed (GstMediaEdgeSession * session,
     GstMediaEdgeInput * input, GError ** error)
 {
-  MediaEdgeTime now;
-  gdouble position;
   gboolean accepted;
 
   g_mutex_lock (&session->lock);
   if (input->type == GST_MEDIA_EDGE_INPUT_START)
     start_session (session, input);
-  now = session_now (session);
-  position = session->live ? live_playhead (session, now) : input->position;
-  accepted = apply_input (session, input, now, position, error);
+  accepted = apply_input (session, input, session_now (session), error);
   send_decided_events (session);
   g_mutex_unlock (&session->lock);
   clear_input (input);

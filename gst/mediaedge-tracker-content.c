@@ -88,7 +88,7 @@ _media_edge_tracker_close_ad_break (MediaEdgeTracker * tracker,
 
 /* Emits @type with @details and @custom_metadata, opening @part; takes
  * both references. */
-static void
+static MediaEdgeEvent *
 open_part (MediaEdgeTracker * tracker, Part * part, MediaEdgeEventType type,
     MediaEdgeTime now, gdouble position, GVariant * details,
     GVariant * custom_metadata)
@@ -99,6 +99,8 @@ open_part (MediaEdgeTracker * tracker, Part * part, MediaEdgeEventType type,
   media_edge_event_set_details (event, details);
   media_edge_event_set_custom_metadata (event, custom_metadata);
   _media_edge_tracker_part_open (part, details, custom_metadata);
+
+  return event;
 }
 
 gboolean
@@ -122,8 +124,8 @@ media_edge_tracker_start_ad_break (MediaEdgeTracker * tracker,
   _media_edge_tracker_close_ad_break (tracker, MEDIA_EDGE_EVENT_AD_COMPLETE,
       now, position);
   tracker->break_position = position;
-  open_part (tracker, &tracker->ad_break, MEDIA_EDGE_EVENT_AD_BREAK_START,
-      now, position, details, NULL);
+  tracker->break_playhead = open_part (tracker, &tracker->ad_break,
+      MEDIA_EDGE_EVENT_AD_BREAK_START, now, position, details, NULL)->playhead;
 
   return TRUE;
 }

@@ -79,6 +79,8 @@ struct _MediaEdgeTracker
    * breaks before: ads stitched into the stream are not content */
   gdouble break_position;
   gdouble break_seconds;
+  /* the playhead adBreakStart reported: it stands still in the break */
+  gdouble break_playhead;
 
   /* the stream's own chapter (its TOC), and the one reported: the
    * application's chapters, once it drives them, win */

@@ -25,6 +25,8 @@
 #include "mediaedge-tracker-private.h"
 #include "mediaedge-xdm.h"
 
+#define SECONDS_PER_DAY (24 * 60 * 60)
+
 
 /* Spelled out rather than G_DEFINE_QUARK: gst-indent would put spaces into
  * the dashed name the macro stringifies. */
@@ -150,19 +152,19 @@ timestamp_for (MediaEdgeTracker * tracker, MediaEdgeTime now)
   return timestamp;
 }
 
-/* The content playhead: the stream position less the ads stitched into
- * it, standing still while an ad break lasts (seed 000, Example 2). */
+/* The playhead of an event at @timestamp_ms: it stands still while an ad
+ * break lasts (seed 000, Example 2); live content has the second of the
+ * day (UTC), which ads do not shift (seed 001); other content the stream
+ * position less the ads stitched into it. */
 static gdouble
-content_playhead (MediaEdgeTracker * tracker, gdouble position)
+playhead_for (MediaEdgeTracker * tracker, gint64 timestamp_ms, gdouble position)
 {
-  gdouble playhead;
-
   if (tracker->ad_break.open)
-    position = tracker->break_position;
-  /* live: the second of the day, which ads do not shift */
-  playhead = tracker->live ? position : position - tracker->break_seconds;
+    return tracker->break_playhead;
+  if (tracker->live)
+    return (gdouble) ((timestamp_ms / 1000) % SECONDS_PER_DAY);
 
-  return MAX (playhead, 0.0);
+  return MAX (position - tracker->break_seconds, 0.0);
 }
 
 /* qoeDataDetails go out when they changed since the last report, and
@@ -184,14 +186,16 @@ _media_edge_tracker_emit (MediaEdgeTracker * tracker, MediaEdgeEventType type,
     MediaEdgeTime now, gdouble position)
 {
   MediaEdgeEvent *event;
-  gdouble playhead = content_playhead (tracker, position);
+  gint64 timestamp = timestamp_for (tracker, now);
 
-  event = media_edge_event_new (type, timestamp_for (tracker, now), playhead);
+  event = media_edge_event_new (type, timestamp, playhead_for (tracker,
+          timestamp, position));
   attach_qoe (tracker, event);
   g_ptr_array_add (tracker->events, event);
   _media_edge_tracker_log (tracker,
       "%s at %" G_GINT64_FORMAT " ms, playhead %.3f",
-      media_edge_event_type_get_name (type), event->timestamp_ms, playhead);
+      media_edge_event_type_get_name (type), event->timestamp_ms,
+      event->playhead);
 
   return event;
 }
@@ -244,8 +248,9 @@ media_edge_tracker_set_max_session_length (MediaEdgeTracker * tracker,
   tracker->max_session_length = length_s * MEDIA_EDGE_SECOND;
 }
 
-/* Live content: the position given is the second of the day already, and
- * ads do not shift it. */
+/* Live content: each event's playhead is the second of the day of its own
+ * time; the positions given are still the stream's, which the rules (a
+ * chapter played to its end) compare. */
 void
 media_edge_tracker_set_live (MediaEdgeTracker * tracker, gboolean live)
 {

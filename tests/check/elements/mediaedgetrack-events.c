@@ -219,26 +219,44 @@ two_chapters (void)
   return toc;
 }
 
-/* A Matroska file with two chapters, played in real time: each chapter
- * starts and completes as playback crosses its bounds. */
-GST_START_TEST (test_toc_chapters_from_a_file)
+static GPtrArray *
+play_two_chapters (Fixture * f, const gchar * content_type)
 {
-  Fixture *f = fixture_new ();
-  const gchar *events[] = { "sessionStart", "play", "chapterStart",
-    "chapterComplete", "chapterStart", "chapterComplete", "sessionComplete"
-  };
   g_autoptr (GstToc) toc = two_chapters ();
   gchar *clip = write_clip ("Chapters", toc);
   g_autofree gchar *line = g_strdup_printf ("filesrc location=\"%s\" ! "
-      "matroskademux ! mediaedgetrack config-id=toc endpoint=%s ! "
-      "fakesink sync=true", clip, f->endpoint);
-  g_autoptr (GPtrArray) records = run_to_eos (f, line, NULL);
-  g_autoptr (JsonParser) parser = json_parser_new ();
+      "matroskademux ! mediaedgetrack config-id=toc endpoint=%s "
+      "content-type=%s ! fakesink sync=true", clip, f->endpoint,
+      content_type);
+  GPtrArray *records = run_to_eos (f, line, NULL);
+
+  remove_clip (clip);
+
+  return records;
+}
+
+static void
+assert_chapter_timeline (GPtrArray * records)
+{
+  const gchar *events[] = { "sessionStart", "play", "chapterStart",
+    "chapterComplete", "chapterStart", "chapterComplete", "sessionComplete"
+  };
 
   fail_unless_equals_int (records->len, G_N_ELEMENTS (events));
   for (guint i = 0; i < records->len; i++)
     fail_unless_equals_string (((EdgeRecord *) g_ptr_array_index (records,
                 i))->event_type, events[i]);
+}
+
+/* A Matroska file with two chapters, played in real time: each chapter
+ * starts and completes as playback crosses its bounds. */
+GST_START_TEST (test_toc_chapters_from_a_file)
+{
+  Fixture *f = fixture_new ();
+  g_autoptr (GPtrArray) records = play_two_chapters (f, "VOD");
+  g_autoptr (JsonParser) parser = json_parser_new ();
+
+  assert_chapter_timeline (records);
   assert_member (received_media (records, 2, parser), "chapterDetails",
       "{\"index\": 1, \"offset\": 0, \"length\": 1, "
       "\"friendlyName\": \"Opening\"}");
@@ -247,7 +265,28 @@ GST_START_TEST (test_toc_chapters_from_a_file)
       "\"friendlyName\": \"Ending\"}");
   fail_unless_equals_int64 (((EdgeRecord *) g_ptr_array_index (records,
               4))->playhead, 1);
-  remove_clip (clip);
+  fixture_teardown (f);
+}
+
+GST_END_TEST;
+
+/* Live, chapters are played to their end all the same: the stream's
+ * position decides that, while every playhead is the second of the day. */
+GST_START_TEST (test_toc_chapters_live)
+{
+  Fixture *f = fixture_new ();
+  g_autoptr (GPtrArray) records = play_two_chapters (f, "Live");
+  gint64 start;
+
+  assert_chapter_timeline (records);
+  start = ((EdgeRecord *) g_ptr_array_index (records, 0))->timestamp_ms;
+  for (guint i = 0; i < records->len; i++) {
+    EdgeRecord *record = g_ptr_array_index (records, i);
+
+    fail_unless_equals_int64 (record->playhead,
+        record->timestamp_ms / 1000 % 86400);
+    fail_unless (record->timestamp_ms - start < 10 * 1000);
+  }
   fixture_teardown (f);
 }
 
@@ -627,6 +666,7 @@ mediaedgetrack_events_suite (void)
   suite_add_tcase (s, tc);
   tcase_add_test (tc, test_example2_through_pipeline);
   tcase_add_test (tc, test_toc_chapters_from_a_file);
+  tcase_add_test (tc, test_toc_chapters_live);
   tcase_add_test (tc, test_error_message);
   tcase_add_test (tc, test_qoe_from_the_pipeline);
   tcase_add_test (tc, test_seek);

@@ -1302,19 +1302,27 @@ GST_START_TEST (test_live_playhead)
     {MEDIA_EDGE_EVENT_AD_BREAK_START, 2000, 7202},
     {MEDIA_EDGE_EVENT_PING, 10000, 7202},
     {MEDIA_EDGE_EVENT_AD_BREAK_COMPLETE, 12000, 7202},
+    {MEDIA_EDGE_EVENT_CHAPTER_START, 13000, 7213},
     {MEDIA_EDGE_EVENT_PING, 20000, 7220},
+    {MEDIA_EDGE_EVENT_CHAPTER_COMPLETE, 25000, 7225},
   };
 
+  /* the positions are the stream's; the playheads the time of day's */
   media_edge_tracker_set_live (tracker, TRUE);
-  media_edge_tracker_start_session (tracker, S (0), WALL_START, 7200);
+  media_edge_tracker_start_session (tracker, S (0), WALL_START, 0);
   media_edge_tracker_describe_session (tracker, sample_details (), NULL);
-  media_edge_tracker_set_playing (tracker, S (0), 7200, TRUE);
-  fail_unless (media_edge_tracker_start_ad_break (tracker, S (2), 7202,
+  media_edge_tracker_set_playing (tracker, S (0), 0, TRUE);
+  fail_unless (media_edge_tracker_start_ad_break (tracker, S (2), 2,
           fields ("{'index': <1>, 'offset': <7202>}"), NULL));
-  media_edge_tracker_advance (tracker, S (10), 7210);
-  fail_unless (media_edge_tracker_complete_ad_break (tracker, S (12), 7212,
+  media_edge_tracker_advance (tracker, S (10), 10);
+  fail_unless (media_edge_tracker_complete_ad_break (tracker, S (12), 12,
           NULL));
-  media_edge_tracker_advance (tracker, S (20), 7220);
+  media_edge_tracker_set_stream_chapter (tracker, S (13), 13, 0,
+      fields ("{'index': <1>, 'offset': <13>, 'length': <12>}"), 25);
+  media_edge_tracker_advance (tracker, S (20), 20);
+  /* played to its end in stream time: complete, not skipped */
+  media_edge_tracker_set_stream_chapter (tracker, S (25), 25.02, -1, NULL,
+      G_MAXDOUBLE);
   collect (tracker);
 
   assert_collected (expected, G_N_ELEMENTS (expected));
