@@ -151,15 +151,30 @@ gst_media_edge_tags_to_session_fields (const GstTagList * tags,
   }
 }
 
+/* bits per second, or 0. The tags are uint, but a taginject or an
+ * application's tag string makes them int: any whole number counts. */
+static guint
+tag_get_bps (const GstTagList * tags, const gchar * tag)
+{
+  const GValue *value = gst_tag_list_get_value_index (tags, tag, 0);
+
+  if (value && G_VALUE_HOLDS_UINT (value))
+    return g_value_get_uint (value);
+  if (value && G_VALUE_HOLDS_INT (value))
+    return MAX (g_value_get_int (value), 0);
+
+  return 0;
+}
+
 /* The stream's bitrate in kbps, as qoeDataDetails wants it: the measured
  * bitrate, else the nominal one. */
 gboolean
 gst_media_edge_tags_get_bitrate (const GstTagList * tags, guint * kbps)
 {
-  guint bps = 0;
+  guint bps = tag_get_bps (tags, GST_TAG_BITRATE);
 
-  if (!gst_tag_list_get_uint (tags, GST_TAG_BITRATE, &bps) || bps == 0)
-    gst_tag_list_get_uint (tags, GST_TAG_NOMINAL_BITRATE, &bps);
+  if (bps == 0)
+    bps = tag_get_bps (tags, GST_TAG_NOMINAL_BITRATE);
   if (bps == 0)
     return FALSE;
   *kbps = (bps + 500) / 1000;

@@ -249,21 +249,29 @@ is_set (const gchar * value)
   return value && *value;
 }
 
+/* Whether @url has a host and one of @schemes. */
 static gboolean
-is_http_url (const gchar * url)
+is_url_of (const gchar * url, const gchar * const *schemes)
 {
   g_autoptr (GUri) uri = url ? g_uri_parse (url, G_URI_FLAGS_NONE, NULL) : NULL;
-  const gchar *scheme;
 
   if (uri == NULL || !is_set (g_uri_get_host (uri)))
     return FALSE;
-  scheme = g_uri_get_scheme (uri);
+  for (guint i = 0; schemes[i]; i++)
+    if (g_ascii_strcasecmp (g_uri_get_scheme (uri), schemes[i]) == 0)
+      return TRUE;
 
-  return g_ascii_strcasecmp (scheme, "http") == 0
-      || g_ascii_strcasecmp (scheme, "https") == 0;
+  return FALSE;
 }
 
-/* ca-file must be a PEM file of certificates, proxy a URI. */
+static const gchar *const http_schemes[] = { "http", "https", NULL };
+
+/* the proxies GIO's GSimpleProxyResolver knows */
+static const gchar *const proxy_schemes[] = { "http", "https", "socks",
+  "socks4", "socks4a", "socks5", NULL
+};
+
+/* ca-file must be a PEM file of certificates, proxy a proxy's URI. */
 static gboolean
 check_transport (const GstMediaEdgeSettings * settings, GError ** error)
 {
@@ -278,10 +286,10 @@ check_transport (const GstMediaEdgeSettings * settings, GError ** error)
     return FALSE;
   }
   if (is_set (settings->proxy)
-      && !g_uri_is_valid (settings->proxy, G_URI_FLAGS_NONE, &why)) {
+      && !is_url_of (settings->proxy, proxy_schemes)) {
     g_set_error (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_SETTINGS,
-        "The proxy property is not a URI: '%s' (%s).", settings->proxy,
-        why->message);
+        "The proxy property is not the URI of a proxy (http://, "
+        "https://, socks5://... and a host): '%s'.", settings->proxy);
     return FALSE;
   }
 
@@ -303,7 +311,7 @@ gst_media_edge_settings_check (const GstMediaEdgeSettings * settings,
         "No datastream id: set the config-id property.");
     return FALSE;
   }
-  if (!is_http_url (settings->endpoint)) {
+  if (!is_url_of (settings->endpoint, http_schemes)) {
     g_set_error (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_SETTINGS,
         "The endpoint property is not an http(s) URL: '%s'.",
         GST_STR_NULL (settings->endpoint));

@@ -760,14 +760,16 @@ GST_START_TEST (test_datastream_id_not_logged)
 
 GST_END_TEST;
 
-/* A ca-file that is no certificate file, a proxy that is no URI: refused
- * before anything is sent, naming the property. */
+/* A ca-file that is no certificate file, a proxy that is no proxy's URI:
+ * refused before anything is sent, naming the property. */
 GST_START_TEST (test_bad_transport_settings_refused)
 {
   const gchar *settings[][2] = {
     {"ca-file", "/nonexistent/ca.pem"},
     {"ca-file", SPEC},
     {"proxy", "not a uri"},
+    {"proxy", "ftp://proxy.example:21"},
+    {"proxy", "http://"},
   };
   Fixture *f = fixture_new ();
 

@@ -120,6 +120,9 @@ GST_START_TEST (test_qoe_values)
   g_autoptr (GstTagList) both = gst_tag_list_new (GST_TAG_NOMINAL_BITRATE,
       128000, GST_TAG_BITRATE, 2500000, NULL);
   g_autoptr (GstTagList) none = gst_tag_list_new_empty ();
+  /* as taginject makes it: an int */
+  g_autoptr (GstTagList) typed_int =
+      gst_tag_list_new_from_string ("taglist, bitrate=(int)500000");
   guint kbps = 0;
 
   fail_unless_equals_int (gst_media_edge_caps_get_fps (ntsc), 30);
@@ -130,6 +133,8 @@ GST_START_TEST (test_qoe_values)
   fail_unless (gst_media_edge_tags_get_bitrate (both, &kbps));
   fail_unless_equals_int (kbps, 2500);
   fail_if (gst_media_edge_tags_get_bitrate (none, &kbps));
+  fail_unless (gst_media_edge_tags_get_bitrate (typed_int, &kbps));
+  fail_unless_equals_int (kbps, 500);
 }
 
 GST_END_TEST;
