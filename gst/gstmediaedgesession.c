@@ -545,6 +545,7 @@ apply_input (GstMediaEdgeSession * session, GstMediaEdgeInput * input,
     case GST_MEDIA_EDGE_INPUT_START:
       return TRUE;
     case GST_MEDIA_EDGE_INPUT_DESCRIBE:
+      media_edge_tracker_set_live (tracker, input->flag);
       media_edge_tracker_describe_session (tracker,
           g_steal_pointer (&input->fields),
           g_steal_pointer (&input->custom_metadata));

@@ -22,7 +22,7 @@ typedef enum
 {
   GST_MEDIA_EDGE_INPUT_START,   /* asked to play: @clock, @flag = live */
   GST_MEDIA_EDGE_INPUT_DESCRIBE,        /* @fields: sessionDetails,
-                                         * @custom_metadata */
+                                         * @custom_metadata, @flag = live */
   GST_MEDIA_EDGE_INPUT_PLAYING, /* @flag */
   GST_MEDIA_EDGE_INPUT_BUFFERING,       /* @flag */
   GST_MEDIA_EDGE_INPUT_SEEKING, /* @flag */

@@ -47,6 +47,8 @@ struct _GstMediaEdgeWatch
   GstMediaEdgeChapters *chapters;
   /* the chapter the session was last told of */
   gint fed_chapter;
+  /* whether the session's content is live; -1 while not decided */
+  gint live;
   /* buffers seen, and whether the next one wakes the session: it ends a
    * stall */
   guint64 buffers_seen;
@@ -72,6 +74,7 @@ gst_media_edge_watch_new (GstElement * element, GstMediaEdgeSession * session)
   watch->volumes = g_ptr_array_new_with_free_func (gst_object_unref);
   watch->last_position = GST_CLOCK_TIME_NONE;
   watch->fed_chapter = CHAPTER_UNKNOWN;
+  watch->live = -1;
   g_mutex_init (&watch->lock);
   gst_media_edge_session_set_wake_func (session, on_wake, watch);
 
@@ -129,29 +132,60 @@ query_playhead (GstMediaEdgeWatch * watch)
   return GST_CLOCK_TIME_IS_VALID (last) ? (gdouble) last / GST_SECOND : 0.0;
 }
 
-static gboolean
-pipeline_is_live (GstElement * pipeline)
+/* Whether the source is live, asked upstream from the element's own sink
+ * pad: the top-level pipeline's latency query would answer whether some
+ * sink syncs to the clock, which is not the question. Unknown (-1) while
+ * nothing upstream answers (not linked yet). */
+static gint
+query_source_liveness (GstMediaEdgeWatch * watch)
 {
+  g_autoptr (GstPad) pad = gst_element_get_static_pad (watch->element, "sink");
   g_autoptr (GstQuery) query = gst_query_new_latency ();
   gboolean live = FALSE;
 
-  if (pipeline && gst_element_query (pipeline, query))
-    gst_query_parse_latency (query, &live, NULL, NULL);
+  if (pad == NULL || !gst_pad_peer_query (pad, query))
+    return -1;
+  gst_query_parse_latency (query, &live, NULL, NULL);
 
   return live;
 }
 
-/* content-type says, else the pipeline does. */
-static gboolean
-is_live (GstMediaEdgeWatch * watch)
+/* content-type says, else the source does; -1 while it cannot tell. */
+static gint
+decide_liveness (GstMediaEdgeWatch * watch)
 {
-  g_autoptr (GstElement) pipeline = dup_pipeline (watch);
   const gchar *content_type = watch->settings->content_type;
 
   if (content_type && *content_type)
     return g_ascii_strcasecmp (content_type, "Live") == 0;
 
-  return pipeline_is_live (pipeline);
+  return query_source_liveness (watch);
+}
+
+/* The session's liveness, decided once: at its start if the source
+ * answers then, else when the session is described (linked, prerolled);
+ * a source that still does not answer is not live. */
+static gboolean
+session_is_live (GstMediaEdgeWatch * watch, gboolean final)
+{
+  gint live;
+
+  g_mutex_lock (&watch->lock);
+  live = watch->live;
+  g_mutex_unlock (&watch->lock);
+  if (live < 0)
+    live = decide_liveness (watch);
+  if (live < 0 && final)
+    live = FALSE;
+
+  g_mutex_lock (&watch->lock);
+  watch->live = live;
+  g_mutex_unlock (&watch->lock);
+  if (live >= 0)
+    GST_DEBUG_OBJECT (watch->element, "the content is %s",
+        live ? "live" : "not live");
+
+  return live > 0;
 }
 
 static gchar *
@@ -271,19 +305,22 @@ start_session (GstMediaEdgeWatch * watch)
 {
   g_autoptr (GstClock) clock = choose_clock (watch);
   GstMediaEdgeInput input = {.type = GST_MEDIA_EDGE_INPUT_START,
-    .clock = clock,.flag = is_live (watch)
+    .clock = clock
   };
 
   g_mutex_lock (&watch->lock);
+  watch->live = -1;
   watch->fed_chapter = CHAPTER_UNKNOWN;
   if (watch->chapters)
     gst_media_edge_chapters_forget_stretch (watch->chapters);
   g_mutex_unlock (&watch->lock);
 
+  input.flag = session_is_live (watch, FALSE);
   gst_media_edge_watch_feed (watch, &input, NULL);
 }
 
-/* sessionDetails, once the pipeline knows them: title tag, URI, duration */
+/* sessionDetails, once the pipeline knows them: title tag, URI, duration,
+ * and the liveness if it was not known at the start */
 static void
 describe_session (GstMediaEdgeWatch * watch)
 {
@@ -305,7 +342,7 @@ describe_session (GstMediaEdgeWatch * watch)
   g_mutex_unlock (&watch->lock);
   stream.tags = tags;
   stream.uri = uri;
-  stream.live = pipeline_is_live (pipeline);
+  stream.live = input.flag = session_is_live (watch, TRUE);
 
   gst_media_edge_describe_session (&stream, watch->settings,
       GST_OBJECT (watch->element), &input.fields, &input.custom_metadata);

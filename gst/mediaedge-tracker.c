@@ -152,6 +152,12 @@ timestamp_for (MediaEdgeTracker * tracker, MediaEdgeTime now)
   return timestamp;
 }
 
+static gdouble
+second_of_day (gint64 timestamp_ms)
+{
+  return (gdouble) ((timestamp_ms / 1000) % SECONDS_PER_DAY);
+}
+
 /* The playhead of an event at @timestamp_ms: it stands still while an ad
  * break lasts (seed 000, Example 2); live content has the second of the
  * day (UTC), which ads do not shift (seed 001); other content the stream
@@ -162,7 +168,7 @@ playhead_for (MediaEdgeTracker * tracker, gint64 timestamp_ms, gdouble position)
   if (tracker->ad_break.open)
     return tracker->break_playhead;
   if (tracker->live)
-    return (gdouble) ((timestamp_ms / 1000) % SECONDS_PER_DAY);
+    return second_of_day (timestamp_ms);
 
   return MAX (position - tracker->break_seconds, 0.0);
 }
@@ -250,13 +256,24 @@ media_edge_tracker_set_max_session_length (MediaEdgeTracker * tracker,
 
 /* Live content: each event's playhead is the second of the day of its own
  * time; the positions given are still the stream's, which the rules (a
- * chapter played to its end) compare. */
+ * chapter played to its end) compare. The events not yet handed out, held
+ * until the session is described, take it too: a player may know whether
+ * its source is live only once it has prerolled. */
 void
 media_edge_tracker_set_live (MediaEdgeTracker * tracker, gboolean live)
 {
   g_return_if_fail (tracker != NULL);
 
+  if (tracker->live == live)
+    return;
   tracker->live = live;
+  if (!live || tracker->described)
+    return;
+  for (guint i = tracker->start_index; i < tracker->events->len; i++) {
+    MediaEdgeEvent *event = g_ptr_array_index (tracker->events, i);
+
+    event->playhead = second_of_day (event->timestamp_ms);
+  }
 }
 
 static void
