@@ -33,6 +33,9 @@ struct _GstMediaEdgeWatch
 
   /* from start to stop; set and cleared by state changes */
   GstMediaEdgeSettings *settings;
+  /* another element reports for this pipeline: this one joins its
+   * session, and only hands it the application's actions */
+  GstElement *joined;
   GstBus *bus;
   gulong sync_handler;
   /* elements whose mute and volume we follow */
@@ -248,6 +251,83 @@ pipeline_wants_to_play (GstMediaEdgeWatch * watch)
 }
 
 /* ------------------------------------------------------------------ */
+/* one session per pipeline */
+
+/* On the top-level pipeline: the watch that reports for it, and its
+ * element, which keeps that watch alive. */
+typedef struct
+{
+  GWeakRef element;
+  GstMediaEdgeWatch *watch;
+} Reporter;
+
+static GQuark
+reporter_quark (void)
+{
+  return g_quark_from_static_string ("gst-mediaedge-reporter");
+}
+
+static void
+free_reporter (gpointer data)
+{
+  Reporter *reporter = data;
+
+  g_weak_ref_clear (&reporter->element);
+  g_free (reporter);
+}
+
+/* The element reporting for @pipeline now, if any; its watch in @watch. */
+static GstElement *
+dup_reporter (GstElement * pipeline, GstMediaEdgeWatch ** watch)
+{
+  Reporter *reporter = g_object_get_qdata (G_OBJECT (pipeline),
+      reporter_quark ());
+  GstElement *element = reporter ? g_weak_ref_get (&reporter->element) : NULL;
+
+  if (element && watch)
+    *watch = reporter->watch;
+
+  return element;
+}
+
+/* The first tracker in a pipeline reports for it; the others join its
+ * session (playbin's audio-filter and video-filter both set, so that
+ * audio-only content is tracked too). Returns the reporter joined, or NULL
+ * when this watch reports. */
+static GstElement *
+claim_pipeline (GstMediaEdgeWatch * watch, GstElement * pipeline)
+{
+  Reporter *reporter;
+  GstElement *current;
+
+  GST_OBJECT_LOCK (pipeline);
+  current = dup_reporter (pipeline, NULL);
+  if (current == NULL || current == watch->element) {
+    reporter = g_new0 (Reporter, 1);
+    g_weak_ref_init (&reporter->element, watch->element);
+    reporter->watch = watch;
+    g_object_set_qdata_full (G_OBJECT (pipeline), reporter_quark (), reporter,
+        free_reporter);
+    gst_clear_object (&current);
+  }
+  GST_OBJECT_UNLOCK (pipeline);
+
+  return current;
+}
+
+static void
+release_pipeline (GstMediaEdgeWatch * watch, GstElement * pipeline)
+{
+  g_autoptr (GstElement) current = NULL;
+
+  GST_OBJECT_LOCK (pipeline);
+  current = dup_reporter (pipeline, NULL);
+  if (current == NULL || current == watch->element)
+    g_object_set_qdata (G_OBJECT (pipeline), reporter_quark (), NULL);
+  GST_OBJECT_UNLOCK (pipeline);
+}
+
+/* ------------------------------------------------------------------ */
 /* feeding the session */
 
 static gboolean
@@ -270,6 +350,16 @@ gboolean
 gst_media_edge_watch_feed (GstMediaEdgeWatch * watch,
     GstMediaEdgeInput * input, GError ** error)
 {
+  g_autoptr (GstElement) pipeline = NULL;
+  g_autoptr (GstElement) reporter = NULL;
+  GstMediaEdgeWatch *reporting = NULL;
+
+  /* an application's action on a tracker that joined another's session */
+  if (watch->joined && (pipeline = dup_pipeline (watch))
+      && (reporter = dup_reporter (pipeline, &reporting))
+      && reporting != watch)
+    return gst_media_edge_watch_feed (reporting, input, error);
+
   return feed_at (watch, input, query_playhead (watch), error);
 }
 
@@ -661,8 +751,9 @@ watch_bus (GstMediaEdgeWatch * watch, GstElement * pipeline)
  * gst_media_edge_watch_start:
  * @settings: (transfer none): the run's settings
  *
- * READY→PAUSED: watches the top-level pipeline; a pipeline already asked
- * to play starts a session.
+ * READY→PAUSED: watches the top-level pipeline, unless another tracker
+ * reports for it already; a pipeline already asked to play starts a
+ * session.
  */
 void
 gst_media_edge_watch_start (GstMediaEdgeWatch * watch,
@@ -676,6 +767,13 @@ gst_media_edge_watch_start (GstMediaEdgeWatch * watch,
   g_mutex_lock (&watch->lock);
   watch->pipeline = pipeline;
   g_mutex_unlock (&watch->lock);
+  watch->joined = claim_pipeline (watch, pipeline);
+  if (watch->joined) {
+    GST_INFO_OBJECT (watch->element, "%" GST_PTR_FORMAT " reports for this "
+        "pipeline: this element joins its session and reports nothing of "
+        "its own", watch->joined);
+    return;
+  }
   watch_bus (watch, pipeline);
   follow_volumes (watch, pipeline);
 
@@ -691,8 +789,10 @@ gst_media_edge_watch_start (GstMediaEdgeWatch * watch,
 void
 gst_media_edge_watch_stop (GstMediaEdgeWatch * watch)
 {
-  describe_session (watch);
-  feed (watch, GST_MEDIA_EDGE_INPUT_END);
+  if (watch->joined == NULL) {
+    describe_session (watch);
+    feed (watch, GST_MEDIA_EDGE_INPUT_END);
+  }
   unwatch (watch);
 }
 
@@ -711,6 +811,9 @@ unwatch (GstMediaEdgeWatch * watch)
   g_mutex_lock (&watch->lock);
   pipeline = g_steal_pointer (&watch->pipeline);
   g_mutex_unlock (&watch->lock);
+  if (pipeline && watch->joined == NULL)
+    release_pipeline (watch, pipeline);
+  gst_clear_object (&watch->joined);
   gst_clear_object (&pipeline);
 }
 
@@ -781,6 +884,9 @@ on_eos (GstMediaEdgeWatch * watch)
 void
 gst_media_edge_watch_sink_event (GstMediaEdgeWatch * watch, GstEvent * event)
 {
+  if (watch->joined)
+    return;
+
   switch (GST_EVENT_TYPE (event)) {
     case GST_EVENT_TAG:{
       GstTagList *tags;
@@ -836,6 +942,9 @@ void
 gst_media_edge_watch_buffer (GstMediaEdgeWatch * watch, GstClockTime position)
 {
   gboolean wake;
+
+  if (watch->joined)
+    return;
 
   g_mutex_lock (&watch->lock);
   watch->buffers_seen++;
