@@ -1,0 +1,311 @@
+/* gst-mediaedge
+ * Copyright (C) 2026 gst-mediaedge contributors
+ *
+ * This library is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Library General Public
+ * License as published by the Free Software Foundation; either
+ * version 2.1 of the License, or (at your option) any later version.
+ */
+
+/* The pipelines people run, in real time: gst-launch-1.0 lines and playbin
+ * against the bundled edge server, what it receives checked event by event
+ * (and every body against media-edge.yaml, at teardown). */
+
+#include <gio/gio.h>
+
+#include "fixture.h"
+
+#define SECONDS_PER_DAY (24 * 60 * 60)
+
+/* @text with every @word in it replaced by @with */
+static gchar *
+replace_word (const gchar * text, const gchar * word, const gchar * with)
+{
+  g_auto (GStrv) parts = g_strsplit (text, word, -1);
+
+  return g_strjoinv (with, parts);
+}
+
+/* Runs gst-launch-1.0 with @args (shell words; TRACK stands for the
+ * element with its properties) to its end, or interrupts it after
+ * @interrupt_ms. Returns what the server received. */
+static GPtrArray *
+launch (Fixture * f, const gchar * args, guint interrupt_ms)
+{
+  g_autofree gchar *track = g_strdup_printf ("mediaedgetrack "
+      "config-id=real endpoint=%s", f->endpoint);
+  g_autofree gchar *words = replace_word (args, "TRACK", track);
+  g_autofree gchar *command = g_strdup_printf ("exec gst-launch-1.0 -q %s",
+      words);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GSubprocess) run = g_subprocess_new (G_SUBPROCESS_FLAGS_NONE,
+      &error, "sh", "-c", command, NULL);
+
+  fail_unless (run != NULL, "%s", error ? error->message : "");
+  if (interrupt_ms) {
+    g_usleep (interrupt_ms * 1000);
+    g_subprocess_send_signal (run, SIGINT);
+  }
+  fail_unless (g_subprocess_wait (run, NULL, &error));
+  fail_unless (g_subprocess_get_if_exited (run), "%s", command);
+  fail_unless_equals_int (g_subprocess_get_exit_status (run), 0);
+
+  return edge_server_dup_records (f->server);
+}
+
+static EdgeRecord *
+record_at (GPtrArray * records, guint i)
+{
+  fail_unless (i < records->len);
+
+  return g_ptr_array_index (records, i);
+}
+
+/* The event types received, in order, as one string. */
+static gchar *
+event_types (GPtrArray * records)
+{
+  GString *types = g_string_new (NULL);
+
+  for (guint i = 0; i < records->len; i++)
+    g_string_append_printf (types, "%s%s", i ? " " : "",
+        record_at (records, i)->event_type);
+
+  return g_string_free (types, FALSE);
+}
+
+static void
+assert_events (GPtrArray * records, const gchar * expected)
+{
+  g_autofree gchar *types = event_types (records);
+
+  fail_unless_equals_string (types, expected);
+}
+
+/* sessionDetails of the sessionStart at @i */
+static JsonObject *
+session_details (GPtrArray * records, guint i, JsonParser * parser)
+{
+  JsonObject *media = media_collection (record_at (records, i), parser);
+
+  return json_object_get_object_member (media, "sessionDetails");
+}
+
+static void
+assert_content (GPtrArray * records, const gchar * content_type, gint64 length)
+{
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  JsonObject *details = session_details (records, 0, parser);
+
+  fail_unless_equals_string (json_object_get_string_member (details,
+          "contentType"), content_type);
+  fail_unless_equals_int64 (json_object_get_int_member (details, "length"),
+      length);
+}
+
+/* On-demand playheads stay within the content; live ones are the second
+ * of the day of the event's time, give or take a second. */
+static void
+assert_playheads (GPtrArray * records, gboolean live, gint64 up_to)
+{
+  for (guint i = 0; i < records->len; i++) {
+    EdgeRecord *record = record_at (records, i);
+    gint64 day_second = record->timestamp_ms / 1000 % SECONDS_PER_DAY;
+
+    if (live)
+      fail_unless (ABS (record->playhead - day_second) <= 1,
+          "%s: playhead %" G_GINT64_FORMAT " at second %" G_GINT64_FORMAT,
+          record->event_type, record->playhead, day_second);
+    else
+      fail_unless (record->playhead >= 0 && record->playhead <= up_to,
+          "%s: playhead %" G_GINT64_FORMAT, record->event_type,
+          record->playhead);
+  }
+}
+
+/* From the first event to the last, in ms. */
+static gint64
+span_ms (GPtrArray * records)
+{
+  return record_at (records, records->len - 1)->timestamp_ms -
+      record_at (records, 0)->timestamp_ms;
+}
+
+#define VOD_LINE "videotestsrc num-buffers=50 ! " \
+  "video/x-raw,framerate=25/1,width=64,height=48 ! TRACK ! fakesink "
+
+/* Two seconds of on-demand video into a syncing sink: VOD, whatever the
+ * sink, with playheads from 0 (the README's first line). */
+GST_START_TEST (test_vod_syncing_sink)
+{
+  Fixture *f = fixture_new ();
+  g_autoptr (GPtrArray) records = launch (f, VOD_LINE "sync=true", 0);
+
+  assert_events (records, "sessionStart play sessionComplete");
+  assert_content (records, "VOD", 2);
+  assert_playheads (records, FALSE, 2);
+  fail_unless (span_ms (records) > 1500 && span_ms (records) < 3000,
+      "%" G_GINT64_FORMAT " ms", span_ms (records));
+  fixture_teardown (f);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_vod_free_running_sink)
+{
+  Fixture *f = fixture_new ();
+  g_autoptr (GPtrArray) records = launch (f, VOD_LINE "sync=false", 0);
+
+  assert_events (records, "sessionStart play sessionComplete");
+  assert_content (records, "VOD", 2);
+  assert_playheads (records, FALSE, 2);
+  fixture_teardown (f);
+}
+
+GST_END_TEST;
+
+#define LIVE_LINE "-e videotestsrc is-live=true ! " \
+  "video/x-raw,framerate=25/1,width=64,height=48 ! TRACK ! fakesink "
+
+/* A live source, whatever the sink: Live, a day long, the time of day as
+ * playhead; Ctrl-C with -e ends the content (EOS). */
+GST_START_TEST (test_live_syncing_sink)
+{
+  Fixture *f = fixture_new ();
+  g_autoptr (GPtrArray) records = launch (f, LIVE_LINE "sync=true", 2500);
+
+  assert_events (records, "sessionStart play sessionComplete");
+  assert_content (records, "Live", 86400);
+  assert_playheads (records, TRUE, 0);
+  fixture_teardown (f);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_live_free_running_sink)
+{
+  Fixture *f = fixture_new ();
+  g_autoptr (GPtrArray) records = launch (f, LIVE_LINE "sync=false", 2500);
+
+  assert_events (records, "sessionStart play sessionComplete");
+  assert_content (records, "Live", 86400);
+  assert_playheads (records, TRUE, 0);
+  fixture_teardown (f);
+}
+
+GST_END_TEST;
+
+/* Ctrl-C without -e: the viewer left before the end, sessionEnd. */
+GST_START_TEST (test_interrupted_without_eos)
+{
+  Fixture *f = fixture_new ();
+  g_autoptr (GPtrArray) records = launch (f, "videotestsrc is-live=true ! "
+      "TRACK ! fakesink sync=true", 2500);
+
+  assert_events (records, "sessionStart play sessionEnd");
+  assert_content (records, "Live", 86400);
+  fixture_teardown (f);
+}
+
+GST_END_TEST;
+
+/* A media file the test writes with @encode_line (ending in a muxer into
+ * filesink location=PATH). */
+static gchar *
+write_media (const gchar * name, const gchar * encode_line)
+{
+  g_autofree gchar *dir = g_dir_make_tmp ("mediaedge-real-XXXXXX", NULL);
+  gchar *path = g_build_filename (dir, name, NULL);
+  g_autofree gchar *line = replace_word (encode_line, "PATH", path);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GstElement) pipeline = gst_parse_launch (line, &error);
+  g_autoptr (GstBus) bus = NULL;
+  g_autoptr (GstMessage) end = NULL;
+
+  fail_unless (pipeline != NULL, "%s", error ? error->message : "");
+  bus = gst_element_get_bus (pipeline);
+  gst_element_set_state (pipeline, GST_STATE_PLAYING);
+  end = gst_bus_timed_pop_filtered (bus, 30 * GST_SECOND,
+      GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+  fail_unless (end && GST_MESSAGE_TYPE (end) == GST_MESSAGE_EOS);
+
+  return path;
+}
+
+/* playbin with both filters set, as the README says to: one session for
+ * the film, the audio track's tracker joining the video's or the other
+ * way round. */
+#define PLAYBIN_BOTH_FILTERS "playbin uri=file://%s " \
+  "audio-filter=\"TRACK\" video-filter=\"TRACK\" " \
+  "audio-sink=\"fakesink sync=true\" video-sink=\"fakesink sync=true\""
+
+static GPtrArray *
+play_file_with_both_filters (Fixture * f, const gchar * path)
+{
+  g_autofree gchar *args = g_strdup_printf (PLAYBIN_BOTH_FILTERS, path);
+
+  return launch (f, args, 0);
+}
+
+GST_START_TEST (test_playbin_both_filters_one_session)
+{
+  Fixture *f = fixture_new ();
+  gchar *path = write_media ("film.mkv", "videotestsrc num-buffers=50 ! "
+      "video/x-raw,width=64,height=48,framerate=25/1 ! vp8enc deadline=1 ! "
+      "queue ! mux. audiotestsrc num-buffers=86 ! audio/x-raw,rate=44100 ! "
+      "vorbisenc ! queue ! mux. matroskamux name=mux ! "
+      "filesink location=\"PATH\"");
+  g_autoptr (GPtrArray) records = play_file_with_both_filters (f, path);
+  g_autoptr (JsonParser) parser = json_parser_new ();
+
+  assert_events (records, "sessionStart play sessionComplete");
+  assert_content (records, "VOD", 2);
+  fail_unless_equals_string (json_object_get_string_member (session_details
+          (records, 0, parser), "name"), "film.mkv");
+  assert_playheads (records, FALSE, 2);
+  remove_clip (path);
+  fixture_teardown (f);
+}
+
+GST_END_TEST;
+
+/* Audio-only content: the video filter is never used, the audio one
+ * reports. */
+GST_START_TEST (test_playbin_audio_only)
+{
+  Fixture *f = fixture_new ();
+  gchar *path = write_media ("song.mka", "audiotestsrc num-buffers=86 ! "
+      "audio/x-raw,rate=44100 ! vorbisenc ! matroskamux ! "
+      "filesink location=\"PATH\"");
+  g_autoptr (GPtrArray) records = play_file_with_both_filters (f, path);
+
+  assert_events (records, "sessionStart play sessionComplete");
+  assert_content (records, "VOD", 2);
+  assert_playheads (records, FALSE, 2);
+  remove_clip (path);
+  fixture_teardown (f);
+}
+
+GST_END_TEST;
+
+static Suite *
+real_pipelines_suite (void)
+{
+  Suite *s = suite_create ("real-pipelines");
+  TCase *tc = tcase_create ("general");
+
+  tcase_set_timeout (tc, 60);
+  tcase_add_test (tc, test_vod_syncing_sink);
+  tcase_add_test (tc, test_vod_free_running_sink);
+  tcase_add_test (tc, test_live_syncing_sink);
+  tcase_add_test (tc, test_live_free_running_sink);
+  tcase_add_test (tc, test_interrupted_without_eos);
+  tcase_add_test (tc, test_playbin_both_filters_one_session);
+  tcase_add_test (tc, test_playbin_audio_only);
+  suite_add_tcase (s, tc);
+
+  return s;
+}
+
+GST_CHECK_MAIN (real_pipelines);
