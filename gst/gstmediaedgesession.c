@@ -534,6 +534,15 @@ finish_session (GstMediaEdgeSession * session, MediaEdgeTime now,
   stop_ping (session);
 }
 
+/* A playlist's next item, or a loop's next round: the item before played
+ * to its end at @end_position, and another session may start. */
+static void
+finish_item (GstMediaEdgeSession * session, gdouble end_position)
+{
+  finish_session (session, session_now (session), end_position, TRUE);
+  session->started = FALSE;
+}
+
 static gboolean
 apply_input (GstMediaEdgeSession * session, GstMediaEdgeInput * input,
     MediaEdgeTime now, GError ** error)
@@ -543,6 +552,7 @@ apply_input (GstMediaEdgeSession * session, GstMediaEdgeInput * input,
 
   switch (input->type) {
     case GST_MEDIA_EDGE_INPUT_START:
+    case GST_MEDIA_EDGE_INPUT_NEXT_ITEM:
       return TRUE;
     case GST_MEDIA_EDGE_INPUT_DESCRIBE:
       media_edge_tracker_set_live (tracker, input->flag);
@@ -611,7 +621,10 @@ gst_media_edge_session_feed (GstMediaEdgeSession * session,
   gboolean accepted;
 
   g_mutex_lock (&session->lock);
-  if (input->type == GST_MEDIA_EDGE_INPUT_START)
+  if (input->type == GST_MEDIA_EDGE_INPUT_NEXT_ITEM)
+    finish_item (session, input->stop);
+  if (input->type == GST_MEDIA_EDGE_INPUT_START
+      || input->type == GST_MEDIA_EDGE_INPUT_NEXT_ITEM)
     start_session (session, input);
   accepted = apply_input (session, input, session_now (session), error);
   send_decided_events (session);
@@ -633,6 +646,19 @@ gst_media_edge_session_needs_details (GstMediaEdgeSession * session)
   g_mutex_unlock (&session->lock);
 
   return needed;
+}
+
+/* Whether a session is under way: a new content item then ends it. */
+gboolean
+gst_media_edge_session_is_tracking (GstMediaEdgeSession * session)
+{
+  gboolean tracking;
+
+  g_mutex_lock (&session->lock);
+  tracking = media_edge_tracker_in_session (session->tracker);
+  g_mutex_unlock (&session->lock);
+
+  return tracking;
 }
 
 /* Whether the data stopped flowing: the next buffer should wake us. */

@@ -21,6 +21,9 @@ G_BEGIN_DECLS
 typedef enum
 {
   GST_MEDIA_EDGE_INPUT_START,   /* asked to play: @clock, @flag = live */
+  GST_MEDIA_EDGE_INPUT_NEXT_ITEM,       /* another content item begins: as
+                                         * START, @stop = where the one
+                                         * before ended */
   GST_MEDIA_EDGE_INPUT_DESCRIBE,        /* @fields: sessionDetails,
                                          * @custom_metadata, @flag = live */
   GST_MEDIA_EDGE_INPUT_PLAYING, /* @flag */
@@ -94,6 +97,8 @@ gboolean gst_media_edge_session_needs_details (GstMediaEdgeSession *
     session);
 
 gboolean gst_media_edge_session_is_stalled (GstMediaEdgeSession * session);
+
+gboolean gst_media_edge_session_is_tracking (GstMediaEdgeSession * session);
 
 void gst_media_edge_session_close (GstMediaEdgeSession * session,
     guint flush_timeout_ms);

@@ -53,9 +53,16 @@ struct _GstMediaEdgeWatch
   /* whether the session's content is live; -1 while not decided */
   gint live;
   /* buffers seen, and whether the next one wakes the session: it ends a
-   * stall */
+   * stall, or brings a new item's details */
   guint64 buffers_seen;
   gboolean wake_on_buffer;
+  /* a new item started in the stream: the first buffer describes it */
+  gboolean describe_due;
+  /* the stream's group (an item of a gapless playlist), and whether the
+   * stream reached its end (a seek back then starts another round) */
+  guint group_id;
+  gboolean has_group;
+  gboolean ended;
 };
 
 static void on_wake (gpointer user_data);
@@ -389,14 +396,14 @@ feed_qoe (GstMediaEdgeWatch * watch, MediaEdgeQoeField field, gint64 value)
   gst_media_edge_watch_feed (watch, &input, NULL);
 }
 
-/* A new session: its chapters are told afresh, from the next buffer on. */
+/* A new session: its chapters are told afresh, from the next buffer on.
+ * @type is START, or NEXT_ITEM when the item before ended at @end. */
 static void
-start_session (GstMediaEdgeWatch * watch)
+begin_session (GstMediaEdgeWatch * watch, GstMediaEdgeInputType type,
+    gdouble end)
 {
   g_autoptr (GstClock) clock = choose_clock (watch);
-  GstMediaEdgeInput input = {.type = GST_MEDIA_EDGE_INPUT_START,
-    .clock = clock
-  };
+  GstMediaEdgeInput input = {.type = type,.clock = clock,.stop = end };
 
   g_mutex_lock (&watch->lock);
   watch->live = -1;
@@ -407,6 +414,12 @@ start_session (GstMediaEdgeWatch * watch)
 
   input.flag = session_is_live (watch, FALSE);
   gst_media_edge_watch_feed (watch, &input, NULL);
+}
+
+static void
+start_session (GstMediaEdgeWatch * watch)
+{
+  begin_session (watch, GST_MEDIA_EDGE_INPUT_START, 0);
 }
 
 /* sessionDetails, once the pipeline knows them: title tag, URI, duration,
@@ -473,6 +486,29 @@ locate_chapter (GstMediaEdgeWatch * watch, GstMediaEdgeInput * input)
   return TRUE;
 }
 
+static gboolean
+take_describe_due (GstMediaEdgeWatch * watch)
+{
+  gboolean due;
+
+  g_mutex_lock (&watch->lock);
+  due = watch->describe_due;
+  watch->describe_due = FALSE;
+  g_mutex_unlock (&watch->lock);
+
+  return due;
+}
+
+/* A new item playing on in a pipeline that stays in PLAYING: its details,
+ * and the play no state change will bring. */
+static void
+describe_new_item (GstMediaEdgeWatch * watch)
+{
+  describe_session (watch);
+  if (pipeline_wants_to_play (watch))
+    feed_flag (watch, GST_MEDIA_EDGE_INPUT_PLAYING, TRUE);
+}
+
 /* On the sender's thread, when the session wakes. */
 static void
 on_wake (gpointer user_data)
@@ -487,6 +523,8 @@ on_wake (gpointer user_data)
   g_mutex_unlock (&watch->lock);
 
   gst_media_edge_watch_feed (watch, &tick, NULL);
+  if (take_describe_due (watch))
+    describe_new_item (watch);
   if (locate_chapter (watch, &chapter))
     gst_media_edge_session_feed (watch->session, &chapter, NULL);
 
@@ -728,6 +766,8 @@ forget_stream (GstMediaEdgeWatch * watch)
   g_mutex_lock (&watch->lock);
   watch->last_position = GST_CLOCK_TIME_NONE;
   watch->flushing = FALSE;
+  watch->ended = FALSE;
+  watch->describe_due = FALSE;
   g_clear_pointer (&watch->tags, gst_tag_list_unref);
   g_clear_pointer (&watch->chapters, gst_media_edge_chapters_free);
   g_mutex_unlock (&watch->lock);
@@ -766,6 +806,7 @@ gst_media_edge_watch_start (GstMediaEdgeWatch * watch,
   forget_stream (watch);
   g_mutex_lock (&watch->lock);
   watch->pipeline = pipeline;
+  watch->has_group = FALSE;
   g_mutex_unlock (&watch->lock);
   watch->joined = claim_pipeline (watch, pipeline);
   if (watch->joined) {
@@ -847,31 +888,88 @@ on_flush_start (GstMediaEdgeWatch * watch)
   feed_flag (watch, GST_MEDIA_EDGE_INPUT_SEEKING, TRUE);
 }
 
+/* A seek back after the end: a kiosk looping its content plays it again,
+ * a new session; the stream's facts are the same. */
+static void
+start_next_round (GstMediaEdgeWatch * watch, gdouble position)
+{
+  GST_DEBUG_OBJECT (watch->element, "played again after its end: a new "
+      "session");
+  begin_session (watch, GST_MEDIA_EDGE_INPUT_NEXT_ITEM, position);
+  describe_new_item (watch);
+}
+
+static gdouble
+segment_position (const GstSegment * segment)
+{
+  if (segment->format != GST_FORMAT_TIME)
+    return -1;
+
+  return (gdouble) gst_segment_to_stream_time (segment, GST_FORMAT_TIME,
+      segment->rate >= 0 ? segment->start : segment->stop) / GST_SECOND;
+}
+
 static void
 on_segment (GstMediaEdgeWatch * watch, const GstSegment * segment)
 {
   GstMediaEdgeInput input = {.type = GST_MEDIA_EDGE_INPUT_SEEKING };
-  gboolean seeked;
+  gboolean seeked, again;
 
   g_mutex_lock (&watch->lock);
   seeked = watch->flushing;
+  again = seeked && watch->ended;
   watch->flushing = FALSE;
+  watch->ended &= !seeked;
   g_mutex_unlock (&watch->lock);
-  if (!seeked)
+  if (again)
+    start_next_round (watch, MAX (segment_position (segment), 0));
+  if (!seeked || again)
     return;
 
   if (segment->format != GST_FORMAT_TIME) {
     gst_media_edge_watch_feed (watch, &input, NULL);
     return;
   }
-  feed_at (watch, &input, (gdouble) gst_segment_to_stream_time (segment,
-          GST_FORMAT_TIME, segment->rate >= 0 ? segment->start :
-          segment->stop) / GST_SECOND, NULL);
+  feed_at (watch, &input, segment_position (segment), NULL);
+}
+
+/* A stream of another group: the next item of a gapless playlist (or of a
+ * concat). The item before played to its end where its last buffer was;
+ * what it said of itself (tags, chapters) is gone. */
+static void
+on_stream_start (GstMediaEdgeWatch * watch, GstEvent * event)
+{
+  GstClockTime last;
+  guint group;
+  gboolean next;
+
+  if (!gst_event_parse_group_id (event, &group))
+    return;
+
+  g_mutex_lock (&watch->lock);
+  next = watch->has_group && group != watch->group_id;
+  watch->group_id = group;
+  watch->has_group = TRUE;
+  last = watch->last_position;
+  g_mutex_unlock (&watch->lock);
+  if (!next || !gst_media_edge_session_is_tracking (watch->session))
+    return;
+
+  GST_DEBUG_OBJECT (watch->element, "group %u: the next item", group);
+  forget_stream (watch);
+  begin_session (watch, GST_MEDIA_EDGE_INPUT_NEXT_ITEM,
+      GST_CLOCK_TIME_IS_VALID (last) ? (gdouble) last / GST_SECOND : 0);
+  g_mutex_lock (&watch->lock);
+  watch->describe_due = TRUE;
+  g_mutex_unlock (&watch->lock);
 }
 
 static void
 on_eos (GstMediaEdgeWatch * watch)
 {
+  g_mutex_lock (&watch->lock);
+  watch->ended = TRUE;
+  g_mutex_unlock (&watch->lock);
   describe_session (watch);
   /* A short stream can end before the pipeline says it reached PLAYING:
    * it played all the same. */
@@ -888,6 +986,9 @@ gst_media_edge_watch_sink_event (GstMediaEdgeWatch * watch, GstEvent * event)
     return;
 
   switch (GST_EVENT_TYPE (event)) {
+    case GST_EVENT_STREAM_START:
+      on_stream_start (watch, event);
+      break;
     case GST_EVENT_TAG:{
       GstTagList *tags;
 
@@ -950,7 +1051,7 @@ gst_media_edge_watch_buffer (GstMediaEdgeWatch * watch, GstClockTime position)
   watch->buffers_seen++;
   if (GST_CLOCK_TIME_IS_VALID (position))
     watch->last_position = position;
-  wake = watch->wake_on_buffer || (watch->chapters
+  wake = watch->wake_on_buffer || watch->describe_due || (watch->chapters
       && GST_CLOCK_TIME_IS_VALID (position)
       && gst_media_edge_chapters_leaves_stretch (watch->chapters, position));
   if (wake)

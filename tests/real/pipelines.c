@@ -289,6 +289,164 @@ GST_START_TEST (test_playbin_audio_only)
 
 GST_END_TEST;
 
+/* playbin in this process, the tracker as its video filter, syncing
+ * sinks. */
+static GstElement *
+make_playbin (Fixture * f, const gchar * path)
+{
+  GstElement *playbin = gst_element_factory_make ("playbin", NULL);
+  GstElement *track = gst_element_factory_make ("mediaedgetrack", NULL);
+  GstElement *video_sink = gst_element_factory_make ("fakesink", NULL);
+  g_autofree gchar *uri = gst_filename_to_uri (path, NULL);
+
+  fail_unless (playbin != NULL && track != NULL);
+  g_object_set (track, "config-id", "real", "endpoint", f->endpoint, NULL);
+  g_object_set (video_sink, "sync", TRUE, NULL);
+  g_object_set (playbin, "uri", uri, "video-filter", track,
+      "video-sink", video_sink, "audio-sink",
+      gst_element_factory_make ("fakesink", NULL), NULL);
+  g_object_set (playbin, "flags", 0x1, NULL);
+
+  return playbin;
+}
+
+static GstMessage *
+pop_end (GstBus * bus)
+{
+  GstMessage *end = gst_bus_timed_pop_filtered (bus, 30 * GST_SECOND,
+      GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
+
+  fail_unless (end && GST_MESSAGE_TYPE (end) == GST_MESSAGE_EOS);
+
+  return end;
+}
+
+/* The records of each session, in the order the sessions started: the
+ * sessions of a playlist are independent queues that may interleave on
+ * the wire. */
+static GPtrArray *
+split_sessions (GPtrArray * records)
+{
+  GPtrArray *sessions = g_ptr_array_new_with_free_func ((GDestroyNotify)
+      g_ptr_array_unref);
+
+  for (guint i = 0; i < records->len; i++) {
+    EdgeRecord *record = record_at (records, i);
+    GPtrArray *session = NULL;
+
+    for (guint j = 0; j < sessions->len && !session; j++) {
+      GPtrArray *candidate = g_ptr_array_index (sessions, j);
+
+      if (g_strcmp0 (record_at (candidate, 0)->session_id,
+              record->session_id) == 0)
+        session = candidate;
+    }
+    if (session == NULL) {
+      session = g_ptr_array_new ();
+      g_ptr_array_add (sessions, session);
+    }
+    g_ptr_array_add (session, record);
+  }
+
+  return sessions;
+}
+
+static void
+assert_items (GPtrArray * records, const gchar * const *names, guint n)
+{
+  g_autoptr (GPtrArray) sessions = split_sessions (records);
+
+  fail_unless_equals_int (sessions->len, n);
+  for (guint i = 0; i < n; i++) {
+    GPtrArray *session = g_ptr_array_index (sessions, i);
+    g_autoptr (JsonParser) parser = json_parser_new ();
+
+    assert_events (session, "sessionStart play sessionComplete");
+    fail_unless_equals_string (json_object_get_string_member
+        (session_details (session, 0, parser), "name"), names[i]);
+    /* each item from its own start to its own end */
+    assert_playheads (session, FALSE, 2);
+  }
+}
+
+typedef struct
+{
+  gchar **paths;
+  guint next;
+} Playlist;
+
+static void
+on_about_to_finish (GstElement * playbin, Playlist * playlist)
+{
+  g_autofree gchar *uri = NULL;
+
+  if (playlist->paths[playlist->next] == NULL)
+    return;
+  uri = gst_filename_to_uri (playlist->paths[playlist->next++], NULL);
+  g_object_set (playbin, "uri", uri, NULL);
+}
+
+/* A signage loop through three files, gapless (about-to-finish): three
+ * sessions, each under its own title, each from 0 to its own end. */
+GST_START_TEST (test_gapless_playlist)
+{
+  const gchar *titles[] = { "First", "Second", "Third" };
+  gchar *paths[G_N_ELEMENTS (titles) + 1] = { NULL, };
+  Playlist playlist = { paths, 1 };
+  Fixture *f = fixture_new ();
+  g_autoptr (GstElement) playbin = NULL;
+  g_autoptr (GstBus) bus = NULL;
+  g_autoptr (GstMessage) end = NULL;
+  g_autoptr (GPtrArray) records = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (titles); i++)
+    paths[i] = write_clip (titles[i], NULL);
+  playbin = make_playbin (f, paths[0]);
+  g_signal_connect (playbin, "about-to-finish",
+      G_CALLBACK (on_about_to_finish), &playlist);
+  bus = gst_element_get_bus (playbin);
+  gst_element_set_state (playbin, GST_STATE_PLAYING);
+  end = pop_end (bus);
+  gst_element_set_state (playbin, GST_STATE_NULL);
+
+  records = edge_server_dup_records (f->server);
+  assert_items (records, titles, G_N_ELEMENTS (titles));
+  for (guint i = 0; i < G_N_ELEMENTS (titles); i++)
+    remove_clip (paths[i]);
+  fixture_teardown (f);
+}
+
+GST_END_TEST;
+
+/* A kiosk looping one file by seeking back to 0 at each end: a session a
+ * round. */
+GST_START_TEST (test_seek_back_loop)
+{
+  const gchar *names[] = { "Loop", "Loop", "Loop" };
+  gchar *path = write_clip ("Loop", NULL);
+  Fixture *f = fixture_new ();
+  g_autoptr (GstElement) playbin = make_playbin (f, path);
+  g_autoptr (GstBus) bus = gst_element_get_bus (playbin);
+  g_autoptr (GPtrArray) records = NULL;
+
+  gst_element_set_state (playbin, GST_STATE_PLAYING);
+  for (guint round = 0; round < G_N_ELEMENTS (names); round++) {
+    g_autoptr (GstMessage) end = pop_end (bus);
+
+    if (round + 1 < G_N_ELEMENTS (names))
+      fail_unless (gst_element_seek_simple (playbin, GST_FORMAT_TIME,
+              GST_SEEK_FLAG_FLUSH, 0));
+  }
+  gst_element_set_state (playbin, GST_STATE_NULL);
+
+  records = edge_server_dup_records (f->server);
+  assert_items (records, names, G_N_ELEMENTS (names));
+  remove_clip (path);
+  fixture_teardown (f);
+}
+
+GST_END_TEST;
+
 static Suite *
 real_pipelines_suite (void)
 {
@@ -303,6 +461,8 @@ real_pipelines_suite (void)
   tcase_add_test (tc, test_interrupted_without_eos);
   tcase_add_test (tc, test_playbin_both_filters_one_session);
   tcase_add_test (tc, test_playbin_audio_only);
+  tcase_add_test (tc, test_gapless_playlist);
+  tcase_add_test (tc, test_seek_back_loop);
   suite_add_tcase (s, tc);
 
   return s;
