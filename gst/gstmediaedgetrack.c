@@ -175,18 +175,27 @@ gst_media_edge_track_sink_event (GstBaseTransform * trans, GstEvent * event)
   return GST_BASE_TRANSFORM_CLASS (parent_class)->sink_event (trans, event);
 }
 
-/* Per buffer: the watch notes where the stream is, in O(1). */
+/* Per buffer: the watch notes where the stream is, and when the buffer
+ * will be rendered, in O(1). */
 static GstFlowReturn
 gst_media_edge_track_transform_ip (GstBaseTransform * trans, GstBuffer * buf)
 {
   GstMediaEdgeTrack *self = GST_MEDIA_EDGE_TRACK (trans);
+  const GstSegment *segment = &trans->segment;
   GstClockTime pts = GST_BUFFER_PTS (buf);
+  GstClockTime duration = GST_BUFFER_DURATION (buf);
   GstClockTime position = GST_CLOCK_TIME_NONE;
+  GstClockTime running_time = GST_CLOCK_TIME_NONE;
+  GstClockTime end = GST_CLOCK_TIME_NONE;
 
-  if (GST_CLOCK_TIME_IS_VALID (pts) && trans->segment.format == GST_FORMAT_TIME)
-    position = gst_segment_to_stream_time (&trans->segment, GST_FORMAT_TIME,
-        pts);
-  gst_media_edge_watch_buffer (self->watch, position);
+  if (GST_CLOCK_TIME_IS_VALID (pts) && segment->format == GST_FORMAT_TIME) {
+    position = gst_segment_to_stream_time (segment, GST_FORMAT_TIME, pts);
+    running_time = gst_segment_to_running_time (segment, GST_FORMAT_TIME, pts);
+    end = GST_CLOCK_TIME_IS_VALID (duration) ?
+        gst_segment_to_running_time (segment, GST_FORMAT_TIME,
+        pts + duration) : running_time;
+  }
+  gst_media_edge_watch_buffer (self->watch, position, running_time, end);
 
   return GST_FLOW_OK;
 }

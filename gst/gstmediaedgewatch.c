@@ -18,12 +18,20 @@
 #include "gstmediaedgewatch.h"
 #include "gstmediaedgechapters.h"
 #include "gstmediaedgefacts.h"
+#include "gstmediaedgerender.h"
 
 GST_DEBUG_CATEGORY_STATIC (media_edge_watch_debug);
 #define GST_CAT_DEFAULT media_edge_watch_debug
 
 /* a chapter not located yet */
 #define CHAPTER_UNKNOWN -2
+
+/* what is awaited at its rendering */
+enum
+{
+  RENDER_CHAPTER_BOUND,
+  RENDER_END,
+};
 
 struct _GstMediaEdgeWatch
 {
@@ -40,6 +48,8 @@ struct _GstMediaEdgeWatch
   gulong sync_handler;
   /* elements whose mute and volume we follow */
   GPtrArray *volumes;
+  /* when what passes the element is rendered */
+  GstMediaEdgeRender *render;
 
   GMutex lock;
   /* under lock: the top-level pipeline, and what the stream told us */
@@ -63,9 +73,18 @@ struct _GstMediaEdgeWatch
   guint group_id;
   gboolean has_group;
   gboolean ended;
+  /* a chapter bound passed at chapter_position: awaited until rendered,
+   * then located; the running time the last buffer ends at, and whether
+   * the end of the stream passed (awaited) and was rendered (due) */
+  GstClockTime chapter_position;
+  gboolean chapter_awaited;
+  GstClockTime end_running_time;
+  gboolean end_awaited;
+  gboolean end_due;
 };
 
 static void on_wake (gpointer user_data);
+static void on_rendered (guint what, gpointer user_data);
 
 GstMediaEdgeWatch *
 gst_media_edge_watch_new (GstElement * element, GstMediaEdgeSession * session)
@@ -85,6 +104,9 @@ gst_media_edge_watch_new (GstElement * element, GstMediaEdgeSession * session)
   watch->last_position = GST_CLOCK_TIME_NONE;
   watch->fed_chapter = CHAPTER_UNKNOWN;
   watch->live = -1;
+  watch->chapter_position = GST_CLOCK_TIME_NONE;
+  watch->end_running_time = GST_CLOCK_TIME_NONE;
+  watch->render = gst_media_edge_render_new (element, on_rendered, watch);
   g_mutex_init (&watch->lock);
   gst_media_edge_session_set_wake_func (session, on_wake, watch);
 
@@ -102,6 +124,7 @@ gst_media_edge_watch_free (GstMediaEdgeWatch * watch)
   g_clear_pointer (&watch->tags, gst_tag_list_unref);
   g_clear_pointer (&watch->chapters, gst_media_edge_chapters_free);
   g_ptr_array_unref (watch->volumes);
+  gst_media_edge_render_free (watch->render);
   g_mutex_clear (&watch->lock);
   g_free (watch);
 }
@@ -464,11 +487,14 @@ locate_chapter (GstMediaEdgeWatch * watch, GstMediaEdgeInput * input)
   gint index;
 
   g_mutex_lock (&watch->lock);
-  position = watch->last_position;
-  if (watch->chapters == NULL || !GST_CLOCK_TIME_IS_VALID (position)) {
+  position = GST_CLOCK_TIME_IS_VALID (watch->chapter_position) ?
+      watch->chapter_position : watch->last_position;
+  if (watch->chapters == NULL || !GST_CLOCK_TIME_IS_VALID (position)
+      || watch->chapter_awaited) {
     g_mutex_unlock (&watch->lock);
     return FALSE;
   }
+  watch->chapter_position = GST_CLOCK_TIME_NONE;
   index = gst_media_edge_chapters_locate (watch->chapters, position, &stop);
   if (index == watch->fed_chapter) {
     g_mutex_unlock (&watch->lock);
@@ -509,6 +535,69 @@ describe_new_item (GstMediaEdgeWatch * watch)
     feed_flag (watch, GST_MEDIA_EDGE_INPUT_PLAYING, TRUE);
 }
 
+static gboolean
+take_end_due (GstMediaEdgeWatch * watch)
+{
+  gboolean due;
+
+  g_mutex_lock (&watch->lock);
+  due = watch->end_due;
+  watch->end_due = FALSE;
+  g_mutex_unlock (&watch->lock);
+
+  return due;
+}
+
+/* The end of the stream, rendered (or about to be lost to a stop): the
+ * content played to its end. Once. */
+static void
+finish_at_end (GstMediaEdgeWatch * watch)
+{
+  gboolean awaited;
+
+  g_mutex_lock (&watch->lock);
+  awaited = watch->end_awaited;
+  watch->end_awaited = FALSE;
+  g_mutex_unlock (&watch->lock);
+  if (!awaited)
+    return;
+
+  describe_session (watch);
+  /* A short stream can end before the pipeline says it reached PLAYING:
+   * it played all the same. */
+  if (pipeline_wants_to_play (watch))
+    feed_flag (watch, GST_MEDIA_EDGE_INPUT_PLAYING, TRUE);
+  feed (watch, GST_MEDIA_EDGE_INPUT_COMPLETE);
+}
+
+/* On the clock's thread: what was awaited is rendered now. */
+static void
+on_rendered (guint what, gpointer user_data)
+{
+  GstMediaEdgeWatch *watch = user_data;
+
+  g_mutex_lock (&watch->lock);
+  if (what == RENDER_END)
+    watch->end_due = TRUE;
+  else
+    watch->chapter_awaited = FALSE;
+  g_mutex_unlock (&watch->lock);
+  gst_media_edge_session_wake (watch->session);
+}
+
+/* Nothing that passed is awaited any more: a flush, a stop. */
+static void
+forget_awaited (GstMediaEdgeWatch * watch)
+{
+  gst_media_edge_render_cancel (watch->render);
+  g_mutex_lock (&watch->lock);
+  watch->chapter_position = GST_CLOCK_TIME_NONE;
+  watch->chapter_awaited = FALSE;
+  watch->end_awaited = FALSE;
+  watch->end_due = FALSE;
+  g_mutex_unlock (&watch->lock);
+}
+
 /* On the sender's thread, when the session wakes. */
 static void
 on_wake (gpointer user_data)
@@ -527,6 +616,8 @@ on_wake (gpointer user_data)
     describe_new_item (watch);
   if (locate_chapter (watch, &chapter))
     gst_media_edge_session_feed (watch->session, &chapter, NULL);
+  if (take_end_due (watch))
+    finish_at_end (watch);
 
   stalled = gst_media_edge_session_is_stalled (watch->session);
   g_mutex_lock (&watch->lock);
@@ -548,6 +639,7 @@ on_pipeline_state (GstMediaEdgeWatch * watch, GstState old, GstState new,
   }
 
   if (new == GST_STATE_PLAYING) {
+    gst_media_edge_render_measure (watch->render, watch->pipeline);
     start_session (watch);
     describe_session (watch);
     feed_flag (watch, GST_MEDIA_EDGE_INPUT_PLAYING, TRUE);
@@ -830,7 +922,11 @@ gst_media_edge_watch_start (GstMediaEdgeWatch * watch,
 void
 gst_media_edge_watch_stop (GstMediaEdgeWatch * watch)
 {
+  gst_media_edge_render_cancel (watch->render);
   if (watch->joined == NULL) {
+    /* stopped as the end was being rendered: it was the end */
+    finish_at_end (watch);
+    forget_awaited (watch);
     describe_session (watch);
     feed (watch, GST_MEDIA_EDGE_INPUT_END);
   }
@@ -882,6 +978,7 @@ on_tags (GstMediaEdgeWatch * watch, GstTagList * tags)
 static void
 on_flush_start (GstMediaEdgeWatch * watch)
 {
+  forget_awaited (watch);
   g_mutex_lock (&watch->lock);
   watch->flushing = TRUE;
   g_mutex_unlock (&watch->lock);
@@ -891,11 +988,17 @@ on_flush_start (GstMediaEdgeWatch * watch)
 /* A seek back after the end: a kiosk looping its content plays it again,
  * a new session; the stream's facts are the same. */
 static void
-start_next_round (GstMediaEdgeWatch * watch, gdouble position)
+start_next_round (GstMediaEdgeWatch * watch)
 {
+  GstClockTime last;
+
+  g_mutex_lock (&watch->lock);
+  last = watch->last_position;
+  g_mutex_unlock (&watch->lock);
   GST_DEBUG_OBJECT (watch->element, "played again after its end: a new "
       "session");
-  begin_session (watch, GST_MEDIA_EDGE_INPUT_NEXT_ITEM, position);
+  begin_session (watch, GST_MEDIA_EDGE_INPUT_NEXT_ITEM,
+      GST_CLOCK_TIME_IS_VALID (last) ? (gdouble) last / GST_SECOND : 0);
   describe_new_item (watch);
 }
 
@@ -922,7 +1025,7 @@ on_segment (GstMediaEdgeWatch * watch, const GstSegment * segment)
   watch->ended &= !seeked;
   g_mutex_unlock (&watch->lock);
   if (again)
-    start_next_round (watch, MAX (segment_position (segment), 0));
+    start_next_round (watch);
   if (!seeked || again)
     return;
 
@@ -964,18 +1067,20 @@ on_stream_start (GstMediaEdgeWatch * watch, GstEvent * event)
   g_mutex_unlock (&watch->lock);
 }
 
+/* The end passes the element: the viewer sees it once the last buffer is
+ * rendered. */
 static void
 on_eos (GstMediaEdgeWatch * watch)
 {
+  GstClockTime end;
+
   g_mutex_lock (&watch->lock);
   watch->ended = TRUE;
+  watch->end_awaited = TRUE;
+  end = watch->end_running_time;
   g_mutex_unlock (&watch->lock);
-  describe_session (watch);
-  /* A short stream can end before the pipeline says it reached PLAYING:
-   * it played all the same. */
-  if (pipeline_wants_to_play (watch))
-    feed_flag (watch, GST_MEDIA_EDGE_INPUT_PLAYING, TRUE);
-  feed (watch, GST_MEDIA_EDGE_INPUT_COMPLETE);
+  if (!gst_media_edge_render_at (watch->render, end, RENDER_END))
+    finish_at_end (watch);
 }
 
 /* Events flowing through the element, on the streaming thread. */
@@ -1034,15 +1139,19 @@ gst_media_edge_watch_sink_event (GstMediaEdgeWatch * watch, GstEvent * event)
 /**
  * gst_media_edge_watch_buffer:
  * @position: the buffer's stream time, or GST_CLOCK_TIME_NONE
+ * @running_time: its running time, when it will be rendered
+ * @end_running_time: the running time it ends at
  *
  * Per buffer: counts it, remembers where the stream is, and wakes the
- * session when a stall ends or the stream leaves the current chapter. No
- * allocation, no session lock.
+ * session when a stall ends, a new item needs describing, or the stream
+ * crosses a chapter bound, that one once it is rendered. No allocation
+ * but at a chapter bound, no session lock.
  */
 void
-gst_media_edge_watch_buffer (GstMediaEdgeWatch * watch, GstClockTime position)
+gst_media_edge_watch_buffer (GstMediaEdgeWatch * watch, GstClockTime position,
+    GstClockTime running_time, GstClockTime end_running_time)
 {
-  gboolean wake;
+  gboolean wake, bound;
 
   if (watch->joined)
     return;
@@ -1051,13 +1160,26 @@ gst_media_edge_watch_buffer (GstMediaEdgeWatch * watch, GstClockTime position)
   watch->buffers_seen++;
   if (GST_CLOCK_TIME_IS_VALID (position))
     watch->last_position = position;
-  wake = watch->wake_on_buffer || watch->describe_due || (watch->chapters
-      && GST_CLOCK_TIME_IS_VALID (position)
-      && gst_media_edge_chapters_leaves_stretch (watch->chapters, position));
-  if (wake)
-    watch->wake_on_buffer = FALSE;
+  if (GST_CLOCK_TIME_IS_VALID (end_running_time))
+    watch->end_running_time = end_running_time;
+  bound = watch->chapters && GST_CLOCK_TIME_IS_VALID (position)
+      && !GST_CLOCK_TIME_IS_VALID (watch->chapter_position)
+      && gst_media_edge_chapters_leaves_stretch (watch->chapters, position);
+  if (bound) {
+    watch->chapter_position = position;
+    watch->chapter_awaited = TRUE;
+  }
+  wake = watch->wake_on_buffer || watch->describe_due;
+  watch->wake_on_buffer = FALSE;
   g_mutex_unlock (&watch->lock);
 
+  if (bound && !gst_media_edge_render_at (watch->render, running_time,
+          RENDER_CHAPTER_BOUND)) {
+    g_mutex_lock (&watch->lock);
+    watch->chapter_awaited = FALSE;
+    g_mutex_unlock (&watch->lock);
+    wake = TRUE;
+  }
   if (wake)
     gst_media_edge_session_wake (watch->session);
 }

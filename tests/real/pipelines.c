@@ -447,6 +447,77 @@ GST_START_TEST (test_seek_back_loop)
 
 GST_END_TEST;
 
+static GstToc *
+two_chapters (void)
+{
+  GstToc *toc = gst_toc_new (GST_TOC_SCOPE_GLOBAL);
+  GstTocEntry *edition = gst_toc_entry_new (GST_TOC_ENTRY_TYPE_EDITION, "e");
+
+  for (guint i = 0; i < 2; i++) {
+    g_autofree gchar *uid = g_strdup_printf ("c%u", i + 1);
+    GstTocEntry *chapter = gst_toc_entry_new (GST_TOC_ENTRY_TYPE_CHAPTER, uid);
+
+    gst_toc_entry_set_start_stop_times (chapter, S (i), S (i + 1));
+    gst_toc_entry_append_sub_entry (edition, chapter);
+  }
+  gst_toc_append_entry (toc, edition);
+
+  return toc;
+}
+
+/* ms from the first @first event to the first @then event after it */
+static gint64
+ms_between (GPtrArray * records, const gchar * first, const gchar * then,
+    guint nth)
+{
+  gint64 from = -1;
+
+  for (guint i = 0; i < records->len; i++) {
+    EdgeRecord *record = record_at (records, i);
+
+    if (from < 0 && g_str_equal (record->event_type, first))
+      from = record->timestamp_ms;
+    else if (from >= 0 && g_str_equal (record->event_type, then) && !nth--)
+      return record->timestamp_ms - from;
+  }
+  fail ("no %s after %s", then, first);
+
+  return -1;
+}
+
+/* In playbin, what is born in the data flow is reported when the viewer
+ * sees it, not when it passes the filter half a second ahead of the
+ * sink: chapter bounds at 1 s and 2 s of play, the end at 2 s. */
+GST_START_TEST (test_playbin_chapters_when_rendered)
+{
+  g_autoptr (GstToc) toc = two_chapters ();
+  gchar *path = write_clip ("Chapters", toc);
+  Fixture *f = fixture_new ();
+  g_autoptr (GstElement) playbin = make_playbin (f, path);
+  g_autoptr (GstBus) bus = gst_element_get_bus (playbin);
+  g_autoptr (GstMessage) end = NULL;
+  g_autoptr (GPtrArray) records = NULL;
+
+  gst_element_set_state (playbin, GST_STATE_PLAYING);
+  end = pop_end (bus);
+  gst_element_set_state (playbin, GST_STATE_NULL);
+
+  records = edge_server_dup_records (f->server);
+  assert_events (records, "sessionStart play chapterStart chapterComplete "
+      "chapterStart chapterComplete sessionComplete");
+  fail_unless (ABS (ms_between (records, "play", "chapterComplete", 0) -
+          1000) <= 150, "%" G_GINT64_FORMAT " ms",
+      ms_between (records, "play", "chapterComplete", 0));
+  fail_unless (ABS (ms_between (records, "play", "sessionComplete", 0) -
+          2000) <= 150, "%" G_GINT64_FORMAT " ms",
+      ms_between (records, "play", "sessionComplete", 0));
+  assert_playheads (records, FALSE, 2);
+  remove_clip (path);
+  fixture_teardown (f);
+}
+
+GST_END_TEST;
+
 static Suite *
 real_pipelines_suite (void)
 {
@@ -463,6 +534,7 @@ real_pipelines_suite (void)
   tcase_add_test (tc, test_playbin_audio_only);
   tcase_add_test (tc, test_gapless_playlist);
   tcase_add_test (tc, test_seek_back_loop);
+  tcase_add_test (tc, test_playbin_chapters_when_rendered);
   suite_add_tcase (s, tc);
 
   return s;
