@@ -11,6 +11,8 @@
  * against the bundled edge server, what it receives checked event by event
  * (and every body against media-edge.yaml, at teardown). */
 
+#include <stdlib.h>
+#include <string.h>
 #include <gio/gio.h>
 
 #include "fixture.h"
@@ -518,6 +520,54 @@ GST_START_TEST (test_playbin_chapters_when_rendered)
 
 GST_END_TEST;
 
+/* A throttled local HTTP server for @path; its port in @port. */
+static GSubprocess *
+serve_slowly (const gchar * path, guint * port)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree gchar *line = NULL;
+  GSubprocess *server = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE,
+      &error, PYTHON, THROTTLED_SERVER, path, "60000", "15000", NULL);
+  g_autoptr (GDataInputStream) out = NULL;
+
+  fail_unless (server != NULL, "%s", error ? error->message : "");
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (server));
+  line = g_data_input_stream_read_line (out, NULL, NULL, &error);
+  fail_unless (line != NULL, "%s", error ? error->message : "");
+  *port = atoi (line);
+
+  return server;
+}
+
+/* A file over a slow link: playbin underruns, gst-launch-1.0 pauses it
+ * while it buffers and plays it again at 100 %, which reads bufferStart,
+ * play; never pauseStart. */
+GST_START_TEST (test_playbin_over_slow_http)
+{
+  gchar *path = write_media ("slow.mkv", "videotestsrc num-buffers=100 ! "
+      "video/x-raw,width=320,height=240,framerate=25/1 ! vp8enc deadline=1 "
+      "target-bitrate=400000 ! matroskamux ! filesink location=\"PATH\"");
+  Fixture *f = fixture_new ();
+  guint port = 0;
+  g_autoptr (GSubprocess) server = serve_slowly (path, &port);
+  g_autofree gchar *args = g_strdup_printf ("playbin "
+      "uri=http://127.0.0.1:%u/slow.mkv video-filter=\"TRACK\" "
+      "video-sink=\"fakesink sync=true\" audio-sink=fakesink", port);
+  g_autoptr (GPtrArray) records = launch (f, args, 0);
+  g_autofree gchar *types = event_types (records);
+
+  g_subprocess_force_exit (server);
+  fail_unless (g_str_has_prefix (types, "sessionStart play "), "%s", types);
+  fail_unless (strstr (types, " bufferStart play ") != NULL, "%s", types);
+  fail_unless (strstr (types, "pauseStart") == NULL, "%s", types);
+  fail_unless (g_str_has_suffix (types, " sessionComplete"), "%s", types);
+  assert_content (records, "VOD", 4);
+  remove_clip (path);
+  fixture_teardown (f);
+}
+
+GST_END_TEST;
+
 static Suite *
 real_pipelines_suite (void)
 {
@@ -535,6 +585,7 @@ real_pipelines_suite (void)
   tcase_add_test (tc, test_gapless_playlist);
   tcase_add_test (tc, test_seek_back_loop);
   tcase_add_test (tc, test_playbin_chapters_when_rendered);
+  tcase_add_test (tc, test_playbin_over_slow_http);
   suite_add_tcase (s, tc);
 
   return s;
