@@ -30,6 +30,7 @@ GST_DEBUG_CATEGORY_STATIC (media_edge_watch_debug);
 enum
 {
   RENDER_CHAPTER_BOUND,
+  RENDER_NEXT_ITEM,
   RENDER_END,
 };
 
@@ -66,8 +67,13 @@ struct _GstMediaEdgeWatch
    * stall, or brings a new item's details */
   guint64 buffers_seen;
   gboolean wake_on_buffer;
-  /* a new item started in the stream: the first buffer describes it */
-  gboolean describe_due;
+  /* a stream of another group passed, the item before ending at
+   * item_end: its first buffer is awaited (next), then its rendering
+   * (awaited), and the next item begins (due) */
+  gboolean item_next;
+  gboolean item_awaited;
+  gboolean item_due;
+  gdouble item_end;
   /* the stream's group (an item of a gapless playlist), and whether the
    * stream reached its end (a seek back then starts another round) */
   guint group_id;
@@ -489,8 +495,9 @@ locate_chapter (GstMediaEdgeWatch * watch, GstMediaEdgeInput * input)
   g_mutex_lock (&watch->lock);
   position = GST_CLOCK_TIME_IS_VALID (watch->chapter_position) ?
       watch->chapter_position : watch->last_position;
+  /* the next item's chapters wait for its session */
   if (watch->chapters == NULL || !GST_CLOCK_TIME_IS_VALID (position)
-      || watch->chapter_awaited) {
+      || watch->chapter_awaited || watch->item_next || watch->item_awaited) {
     g_mutex_unlock (&watch->lock);
     return FALSE;
   }
@@ -512,19 +519,6 @@ locate_chapter (GstMediaEdgeWatch * watch, GstMediaEdgeInput * input)
   return TRUE;
 }
 
-static gboolean
-take_describe_due (GstMediaEdgeWatch * watch)
-{
-  gboolean due;
-
-  g_mutex_lock (&watch->lock);
-  due = watch->describe_due;
-  watch->describe_due = FALSE;
-  g_mutex_unlock (&watch->lock);
-
-  return due;
-}
-
 /* A new item playing on in a pipeline that stays in PLAYING: its details,
  * and the play no state change will bring. */
 static void
@@ -534,6 +528,28 @@ describe_new_item (GstMediaEdgeWatch * watch)
   if (pipeline_wants_to_play (watch))
     feed_flag (watch, GST_MEDIA_EDGE_INPUT_PLAYING, TRUE);
 }
+
+/* The next item of a playlist, its first buffer rendered: the item
+ * before is complete, the next one's session starts, with its details and
+ * the play no state change will bring. */
+static void
+begin_next_item (GstMediaEdgeWatch * watch)
+{
+  gboolean due;
+  gdouble end;
+
+  g_mutex_lock (&watch->lock);
+  due = watch->item_due;
+  watch->item_due = FALSE;
+  end = watch->item_end;
+  g_mutex_unlock (&watch->lock);
+  if (!due)
+    return;
+
+  begin_session (watch, GST_MEDIA_EDGE_INPUT_NEXT_ITEM, end);
+  describe_new_item (watch);
+}
+
 
 static gboolean
 take_end_due (GstMediaEdgeWatch * watch)
@@ -570,32 +586,55 @@ finish_at_end (GstMediaEdgeWatch * watch)
   feed (watch, GST_MEDIA_EDGE_INPUT_COMPLETE);
 }
 
-/* On the clock's thread: what was awaited is rendered now. */
+/* What was awaited is rendered now: due at the next wake-up. */
+static void
+on_rendered_now (GstMediaEdgeWatch * watch, guint what)
+{
+  g_mutex_lock (&watch->lock);
+  switch (what) {
+    case RENDER_END:
+      watch->end_due = TRUE;
+      break;
+    case RENDER_NEXT_ITEM:
+      watch->item_awaited = FALSE;
+      watch->item_due = TRUE;
+      break;
+    default:
+      watch->chapter_awaited = FALSE;
+      break;
+  }
+  g_mutex_unlock (&watch->lock);
+}
+
+/* On the clock's thread. */
 static void
 on_rendered (guint what, gpointer user_data)
 {
   GstMediaEdgeWatch *watch = user_data;
 
-  g_mutex_lock (&watch->lock);
-  if (what == RENDER_END)
-    watch->end_due = TRUE;
-  else
-    watch->chapter_awaited = FALSE;
-  g_mutex_unlock (&watch->lock);
+  on_rendered_now (watch, what);
   gst_media_edge_session_wake (watch->session);
 }
 
-/* Nothing that passed is awaited any more: a flush, a stop. */
+/* Nothing that passed is awaited any more: a flush, a stop. A next item
+ * that passed begins at once. */
 static void
 forget_awaited (GstMediaEdgeWatch * watch)
 {
+  gboolean item;
+
   gst_media_edge_render_cancel (watch->render);
   g_mutex_lock (&watch->lock);
   watch->chapter_position = GST_CLOCK_TIME_NONE;
   watch->chapter_awaited = FALSE;
   watch->end_awaited = FALSE;
   watch->end_due = FALSE;
+  item = watch->item_next || watch->item_awaited;
+  watch->item_next = watch->item_awaited = FALSE;
+  watch->item_due |= item;
   g_mutex_unlock (&watch->lock);
+  if (item)
+    gst_media_edge_session_wake (watch->session);
 }
 
 /* On the sender's thread, when the session wakes. */
@@ -612,8 +651,7 @@ on_wake (gpointer user_data)
   g_mutex_unlock (&watch->lock);
 
   gst_media_edge_watch_feed (watch, &tick, NULL);
-  if (take_describe_due (watch))
-    describe_new_item (watch);
+  begin_next_item (watch);
   if (locate_chapter (watch, &chapter))
     gst_media_edge_session_feed (watch->session, &chapter, NULL);
   if (take_end_due (watch))
@@ -859,7 +897,6 @@ forget_stream (GstMediaEdgeWatch * watch)
   watch->last_position = GST_CLOCK_TIME_NONE;
   watch->flushing = FALSE;
   watch->ended = FALSE;
-  watch->describe_due = FALSE;
   g_clear_pointer (&watch->tags, gst_tag_list_unref);
   g_clear_pointer (&watch->chapters, gst_media_edge_chapters_free);
   g_mutex_unlock (&watch->lock);
@@ -1058,12 +1095,13 @@ on_stream_start (GstMediaEdgeWatch * watch, GstEvent * event)
   if (!next || !gst_media_edge_session_is_tracking (watch->session))
     return;
 
-  GST_DEBUG_OBJECT (watch->element, "group %u: the next item", group);
+  GST_DEBUG_OBJECT (watch->element, "group %u: the next item, from its "
+      "first buffer rendered on", group);
   forget_stream (watch);
-  begin_session (watch, GST_MEDIA_EDGE_INPUT_NEXT_ITEM,
-      GST_CLOCK_TIME_IS_VALID (last) ? (gdouble) last / GST_SECOND : 0);
   g_mutex_lock (&watch->lock);
-  watch->describe_due = TRUE;
+  watch->item_end = GST_CLOCK_TIME_IS_VALID (last) ?
+      (gdouble) last / GST_SECOND : 0;
+  watch->item_next = TRUE;
   g_mutex_unlock (&watch->lock);
 }
 
@@ -1136,6 +1174,21 @@ gst_media_edge_watch_sink_event (GstMediaEdgeWatch * watch, GstEvent * event)
   }
 }
 
+/* Awaits the rendering of @running_time for @what; if it is now (no
+ * syncing sink, no clock), @what is due at once: returns FALSE, and the
+ * caller wakes the session. */
+static gboolean
+await_rendering (GstMediaEdgeWatch * watch, GstClockTime running_time,
+    guint what)
+{
+  if (gst_media_edge_render_at (watch->render, running_time, what))
+    return TRUE;
+
+  on_rendered_now (watch, what);
+
+  return FALSE;
+}
+
 /**
  * gst_media_edge_watch_buffer:
  * @position: the buffer's stream time, or GST_CLOCK_TIME_NONE
@@ -1151,7 +1204,7 @@ void
 gst_media_edge_watch_buffer (GstMediaEdgeWatch * watch, GstClockTime position,
     GstClockTime running_time, GstClockTime end_running_time)
 {
-  gboolean wake, bound;
+  gboolean wake, bound, item;
 
   if (watch->joined)
     return;
@@ -1162,24 +1215,24 @@ gst_media_edge_watch_buffer (GstMediaEdgeWatch * watch, GstClockTime position,
     watch->last_position = position;
   if (GST_CLOCK_TIME_IS_VALID (end_running_time))
     watch->end_running_time = end_running_time;
-  bound = watch->chapters && GST_CLOCK_TIME_IS_VALID (position)
+  item = watch->item_next;
+  watch->item_next = FALSE;
+  watch->item_awaited |= item;
+  bound = !item && watch->chapters && GST_CLOCK_TIME_IS_VALID (position)
       && !GST_CLOCK_TIME_IS_VALID (watch->chapter_position)
       && gst_media_edge_chapters_leaves_stretch (watch->chapters, position);
   if (bound) {
     watch->chapter_position = position;
     watch->chapter_awaited = TRUE;
   }
-  wake = watch->wake_on_buffer || watch->describe_due;
+  wake = watch->wake_on_buffer;
   watch->wake_on_buffer = FALSE;
   g_mutex_unlock (&watch->lock);
 
-  if (bound && !gst_media_edge_render_at (watch->render, running_time,
-          RENDER_CHAPTER_BOUND)) {
-    g_mutex_lock (&watch->lock);
-    watch->chapter_awaited = FALSE;
-    g_mutex_unlock (&watch->lock);
-    wake = TRUE;
-  }
+  if (item)
+    wake |= !await_rendering (watch, running_time, RENDER_NEXT_ITEM);
+  if (bound)
+    wake |= !await_rendering (watch, running_time, RENDER_CHAPTER_BOUND);
   if (wake)
     gst_media_edge_session_wake (watch->session);
 }

@@ -323,6 +323,26 @@ pop_end (GstBus * bus)
   return end;
 }
 
+/* ms from the first @first event to the first @then event after it */
+static gint64
+ms_between (GPtrArray * records, const gchar * first, const gchar * then,
+    guint nth)
+{
+  gint64 from = -1;
+
+  for (guint i = 0; i < records->len; i++) {
+    EdgeRecord *record = record_at (records, i);
+
+    if (from < 0 && g_str_equal (record->event_type, first))
+      from = record->timestamp_ms;
+    else if (from >= 0 && g_str_equal (record->event_type, then) && !nth--)
+      return record->timestamp_ms - from;
+  }
+  fail ("no %s after %s", then, first);
+
+  return -1;
+}
+
 /* The records of each session, in the order the sessions started: the
  * sessions of a playlist are independent queues that may interleave on
  * the wire. */
@@ -366,8 +386,12 @@ assert_items (GPtrArray * records, const gchar * const *names, guint n)
     assert_events (session, "sessionStart play sessionComplete");
     fail_unless_equals_string (json_object_get_string_member
         (session_details (session, 0, parser), "name"), names[i]);
-    /* each item from its own start to its own end */
+    /* each item from its own start to its own end, which the viewer saw
+     * two seconds after its play */
     assert_playheads (session, FALSE, 2);
+    fail_unless (ABS (ms_between (session, "play", "sessionComplete", 0) -
+            2000) <= 150, "item %u: %" G_GINT64_FORMAT " ms", i,
+        ms_between (session, "play", "sessionComplete", 0));
   }
 }
 
@@ -467,25 +491,6 @@ two_chapters (void)
   return toc;
 }
 
-/* ms from the first @first event to the first @then event after it */
-static gint64
-ms_between (GPtrArray * records, const gchar * first, const gchar * then,
-    guint nth)
-{
-  gint64 from = -1;
-
-  for (guint i = 0; i < records->len; i++) {
-    EdgeRecord *record = record_at (records, i);
-
-    if (from < 0 && g_str_equal (record->event_type, first))
-      from = record->timestamp_ms;
-    else if (from >= 0 && g_str_equal (record->event_type, then) && !nth--)
-      return record->timestamp_ms - from;
-  }
-  fail ("no %s after %s", then, first);
-
-  return -1;
-}
 
 /* In playbin, what is born in the data flow is reported when the viewer
  * sees it, not when it passes the filter half a second ahead of the
