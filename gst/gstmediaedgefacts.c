@@ -378,8 +378,10 @@ add_stream_facts (const GstMediaEdgeStreamFacts * stream, GVariantDict * dict)
   dict_set_string (dict, "name", title ? title : basename ? basename :
       "unknown");
   dict_set_string (dict, "friendlyName", title);
+  /* whole seconds, and a short item lasts one at least */
   g_variant_dict_insert (dict, "length", "x", (!stream->live && duration > 0)
-      ? (duration + GST_SECOND / 2) / GST_SECOND : (gint64) LIVE_LENGTH_S);
+      ? MAX ((duration + GST_SECOND / 2) / GST_SECOND, 1) :
+      (gint64) LIVE_LENGTH_S);
   dict_set_string (dict, "contentType", stream->live ? "Live" : "VOD");
 }
 

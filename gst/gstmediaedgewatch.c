@@ -74,6 +74,7 @@ struct _GstMediaEdgeWatch
   gboolean item_awaited;
   gboolean item_due;
   gdouble item_end;
+  gdouble item_start;
   /* the stream's group (an item of a gapless playlist), and whether the
    * stream reached its end (a seek back then starts another round) */
   guint group_id;
@@ -202,10 +203,12 @@ decide_liveness (GstMediaEdgeWatch * watch)
 }
 
 /* The session's liveness, decided once: at its start if the source
- * answers then, else when the session is described (linked, prerolled);
- * a source that still does not answer is not live. */
-static gboolean
-session_is_live (GstMediaEdgeWatch * watch, gboolean final)
+ * answers then, else when it is described; a live source answers only
+ * once playing, so a source that does not answer in preroll is asked
+ * again at PLAYING, where the decision is @final: no answer, not live.
+ * -1 while undecided. */
+static gint
+session_liveness (GstMediaEdgeWatch * watch, gboolean final)
 {
   gint live;
 
@@ -224,7 +227,7 @@ session_is_live (GstMediaEdgeWatch * watch, gboolean final)
     GST_DEBUG_OBJECT (watch->element, "the content is %s",
         live ? "live" : "not live");
 
-  return live > 0;
+  return live;
 }
 
 static gchar *
@@ -429,11 +432,17 @@ feed_qoe (GstMediaEdgeWatch * watch, MediaEdgeQoeField field, gint64 value)
  * @type is START, or NEXT_ITEM when the item before ended at @end. */
 static void
 begin_session (GstMediaEdgeWatch * watch, GstMediaEdgeInputType type,
-    gdouble end)
+    gdouble end, gdouble start)
 {
-  g_autoptr (GstClock) clock = choose_clock (watch);
-  GstMediaEdgeInput input = {.type = type,.clock = clock,.stop = end };
+  g_autoptr (GstClock) clock = NULL;
+  GstMediaEdgeInput input = {.type = type,.stop = end };
 
+  /* playing again within the session */
+  if (type == GST_MEDIA_EDGE_INPUT_START
+      && gst_media_edge_session_is_tracking (watch->session))
+    return;
+
+  input.clock = clock = choose_clock (watch);
   g_mutex_lock (&watch->lock);
   watch->live = -1;
   watch->fed_chapter = CHAPTER_UNKNOWN;
@@ -441,21 +450,27 @@ begin_session (GstMediaEdgeWatch * watch, GstMediaEdgeInputType type,
     gst_media_edge_chapters_forget_stretch (watch->chapters);
   g_mutex_unlock (&watch->lock);
 
-  input.flag = session_is_live (watch, FALSE);
-  gst_media_edge_watch_feed (watch, &input, NULL);
+  input.flag = session_liveness (watch, FALSE) > 0;
+  if (start < 0)
+    gst_media_edge_watch_feed (watch, &input, NULL);
+  else
+    feed_at (watch, &input, start, NULL);
 }
 
 static void
 start_session (GstMediaEdgeWatch * watch)
 {
-  begin_session (watch, GST_MEDIA_EDGE_INPUT_START, 0);
+  begin_session (watch, GST_MEDIA_EDGE_INPUT_START, 0, -1);
 }
 
 /* sessionDetails, once the pipeline knows them: title tag, URI, duration,
- * and the liveness if it was not known at the start */
+ * and the liveness if it was not known at the start; unless @final, not
+ * before the liveness is known. */
 static void
-describe_session (GstMediaEdgeWatch * watch)
+describe_session (GstMediaEdgeWatch * watch, gboolean final)
 {
+  gint live;
+
   g_autoptr (GstElement) pipeline = NULL;
   g_autoptr (GstTagList) tags = NULL;
   g_autofree gchar *uri = NULL;
@@ -463,6 +478,9 @@ describe_session (GstMediaEdgeWatch * watch)
   GstMediaEdgeInput input = {.type = GST_MEDIA_EDGE_INPUT_DESCRIBE };
 
   if (!gst_media_edge_session_needs_details (watch->session))
+    return;
+  live = session_liveness (watch, final);
+  if (live < 0)
     return;
 
   pipeline = dup_pipeline (watch);
@@ -474,7 +492,7 @@ describe_session (GstMediaEdgeWatch * watch)
   g_mutex_unlock (&watch->lock);
   stream.tags = tags;
   stream.uri = uri;
-  stream.live = input.flag = session_is_live (watch, TRUE);
+  stream.live = input.flag = live;
 
   gst_media_edge_describe_session (&stream, watch->settings,
       GST_OBJECT (watch->element), &input.fields, &input.custom_metadata);
@@ -522,11 +540,15 @@ locate_chapter (GstMediaEdgeWatch * watch, GstMediaEdgeInput * input)
 /* A new item playing on in a pipeline that stays in PLAYING: its details,
  * and the play no state change will bring. */
 static void
-describe_new_item (GstMediaEdgeWatch * watch)
+describe_new_item (GstMediaEdgeWatch * watch, gdouble start)
 {
-  describe_session (watch);
+  GstMediaEdgeInput playing = {.type = GST_MEDIA_EDGE_INPUT_PLAYING,
+    .flag = TRUE
+  };
+
+  describe_session (watch, TRUE);
   if (pipeline_wants_to_play (watch))
-    feed_flag (watch, GST_MEDIA_EDGE_INPUT_PLAYING, TRUE);
+    feed_at (watch, &playing, start, NULL);
 }
 
 /* The next item of a playlist, its first buffer rendered: the item
@@ -536,18 +558,19 @@ static void
 begin_next_item (GstMediaEdgeWatch * watch)
 {
   gboolean due;
-  gdouble end;
+  gdouble end, start;
 
   g_mutex_lock (&watch->lock);
   due = watch->item_due;
   watch->item_due = FALSE;
   end = watch->item_end;
+  start = watch->item_start;
   g_mutex_unlock (&watch->lock);
   if (!due)
     return;
 
-  begin_session (watch, GST_MEDIA_EDGE_INPUT_NEXT_ITEM, end);
-  describe_new_item (watch);
+  begin_session (watch, GST_MEDIA_EDGE_INPUT_NEXT_ITEM, end, start);
+  describe_new_item (watch, start);
 }
 
 
@@ -578,7 +601,7 @@ finish_at_end (GstMediaEdgeWatch * watch)
   if (!awaited)
     return;
 
-  describe_session (watch);
+  describe_session (watch, TRUE);
   /* A short stream can end before the pipeline says it reached PLAYING:
    * it played all the same. */
   if (pipeline_wants_to_play (watch))
@@ -671,15 +694,15 @@ on_pipeline_state (GstMediaEdgeWatch * watch, GstState old, GstState new,
     GstState pending)
 {
   if (new == GST_STATE_PAUSED && old == GST_STATE_READY) {
-    /* prerolled: tags and duration are known now */
-    describe_session (watch);
+    /* prerolled: tags and duration are known now, the liveness maybe */
+    describe_session (watch, FALSE);
     return;
   }
 
   if (new == GST_STATE_PLAYING) {
     gst_media_edge_render_measure (watch->render, watch->pipeline);
     start_session (watch);
-    describe_session (watch);
+    describe_session (watch, TRUE);
     feed_flag (watch, GST_MEDIA_EDGE_INPUT_PLAYING, TRUE);
     return;
   }
@@ -813,7 +836,10 @@ on_volume_notify (GObject * object, GParamSpec * pspec, gpointer user_data)
   g_variant_builder_init (&states, G_VARIANT_TYPE ("a{sb}"));
   g_variant_builder_add (&states, "{sb}", "mute", mute || volume == 0.0);
   input.fields = g_variant_builder_end (&states);
-  if (!gst_media_edge_watch_feed (watch, &input, &refusal))
+  /* a player sets its volume before it plays: no session yet, no news */
+  if (!gst_media_edge_watch_feed (watch, &input, &refusal)
+      && !g_error_matches (refusal, MEDIA_EDGE_TRACKER_ERROR,
+          MEDIA_EDGE_TRACKER_ERROR_NO_SESSION))
     GST_WARNING_OBJECT (watch->element, "mute not reported: %s",
         refusal->message);
 }
@@ -916,6 +942,28 @@ watch_bus (GstMediaEdgeWatch * watch, GstElement * pipeline)
       G_CALLBACK (on_sync_message), watch);
 }
 
+/* A joined element's own settings are not used: say so when they would
+ * have reported elsewhere or otherwise (never naming the datastream). */
+static void
+warn_if_settings_differ (GstMediaEdgeWatch * watch, GstElement * pipeline)
+{
+  GstMediaEdgeWatch *reporting = NULL;
+  g_autoptr (GstElement) reporter = dup_reporter (pipeline, &reporting);
+  const GstMediaEdgeSettings *ours = watch->settings;
+  const GstMediaEdgeSettings *theirs;
+
+  if (reporter == NULL || reporting->settings == NULL)
+    return;
+  theirs = reporting->settings;
+  if (g_strcmp0 (ours->config_id, theirs->config_id) != 0
+      || g_strcmp0 (ours->endpoint, theirs->endpoint) != 0
+      || g_strcmp0 (ours->content_id, theirs->content_id) != 0
+      || g_strcmp0 (ours->content_name, theirs->content_name) != 0)
+    GST_WARNING_OBJECT (watch->element, "this element's config-id, endpoint "
+        "or content differ from those of %" GST_PTR_FORMAT ", which reports "
+        "for the pipeline: they are not used", reporter);
+}
+
 /**
  * gst_media_edge_watch_start:
  * @settings: (transfer none): the run's settings
@@ -942,6 +990,7 @@ gst_media_edge_watch_start (GstMediaEdgeWatch * watch,
     GST_INFO_OBJECT (watch->element, "%" GST_PTR_FORMAT " reports for this "
         "pipeline: this element joins its session and reports nothing of "
         "its own", watch->joined);
+    warn_if_settings_differ (watch, pipeline);
     return;
   }
   watch_bus (watch, pipeline);
@@ -964,7 +1013,7 @@ gst_media_edge_watch_stop (GstMediaEdgeWatch * watch)
     /* stopped as the end was being rendered: it was the end */
     finish_at_end (watch);
     forget_awaited (watch);
-    describe_session (watch);
+    describe_session (watch, TRUE);
     feed (watch, GST_MEDIA_EDGE_INPUT_END);
   }
   unwatch (watch);
@@ -1025,7 +1074,7 @@ on_flush_start (GstMediaEdgeWatch * watch)
 /* A seek back after the end: a kiosk looping its content plays it again,
  * a new session; the stream's facts are the same. */
 static void
-start_next_round (GstMediaEdgeWatch * watch)
+start_next_round (GstMediaEdgeWatch * watch, gdouble start)
 {
   GstClockTime last;
 
@@ -1035,8 +1084,8 @@ start_next_round (GstMediaEdgeWatch * watch)
   GST_DEBUG_OBJECT (watch->element, "played again after its end: a new "
       "session");
   begin_session (watch, GST_MEDIA_EDGE_INPUT_NEXT_ITEM,
-      GST_CLOCK_TIME_IS_VALID (last) ? (gdouble) last / GST_SECOND : 0);
-  describe_new_item (watch);
+      GST_CLOCK_TIME_IS_VALID (last) ? (gdouble) last / GST_SECOND : 0, start);
+  describe_new_item (watch, start);
 }
 
 static gdouble
@@ -1062,7 +1111,7 @@ on_segment (GstMediaEdgeWatch * watch, const GstSegment * segment)
   watch->ended &= !seeked;
   g_mutex_unlock (&watch->lock);
   if (again)
-    start_next_round (watch);
+    start_next_round (watch, MAX (segment_position (segment), 0));
   if (!seeked || again)
     return;
 
@@ -1218,6 +1267,9 @@ gst_media_edge_watch_buffer (GstMediaEdgeWatch * watch, GstClockTime position,
   item = watch->item_next;
   watch->item_next = FALSE;
   watch->item_awaited |= item;
+  if (item)
+    watch->item_start = GST_CLOCK_TIME_IS_VALID (position) ?
+        (gdouble) position / GST_SECOND : 0;
   bound = !item && watch->chapters && GST_CLOCK_TIME_IS_VALID (position)
       && !GST_CLOCK_TIME_IS_VALID (watch->chapter_position)
       && gst_media_edge_chapters_leaves_stretch (watch->chapters, position);

@@ -293,7 +293,9 @@ reset_session_state (MediaEdgeTracker * tracker)
   _media_edge_tracker_part_close (&tracker->ad);
   tracker->break_seconds = 0;
   media_edge_states_clear (tracker->states);
-  tracker->reported_chapter = -1;
+  /* a new session knows the stream's chapter once it is told again */
+  tracker->reported_chapter = tracker->stream_chapter = -1;
+  g_clear_pointer (&tracker->stream_chapter_fields, g_variant_unref);
   tracker->app_chapters = FALSE;
   tracker->played = FALSE;
   media_edge_qoe_start_session (tracker->qoe);

@@ -323,6 +323,28 @@ pop_end (GstBus * bus)
   return end;
 }
 
+static GstToc *
+two_chapters (void)
+{
+  GstToc *toc = gst_toc_new (GST_TOC_SCOPE_GLOBAL);
+  GstTocEntry *edition = gst_toc_entry_new (GST_TOC_ENTRY_TYPE_EDITION, "e");
+
+  for (guint i = 0; i < 2; i++) {
+    g_autofree gchar *uid = g_strdup_printf ("c%u", i + 1);
+    GstTocEntry *chapter = gst_toc_entry_new (GST_TOC_ENTRY_TYPE_CHAPTER, uid);
+
+    gst_toc_entry_set_start_stop_times (chapter, S (i), S (i + 1));
+    gst_toc_entry_append_sub_entry (edition, chapter);
+  }
+  gst_toc_append_entry (toc, edition);
+
+  return toc;
+}
+
+/* what a two-chapter clip sends, played through */
+#define CHAPTERED_ITEM "sessionStart play chapterStart chapterComplete " \
+  "chapterStart chapterComplete sessionComplete"
+
 /* ms from the first @first event to the first @then event after it */
 static gint64
 ms_between (GPtrArray * records, const gchar * first, const gchar * then,
@@ -373,8 +395,11 @@ split_sessions (GPtrArray * records)
   return sessions;
 }
 
+/* Each of @n sessions sends @events, under its own name, from playhead 0,
+ * and ends two seconds (as the viewer saw them) after its play. */
 static void
-assert_items (GPtrArray * records, const gchar * const *names, guint n)
+assert_items (GPtrArray * records, const gchar * const *names, guint n,
+    const gchar * events)
 {
   g_autoptr (GPtrArray) sessions = split_sessions (records);
 
@@ -383,9 +408,11 @@ assert_items (GPtrArray * records, const gchar * const *names, guint n)
     GPtrArray *session = g_ptr_array_index (sessions, i);
     g_autoptr (JsonParser) parser = json_parser_new ();
 
-    assert_events (session, "sessionStart play sessionComplete");
+    assert_events (session, events);
     fail_unless_equals_string (json_object_get_string_member
         (session_details (session, 0, parser), "name"), names[i]);
+    fail_unless_equals_int64 (record_at (session, 0)->playhead, 0);
+    fail_unless_equals_int64 (record_at (session, 1)->playhead, 0);
     /* each item from its own start to its own end, which the viewer saw
      * two seconds after its play */
     assert_playheads (session, FALSE, 2);
@@ -425,8 +452,11 @@ GST_START_TEST (test_gapless_playlist)
   g_autoptr (GstMessage) end = NULL;
   g_autoptr (GPtrArray) records = NULL;
 
-  for (guint i = 0; i < G_N_ELEMENTS (titles); i++)
-    paths[i] = write_clip (titles[i], NULL);
+  for (guint i = 0; i < G_N_ELEMENTS (titles); i++) {
+    g_autoptr (GstToc) toc = two_chapters ();
+
+    paths[i] = write_clip (titles[i], toc);
+  }
   playbin = make_playbin (f, paths[0]);
   g_signal_connect (playbin, "about-to-finish",
       G_CALLBACK (on_about_to_finish), &playlist);
@@ -436,7 +466,7 @@ GST_START_TEST (test_gapless_playlist)
   gst_element_set_state (playbin, GST_STATE_NULL);
 
   records = edge_server_dup_records (f->server);
-  assert_items (records, titles, G_N_ELEMENTS (titles));
+  assert_items (records, titles, G_N_ELEMENTS (titles), CHAPTERED_ITEM);
   for (guint i = 0; i < G_N_ELEMENTS (titles); i++)
     remove_clip (paths[i]);
   fixture_teardown (f);
@@ -449,7 +479,8 @@ GST_END_TEST;
 GST_START_TEST (test_seek_back_loop)
 {
   const gchar *names[] = { "Loop", "Loop", "Loop" };
-  gchar *path = write_clip ("Loop", NULL);
+  g_autoptr (GstToc) toc = two_chapters ();
+  gchar *path = write_clip ("Loop", toc);
   Fixture *f = fixture_new ();
   g_autoptr (GstElement) playbin = make_playbin (f, path);
   g_autoptr (GstBus) bus = gst_element_get_bus (playbin);
@@ -466,30 +497,13 @@ GST_START_TEST (test_seek_back_loop)
   gst_element_set_state (playbin, GST_STATE_NULL);
 
   records = edge_server_dup_records (f->server);
-  assert_items (records, names, G_N_ELEMENTS (names));
+  assert_items (records, names, G_N_ELEMENTS (names), CHAPTERED_ITEM);
   remove_clip (path);
   fixture_teardown (f);
 }
 
 GST_END_TEST;
 
-static GstToc *
-two_chapters (void)
-{
-  GstToc *toc = gst_toc_new (GST_TOC_SCOPE_GLOBAL);
-  GstTocEntry *edition = gst_toc_entry_new (GST_TOC_ENTRY_TYPE_EDITION, "e");
-
-  for (guint i = 0; i < 2; i++) {
-    g_autofree gchar *uid = g_strdup_printf ("c%u", i + 1);
-    GstTocEntry *chapter = gst_toc_entry_new (GST_TOC_ENTRY_TYPE_CHAPTER, uid);
-
-    gst_toc_entry_set_start_stop_times (chapter, S (i), S (i + 1));
-    gst_toc_entry_append_sub_entry (edition, chapter);
-  }
-  gst_toc_append_entry (toc, edition);
-
-  return toc;
-}
 
 
 /* In playbin, what is born in the data flow is reported when the viewer
@@ -573,6 +587,34 @@ GST_START_TEST (test_playbin_over_slow_http)
 
 GST_END_TEST;
 
+/* An application that sets a live pipeline straight to PLAYING: the
+ * source answers whether it is live only once playing, and the session is
+ * Live all the same. */
+GST_START_TEST (test_live_set_playing_directly)
+{
+  Fixture *f = fixture_new ();
+  g_autofree gchar *line = g_strdup_printf ("videotestsrc is-live=true "
+      "num-buffers=50 ! video/x-raw,framerate=25/1,width=64,height=48 ! "
+      "mediaedgetrack config-id=real endpoint=%s ! fakesink sync=true",
+      f->endpoint);
+  g_autoptr (GstElement) pipeline = gst_parse_launch (line, NULL);
+  g_autoptr (GstBus) bus = gst_element_get_bus (pipeline);
+  g_autoptr (GstMessage) end = NULL;
+  g_autoptr (GPtrArray) records = NULL;
+
+  gst_element_set_state (pipeline, GST_STATE_PLAYING);
+  end = pop_end (bus);
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+
+  records = edge_server_dup_records (f->server);
+  assert_events (records, "sessionStart play sessionComplete");
+  assert_content (records, "Live", 86400);
+  assert_playheads (records, TRUE, 0);
+  fixture_teardown (f);
+}
+
+GST_END_TEST;
+
 static Suite *
 real_pipelines_suite (void)
 {
@@ -591,6 +633,7 @@ real_pipelines_suite (void)
   tcase_add_test (tc, test_seek_back_loop);
   tcase_add_test (tc, test_playbin_chapters_when_rendered);
   tcase_add_test (tc, test_playbin_over_slow_http);
+  tcase_add_test (tc, test_live_set_playing_directly);
   suite_add_tcase (s, tc);
 
   return s;
