@@ -52,6 +52,8 @@ struct _GstMediaEdgeWatch
   /* when what passes the element is rendered */
   GstMediaEdgeRender *render;
 
+  /* taken before lock and the session's, around reporting the end */
+  GMutex end_lock;
   GMutex lock;
   /* under lock: the top-level pipeline, and what the stream told us */
   GstElement *pipeline;
@@ -92,6 +94,7 @@ struct _GstMediaEdgeWatch
 
 static void on_wake (gpointer user_data);
 static void on_rendered (guint what, gpointer user_data);
+static void finish_at_end_locked (GstMediaEdgeWatch * watch);
 
 GstMediaEdgeWatch *
 gst_media_edge_watch_new (GstElement * element, GstMediaEdgeSession * session)
@@ -115,6 +118,7 @@ gst_media_edge_watch_new (GstElement * element, GstMediaEdgeSession * session)
   watch->end_running_time = GST_CLOCK_TIME_NONE;
   watch->render = gst_media_edge_render_new (element, on_rendered, watch);
   g_mutex_init (&watch->lock);
+  g_mutex_init (&watch->end_lock);
   gst_media_edge_session_set_wake_func (session, on_wake, watch);
 
   return watch;
@@ -133,6 +137,7 @@ gst_media_edge_watch_free (GstMediaEdgeWatch * watch)
   g_ptr_array_unref (watch->volumes);
   gst_media_edge_render_free (watch->render);
   g_mutex_clear (&watch->lock);
+  g_mutex_clear (&watch->end_lock);
   g_free (watch);
 }
 
@@ -592,6 +597,16 @@ take_end_due (GstMediaEdgeWatch * watch)
 static void
 finish_at_end (GstMediaEdgeWatch * watch)
 {
+  /* held until the end is reported: a stop's sessionEnd must not overtake
+   * the sessionComplete of an end being reported on another thread */
+  g_mutex_lock (&watch->end_lock);
+  finish_at_end_locked (watch);
+  g_mutex_unlock (&watch->end_lock);
+}
+
+static void
+finish_at_end_locked (GstMediaEdgeWatch * watch)
+{
   gboolean awaited;
 
   g_mutex_lock (&watch->lock);
@@ -1010,11 +1025,13 @@ gst_media_edge_watch_stop (GstMediaEdgeWatch * watch)
 {
   gst_media_edge_render_cancel (watch->render);
   if (watch->joined == NULL) {
+    g_mutex_lock (&watch->end_lock);
     /* stopped as the end was being rendered: it was the end */
-    finish_at_end (watch);
+    finish_at_end_locked (watch);
     forget_awaited (watch);
     describe_session (watch, TRUE);
     feed (watch, GST_MEDIA_EDGE_INPUT_END);
+    g_mutex_unlock (&watch->end_lock);
   }
   unwatch (watch);
 }
