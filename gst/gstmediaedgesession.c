@@ -634,44 +634,46 @@ gst_media_edge_session_feed (GstMediaEdgeSession * session,
   return accepted;
 }
 
+/* What the tracker says, under the lock. */
+static gboolean
+ask_tracker (GstMediaEdgeSession * session,
+    gboolean (*question) (MediaEdgeTracker * tracker))
+{
+  gboolean answer;
+
+  g_mutex_lock (&session->lock);
+  answer = question (session->tracker);
+  g_mutex_unlock (&session->lock);
+
+  return answer;
+}
+
+static gboolean
+tracker_needs_details (MediaEdgeTracker * tracker)
+{
+  return media_edge_tracker_in_session (tracker)
+      && !media_edge_tracker_is_described (tracker);
+}
+
 /* Whether the session still waits for its sessionDetails. */
 gboolean
 gst_media_edge_session_needs_details (GstMediaEdgeSession * session)
 {
-  gboolean needed;
-
-  g_mutex_lock (&session->lock);
-  needed = media_edge_tracker_in_session (session->tracker)
-      && !media_edge_tracker_is_described (session->tracker);
-  g_mutex_unlock (&session->lock);
-
-  return needed;
+  return ask_tracker (session, tracker_needs_details);
 }
 
 /* Whether a session is under way: a new content item then ends it. */
 gboolean
 gst_media_edge_session_is_tracking (GstMediaEdgeSession * session)
 {
-  gboolean tracking;
-
-  g_mutex_lock (&session->lock);
-  tracking = media_edge_tracker_in_session (session->tracker);
-  g_mutex_unlock (&session->lock);
-
-  return tracking;
+  return ask_tracker (session, media_edge_tracker_in_session);
 }
 
 /* Whether the data stopped flowing: the next buffer should wake us. */
 gboolean
 gst_media_edge_session_is_stalled (GstMediaEdgeSession * session)
 {
-  gboolean stalled;
-
-  g_mutex_lock (&session->lock);
-  stalled = media_edge_tracker_is_stalled (session->tracker);
-  g_mutex_unlock (&session->lock);
-
-  return stalled;
+  return ask_tracker (session, media_edge_tracker_is_stalled);
 }
 
 /**

@@ -19,6 +19,7 @@
 #include "gstmediaedgechapters.h"
 #include "gstmediaedgefacts.h"
 #include "gstmediaedgerender.h"
+#include "gstmediaedgereporter.h"
 
 GST_DEBUG_CATEGORY_STATIC (media_edge_watch_debug);
 #define GST_CAT_DEFAULT media_edge_watch_debug
@@ -295,83 +296,6 @@ pipeline_wants_to_play (GstMediaEdgeWatch * watch)
 }
 
 /* ------------------------------------------------------------------ */
-/* one session per pipeline */
-
-/* On the top-level pipeline: the watch that reports for it, and its
- * element, which keeps that watch alive. */
-typedef struct
-{
-  GWeakRef element;
-  GstMediaEdgeWatch *watch;
-} Reporter;
-
-static GQuark
-reporter_quark (void)
-{
-  return g_quark_from_static_string ("gst-mediaedge-reporter");
-}
-
-static void
-free_reporter (gpointer data)
-{
-  Reporter *reporter = data;
-
-  g_weak_ref_clear (&reporter->element);
-  g_free (reporter);
-}
-
-/* The element reporting for @pipeline now, if any; its watch in @watch. */
-static GstElement *
-dup_reporter (GstElement * pipeline, GstMediaEdgeWatch ** watch)
-{
-  Reporter *reporter = g_object_get_qdata (G_OBJECT (pipeline),
-      reporter_quark ());
-  GstElement *element = reporter ? g_weak_ref_get (&reporter->element) : NULL;
-
-  if (element && watch)
-    *watch = reporter->watch;
-
-  return element;
-}
-
-/* The first tracker in a pipeline reports for it; the others join its
- * session (playbin's audio-filter and video-filter both set, so that
- * audio-only content is tracked too). Returns the reporter joined, or NULL
- * when this watch reports. */
-static GstElement *
-claim_pipeline (GstMediaEdgeWatch * watch, GstElement * pipeline)
-{
-  Reporter *reporter;
-  GstElement *current;
-
-  GST_OBJECT_LOCK (pipeline);
-  current = dup_reporter (pipeline, NULL);
-  if (current == NULL || current == watch->element) {
-    reporter = g_new0 (Reporter, 1);
-    g_weak_ref_init (&reporter->element, watch->element);
-    reporter->watch = watch;
-    g_object_set_qdata_full (G_OBJECT (pipeline), reporter_quark (), reporter,
-        free_reporter);
-    gst_clear_object (&current);
-  }
-  GST_OBJECT_UNLOCK (pipeline);
-
-  return current;
-}
-
-static void
-release_pipeline (GstMediaEdgeWatch * watch, GstElement * pipeline)
-{
-  g_autoptr (GstElement) current = NULL;
-
-  GST_OBJECT_LOCK (pipeline);
-  current = dup_reporter (pipeline, NULL);
-  if (current == NULL || current == watch->element)
-    g_object_set_qdata (G_OBJECT (pipeline), reporter_quark (), NULL);
-  GST_OBJECT_UNLOCK (pipeline);
-}
-
-/* ------------------------------------------------------------------ */
 /* feeding the session */
 
 static gboolean
@@ -396,11 +320,11 @@ gst_media_edge_watch_feed (GstMediaEdgeWatch * watch,
 {
   g_autoptr (GstElement) pipeline = NULL;
   g_autoptr (GstElement) reporter = NULL;
-  GstMediaEdgeWatch *reporting = NULL;
+  gpointer reporting = NULL;
 
   /* an application's action on a tracker that joined another's session */
   if (watch->joined && (pipeline = dup_pipeline (watch))
-      && (reporter = dup_reporter (pipeline, &reporting))
+      && (reporter = gst_media_edge_reporter_dup (pipeline, &reporting))
       && reporting != watch)
     return gst_media_edge_watch_feed (reporting, input, error);
 
@@ -957,28 +881,6 @@ watch_bus (GstMediaEdgeWatch * watch, GstElement * pipeline)
       G_CALLBACK (on_sync_message), watch);
 }
 
-/* A joined element's own settings are not used: say so when they would
- * have reported elsewhere or otherwise (never naming the datastream). */
-static void
-warn_if_settings_differ (GstMediaEdgeWatch * watch, GstElement * pipeline)
-{
-  GstMediaEdgeWatch *reporting = NULL;
-  g_autoptr (GstElement) reporter = dup_reporter (pipeline, &reporting);
-  const GstMediaEdgeSettings *ours = watch->settings;
-  const GstMediaEdgeSettings *theirs;
-
-  if (reporter == NULL || reporting->settings == NULL)
-    return;
-  theirs = reporting->settings;
-  if (g_strcmp0 (ours->config_id, theirs->config_id) != 0
-      || g_strcmp0 (ours->endpoint, theirs->endpoint) != 0
-      || g_strcmp0 (ours->content_id, theirs->content_id) != 0
-      || g_strcmp0 (ours->content_name, theirs->content_name) != 0)
-    GST_WARNING_OBJECT (watch->element, "this element's config-id, endpoint "
-        "or content differ from those of %" GST_PTR_FORMAT ", which reports "
-        "for the pipeline: they are not used", reporter);
-}
-
 /**
  * gst_media_edge_watch_start:
  * @settings: (transfer none): the run's settings
@@ -992,6 +894,7 @@ gst_media_edge_watch_start (GstMediaEdgeWatch * watch,
     GstMediaEdgeSettings * settings)
 {
   GstElement *pipeline = find_top_level (watch->element);
+  gboolean settings_differ = FALSE;
 
   g_clear_pointer (&watch->settings, gst_media_edge_settings_unref);
   watch->settings = gst_media_edge_settings_ref (settings);
@@ -1000,12 +903,17 @@ gst_media_edge_watch_start (GstMediaEdgeWatch * watch,
   watch->pipeline = pipeline;
   watch->has_group = FALSE;
   g_mutex_unlock (&watch->lock);
-  watch->joined = claim_pipeline (watch, pipeline);
+  watch->joined = gst_media_edge_reporter_claim (pipeline, watch->element,
+      watch, settings, &settings_differ);
   if (watch->joined) {
     GST_INFO_OBJECT (watch->element, "%" GST_PTR_FORMAT " reports for this "
         "pipeline: this element joins its session and reports nothing of "
         "its own", watch->joined);
-    warn_if_settings_differ (watch, pipeline);
+    /* never naming the datastream */
+    if (settings_differ)
+      GST_WARNING_OBJECT (watch->element, "this element's config-id, "
+          "endpoint or content differ from those of %" GST_PTR_FORMAT
+          ", which reports for the pipeline: they are not used", watch->joined);
     return;
   }
   watch_bus (watch, pipeline);
@@ -1052,7 +960,7 @@ unwatch (GstMediaEdgeWatch * watch)
   pipeline = g_steal_pointer (&watch->pipeline);
   g_mutex_unlock (&watch->lock);
   if (pipeline && watch->joined == NULL)
-    release_pipeline (watch, pipeline);
+    gst_media_edge_reporter_release (pipeline, watch->element);
   gst_clear_object (&watch->joined);
   gst_clear_object (&pipeline);
 }
