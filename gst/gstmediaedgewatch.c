@@ -989,6 +989,10 @@ on_tags (GstMediaEdgeWatch * watch, GstTagList * tags)
 static void
 on_flush_start (GstMediaEdgeWatch * watch)
 {
+  /* a seek after the end passed (a loop seeking back on the EOS message,
+   * which may overtake our wait): the content was played to its end */
+  gst_media_edge_render_cancel (watch->render);
+  finish_at_end (watch);
   forget_awaited (watch);
   g_mutex_lock (&watch->lock);
   watch->flushing = TRUE;
