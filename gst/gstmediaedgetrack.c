@@ -734,7 +734,8 @@ gst_media_edge_track_class_init (GstMediaEdgeTrackClass * klass)
    *
    * The wait before a request that failed for a network reason (or a 408,
    * 429, 502, 503, 504 answer) is tried again. It doubles at each attempt,
-   * up to 30 times as long, with ±30 % jitter; a Retry-After header wins.
+   * up to 30 times as long, with ±30 % jitter; a longer Retry-After wins,
+   * a shorter one (0, a date past) does not shorten it.
    *
    * Since: 0.1
    */

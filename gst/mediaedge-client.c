@@ -937,10 +937,10 @@ static void
 schedule_retry (MediaEdgeClientSession * session, SoupMessage * msg,
     const gchar * why)
 {
-  gint64 delay = retry_after_ms (msg);
+  /* Retry-After may lengthen the backoff, never shorten it: "0" or a date
+   * past, from a service under strain, must not make a storm */
+  gint64 delay = MAX (retry_after_ms (msg), (gint64) backoff_ms (session));
 
-  if (delay < 0)
-    delay = backoff_ms (session);
   session->attempt++;
   g_atomic_int_inc (&session->stats->retried);
   stats_set_last_error (session->stats, why);

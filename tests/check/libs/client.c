@@ -214,6 +214,31 @@ GST_START_TEST (test_retry_after)
 
 GST_END_TEST;
 
+/* Retry-After: 0 (or a date past) does not shorten the backoff: three
+ * retries take 0.7 × retry-delay each at least (a storm took 15,000
+ * retries in 7 s). */
+GST_START_TEST (test_retry_after_never_shortens)
+{
+  const gchar *retry_after[] = { "0", "Wed, 21 Oct 2015 07:28:00 GMT" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (retry_after); i++) {
+    MediaEdgeClientSession *session = open_session (5000, 100);
+    gint64 start = g_get_monotonic_time ();
+
+    /* retry-delay 200 ms */
+    media_edge_client_session_configure (session, 5000, 200, 100);
+    edge_server_fail_next (server, 3, 503, retry_after[i]);
+    send (session, MEDIA_EDGE_EVENT_SESSION_START, 0);
+    finish (session);
+
+    fail_unless (g_get_monotonic_time () - start >= 3 * 140 * 1000,
+        "Retry-After: %s", retry_after[i]);
+  }
+  assert_stats (2, 6, 0);
+}
+
+GST_END_TEST;
+
 /* 500 and 4xx are not retried: the event is dropped, counted, and the
  * server's answer is the last error; the next event goes on. */
 GST_START_TEST (test_refused_event_is_dropped)
@@ -458,6 +483,7 @@ client_suite (void)
   tcase_add_test (tc, test_503_then_success);
   tcase_add_test (tc, test_transient_answers_are_retried);
   tcase_add_test (tc, test_retry_after);
+  tcase_add_test (tc, test_retry_after_never_shortens);
   tcase_add_test (tc, test_refused_event_is_dropped);
   tcase_add_test (tc, test_lost_session);
   tcase_add_test (tc, test_bad_session_start_answers);
