@@ -324,11 +324,12 @@ on_notice (MediaEdgeSessionNotice what, const gchar * session_id,
       post_session_message (owner, session_id, "ended", notice->resumed);
       break;
     case MEDIA_EDGE_SESSION_FAILED:
+      /* stopped before anyone hears of it */
+      abort_tracking (notice->session, notice->generation);
       GST_ELEMENT_WARNING (owner, RESOURCE, OPEN_WRITE,
           ("The Media Edge service did not start a tracking session; "
               "tracking stops for this run."), ("%s", detail));
       post_session_message (owner, session_id, "failed", notice->resumed);
-      abort_tracking (notice->session, notice->generation);
       break;
     case MEDIA_EDGE_SESSION_LOST:
       GST_WARNING_OBJECT (owner, "%s: a new session resumes it", detail);
@@ -594,6 +595,14 @@ apply_input (GstMediaEdgeSession * session, GstMediaEdgeInput * input,
   }
 }
 
+/* What the application asks through the action signals */
+static gboolean
+is_action (GstMediaEdgeInputType type)
+{
+  return type >= GST_MEDIA_EDGE_INPUT_AD_BREAK_START
+      && type <= GST_MEDIA_EDGE_INPUT_TRACK_ERROR;
+}
+
 static void
 clear_input (GstMediaEdgeInput * input)
 {
@@ -621,6 +630,14 @@ gst_media_edge_session_feed (GstMediaEdgeSession * session,
   gboolean accepted;
 
   g_mutex_lock (&session->lock);
+  if (session->aborted && is_action (input->type)) {
+    g_set_error (error, MEDIA_EDGE_TRACKER_ERROR,
+        MEDIA_EDGE_TRACKER_ERROR_NO_SESSION, "tracking stopped for this run: "
+        "the service did not start the session");
+    g_mutex_unlock (&session->lock);
+    clear_input (input);
+    return FALSE;
+  }
   if (input->type == GST_MEDIA_EDGE_INPUT_NEXT_ITEM)
     finish_item (session, input->stop);
   if (input->type == GST_MEDIA_EDGE_INPUT_START

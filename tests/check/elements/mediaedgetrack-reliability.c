@@ -477,6 +477,7 @@ GST_START_TEST (test_refused_session_stops_tracking)
 {
   const gchar *answer = "{\"errors\":[{\"title\":\"Invalid datastream\"}]}";
   g_autoptr (GstBus) bus = NULL;
+  gboolean accepted = TRUE;
   Fixture *f = fixture_new ();
 
   edge_server_set_session_start_answer (f->server, 207, answer,
@@ -487,6 +488,9 @@ GST_START_TEST (test_refused_session_stops_tracking)
   start_stream (f, NULL);
   assert_warning_mentions (bus, "Invalid datastream");
 
+  /* what the application asks is refused, and says so */
+  g_signal_emit_by_name (f->track, "track-error", "app:1", "player", &accepted);
+  fail_if (accepted);
   /* nothing more is sent this run */
   set_playhead (f, 10);
   gst_test_clock_set_time (GST_TEST_CLOCK (f->clock), S (10));
