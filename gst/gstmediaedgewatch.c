@@ -540,11 +540,16 @@ finish_at_end_locked (GstMediaEdgeWatch * watch)
   if (!awaited)
     return;
 
-  describe_session (watch, TRUE);
-  /* A short stream can end before the pipeline says it reached PLAYING:
-   * it played all the same. */
-  if (pipeline_wants_to_play (watch))
+  /* A short stream, or one into sinks that do not sync, can end before
+   * the pipeline says it reached PLAYING: it played all the same, in a
+   * session of its own. */
+  if (pipeline_wants_to_play (watch)) {
+    start_session (watch);
+    describe_session (watch, TRUE);
     feed_flag (watch, GST_MEDIA_EDGE_INPUT_PLAYING, TRUE);
+  } else {
+    describe_session (watch, TRUE);
+  }
   feed (watch, GST_MEDIA_EDGE_INPUT_COMPLETE);
 }
 
