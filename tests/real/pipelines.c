@@ -157,6 +157,17 @@ assert_end_after_play (GPtrArray * records, gint64 ms)
       " ms after play, not %" G_GINT64_FORMAT, seen, ms);
 }
 
+/* One session played to its end, with the content type and length
+ * asked, and playheads as they should be. */
+static void
+assert_one_session (GPtrArray * records, const gchar * content_type,
+    gint64 length)
+{
+  assert_events (records, "sessionStart play sessionComplete");
+  assert_content (records, content_type, length);
+  assert_playheads (records, g_str_equal (content_type, "Live"), length);
+}
+
 #define VOD_LINE "videotestsrc num-buffers=50 ! " \
   "video/x-raw,framerate=25/1,width=64,height=48 ! TRACK ! fakesink "
 
@@ -167,9 +178,7 @@ GST_START_TEST (test_vod_syncing_sink)
   Fixture *f = fixture_new ();
   g_autoptr (GPtrArray) records = launch (f, VOD_LINE "sync=true", 0);
 
-  assert_events (records, "sessionStart play sessionComplete");
-  assert_content (records, "VOD", 2);
-  assert_playheads (records, FALSE, 2);
+  assert_one_session (records, "VOD", 2);
   assert_end_after_play (records, 2000);
   fixture_teardown (f);
 }
@@ -181,9 +190,7 @@ GST_START_TEST (test_vod_free_running_sink)
   Fixture *f = fixture_new ();
   g_autoptr (GPtrArray) records = launch (f, VOD_LINE "sync=false", 0);
 
-  assert_events (records, "sessionStart play sessionComplete");
-  assert_content (records, "VOD", 2);
-  assert_playheads (records, FALSE, 2);
+  assert_one_session (records, "VOD", 2);
   fixture_teardown (f);
 }
 
@@ -199,9 +206,7 @@ GST_START_TEST (test_live_syncing_sink)
   Fixture *f = fixture_new ();
   g_autoptr (GPtrArray) records = launch (f, LIVE_LINE "sync=true", 2500);
 
-  assert_events (records, "sessionStart play sessionComplete");
-  assert_content (records, "Live", 86400);
-  assert_playheads (records, TRUE, 0);
+  assert_one_session (records, "Live", 86400);
   fixture_teardown (f);
 }
 
@@ -212,9 +217,7 @@ GST_START_TEST (test_live_free_running_sink)
   Fixture *f = fixture_new ();
   g_autoptr (GPtrArray) records = launch (f, LIVE_LINE "sync=false", 2500);
 
-  assert_events (records, "sessionStart play sessionComplete");
-  assert_content (records, "Live", 86400);
-  assert_playheads (records, TRUE, 0);
+  assert_one_session (records, "Live", 86400);
   fixture_teardown (f);
 }
 
@@ -611,9 +614,7 @@ GST_START_TEST (test_live_set_playing_directly)
   gst_element_set_state (pipeline, GST_STATE_NULL);
 
   records = edge_server_dup_records (f->server);
-  assert_events (records, "sessionStart play sessionComplete");
-  assert_content (records, "Live", 86400);
-  assert_playheads (records, TRUE, 0);
+  assert_one_session (records, "Live", 86400);
   fixture_teardown (f);
 }
 
