@@ -336,8 +336,3 @@ media_edge_tracker_skip_chapter (MediaEdgeTracker * tracker,
       MEDIA_EDGE_EVENT_CHAPTER_SKIP, now, position, error);
 }
 
-gboolean
-media_edge_tracker_in_chapter (MediaEdgeTracker * tracker)
-{
-  return tracker->chapter.open;
-}

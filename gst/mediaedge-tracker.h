@@ -147,8 +147,6 @@ gboolean media_edge_tracker_complete_chapter (MediaEdgeTracker * tracker,
 gboolean media_edge_tracker_skip_chapter (MediaEdgeTracker * tracker,
     MediaEdgeTime now, gdouble position, GError ** error);
 
-gboolean media_edge_tracker_in_chapter (MediaEdgeTracker * tracker);
-
 gboolean media_edge_tracker_update_states (MediaEdgeTracker * tracker,
     MediaEdgeTime now, gdouble position, GVariant * states, GError ** error);
 
