@@ -335,4 +335,3 @@ media_edge_tracker_skip_chapter (MediaEdgeTracker * tracker,
   return finish_part (tracker, &tracker->chapter, "an open chapter",
       MEDIA_EDGE_EVENT_CHAPTER_SKIP, now, position, error);
 }
-
