@@ -245,18 +245,8 @@ write_media (const gchar * name, const gchar * encode_line)
   g_autofree gchar *dir = g_dir_make_tmp ("mediaedge-real-XXXXXX", NULL);
   gchar *path = g_build_filename (dir, name, NULL);
   g_autofree gchar *line = replace_word (encode_line, "PATH", path);
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GstElement) pipeline = gst_parse_launch (line, &error);
-  g_autoptr (GstBus) bus = NULL;
-  g_autoptr (GstMessage) end = NULL;
 
-  fail_unless (pipeline != NULL, "%s", error ? error->message : "");
-  bus = gst_element_get_bus (pipeline);
-  gst_element_set_state (pipeline, GST_STATE_PLAYING);
-  end = gst_bus_timed_pop_filtered (bus, 30 * GST_SECOND,
-      GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
-  gst_element_set_state (pipeline, GST_STATE_NULL);
-  fail_unless (end && GST_MESSAGE_TYPE (end) == GST_MESSAGE_EOS);
+  play_to_eos (line, NULL);
 
   return path;
 }
