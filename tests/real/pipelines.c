@@ -29,10 +29,12 @@ replace_word (const gchar * text, const gchar * word, const gchar * with)
 }
 
 /* Runs gst-launch-1.0 with @args (shell words; TRACK stands for the
- * element with its properties) to its end, or interrupts it after
- * @interrupt_ms. Returns what the server received. */
+ * element with its properties) to its end, or sends it SIGINT after
+ * @interrupt_ms; when, on the clock of the events' timestamps, in
+ * @interrupted_at_ms. Returns what the server received. */
 static GPtrArray *
-launch (Fixture * f, const gchar * args, guint interrupt_ms)
+launch_and_interrupt (Fixture * f, const gchar * args, guint interrupt_ms,
+    gint64 * interrupted_at_ms)
 {
   g_autofree gchar *track = g_strdup_printf ("mediaedgetrack "
       "config-id=real endpoint=%s", f->endpoint);
@@ -46,6 +48,7 @@ launch (Fixture * f, const gchar * args, guint interrupt_ms)
   fail_unless (run != NULL, "%s", error ? error->message : "");
   if (interrupt_ms) {
     g_usleep (interrupt_ms * 1000);
+    *interrupted_at_ms = g_get_real_time () / 1000;
     g_subprocess_send_signal (run, SIGINT);
   }
   fail_unless (g_subprocess_wait (run, NULL, &error));
@@ -53,6 +56,13 @@ launch (Fixture * f, const gchar * args, guint interrupt_ms)
   fail_unless_equals_int (g_subprocess_get_exit_status (run), 0);
 
   return edge_server_dup_records (f->server);
+}
+
+/* gst-launch-1.0 with @args, run to its end */
+static GPtrArray *
+launch (Fixture * f, const gchar * args)
+{
+  return launch_and_interrupt (f, args, 0, NULL);
 }
 
 static EdgeRecord *
@@ -157,6 +167,24 @@ assert_end_after_play (GPtrArray * records, gint64 ms)
       " ms after play, not %" G_GINT64_FORMAT, seen, ms);
 }
 
+/* The first @event stamped within 0.15 s of @ms (the time of day, in
+ * ms, of the moment the viewer saw it). */
+static void
+assert_event_at (GPtrArray * records, const gchar * event, gint64 ms)
+{
+  for (guint i = 0; i < records->len; i++) {
+    EdgeRecord *record = record_at (records, i);
+
+    if (g_str_equal (record->event_type, event)) {
+      fail_unless (ABS (record->timestamp_ms - ms) <= 150,
+          "%s stamped %" G_GINT64_FORMAT " ms from the moment seen",
+          event, record->timestamp_ms - ms);
+      return;
+    }
+  }
+  fail ("no %s", event);
+}
+
 /* One session played to its end, with the content type and length
  * asked, and playheads as they should be. */
 static void
@@ -176,7 +204,7 @@ assert_one_session (GPtrArray * records, const gchar * content_type,
 GST_START_TEST (test_vod_syncing_sink)
 {
   Fixture *f = fixture_new ();
-  g_autoptr (GPtrArray) records = launch (f, VOD_LINE "sync=true", 0);
+  g_autoptr (GPtrArray) records = launch (f, VOD_LINE "sync=true");
 
   assert_one_session (records, "VOD", 2);
   assert_end_after_play (records, 2000);
@@ -188,9 +216,11 @@ GST_END_TEST;
 GST_START_TEST (test_vod_free_running_sink)
 {
   Fixture *f = fixture_new ();
-  g_autoptr (GPtrArray) records = launch (f, VOD_LINE "sync=false", 0);
+  g_autoptr (GPtrArray) records = launch (f, VOD_LINE "sync=false");
 
   assert_one_session (records, "VOD", 2);
+  /* nothing waits for the clock: the end is reported as it passes */
+  assert_end_after_play (records, 0);
   fixture_teardown (f);
 }
 
@@ -204,9 +234,12 @@ GST_END_TEST;
 GST_START_TEST (test_live_syncing_sink)
 {
   Fixture *f = fixture_new ();
-  g_autoptr (GPtrArray) records = launch (f, LIVE_LINE "sync=true", 2500);
+  gint64 interrupted_at = 0;
+  g_autoptr (GPtrArray) records = launch_and_interrupt (f,
+      LIVE_LINE "sync=true", 2500, &interrupted_at);
 
   assert_one_session (records, "Live", 86400);
+  assert_event_at (records, "sessionComplete", interrupted_at);
   fixture_teardown (f);
 }
 
@@ -215,9 +248,12 @@ GST_END_TEST;
 GST_START_TEST (test_live_free_running_sink)
 {
   Fixture *f = fixture_new ();
-  g_autoptr (GPtrArray) records = launch (f, LIVE_LINE "sync=false", 2500);
+  gint64 interrupted_at = 0;
+  g_autoptr (GPtrArray) records = launch_and_interrupt (f,
+      LIVE_LINE "sync=false", 2500, &interrupted_at);
 
   assert_one_session (records, "Live", 86400);
+  assert_event_at (records, "sessionComplete", interrupted_at);
   fixture_teardown (f);
 }
 
@@ -227,11 +263,15 @@ GST_END_TEST;
 GST_START_TEST (test_interrupted_without_eos)
 {
   Fixture *f = fixture_new ();
-  g_autoptr (GPtrArray) records = launch (f, "videotestsrc is-live=true ! "
-      "TRACK ! fakesink sync=true", 2500);
+  gint64 interrupted_at = 0;
+  g_autoptr (GPtrArray) records = launch_and_interrupt (f,
+      "videotestsrc is-live=true ! TRACK ! fakesink sync=true", 2500,
+      &interrupted_at);
 
   assert_events (records, "sessionStart play sessionEnd");
   assert_content (records, "Live", 86400);
+  assert_playheads (records, TRUE, 86400);
+  assert_event_at (records, "sessionEnd", interrupted_at);
   fixture_teardown (f);
 }
 
@@ -263,7 +303,7 @@ play_file_with_both_filters (Fixture * f, const gchar * path)
 {
   g_autofree gchar *args = g_strdup_printf (PLAYBIN_BOTH_FILTERS, path);
 
-  return launch (f, args, 0);
+  return launch (f, args);
 }
 
 GST_START_TEST (test_playbin_both_filters_one_session)
@@ -555,6 +595,27 @@ serve_slowly (const gchar * path, guint * port)
   return server;
 }
 
+/* The time, in ms, spent playing: from each play to the next event that
+ * ends it (pings go on while playing). */
+static gint64
+ms_playing (GPtrArray * records)
+{
+  gint64 played = 0, since = -1;
+
+  for (guint i = 0; i < records->len; i++) {
+    EdgeRecord *record = record_at (records, i);
+
+    if (g_str_equal (record->event_type, "ping"))
+      continue;
+    if (since >= 0)
+      played += record->timestamp_ms - since;
+    since = g_str_equal (record->event_type, "play") ?
+        record->timestamp_ms : -1;
+  }
+
+  return played;
+}
+
 /* A file over a slow link: playbin underruns, gst-launch-1.0 pauses it
  * while it buffers and plays it again at 100 %, which reads bufferStart,
  * play; never pauseStart. */
@@ -569,7 +630,7 @@ GST_START_TEST (test_playbin_over_slow_http)
   g_autofree gchar *args = g_strdup_printf ("playbin "
       "uri=http://127.0.0.1:%u/slow.mkv video-filter=\"TRACK\" "
       "video-sink=\"fakesink sync=true\" audio-sink=fakesink", port);
-  g_autoptr (GPtrArray) records = launch (f, args, 0);
+  g_autoptr (GPtrArray) records = launch (f, args);
   g_autofree gchar *types = event_types (records);
 
   g_subprocess_force_exit (server);
@@ -578,6 +639,10 @@ GST_START_TEST (test_playbin_over_slow_http)
   fail_unless (strstr (types, "pauseStart") == NULL, "%s", types);
   fail_unless (g_str_has_suffix (types, " sessionComplete"), "%s", types);
   assert_content (records, "VOD", 4);
+  assert_playheads (records, FALSE, 4);
+  /* the viewer saw four seconds of video, however often it stopped */
+  fail_unless (ABS (ms_playing (records) - 4000) <= 150, "played %"
+      G_GINT64_FORMAT " ms: %s", ms_playing (records), types);
   remove_clip (path);
   fixture_teardown (f);
 }
@@ -605,6 +670,7 @@ GST_START_TEST (test_live_set_playing_directly)
 
   records = edge_server_dup_records (f->server);
   assert_one_session (records, "Live", 86400);
+  assert_end_after_play (records, 2000);
   fixture_teardown (f);
 }
 
