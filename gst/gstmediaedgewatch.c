@@ -59,7 +59,10 @@ struct _GstMediaEdgeWatch
   /* under lock: the top-level pipeline, and what the stream told us */
   GstElement *pipeline;
   GstTagList *tags;
+  /* the stream time of the last buffer, and the one it ends at: where
+   * an item ends when the next one starts */
   GstClockTime last_position;
+  GstClockTime last_end;
   gboolean flushing;
   GstMediaEdgeChapters *chapters;
   /* the chapter the session was last told of */
@@ -113,6 +116,7 @@ gst_media_edge_watch_new (GstElement * element, GstMediaEdgeSession * session)
   watch->session = session;
   watch->volumes = g_ptr_array_new_with_free_func (gst_object_unref);
   watch->last_position = GST_CLOCK_TIME_NONE;
+  watch->last_end = GST_CLOCK_TIME_NONE;
   watch->fed_chapter = CHAPTER_UNKNOWN;
   watch->live = -1;
   watch->chapter_position = GST_CLOCK_TIME_NONE;
@@ -516,6 +520,24 @@ take_end_due (GstMediaEdgeWatch * watch)
   return due;
 }
 
+/* The content played to its end: where its last buffer ends, not where
+ * the pipeline says it is, which lags by up to a frame when the end is
+ * rendered before the sink has taken the EOS. */
+static void
+feed_complete (GstMediaEdgeWatch * watch)
+{
+  GstMediaEdgeInput input = {.type = GST_MEDIA_EDGE_INPUT_COMPLETE };
+  GstClockTime end;
+
+  g_mutex_lock (&watch->lock);
+  end = watch->last_end;
+  g_mutex_unlock (&watch->lock);
+  if (GST_CLOCK_TIME_IS_VALID (end))
+    feed_at (watch, &input, (gdouble) end / GST_SECOND, NULL);
+  else
+    gst_media_edge_watch_feed (watch, &input, NULL);
+}
+
 /* The end of the stream, rendered (or about to be lost to a stop): the
  * content played to its end. Once. */
 static void
@@ -550,7 +572,7 @@ finish_at_end_locked (GstMediaEdgeWatch * watch)
   } else {
     describe_session (watch, TRUE);
   }
-  feed (watch, GST_MEDIA_EDGE_INPUT_COMPLETE);
+  feed_complete (watch);
 }
 
 /* What was awaited is rendered now: due at the next wake-up. */
@@ -865,6 +887,7 @@ forget_stream (GstMediaEdgeWatch * watch)
 {
   g_mutex_lock (&watch->lock);
   watch->last_position = GST_CLOCK_TIME_NONE;
+  watch->last_end = GST_CLOCK_TIME_NONE;
   watch->flushing = FALSE;
   watch->ended = FALSE;
   g_clear_pointer (&watch->tags, gst_tag_list_unref);
@@ -1013,7 +1036,7 @@ start_next_round (GstMediaEdgeWatch * watch, gdouble start)
   GstClockTime last;
 
   g_mutex_lock (&watch->lock);
-  last = watch->last_position;
+  last = watch->last_end;
   g_mutex_unlock (&watch->lock);
   GST_DEBUG_OBJECT (watch->element, "played again after its end: a new "
       "session");
@@ -1073,7 +1096,7 @@ on_stream_start (GstMediaEdgeWatch * watch, GstEvent * event)
   next = watch->has_group && group != watch->group_id;
   watch->group_id = group;
   watch->has_group = TRUE;
-  last = watch->last_position;
+  last = watch->last_end;
   g_mutex_unlock (&watch->lock);
   if (!next || !gst_media_edge_session_is_tracking (watch->session))
     return;
@@ -1194,8 +1217,14 @@ gst_media_edge_watch_buffer (GstMediaEdgeWatch * watch, GstClockTime position,
 
   g_mutex_lock (&watch->lock);
   watch->buffers_seen++;
-  if (GST_CLOCK_TIME_IS_VALID (position))
+  if (GST_CLOCK_TIME_IS_VALID (position)) {
     watch->last_position = position;
+    watch->last_end = position;
+    if (GST_CLOCK_TIME_IS_VALID (running_time)
+        && GST_CLOCK_TIME_IS_VALID (end_running_time)
+        && end_running_time > running_time)
+      watch->last_end += end_running_time - running_time;
+  }
   if (GST_CLOCK_TIME_IS_VALID (end_running_time))
     watch->end_running_time = end_running_time;
   item = watch->item_next;

@@ -435,8 +435,9 @@ split_sessions (GPtrArray * records)
   return sessions;
 }
 
-/* Each of @n sessions sends @events, under its own name, from playhead 0,
- * and ends two seconds (as the viewer saw them) after its play. */
+/* Each of @n sessions sends @events, under its own name, from playhead 0
+ * to its own end at 2 (where its last frame ends), and ends two seconds
+ * (as the viewer saw them) after its play. */
 static void
 assert_items (GPtrArray * records, const gchar * const *names, guint n,
     const gchar * events)
@@ -456,6 +457,8 @@ assert_items (GPtrArray * records, const gchar * const *names, guint n,
     /* each item from its own start to its own end, which the viewer saw
      * two seconds after its play */
     assert_playheads (session, FALSE, 2);
+    fail_unless_equals_int64 (record_at (session, session->len - 1)->playhead,
+        2);
     assert_end_after_play (session, 2000);
   }
 }
