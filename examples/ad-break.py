@@ -47,7 +47,8 @@ class AdBreakPlayer:
         if self.pipeline is None or self.track is None:
             sys.exit("playbin or mediaedgetrack is missing (GST_PLUGIN_PATH?)")
         self.track.set_property("config-id", args.config_id)
-        self.track.set_property("endpoint", args.endpoint)
+        if args.endpoint:
+            self.track.set_property("endpoint", args.endpoint)
         self.track.set_property("player-name", "ad-break.py")
         uri = args.media if Gst.uri_is_valid(args.media) else \
             Gst.filename_to_uri(args.media)
@@ -113,8 +114,9 @@ class AdBreakPlayer:
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("media", help="file name or URI to play")
-    parser.add_argument("--endpoint", required=True,
-                        help="Media Edge API base URL")
+    parser.add_argument("--endpoint",
+                        help="Media Edge API base URL (default: the "
+                        "element's, Adobe's Edge Network)")
     parser.add_argument("--config-id", default="ad-break-example",
                         help="datastream id")
     parser.add_argument("--break-at", type=float, default=1.0,

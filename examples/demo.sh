@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-bash tests/install-deps.sh
+bash tests/install-deps.sh --runtime
 [ -d build ] || meson setup build -Dwerror=true
 ninja -C build
 GST_PLUGIN_PATH="$PWD/build/gst${GST_PLUGIN_PATH:+:$GST_PLUGIN_PATH}" \

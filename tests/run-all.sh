@@ -23,6 +23,9 @@ echo "== house style (gst-indent) =="
 echo "== build and test =="
 run_suite build
 
+echo "== devenv and install, as the README says =="
+bash tests/install-check.sh build
+
 echo "== build and test with clang =="
 # Warnings differ between compilers: the whole tree, tests included, must
 # build with clang under -Dwerror=true too. The unit suites run as well:
