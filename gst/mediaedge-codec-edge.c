@@ -69,106 +69,6 @@ details_member (MediaEdgeEventType type)
   }
 }
 
-static JsonNode *variant_to_json (GVariant * value);
-
-static JsonNode *
-dictionary_to_json (GVariant * dict)
-{
-  JsonObject *object = json_object_new ();
-  JsonNode *node = json_node_new (JSON_NODE_OBJECT);
-  GVariantIter iter;
-  const gchar *key;
-  GVariant *value;
-
-  g_variant_iter_init (&iter, dict);
-  while (g_variant_iter_next (&iter, "{&sv}", &key, &value)) {
-    json_object_set_member (object, key, variant_to_json (value));
-    g_variant_unref (value);
-  }
-  json_node_take_object (node, object);
-
-  return node;
-}
-
-static JsonNode *
-array_to_json (GVariant * array)
-{
-  JsonArray *items = json_array_new ();
-  JsonNode *node = json_node_new (JSON_NODE_ARRAY);
-  GVariantIter iter;
-  GVariant *child;
-
-  g_variant_iter_init (&iter, array);
-  while ((child = g_variant_iter_next_value (&iter))) {
-    json_array_add_element (items, variant_to_json (child));
-    g_variant_unref (child);
-  }
-  json_node_take_array (node, items);
-
-  return node;
-}
-
-/* XDM values are strings, integers, booleans, numbers, objects (a{sv}) and
- * arrays of those. */
-static JsonNode *
-variant_to_json (GVariant * value)
-{
-  JsonNode *node = json_node_new (JSON_NODE_VALUE);
-
-  switch (g_variant_classify (value)) {
-    case G_VARIANT_CLASS_STRING:
-      json_node_set_string (node, g_variant_get_string (value, NULL));
-      break;
-    case G_VARIANT_CLASS_BOOLEAN:
-      json_node_set_boolean (node, g_variant_get_boolean (value));
-      break;
-    case G_VARIANT_CLASS_BYTE:
-      json_node_set_int (node, g_variant_get_byte (value));
-      break;
-    case G_VARIANT_CLASS_INT16:
-      json_node_set_int (node, g_variant_get_int16 (value));
-      break;
-    case G_VARIANT_CLASS_UINT16:
-      json_node_set_int (node, g_variant_get_uint16 (value));
-      break;
-    case G_VARIANT_CLASS_INT32:
-      json_node_set_int (node, g_variant_get_int32 (value));
-      break;
-    case G_VARIANT_CLASS_UINT32:
-      json_node_set_int (node, g_variant_get_uint32 (value));
-      break;
-    case G_VARIANT_CLASS_INT64:
-      json_node_set_int (node, g_variant_get_int64 (value));
-      break;
-    case G_VARIANT_CLASS_UINT64:
-      json_node_set_int (node, MIN (g_variant_get_uint64 (value), G_MAXINT64));
-      break;
-    case G_VARIANT_CLASS_DOUBLE:
-      json_node_set_double (node, g_variant_get_double (value));
-      break;
-    case G_VARIANT_CLASS_VARIANT:{
-      GVariant *inner = g_variant_get_variant (value);
-
-      json_node_unref (node);
-      node = variant_to_json (inner);
-      g_variant_unref (inner);
-      break;
-    }
-    case G_VARIANT_CLASS_ARRAY:
-      json_node_unref (node);
-      if (g_variant_is_of_type (value, G_VARIANT_TYPE_VARDICT))
-        node = dictionary_to_json (value);
-      else
-        node = array_to_json (value);
-      break;
-    default:
-      json_node_init_null (node);
-      break;
-  }
-
-  return node;
-}
-
 static gint
 compare_pairs (gconstpointer a, gconstpointer b)
 {
@@ -223,9 +123,11 @@ build_media_collection (const MediaEdgeEvent * event)
   json_object_set_int_member (media, "playhead", (gint64) event->playhead);
 
   if (event->details && member) {
-    json_object_set_member (media, member, dictionary_to_json (event->details));
+    json_object_set_member (media, member,
+        media_edge_codec_dictionary_to_json (event->details));
   } else if (event->details) {
-    g_autoptr (JsonNode) merged = dictionary_to_json (event->details);
+    g_autoptr (JsonNode) merged =
+        media_edge_codec_dictionary_to_json (event->details);
     JsonObject *fields = json_node_get_object (merged);
     JsonObjectIter iter;
     const gchar *name;
@@ -240,36 +142,21 @@ build_media_collection (const MediaEdgeEvent * event)
         custom_metadata_to_json (event->custom_metadata));
   if (event->qoe)
     json_object_set_member (media, "qoeDataDetails",
-        dictionary_to_json (event->qoe));
+        media_edge_codec_dictionary_to_json (event->qoe));
 
   return media;
 }
 
 /* {endpoint}/{name}?configId=…, the endpoint's own query kept before
- * configId and its trailing slashes not doubled. */
+ * configId. */
 static gchar *
 build_uri (MediaEdgeCodecEdge * self, const gchar * name)
 {
-  GUri *endpoint = self->endpoint;
-  const gchar *path = g_uri_get_path (endpoint);
-  const gchar *query = g_uri_get_query (endpoint);
-  gsize len = strlen (path);
-  g_autofree gchar *escaped = NULL;
-  g_autofree gchar *full_path = NULL;
-  g_autofree gchar *full_query = NULL;
-  g_autoptr (GUri) uri = NULL;
+  g_autofree gchar *escaped = g_uri_escape_string (self->config_id, NULL,
+      FALSE);
+  g_autofree gchar *query = g_strconcat ("configId=", escaped, NULL);
 
-  while (len > 0 && path[len - 1] == '/')
-    len--;
-  full_path = g_strdup_printf ("%.*s/%s", (int) len, path, name);
-  escaped = g_uri_escape_string (self->config_id, NULL, FALSE);
-  full_query = g_strdup_printf ("%s%sconfigId=%s", query ? query : "",
-      query && *query ? "&" : "", escaped);
-  uri = g_uri_build (g_uri_get_flags (endpoint), g_uri_get_scheme (endpoint),
-      g_uri_get_userinfo (endpoint), g_uri_get_host (endpoint),
-      g_uri_get_port (endpoint), full_path, full_query, NULL);
-
-  return g_uri_to_string (uri);
+  return media_edge_codec_build_uri (self->endpoint, name, query);
 }
 
 /* The xdm object; sessionID, which the request fills in when it is sent,

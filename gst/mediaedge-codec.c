@@ -14,6 +14,8 @@
 #include "config.h"
 #endif
 
+#include <string.h>
+
 #include "mediaedge-codec.h"
 
 G_DEFINE_INTERFACE (MediaEdgeCodec, media_edge_codec, G_TYPE_OBJECT);
@@ -83,4 +85,150 @@ media_edge_codec_format_timestamp (gint64 timestamp_ms)
   seconds = g_date_time_format (utc, "%Y-%m-%dT%H:%M:%S");
 
   return g_strdup_printf ("%s.%03dZ", seconds, (int) (timestamp_ms % 1000));
+}
+
+static JsonNode *array_to_json (GVariant * array);
+
+/**
+ * media_edge_codec_dictionary_to_json:
+ * @dict: an a{sv} dictionary
+ *
+ * Returns: (transfer full): @dict as a JSON object
+ */
+JsonNode *
+media_edge_codec_dictionary_to_json (GVariant * dict)
+{
+  JsonObject *object = json_object_new ();
+  JsonNode *node = json_node_new (JSON_NODE_OBJECT);
+  GVariantIter iter;
+  const gchar *key;
+  GVariant *value;
+
+  g_variant_iter_init (&iter, dict);
+  while (g_variant_iter_next (&iter, "{&sv}", &key, &value)) {
+    json_object_set_member (object, key,
+        media_edge_codec_variant_to_json (value));
+    g_variant_unref (value);
+  }
+  json_node_take_object (node, object);
+
+  return node;
+}
+
+static JsonNode *
+array_to_json (GVariant * array)
+{
+  JsonArray *items = json_array_new ();
+  JsonNode *node = json_node_new (JSON_NODE_ARRAY);
+  GVariantIter iter;
+  GVariant *child;
+
+  g_variant_iter_init (&iter, array);
+  while ((child = g_variant_iter_next_value (&iter))) {
+    json_array_add_element (items, media_edge_codec_variant_to_json (child));
+    g_variant_unref (child);
+  }
+  json_node_take_array (node, items);
+
+  return node;
+}
+
+/**
+ * media_edge_codec_variant_to_json:
+ * @value: an XDM value: a string, integer, boolean, number, object (a{sv})
+ *   or array of those
+ *
+ * Returns: (transfer full): @value in JSON
+ */
+JsonNode *
+media_edge_codec_variant_to_json (GVariant * value)
+{
+  JsonNode *node = json_node_new (JSON_NODE_VALUE);
+
+  switch (g_variant_classify (value)) {
+    case G_VARIANT_CLASS_STRING:
+      json_node_set_string (node, g_variant_get_string (value, NULL));
+      break;
+    case G_VARIANT_CLASS_BOOLEAN:
+      json_node_set_boolean (node, g_variant_get_boolean (value));
+      break;
+    case G_VARIANT_CLASS_BYTE:
+      json_node_set_int (node, g_variant_get_byte (value));
+      break;
+    case G_VARIANT_CLASS_INT16:
+      json_node_set_int (node, g_variant_get_int16 (value));
+      break;
+    case G_VARIANT_CLASS_UINT16:
+      json_node_set_int (node, g_variant_get_uint16 (value));
+      break;
+    case G_VARIANT_CLASS_INT32:
+      json_node_set_int (node, g_variant_get_int32 (value));
+      break;
+    case G_VARIANT_CLASS_UINT32:
+      json_node_set_int (node, g_variant_get_uint32 (value));
+      break;
+    case G_VARIANT_CLASS_INT64:
+      json_node_set_int (node, g_variant_get_int64 (value));
+      break;
+    case G_VARIANT_CLASS_UINT64:
+      json_node_set_int (node, MIN (g_variant_get_uint64 (value), G_MAXINT64));
+      break;
+    case G_VARIANT_CLASS_DOUBLE:
+      json_node_set_double (node, g_variant_get_double (value));
+      break;
+    case G_VARIANT_CLASS_VARIANT:{
+      GVariant *inner = g_variant_get_variant (value);
+
+      json_node_unref (node);
+      node = media_edge_codec_variant_to_json (inner);
+      g_variant_unref (inner);
+      break;
+    }
+    case G_VARIANT_CLASS_ARRAY:
+      json_node_unref (node);
+      if (g_variant_is_of_type (value, G_VARIANT_TYPE_VARDICT))
+        node = media_edge_codec_dictionary_to_json (value);
+      else
+        node = array_to_json (value);
+      break;
+    default:
+      json_node_init_null (node);
+      break;
+  }
+
+  return node;
+}
+
+/**
+ * media_edge_codec_build_uri:
+ * @endpoint: the service's base URI
+ * @path: what follows the endpoint's path, after a slash
+ * @query: (nullable): a query to add after the endpoint's own
+ *
+ * Returns: (transfer full): the URI, built with GUri: the endpoint's
+ * trailing slashes are not doubled and its own query is kept
+ */
+gchar *
+media_edge_codec_build_uri (GUri * endpoint, const gchar * path,
+    const gchar * query)
+{
+  const gchar *base_path = g_uri_get_path (endpoint);
+  const gchar *base_query = g_uri_get_query (endpoint);
+  gsize len = strlen (base_path);
+  g_autofree gchar *full_path = NULL;
+  g_autofree gchar *full_query = NULL;
+  g_autoptr (GUri) uri = NULL;
+
+  while (len > 0 && base_path[len - 1] == '/')
+    len--;
+  full_path = g_strdup_printf ("%.*s/%s", (int) len, base_path, path);
+  if (base_query && *base_query && query)
+    full_query = g_strconcat (base_query, "&", query, NULL);
+  else
+    full_query = g_strdup (query ? query : base_query);
+  uri = g_uri_build (g_uri_get_flags (endpoint), g_uri_get_scheme (endpoint),
+      g_uri_get_userinfo (endpoint), g_uri_get_host (endpoint),
+      g_uri_get_port (endpoint), full_path, full_query, NULL);
+
+  return g_uri_to_string (uri);
 }

@@ -11,6 +11,7 @@
 #define __MEDIA_EDGE_CODEC_H__
 
 #include <glib-object.h>
+#include <json-glib/json-glib.h>
 #include "mediaedge-event.h"
 #include "mediaedge-request.h"
 
@@ -58,6 +59,13 @@ gchar *media_edge_codec_parse_session_id (MediaEdgeCodec * codec,
     const MediaEdgeAnswer * answer, GError ** error);
 
 gchar *media_edge_codec_format_timestamp (gint64 timestamp_ms);
+
+JsonNode *media_edge_codec_variant_to_json (GVariant * value);
+
+JsonNode *media_edge_codec_dictionary_to_json (GVariant * dict);
+
+gchar *media_edge_codec_build_uri (GUri * endpoint, const gchar * path,
+    const gchar * query);
 
 G_END_DECLS
 
