@@ -398,6 +398,17 @@ open_client_session (GstMediaEdgeSession * session, MediaEdgeEvent * start)
       settings->ca_file, settings->proxy);
 }
 
+/* An event the API has no request for (player states, for the Media
+ * Collection API) is left out. */
+static void
+send_event (GstMediaEdgeSession * session, const MediaEdgeEvent * event)
+{
+  MediaEdgeRequest *request = media_edge_codec_encode (session->codec, event);
+
+  if (request)
+    media_edge_client_session_send (session->client_session, request);
+}
+
 static void
 send_decided_events (GstMediaEdgeSession * session)
 {
@@ -415,8 +426,7 @@ send_decided_events (GstMediaEdgeSession * session)
         media_edge_event_type_get_name (event->type), event->playhead);
     if (event->type == MEDIA_EDGE_EVENT_SESSION_START)
       open_client_session (session, event);
-    media_edge_client_session_send (session->client_session,
-        media_edge_codec_encode (session->codec, event));
+    send_event (session, event);
     /* a session ended for idleness may wait long for its resume: it says
      * "ended" once delivered, not then */
     if (event->type == MEDIA_EDGE_EVENT_SESSION_END)

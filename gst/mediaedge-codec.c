@@ -37,7 +37,8 @@ media_edge_codec_default_init (MediaEdgeCodecInterface * iface)
  * media_edge_codec_encode:
  * @event: the event
  *
- * Returns: (transfer full): the request that reports @event
+ * Returns: (transfer full) (nullable): the request that reports @event,
+ * or %NULL if the API has none that says the same
  */
 MediaEdgeRequest *
 media_edge_codec_encode (MediaEdgeCodec * codec, const MediaEdgeEvent * event)

@@ -33,7 +33,8 @@ G_DECLARE_INTERFACE (MediaEdgeCodec, media_edge_codec, MEDIA_EDGE, CODEC,
 
 /**
  * MediaEdgeCodecInterface:
- * @encode: the request that reports @event
+ * @encode: the request that reports @event, or %NULL if the API has
+ *   none that says the same
  * @parse_session_id: the session id in the answer to the request that
  *   opened the session, or %NULL with an error that says why there is
  *   none. Called on the sender thread: it must only read the codec.

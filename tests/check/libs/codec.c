@@ -15,6 +15,7 @@
 #include <json-glib/json-glib.h>
 
 #include "mediaedge-codec-edge.h"
+#include "mediaedge-codec-collection.h"
 
 #define ENDPOINT "https://edge.adobedc.net/ee/va/v1"
 #define CONFIG_ID "datastream-1"
@@ -464,6 +465,328 @@ GST_START_TEST (test_request_flags_and_session_slot)
 
 GST_END_TEST;
 
+/* The Media Collection API codec against seed 002's sample bodies
+ * (Timeline 2) and seed 004's events request, field for field. Where the
+ * seed's samples abbreviate the API's parameter names (`bitrate` for
+ * media.qoe.bitrate, `media.qoe.media.errorSource` for
+ * media.qoe.errorSource), the codec sends the API's names. */
+
+#define COLLECTION "https://example.hb-api.omtrdc.net"
+#define TS 1795658400000
+
+static const MediaEdgeCollectionAccount account = {
+  .tracking_server = "[ _YOUR-TS_ ]",
+  .report_suite = "[ _YOUR-RSID_ ]",
+  .visitor_id = "[ _YOUR-VISITOR-ID_ ]",
+  .org_id = "[YOUR-MCID]",
+};
+
+static MediaEdgeRequest *
+encode_collection (const gchar * endpoint, MediaEdgeEvent * event)
+{
+  g_autoptr (MediaEdgeCodec) codec =
+      media_edge_codec_collection_new (endpoint, &account, "codec-test");
+  MediaEdgeRequest *request = media_edge_codec_encode (codec, event);
+
+  media_edge_event_free (event);
+
+  return request;
+}
+
+/* @event goes to @path with the body @expected (the seed's, its
+ * `<timestamp>` made TS). */
+static void
+assert_collection_encodes_to (MediaEdgeEvent * event, const gchar * path,
+    const gchar * expected)
+{
+  g_autoptr (MediaEdgeRequest) request =
+      encode_collection (COLLECTION "/", event);
+  g_autofree gchar *uri = media_edge_request_build_uri (request, SID);
+  g_autofree gchar *body = NULL;
+  g_autoptr (JsonNode) actual = NULL;
+  g_autoptr (JsonNode) wanted = parse (expected);
+
+  fail_unless_equals_string (uri, path);
+  fail_unless_equals_string (media_edge_request_get_method (request), "POST");
+  body = media_edge_request_build_body (request, SID, NULL);
+  actual = parse (body);
+  if (!json_node_equal (actual, wanted)) {
+    g_autofree gchar *a = json_to_string (actual, TRUE);
+
+    fail ("body differs from the seed.\nactual: %s\nexpected: %s", a, expected);
+  }
+}
+
+#define C_SESSIONS COLLECTION "/api/v1/sessions"
+#define C_EVENTS C_SESSIONS "/" SID "/events"
+
+static MediaEdgeEvent *
+collection_event (MediaEdgeEventType type, gdouble playhead, GVariant * details)
+{
+  MediaEdgeEvent *event = media_edge_event_new (type, TS, playhead);
+
+  if (details)
+    media_edge_event_set_details (event, details);
+
+  return event;
+}
+
+GST_START_TEST (test_collection_timeline2_session_start)
+{
+  GVariantDict dict;
+
+  g_variant_dict_init (&dict, NULL);
+  g_variant_dict_insert (&dict, "name", "s", "VA API Sample Player");
+  g_variant_dict_insert (&dict, "friendlyName", "s", "ClickMe");
+  g_variant_dict_insert (&dict, "length", "d", 60.3333333333333);
+  g_variant_dict_insert (&dict, "contentType", "s", "VOD");
+  g_variant_dict_insert (&dict, "playerName", "s", "sample-html5-api-player");
+  g_variant_dict_insert (&dict, "channel", "s", "sample-channel");
+  g_variant_dict_insert (&dict, "appVersion", "s", "va-api-0.0.0");
+  assert_collection_encodes_to (collection_event
+      (MEDIA_EDGE_EVENT_SESSION_START, 0, g_variant_dict_end (&dict)),
+      C_SESSIONS,
+      "{\"playerTime\": {\"playhead\": 0, \"ts\": 1795658400000},"
+      " \"eventType\": \"sessionStart\", \"params\": {"
+      "\"media.playerName\": \"sample-html5-api-player\","
+      "\"analytics.trackingServer\": \"[ _YOUR-TS_ ]\","
+      "\"analytics.reportSuite\": \"[ _YOUR-RSID_ ]\","
+      "\"analytics.visitorId\": \"[ _YOUR-VISITOR-ID_ ]\","
+      "\"media.contentType\": \"VOD\", \"media.length\": 60.3333333333333,"
+      "\"media.id\": \"VA API Sample Player\","
+      "\"visitor.marketingCloudOrgId\": \"[YOUR-MCID]\","
+      "\"media.name\": \"ClickMe\", \"media.channel\": \"sample-channel\","
+      "\"media.sdkVersion\": \"va-api-0.0.0\"}}");
+}
+
+GST_END_TEST;
+
+static GVariant *
+collection_pod (const gchar * name, gint64 index, gint64 offset)
+{
+  GVariantDict dict;
+
+  g_variant_dict_init (&dict, NULL);
+  g_variant_dict_insert (&dict, "friendlyName", "s", name);
+  g_variant_dict_insert (&dict, "index", "x", index);
+  g_variant_dict_insert (&dict, "offset", "x", offset);
+
+  return g_variant_dict_end (&dict);
+}
+
+GST_START_TEST (test_collection_timeline2_ad_break_start)
+{
+  assert_collection_encodes_to (collection_event
+      (MEDIA_EDGE_EVENT_AD_BREAK_START, 0, collection_pod ("ad_pod1", 0, 0)),
+      C_EVENTS,
+      "{\"playerTime\": {\"playhead\": 0, \"ts\": 1795658400000},"
+      " \"eventType\": \"adBreakStart\", \"params\": {"
+      "\"media.ad.podFriendlyName\": \"ad_pod1\", \"media.ad.podIndex\": 0,"
+      "\"media.ad.podSecond\": 0}}");
+  assert_collection_encodes_to (collection_event
+      (MEDIA_EDGE_EVENT_AD_BREAK_START, 33, collection_pod ("ad_pod2", 1, 33)),
+      C_EVENTS,
+      "{\"playerTime\": {\"playhead\": 33, \"ts\": 1795658400000},"
+      " \"eventType\": \"adBreakStart\", \"params\": {"
+      "\"media.ad.podFriendlyName\": \"ad_pod2\", \"media.ad.podIndex\": 1,"
+      "\"media.ad.podSecond\": 33}}");
+}
+
+GST_END_TEST;
+
+/* seed 002's adStart, but for media.ad.podFriendlyName: that is the
+ * break's, sent with adBreakStart */
+GST_START_TEST (test_collection_timeline2_ad_start)
+{
+  GVariantDict dict;
+
+  g_variant_dict_init (&dict, NULL);
+  g_variant_dict_insert (&dict, "friendlyName", "s", "Ad 1");
+  g_variant_dict_insert (&dict, "name", "s", "002");
+  g_variant_dict_insert (&dict, "length", "x", (gint64) 7);
+  g_variant_dict_insert (&dict, "podPosition", "x", (gint64) 1);
+  g_variant_dict_insert (&dict, "playerName", "s", "Sample Player");
+  g_variant_dict_insert (&dict, "advertiser", "s", "Ad Guys");
+  g_variant_dict_insert (&dict, "campaignID", "s", "1");
+  g_variant_dict_insert (&dict, "creativeID", "s", "42");
+  g_variant_dict_insert (&dict, "siteID", "s", "XYZ");
+  g_variant_dict_insert (&dict, "creativeURL", "s", "https://xyz-creative.com");
+  g_variant_dict_insert (&dict, "placementID", "s", "sample-placement2");
+  assert_collection_encodes_to (collection_event (MEDIA_EDGE_EVENT_AD_START, 0,
+          g_variant_dict_end (&dict)), C_EVENTS,
+      "{\"playerTime\": {\"playhead\": 0, \"ts\": 1795658400000},"
+      " \"eventType\": \"adStart\", \"params\": {"
+      "\"media.ad.name\": \"Ad 1\", \"media.ad.id\": \"002\","
+      "\"media.ad.length\": 7, \"media.ad.podPosition\": 1,"
+      "\"media.ad.playerName\": \"Sample Player\","
+      "\"media.ad.advertiser\": \"Ad Guys\", \"media.ad.campaignId\": \"1\","
+      "\"media.ad.creativeId\": \"42\", \"media.ad.siteId\": \"XYZ\","
+      "\"media.ad.creativeURL\": \"https://xyz-creative.com\","
+      "\"media.ad.placementId\": \"sample-placement2\"}}");
+}
+
+GST_END_TEST;
+
+/* A ping has no params; the playhead keeps its fractions */
+GST_START_TEST (test_collection_timeline2_bare_events)
+{
+  assert_collection_encodes_to (collection_event (MEDIA_EDGE_EVENT_PING, 18,
+          NULL), C_EVENTS,
+      "{\"playerTime\": {\"playhead\": 18, \"ts\": 1795658400000},"
+      " \"eventType\": \"ping\"}");
+  assert_collection_encodes_to (collection_event (MEDIA_EDGE_EVENT_AD_COMPLETE,
+          0, NULL), C_EVENTS,
+      "{\"playerTime\": {\"playhead\": 0, \"ts\": 1795658400000},"
+      " \"eventType\": \"adComplete\"}");
+  assert_collection_encodes_to (collection_event (MEDIA_EDGE_EVENT_SESSION_END,
+          33.5, NULL), C_EVENTS,
+      "{\"playerTime\": {\"playhead\": 33.5, \"ts\": 1795658400000},"
+      " \"eventType\": \"sessionEnd\"}");
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_collection_timeline2_play_with_qoe)
+{
+  MediaEdgeEvent *event = collection_event (MEDIA_EDGE_EVENT_PLAY, 0, NULL);
+  GVariantDict qoe;
+
+  g_variant_dict_init (&qoe, NULL);
+  g_variant_dict_insert (&qoe, "bitrate", "x", (gint64) 10000);
+  event->qoe = g_variant_ref_sink (g_variant_dict_end (&qoe));
+  assert_collection_encodes_to (event, C_EVENTS,
+      "{\"playerTime\": {\"playhead\": 0, \"ts\": 1795658400000},"
+      " \"eventType\": \"play\", \"qoeData\": {\"media.qoe.bitrate\": 10000}}");
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_collection_timeline2_error)
+{
+  GVariantDict dict;
+
+  g_variant_dict_init (&dict, NULL);
+  g_variant_dict_insert (&dict, "name", "s", "gst-stream-error-quark:3");
+  g_variant_dict_insert (&dict, "source", "s", "player");
+  assert_collection_encodes_to (collection_event (MEDIA_EDGE_EVENT_ERROR, 20,
+          g_variant_dict_end (&dict)), C_EVENTS,
+      "{\"playerTime\": {\"playhead\": 20, \"ts\": 1795658400000},"
+      " \"eventType\": \"error\", \"qoeData\": {"
+      "\"media.qoe.errorID\": \"gst-stream-error-quark:3\","
+      "\"media.qoe.errorSource\": \"player\"}}");
+}
+
+GST_END_TEST;
+
+/* customMetadata, a map here, rides with chapterStart (seed 004) */
+GST_START_TEST (test_collection_chapter_custom_metadata)
+{
+  MediaEdgeEvent *event;
+  GVariantDict dict;
+  GVariantBuilder metadata;
+
+  g_variant_dict_init (&dict, NULL);
+  g_variant_dict_insert (&dict, "friendlyName", "s", "Chapter one");
+  g_variant_dict_insert (&dict, "index", "x", (gint64) 1);
+  g_variant_dict_insert (&dict, "offset", "x", (gint64) 0);
+  g_variant_dict_insert (&dict, "length", "x", (gint64) 15);
+  event = collection_event (MEDIA_EDGE_EVENT_CHAPTER_START, 0,
+      g_variant_dict_end (&dict));
+  g_variant_builder_init (&metadata, G_VARIANT_TYPE ("a{ss}"));
+  g_variant_builder_add (&metadata, "{ss}", "segmentType", "intro");
+  media_edge_event_set_custom_metadata (event,
+      g_variant_builder_end (&metadata));
+  assert_collection_encodes_to (event, C_EVENTS,
+      "{\"playerTime\": {\"playhead\": 0, \"ts\": 1795658400000},"
+      " \"eventType\": \"chapterStart\", \"params\": {"
+      "\"media.chapter.friendlyName\": \"Chapter one\","
+      "\"media.chapter.index\": 1, \"media.chapter.offset\": 0,"
+      "\"media.chapter.length\": 15},"
+      " \"customMetadata\": {\"segmentType\": \"intro\"}}");
+}
+
+GST_END_TEST;
+
+/* The endpoint's own path and query are kept; the session id goes into
+ * the path escaped. */
+GST_START_TEST (test_collection_endpoint_path_and_query)
+{
+  g_autoptr (MediaEdgeRequest) request = encode_collection
+      ("https://collect.example.com/media/?trace=1",
+      collection_event (MEDIA_EDGE_EVENT_PING, 1, NULL));
+  g_autofree gchar *uri = media_edge_request_build_uri (request, "a b");
+
+  fail_unless_equals_string (uri,
+      "https://collect.example.com/media/api/v1/sessions/a%20b/events"
+      "?trace=1");
+}
+
+GST_END_TEST;
+
+/* Player states are left out (one request per state would be needed). */
+GST_START_TEST (test_collection_states_not_encoded)
+{
+  g_autoptr (MediaEdgeRequest) request = encode_collection (COLLECTION,
+      collection_event (MEDIA_EDGE_EVENT_STATES_UPDATE, 1, NULL));
+
+  fail_unless (request == NULL);
+}
+
+GST_END_TEST;
+
+static gchar *
+collection_session_id_from (guint status, const gchar * location,
+    GError ** error)
+{
+  g_autoptr (MediaEdgeCodec) codec =
+      media_edge_codec_collection_new (COLLECTION, &account, "codec-test");
+  MediaEdgeAnswer answer = {.status = status,.location = location };
+
+  return media_edge_codec_parse_session_id (codec, &answer, error);
+}
+
+GST_START_TEST (test_collection_location_gives_session_id)
+{
+  const gchar *locations[] = {
+    "/api/v1/sessions/" SID,
+    "/api/v1/sessions/" SID "/",
+    COLLECTION "/api/v1/sessions/" SID,
+    "https://other.example.com/prefix/api/v1/sessions/" SID "?x=1",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (locations); i++) {
+    g_autoptr (GError) error = NULL;
+    g_autofree gchar *sid =
+        collection_session_id_from (201, locations[i], &error);
+
+    fail_unless_equals_string (sid, SID);
+    fail_unless (error == NULL);
+  }
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_collection_bad_locations_refused)
+{
+  const gchar *locations[] = {
+    NULL, "", "/", "garbage", "/api/v1/sessions", "/api/v1/sessions/",
+    "/api/v1/other/" SID, "/api/v1/sessions/a%00b", "/api/v1/sessions/a%2Fb",
+    "/api/v1/sessions/<script>", "http://[::1/api/v1/sessions/x",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (locations); i++) {
+    g_autoptr (GError) error = NULL;
+    g_autofree gchar *sid =
+        collection_session_id_from (201, locations[i], &error);
+
+    fail_unless (sid == NULL, "%s gave %s", locations[i], sid);
+    fail_unless (error != NULL && error->domain == MEDIA_EDGE_CODEC_ERROR,
+        "%s", locations[i]);
+  }
+}
+
+GST_END_TEST;
+
 static Suite *
 codec_suite (void)
 {
@@ -483,6 +806,20 @@ codec_suite (void)
   tcase_add_test (tc, test_parse_bad_answers);
   tcase_add_test (tc, test_parse_refusal);
   tcase_add_test (tc, test_request_flags_and_session_slot);
+
+  tc = tcase_create ("collection");
+  suite_add_tcase (s, tc);
+  tcase_add_test (tc, test_collection_timeline2_session_start);
+  tcase_add_test (tc, test_collection_timeline2_ad_break_start);
+  tcase_add_test (tc, test_collection_timeline2_ad_start);
+  tcase_add_test (tc, test_collection_timeline2_bare_events);
+  tcase_add_test (tc, test_collection_timeline2_play_with_qoe);
+  tcase_add_test (tc, test_collection_timeline2_error);
+  tcase_add_test (tc, test_collection_chapter_custom_metadata);
+  tcase_add_test (tc, test_collection_endpoint_path_and_query);
+  tcase_add_test (tc, test_collection_states_not_encoded);
+  tcase_add_test (tc, test_collection_location_gives_session_id);
+  tcase_add_test (tc, test_collection_bad_locations_refused);
 
   return s;
 }

@@ -1,0 +1,442 @@
+/* gst-mediaedge
+ * Copyright (C) 2026 gst-mediaedge contributors
+ *
+ * This library is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Library General Public
+ * License as published by the Free Software Foundation; either
+ * version 2.1 of the License, or (at your option) any later version.
+ */
+
+/* The legacy Media Collection API codec (seeds 002 and 004): sessionStart →
+ * `POST {endpoint}/api/v1/sessions`, every other event →
+ * `POST {endpoint}/api/v1/sessions/{sid}/events`, with the body
+ * `{playerTime {playhead, ts}, eventType, params, qoeData, customMetadata}`;
+ * the session id is the last segment of the 201 answer's Location. The
+ * events' XDM details become the API's `media.*` parameters here, and only
+ * here. */
+
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <string.h>
+#include <gst/gst.h>
+
+#include "mediaedge-codec-collection.h"
+
+GST_DEBUG_CATEGORY_STATIC (media_edge_codec_collection_debug);
+#define GST_CAT_DEFAULT media_edge_codec_collection_debug
+
+#define SESSIONS_PATH "api/v1/sessions"
+/* a session id is a token: longer or stranger is not one */
+#define MAX_SESSION_ID_LENGTH 256
+#define SESSION_ID_CHARS "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ" \
+  "0123456789-._~"
+
+struct _MediaEdgeCodecCollection
+{
+  GObject parent;
+
+  /* set in media_edge_codec_collection_new(), then only read */
+  GUri *endpoint;
+  gchar *tracking_server;
+  gchar *report_suite;
+  gchar *visitor_id;
+  gchar *org_id;
+  gchar *log_id;
+};
+
+static void media_edge_codec_collection_iface_init (MediaEdgeCodecInterface *
+    iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (MediaEdgeCodecCollection,
+    media_edge_codec_collection, G_TYPE_OBJECT,
+    G_IMPLEMENT_INTERFACE (MEDIA_EDGE_TYPE_CODEC,
+        media_edge_codec_collection_iface_init));
+
+/* An XDM field and the Collection API parameter that carries it. */
+typedef struct
+{
+  const gchar *xdm;
+  const gchar *param;
+} Param;
+
+/* XDM sessionDetails names the content id `name` and its title
+ * `friendlyName`; the Collection API, media.id and media.name. Standard
+ * metadata not listed keeps its name under media. */
+static const Param session_params[] = {
+  {"name", "media.id"}, {"friendlyName", "media.name"},
+  {"appVersion", "media.sdkVersion"}, {"hasResume", "media.resume"},
+  {"assetID", "media.assetId"}, {"mvpd", "media.pass.mvpd"},
+  {"authorized", "media.pass.auth"},
+  {NULL, NULL}
+};
+
+static const Param ad_params[] = {
+  {"name", "media.ad.id"}, {"friendlyName", "media.ad.name"},
+  {"campaignID", "media.ad.campaignId"}, {"creativeID", "media.ad.creativeId"},
+  {"siteID", "media.ad.siteId"}, {"placementID", "media.ad.placementId"},
+  {NULL, NULL}
+};
+
+static const Param ad_pod_params[] = {
+  {"friendlyName", "media.ad.podFriendlyName"},
+  {"index", "media.ad.podIndex"}, {"offset", "media.ad.podSecond"},
+  {NULL, NULL}
+};
+
+static const Param chapter_params[] = {
+  {"friendlyName", "media.chapter.friendlyName"},
+  {"index", "media.chapter.index"}, {"offset", "media.chapter.offset"},
+  {"length", "media.chapter.length"},
+  {NULL, NULL}
+};
+
+/* errors go in qoeData, with the quality figures */
+static const Param error_qoe[] = {
+  {"name", "media.qoe.errorID"}, {"source", "media.qoe.errorSource"},
+  {NULL, NULL}
+};
+
+static const Param qoe_params[] = {
+  {"bitrate", "media.qoe.bitrate"},
+  {"droppedFrames", "media.qoe.droppedFrames"},
+  {"framesPerSecond", "media.qoe.framesPerSecond"},
+  {"timeToStart", "media.qoe.timeToStart"},
+  {NULL, NULL}
+};
+
+/* How one kind of details maps: the listed fields, and under @prefix
+ * those not listed (NULL: dropped). */
+typedef struct
+{
+  const Param *params;
+  const gchar *prefix;
+} Mapping;
+
+static const Mapping session_mapping = { session_params, "media." };
+static const Mapping ad_mapping = { ad_params, "media.ad." };
+static const Mapping ad_pod_mapping = { ad_pod_params, NULL };
+static const Mapping chapter_mapping = { chapter_params, NULL };
+static const Mapping error_mapping = { error_qoe, NULL };
+static const Mapping qoe_mapping = { qoe_params, NULL };
+
+static gchar *
+param_name (const Mapping * mapping, const gchar * xdm)
+{
+  for (const Param * param = mapping->params; param->xdm; param++)
+    if (strcmp (param->xdm, xdm) == 0)
+      return g_strdup (param->param);
+
+  return mapping->prefix ? g_strconcat (mapping->prefix, xdm, NULL) : NULL;
+}
+
+/* Adds @details (a{sv}, XDM names) to @object under their Collection API
+ * names. */
+static void
+add_mapped (JsonObject * object, GVariant * details, const Mapping * mapping)
+{
+  GVariantIter iter;
+  const gchar *key;
+  GVariant *value;
+
+  g_variant_iter_init (&iter, details);
+  while (g_variant_iter_next (&iter, "{&sv}", &key, &value)) {
+    g_autofree gchar *name = param_name (mapping, key);
+
+    if (name)
+      json_object_set_member (object, name,
+          media_edge_codec_variant_to_json (value));
+    else
+      GST_LOG ("%s has no Collection API parameter: left out", key);
+    g_variant_unref (value);
+  }
+}
+
+static const Mapping *
+details_mapping (MediaEdgeEventType type)
+{
+  switch (type) {
+    case MEDIA_EDGE_EVENT_SESSION_START:
+      return &session_mapping;
+    case MEDIA_EDGE_EVENT_AD_START:
+      return &ad_mapping;
+    case MEDIA_EDGE_EVENT_AD_BREAK_START:
+      return &ad_pod_mapping;
+    case MEDIA_EDGE_EVENT_CHAPTER_START:
+      return &chapter_mapping;
+    default:
+      return NULL;
+  }
+}
+
+/* sessionStart's parameters that say whom the data is for */
+static void
+add_account (MediaEdgeCodecCollection * self, JsonObject * params)
+{
+  json_object_set_string_member (params, "analytics.trackingServer",
+      self->tracking_server);
+  json_object_set_string_member (params, "analytics.reportSuite",
+      self->report_suite);
+  json_object_set_string_member (params, "analytics.visitorId",
+      self->visitor_id);
+  json_object_set_string_member (params, "visitor.marketingCloudOrgId",
+      self->org_id);
+}
+
+static JsonObject *
+build_params (MediaEdgeCodecCollection * self, const MediaEdgeEvent * event)
+{
+  const Mapping *mapping = details_mapping (event->type);
+  JsonObject *params = json_object_new ();
+
+  if (event->type == MEDIA_EDGE_EVENT_SESSION_START)
+    add_account (self, params);
+  if (event->details && mapping)
+    add_mapped (params, event->details, mapping);
+
+  return params;
+}
+
+static JsonObject *
+build_qoe (const MediaEdgeEvent * event)
+{
+  JsonObject *qoe = json_object_new ();
+
+  if (event->qoe)
+    add_mapped (qoe, event->qoe, &qoe_mapping);
+  if (event->type == MEDIA_EDGE_EVENT_ERROR && event->details)
+    add_mapped (qoe, event->details, &error_mapping);
+
+  return qoe;
+}
+
+/* customMetadata is a map of strings here; seed 004 allows it with adStart
+ * and chapterStart, the sessions request with sessionStart. */
+static JsonObject *
+build_custom_metadata (const MediaEdgeEvent * event)
+{
+  JsonObject *metadata;
+  GVariantIter iter;
+  const gchar *name, *value;
+
+  if (event->custom_metadata == NULL
+      || (event->type != MEDIA_EDGE_EVENT_SESSION_START
+          && event->type != MEDIA_EDGE_EVENT_AD_START
+          && event->type != MEDIA_EDGE_EVENT_CHAPTER_START))
+    return NULL;
+
+  metadata = json_object_new ();
+  g_variant_iter_init (&iter, event->custom_metadata);
+  while (g_variant_iter_next (&iter, "{&s&s}", &name, &value))
+    json_object_set_string_member (metadata, name, value);
+
+  return metadata;
+}
+
+/* Leaves out an empty object: a ping has no params (seed 002). */
+static void
+set_object_unless_empty (JsonObject * body, const gchar * member,
+    JsonObject * object)
+{
+  if (object == NULL)
+    return;
+  if (json_object_get_size (object) > 0)
+    json_object_set_object_member (body, member, object);
+  else
+    json_object_unref (object);
+}
+
+static gchar *
+build_body (MediaEdgeCodecCollection * self, const MediaEdgeEvent * event)
+{
+  g_autoptr (JsonNode) root = json_node_new (JSON_NODE_OBJECT);
+  JsonObject *body = json_object_new ();
+  JsonObject *player_time = json_object_new ();
+
+  /* the playhead in seconds, fractions kept; the time in ms */
+  json_object_set_double_member (player_time, "playhead", event->playhead);
+  json_object_set_int_member (player_time, "ts", event->timestamp_ms);
+  json_object_set_object_member (body, "playerTime", player_time);
+  json_object_set_string_member (body, "eventType",
+      media_edge_event_type_get_name (event->type));
+  set_object_unless_empty (body, "params", build_params (self, event));
+  set_object_unless_empty (body, "qoeData", build_qoe (event));
+  set_object_unless_empty (body, "customMetadata",
+      build_custom_metadata (event));
+  json_node_take_object (root, body);
+
+  return json_to_string (root, FALSE);
+}
+
+static MediaEdgeRequestFlags
+request_flags (MediaEdgeEventType type)
+{
+  switch (type) {
+    case MEDIA_EDGE_EVENT_SESSION_START:
+      return MEDIA_EDGE_REQUEST_OPENS_SESSION;
+    case MEDIA_EDGE_EVENT_PING:
+      return MEDIA_EDGE_REQUEST_EXPENDABLE;
+    default:
+      return MEDIA_EDGE_REQUEST_NONE;
+  }
+}
+
+static MediaEdgeRequest *
+media_edge_codec_collection_encode (MediaEdgeCodec * codec,
+    const MediaEdgeEvent * event)
+{
+  MediaEdgeCodecCollection *self = MEDIA_EDGE_CODEC_COLLECTION (codec);
+  const gchar *name = media_edge_event_type_get_name (event->type);
+  gboolean opens = event->type == MEDIA_EDGE_EVENT_SESSION_START;
+  g_autofree gchar *uri = NULL;
+  g_autofree gchar *body = NULL;
+
+  /* The API's stateStart and stateEnd name one state each: a
+   * statesUpdate would take several requests, and a codec gives one per
+   * event. Left out until the interface can say so. */
+  if (event->type == MEDIA_EDGE_EVENT_STATES_UPDATE) {
+    GST_DEBUG_ID (self->log_id, "statesUpdate: not reported to the Media "
+        "Collection API");
+    return NULL;
+  }
+
+  uri = media_edge_codec_build_uri (self->endpoint, opens ? SESSIONS_PATH :
+      SESSIONS_PATH "/" MEDIA_EDGE_REQUEST_SESSION_SLOT "/events", NULL);
+  body = build_body (self, event);
+  GST_LOG_ID (self->log_id, "%s: POST %s %s", name, uri, body);
+
+  return media_edge_request_new (name, "POST", uri, body, NULL,
+      request_flags (event->type));
+}
+
+/* The last segment of @location's path, `…/api/v1/sessions/{sid}`,
+ * absolute or relative; %NULL if there is no such segment. */
+static gchar *
+location_session_id (const gchar * location)
+{
+  g_autoptr (GUri) base = g_uri_parse ("http://localhost/", G_URI_FLAGS_NONE,
+      NULL);
+  g_autoptr (GUri) uri = g_uri_parse_relative (base, location,
+      G_URI_FLAGS_ENCODED, NULL);
+  const gchar *path, *slash;
+  gsize len;
+
+  if (uri == NULL)
+    return NULL;
+  path = g_uri_get_path (uri);
+  len = strlen (path);
+  while (len > 0 && path[len - 1] == '/')
+    len--;
+  slash = g_strrstr_len (path, len, "/");
+  if (slash == NULL || slash < path + strlen ("/" SESSIONS_PATH)
+      || strncmp (slash - strlen ("/" SESSIONS_PATH), "/" SESSIONS_PATH,
+          strlen ("/" SESSIONS_PATH)) != 0)
+    return NULL;
+
+  return g_strndup (slash + 1, path + len - slash - 1);
+}
+
+static gboolean
+is_session_token (const gchar * id)
+{
+  gsize len = strlen (id);
+
+  return len > 0 && len <= MAX_SESSION_ID_LENGTH
+      && strspn (id, SESSION_ID_CHARS) == len;
+}
+
+static gchar *
+media_edge_codec_collection_parse_session_id (MediaEdgeCodec * codec,
+    const MediaEdgeAnswer * answer, GError ** error)
+{
+  MediaEdgeCodecCollection *self = MEDIA_EDGE_CODEC_COLLECTION (codec);
+  g_autofree gchar *session_id = NULL;
+
+  if (answer->location == NULL || *answer->location == '\0') {
+    g_set_error (error, MEDIA_EDGE_CODEC_ERROR,
+        MEDIA_EDGE_CODEC_ERROR_NO_SESSION, "answer to sessionStart "
+        "(HTTP %u) has no Location header", answer->status);
+    return NULL;
+  }
+  session_id = location_session_id (answer->location);
+  if (session_id == NULL || !is_session_token (session_id)) {
+    g_set_error (error, MEDIA_EDGE_CODEC_ERROR,
+        MEDIA_EDGE_CODEC_ERROR_MALFORMED, "the Location of the answer to "
+        "sessionStart names no session (…/" SESSIONS_PATH "/{id}): %.200s",
+        answer->location);
+    return NULL;
+  }
+  GST_DEBUG_ID (self->log_id, "session id %s", session_id);
+
+  return g_steal_pointer (&session_id);
+}
+
+static void
+media_edge_codec_collection_iface_init (MediaEdgeCodecInterface * iface)
+{
+  iface->encode = media_edge_codec_collection_encode;
+  iface->parse_session_id = media_edge_codec_collection_parse_session_id;
+}
+
+static void
+media_edge_codec_collection_finalize (GObject * object)
+{
+  MediaEdgeCodecCollection *self = MEDIA_EDGE_CODEC_COLLECTION (object);
+
+  g_uri_unref (self->endpoint);
+  g_free (self->tracking_server);
+  g_free (self->report_suite);
+  g_free (self->visitor_id);
+  g_free (self->org_id);
+  g_free (self->log_id);
+
+  G_OBJECT_CLASS (media_edge_codec_collection_parent_class)->finalize (object);
+}
+
+static void
+media_edge_codec_collection_class_init (MediaEdgeCodecCollectionClass * klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = media_edge_codec_collection_finalize;
+
+  GST_DEBUG_CATEGORY_INIT (media_edge_codec_collection_debug,
+      "mediaedgecollection", 0, "Media Collection API request encoding");
+}
+
+static void
+media_edge_codec_collection_init (MediaEdgeCodecCollection * self)
+{
+}
+
+/**
+ * media_edge_codec_collection_new:
+ * @endpoint: the customer's collection host, e.g.
+ *   `https://example.hb-api.omtrdc.net`; an absolute URI
+ * @account: whom the sessions are reported for; every member set
+ * @log_id: (nullable): who the codec works for, in its log lines
+ *
+ * Returns: (transfer full): the Media Collection API codec
+ */
+MediaEdgeCodec *
+media_edge_codec_collection_new (const gchar * endpoint,
+    const MediaEdgeCollectionAccount * account, const gchar * log_id)
+{
+  MediaEdgeCodecCollection *self;
+  GUri *uri;
+
+  g_return_val_if_fail (endpoint != NULL && account != NULL, NULL);
+  g_return_val_if_fail (account->tracking_server && account->report_suite
+      && account->visitor_id && account->org_id, NULL);
+  uri = g_uri_parse (endpoint, G_URI_FLAGS_ENCODED, NULL);
+  g_return_val_if_fail (uri != NULL, NULL);
+
+  self = g_object_new (MEDIA_EDGE_TYPE_CODEC_COLLECTION, NULL);
+  self->endpoint = uri;
+  self->tracking_server = g_strdup (account->tracking_server);
+  self->report_suite = g_strdup (account->report_suite);
+  self->visitor_id = g_strdup (account->visitor_id);
+  self->org_id = g_strdup (account->org_id);
+  self->log_id = g_strdup (log_id);
+
+  return MEDIA_EDGE_CODEC (self);
+}
