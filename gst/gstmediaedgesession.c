@@ -20,6 +20,7 @@
 #include "gstmediaedgesession.h"
 #include "mediaedge-client.h"
 #include "mediaedge-codec-edge.h"
+#include "mediaedge-codec-collection.h"
 
 GST_DEBUG_CATEGORY_STATIC (media_edge_session_debug);
 #define GST_CAT_DEFAULT media_edge_session_debug
@@ -703,6 +704,25 @@ gst_media_edge_session_is_stalled (GstMediaEdgeSession * session)
   return ask_tracker (session, media_edge_tracker_is_stalled);
 }
 
+/* the codec of the API the settings name */
+static MediaEdgeCodec *
+new_codec (const GstMediaEdgeSettings * settings, const gchar * log_id)
+{
+  MediaEdgeCollectionAccount account = {
+    .tracking_server = settings->tracking_server,
+    .report_suite = settings->report_suite,
+    .visitor_id = settings->visitor_id,
+    .org_id = settings->org_id,
+  };
+
+  if (settings->api == GST_MEDIA_EDGE_API_COLLECTION)
+    return media_edge_codec_collection_new (settings->endpoint, &account,
+        log_id);
+
+  return media_edge_codec_edge_new (settings->endpoint, settings->config_id,
+      log_id);
+}
+
 /**
  * gst_media_edge_session_prepare:
  * @settings: (transfer none): the run's settings, checked
@@ -715,8 +735,7 @@ gst_media_edge_session_prepare (GstMediaEdgeSession * session,
     GstMediaEdgeSettings * settings)
 {
   gchar *log_id = gst_object_get_name (GST_OBJECT (session->owner));
-  MediaEdgeCodec *codec = media_edge_codec_edge_new (settings->endpoint,
-      settings->config_id, log_id);
+  MediaEdgeCodec *codec = new_codec (settings, log_id);
 
   g_mutex_lock (&session->lock);
   gst_media_edge_settings_unref (session->settings);

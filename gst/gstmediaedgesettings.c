@@ -23,11 +23,33 @@
 #include "mediaedge-tracker.h"
 #include "mediaedge-xdm.h"
 
+GType
+gst_media_edge_api_get_type (void)
+{
+  static gsize api_type = 0;
+  static const GEnumValue apis[] = {
+    {GST_MEDIA_EDGE_API_EDGE, "The Media Edge API (a datastream)", "edge"},
+    {GST_MEDIA_EDGE_API_COLLECTION,
+        "The legacy Media Collection API (a report suite)", "collection"},
+    {0, NULL, NULL}
+  };
+
+  if (g_once_init_enter (&api_type))
+    g_once_init_leave (&api_type, g_enum_register_static ("GstMediaEdgeApi",
+            apis));
+
+  return api_type;
+}
+
 static void
 clear_settings (GstMediaEdgeSettings * settings)
 {
   g_free (settings->config_id);
   g_free (settings->endpoint);
+  g_free (settings->tracking_server);
+  g_free (settings->report_suite);
+  g_free (settings->visitor_id);
+  g_free (settings->org_id);
   g_free (settings->content_id);
   g_free (settings->content_name);
   g_free (settings->channel);
@@ -75,6 +97,10 @@ gst_media_edge_settings_copy (const GstMediaEdgeSettings * settings)
 
   copy->config_id = g_strdup (settings->config_id);
   copy->endpoint = g_strdup (settings->endpoint);
+  copy->tracking_server = g_strdup (settings->tracking_server);
+  copy->report_suite = g_strdup (settings->report_suite);
+  copy->visitor_id = g_strdup (settings->visitor_id);
+  copy->org_id = g_strdup (settings->org_id);
   copy->content_id = g_strdup (settings->content_id);
   copy->content_name = g_strdup (settings->content_name);
   copy->channel = g_strdup (settings->channel);
@@ -110,6 +136,14 @@ string_field (GstMediaEdgeSettings * settings, GstMediaEdgeSettingId id)
       return &settings->config_id;
     case GST_MEDIA_EDGE_SETTING_ENDPOINT:
       return &settings->endpoint;
+    case GST_MEDIA_EDGE_SETTING_TRACKING_SERVER:
+      return &settings->tracking_server;
+    case GST_MEDIA_EDGE_SETTING_REPORT_SUITE:
+      return &settings->report_suite;
+    case GST_MEDIA_EDGE_SETTING_VISITOR_ID:
+      return &settings->visitor_id;
+    case GST_MEDIA_EDGE_SETTING_ORG_ID:
+      return &settings->org_id;
     case GST_MEDIA_EDGE_SETTING_CONTENT_ID:
       return &settings->content_id;
     case GST_MEDIA_EDGE_SETTING_CONTENT_NAME:
@@ -214,6 +248,8 @@ gst_media_edge_settings_set (GstMediaEdgeSettings * settings,
     *structure = copy_structure (s);
   } else if (id == GST_MEDIA_EDGE_SETTING_LENGTH) {
     settings->length = g_value_get_int (value);
+  } else if (id == GST_MEDIA_EDGE_SETTING_API) {
+    settings->api = g_value_get_enum (value);
   } else {
     g_return_val_if_reached (FALSE);
   }
@@ -239,6 +275,8 @@ gst_media_edge_settings_get (const GstMediaEdgeSettings * settings,
     gst_value_set_structure (value, *structure);
   else if (id == GST_MEDIA_EDGE_SETTING_LENGTH)
     g_value_set_int (value, settings->length);
+  else if (id == GST_MEDIA_EDGE_SETTING_API)
+    g_value_set_enum (value, settings->api);
   else
     g_return_if_reached ();
 }
@@ -302,11 +340,50 @@ check_transport (const GstMediaEdgeSettings * settings, GError ** error)
  * Whether a session can report with @settings; if not, @error (in
  * GST_RESOURCE_ERROR) names the property to fix.
  */
+/* The Media Collection API's sessions say whom they are for; its host is
+ * the customer's own, never the Edge endpoint. */
+static gboolean
+check_collection_account (const GstMediaEdgeSettings * settings,
+    GError ** error)
+{
+  const struct
+  {
+    const gchar *value;
+    const gchar *property;
+    const gchar *param;
+  } mandatory[] = {
+    {settings->tracking_server, "tracking-server", "analytics.trackingServer"},
+    {settings->report_suite, "report-suite", "analytics.reportSuite"},
+    {settings->visitor_id, "visitor-id", "analytics.visitorId"},
+    {settings->org_id, "org-id", "visitor.marketingCloudOrgId"},
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (mandatory); i++) {
+    if (!is_set (mandatory[i].value)) {
+      g_set_error (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_SETTINGS,
+          "api=collection needs the %s property (%s).",
+          mandatory[i].property, mandatory[i].param);
+      return FALSE;
+    }
+  }
+  if (g_strcmp0 (settings->endpoint, MEDIA_EDGE_DEFAULT_ENDPOINT) == 0) {
+    g_set_error (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_SETTINGS,
+        "api=collection needs the endpoint property: your Media Collection "
+        "host, e.g. https://example.hb-api.omtrdc.net.");
+    return FALSE;
+  }
+
+  return TRUE;
+}
+
 gboolean
 gst_media_edge_settings_check (const GstMediaEdgeSettings * settings,
     GError ** error)
 {
-  if (!is_set (settings->config_id)) {
+  if (settings->api == GST_MEDIA_EDGE_API_COLLECTION) {
+    if (!check_collection_account (settings, error))
+      return FALSE;
+  } else if (!is_set (settings->config_id)) {
     g_set_error (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_SETTINGS,
         "No datastream id: set the config-id property.");
     return FALSE;

@@ -21,6 +21,11 @@ typedef enum
   GST_MEDIA_EDGE_SETTING_0,
   GST_MEDIA_EDGE_SETTING_CONFIG_ID,
   GST_MEDIA_EDGE_SETTING_ENDPOINT,
+  GST_MEDIA_EDGE_SETTING_API,
+  GST_MEDIA_EDGE_SETTING_TRACKING_SERVER,
+  GST_MEDIA_EDGE_SETTING_REPORT_SUITE,
+  GST_MEDIA_EDGE_SETTING_VISITOR_ID,
+  GST_MEDIA_EDGE_SETTING_ORG_ID,
   GST_MEDIA_EDGE_SETTING_CONTENT_ID,
   GST_MEDIA_EDGE_SETTING_CONTENT_NAME,
   GST_MEDIA_EDGE_SETTING_CHANNEL,
@@ -42,6 +47,24 @@ typedef enum
   GST_MEDIA_EDGE_N_SETTINGS
 } GstMediaEdgeSettingId;
 
+/**
+ * GstMediaEdgeApi:
+ * @GST_MEDIA_EDGE_API_EDGE: the Media Edge API (Adobe Experience Platform
+ *   Edge Network, a datastream)
+ * @GST_MEDIA_EDGE_API_COLLECTION: the legacy Media Collection API (Adobe
+ *   Analytics, a report suite)
+ *
+ * Which of Adobe's media tracking APIs the element reports to.
+ */
+typedef enum
+{
+  GST_MEDIA_EDGE_API_EDGE,
+  GST_MEDIA_EDGE_API_COLLECTION,
+} GstMediaEdgeApi;
+
+#define GST_TYPE_MEDIA_EDGE_API (gst_media_edge_api_get_type ())
+GType gst_media_edge_api_get_type (void);
+
 #define GST_MEDIA_EDGE_DEFAULT_CHANNEL "GStreamer"
 #define GST_MEDIA_EDGE_DEFAULT_PLAYER_NAME "GStreamer"
 #define GST_MEDIA_EDGE_DEFAULT_LENGTH -1
@@ -59,6 +82,11 @@ typedef struct
 {
   gchar *config_id;
   gchar *endpoint;
+  GstMediaEdgeApi api;
+  gchar *tracking_server;
+  gchar *report_suite;
+  gchar *visitor_id;
+  gchar *org_id;
   gchar *content_id;
   gchar *content_name;
   gchar *channel;

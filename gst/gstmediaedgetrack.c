@@ -549,14 +549,77 @@ gst_media_edge_track_class_init (GstMediaEdgeTrackClass * klass)
   /**
    * GstMediaEdgeTrack:endpoint:
    *
-   * Base URL of the Media Edge API; each event goes to
-   * `{endpoint}/{eventType}?configId=…`. Must be an http or https URL.
+   * Base URL of the API; with the Media Edge API each event goes to
+   * `{endpoint}/{eventType}?configId=…`; with the Media Collection API
+   * (`api=collection`, which needs it set) it is the customer's
+   * collection host, e.g. `https://example.hb-api.omtrdc.net`, and events
+   * go to `{endpoint}/api/v1/sessions[/{sid}/events]`. Must be an http or
+   * https URL.
    *
    * Since: 0.1
    */
   install_string_property (gobject_class, GST_MEDIA_EDGE_SETTING_ENDPOINT,
-      "endpoint", "Endpoint", "Base URL of the Media Edge API (http or https)",
+      "endpoint", "Endpoint", "Base URL of the API (http or https): the Media "
+      "Edge API's, or with api=collection your Media Collection host",
       MEDIA_EDGE_DEFAULT_ENDPOINT);
+  /**
+   * GstMediaEdgeTrack:api:
+   *
+   * Which of Adobe's APIs to report to: the Media Edge API (`edge`, a
+   * datastream named by `config-id`) or the legacy Media Collection API
+   * (`collection`, an Analytics report suite: set `endpoint`,
+   * `tracking-server`, `report-suite`, `visitor-id` and `org-id`). The
+   * same events either way.
+   *
+   * Since: 0.1
+   */
+  g_object_class_install_property (gobject_class, GST_MEDIA_EDGE_SETTING_API,
+      g_param_spec_enum ("api", "API", "Adobe API to report to",
+          GST_TYPE_MEDIA_EDGE_API, GST_MEDIA_EDGE_API_EDGE,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+          GST_PARAM_MUTABLE_READY));
+  gst_type_mark_as_plugin_api (GST_TYPE_MEDIA_EDGE_API, 0);
+  /**
+   * GstMediaEdgeTrack:tracking-server:
+   *
+   * With `api=collection`: analytics.trackingServer, required.
+   *
+   * Since: 0.1
+   */
+  install_string_property (gobject_class,
+      GST_MEDIA_EDGE_SETTING_TRACKING_SERVER, "tracking-server",
+      "Tracking server", "api=collection: the Analytics tracking server "
+      "(analytics.trackingServer), required", NULL);
+  /**
+   * GstMediaEdgeTrack:report-suite:
+   *
+   * With `api=collection`: analytics.reportSuite, required.
+   *
+   * Since: 0.1
+   */
+  install_string_property (gobject_class, GST_MEDIA_EDGE_SETTING_REPORT_SUITE,
+      "report-suite", "Report suite", "api=collection: the Analytics report "
+      "suite id (analytics.reportSuite), required", NULL);
+  /**
+   * GstMediaEdgeTrack:visitor-id:
+   *
+   * With `api=collection`: analytics.visitorId, required.
+   *
+   * Since: 0.1
+   */
+  install_string_property (gobject_class, GST_MEDIA_EDGE_SETTING_VISITOR_ID,
+      "visitor-id", "Visitor id", "api=collection: the Analytics visitor id "
+      "(analytics.visitorId), required", NULL);
+  /**
+   * GstMediaEdgeTrack:org-id:
+   *
+   * With `api=collection`: visitor.marketingCloudOrgId, required.
+   *
+   * Since: 0.1
+   */
+  install_string_property (gobject_class, GST_MEDIA_EDGE_SETTING_ORG_ID,
+      "org-id", "Organization id", "api=collection: the Experience Cloud "
+      "organization id (visitor.marketingCloudOrgId), required", NULL);
   /**
    * GstMediaEdgeTrack:content-id:
    *

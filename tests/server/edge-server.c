@@ -14,6 +14,8 @@
 #include "edge-server.h"
 
 #define API_PREFIX "/ee/va/v1/"
+/* the legacy Media Collection API (seeds 002 and 004) */
+#define SESSIONS_PATH "/api/v1/sessions"
 
 struct _EdgeServer
 {
@@ -64,6 +66,25 @@ static const Requirement requirements[] = {
   {"chapterStart", "chapterDetails", {"index", "length", "offset", NULL}},
   {"error", "errorDetails", {"name", "source", NULL}},
   {"bitrateChange", "qoeDataDetails", {NULL}},
+};
+
+/* The Media Collection API's mandatory parameters (seed 002, the
+ * sessions request) by event type: "details" names the body's member. */
+static const Requirement collection_requirements[] = {
+  {"sessionStart", "params",
+        {"analytics.trackingServer", "analytics.reportSuite",
+              "analytics.visitorId", "visitor.marketingCloudOrgId", "media.id",
+          NULL}},
+  {"sessionStart", "params",
+        {"media.length", "media.contentType", "media.playerName",
+          "media.channel", NULL}},
+  {"adBreakStart", "params", {"media.ad.podIndex", "media.ad.podSecond",
+          NULL}},
+  {"adStart", "params", {"media.ad.id", "media.ad.length",
+          "media.ad.playerName", "media.ad.podPosition", NULL}},
+  {"chapterStart", "params", {"media.chapter.index", "media.chapter.offset",
+          "media.chapter.length", NULL}},
+  {"error", "qoeData", {"media.qoe.errorID", "media.qoe.errorSource", NULL}},
 };
 
 static const gchar *const known_events[] = {
@@ -143,37 +164,46 @@ find_xdm (JsonNode * root, gchar ** problem)
   return get_object (json_array_get_object_element (array, 0), "xdm");
 }
 
+/* @media holds what @table requires of @event; its members are named
+ * after @where in *problem. */
 static gboolean
-check_requirements (const gchar * event, JsonObject * media, gchar ** problem)
+check_table (const Requirement * table, guint n, const gchar * where,
+    const gchar * event, JsonObject * media, gchar ** problem)
 {
-  for (guint i = 0; i < G_N_ELEMENTS (requirements); i++) {
-    const Requirement *req = &requirements[i];
+  for (guint i = 0; i < n; i++) {
+    const Requirement *req = &table[i];
     JsonObject *details;
 
     if (strcmp (req->event, event) != 0)
       continue;
     details = get_object (media, req->details);
     if (details == NULL) {
-      *problem = g_strdup_printf ("mediaCollection.%s is required",
-          req->details);
+      *problem = g_strdup_printf ("%s%s is required", where, req->details);
       return FALSE;
     }
     for (guint j = 0; req->fields[j]; j++) {
       if (!json_object_has_member (details, req->fields[j])) {
-        *problem = g_strdup_printf ("mediaCollection.%s.%s is required",
+        *problem = g_strdup_printf ("%s%s.%s is required", where,
             req->details, req->fields[j]);
         return FALSE;
       }
     }
     if (json_object_has_member (details, "length")
         && !is_integer (details, "length")) {
-      *problem = g_strdup_printf ("mediaCollection.%s.length must be an "
-          "integer", req->details);
+      *problem = g_strdup_printf ("%s%s.length must be an integer", where,
+          req->details);
       return FALSE;
     }
   }
 
   return TRUE;
+}
+
+static gboolean
+check_requirements (const gchar * event, JsonObject * media, gchar ** problem)
+{
+  return check_table (requirements, G_N_ELEMENTS (requirements),
+      "mediaCollection.", event, media, problem);
 }
 
 /* Fills @record from the body; returns FALSE with *problem set when a
@@ -396,6 +426,37 @@ maybe_stall (EdgeServer * server, SoupServerMessage * msg)
   g_source_unref (timer);
 }
 
+/* A new session, its id in @rec. */
+static void
+open_session (EdgeServer * server, EdgeRecord * rec)
+{
+  rec->session_id = new_session_id ();
+  g_mutex_lock (&server->lock);
+  g_hash_table_add (server->sessions, g_strdup (rec->session_id));
+  g_mutex_unlock (&server->lock);
+}
+
+/* An event of a session the server knows is taken (204); of another, it
+ * is answered as lost (404, or as told). */
+static void
+answer_event_of_session (EdgeServer * server, SoupServerMessage * msg,
+    EdgeRecord * rec)
+{
+  gboolean known_session;
+  guint lost_status;
+
+  g_mutex_lock (&server->lock);
+  known_session = g_hash_table_contains (server->sessions, rec->session_id);
+  lost_status = server->lost_status ? server->lost_status :
+      SOUP_STATUS_NOT_FOUND;
+  g_mutex_unlock (&server->lock);
+  rec->status = known_session ? SOUP_STATUS_NO_CONTENT : lost_status;
+  if (known_session)
+    soup_server_message_set_status (msg, rec->status, NULL);
+  else
+    answer_error (msg, rec->status, "unknown session");
+}
+
 static void
 handle_event (EdgeServer * server, SoupServerMessage * msg,
     const gchar * path, GHashTable * query)
@@ -404,8 +465,6 @@ handle_event (EdgeServer * server, SoupServerMessage * msg,
   const gchar *path_event = path + strlen (API_PREFIX);
   SoupMessageBody *body = soup_server_message_get_request_body (msg);
   g_autofree gchar *problem = NULL;
-  gboolean known_session;
-  guint lost_status;
 
   rec->path = g_strdup (path);
   rec->config_id = g_strdup (query ? g_hash_table_lookup (query,
@@ -428,23 +487,109 @@ handle_event (EdgeServer * server, SoupServerMessage * msg,
       && answer_start_as_told (server, msg, rec)) {
     /* answered as told */
   } else if (strcmp (path_event, "sessionStart") == 0) {
-    rec->session_id = new_session_id ();
-    g_mutex_lock (&server->lock);
-    g_hash_table_add (server->sessions, g_strdup (rec->session_id));
-    g_mutex_unlock (&server->lock);
+    open_session (server, rec);
     rec->status = SOUP_STATUS_OK;
     answer_session_start (msg, rec->session_id);
   } else {
-    g_mutex_lock (&server->lock);
-    known_session = g_hash_table_contains (server->sessions, rec->session_id);
-    lost_status = server->lost_status ? server->lost_status :
-        SOUP_STATUS_NOT_FOUND;
-    g_mutex_unlock (&server->lock);
-    rec->status = known_session ? SOUP_STATUS_NO_CONTENT : lost_status;
-    if (known_session)
-      soup_server_message_set_status (msg, rec->status, NULL);
-    else
-      answer_error (msg, rec->status, "unknown session");
+    answer_event_of_session (server, msg, rec);
+  }
+
+  record (server, rec);
+}
+
+/* Fills @record from a Media Collection API body: playerTime {playhead
+ * (seconds, fractions allowed), ts (ms)}, eventType, params, qoeData. */
+static gboolean
+parse_collection_event (EdgeRecord * record, gboolean opens, gchar ** problem)
+{
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  JsonObject *body, *player_time;
+  JsonNode *root, *playhead;
+  const gchar *event_type;
+
+  if (!json_parser_load_from_data (parser, record->body, -1, NULL)
+      || !JSON_NODE_HOLDS_OBJECT (root = json_parser_get_root (parser))) {
+    *problem = g_strdup ("body is not a JSON object");
+    return FALSE;
+  }
+  body = json_node_get_object (root);
+  player_time = get_object (body, "playerTime");
+  playhead = player_time ? json_object_get_member (player_time, "playhead") :
+      NULL;
+  if (playhead == NULL || !JSON_NODE_HOLDS_VALUE (playhead)
+      || (json_node_get_value_type (playhead) != G_TYPE_INT64
+          && json_node_get_value_type (playhead) != G_TYPE_DOUBLE)
+      || !is_integer (player_time, "ts")) {
+    *problem = g_strdup ("playerTime needs playhead (seconds) and ts (ms)");
+    return FALSE;
+  }
+  record->playhead = (gint64) json_node_get_double (playhead);
+  record->timestamp_ms = json_object_get_int_member (player_time, "ts");
+
+  event_type = json_object_get_string_member_with_default (body, "eventType",
+      NULL);
+  if (event_type == NULL || !g_strv_contains (known_events, event_type)) {
+    *problem = g_strdup ("eventType names no event of the API");
+    return FALSE;
+  }
+  record->event_type = g_strdup (event_type);
+  if (opens != (strcmp (event_type, "sessionStart") == 0)) {
+    *problem = g_strdup ("sessionStart goes to " SESSIONS_PATH ", other "
+        "events to " SESSIONS_PATH "/{sid}/events");
+    return FALSE;
+  }
+
+  return check_table (collection_requirements,
+      G_N_ELEMENTS (collection_requirements), "", event_type, body, problem);
+}
+
+/* The session id in `/api/v1/sessions/{sid}/events`, or NULL. */
+static gchar *
+collection_session_id (const gchar * path)
+{
+  const gchar *sid = path + strlen (SESSIONS_PATH "/");
+  const gchar *end = strchr (sid, '/');
+
+  if (end == NULL || end == sid || strcmp (end, "/events") != 0)
+    return NULL;
+
+  return g_strndup (sid, end - sid);
+}
+
+static void
+handle_collection_event (EdgeServer * server, SoupServerMessage * msg,
+    const gchar * path)
+{
+  EdgeRecord *rec = g_new0 (EdgeRecord, 1);
+  SoupMessageBody *body = soup_server_message_get_request_body (msg);
+  gboolean opens = strcmp (path, SESSIONS_PATH) == 0;
+  g_autofree gchar *problem = NULL;
+  g_autofree gchar *location = NULL;
+
+  rec->path = g_strdup (path);
+  rec->body = g_strndup (body->data, body->length);
+  rec->session_id = opens ? NULL : collection_session_id (path);
+
+  maybe_stall (server, msg);
+  if (misbehave (server, msg, rec)) {
+    parse_collection_event (rec, opens, &problem);
+  } else if (!opens && rec->session_id == NULL) {
+    rec->status = SOUP_STATUS_NOT_FOUND;
+    answer_error (msg, rec->status, "no such endpoint");
+  } else if (!parse_collection_event (rec, opens, &problem)) {
+    rec->status = SOUP_STATUS_BAD_REQUEST;
+    answer_error (msg, rec->status, problem);
+  } else if (opens && answer_start_as_told (server, msg, rec)) {
+    /* answered as told */
+  } else if (opens) {
+    open_session (server, rec);
+    rec->status = SOUP_STATUS_CREATED;
+    location = g_strconcat (SESSIONS_PATH "/", rec->session_id, NULL);
+    soup_message_headers_replace (soup_server_message_get_response_headers
+        (msg), "Location", location);
+    soup_server_message_set_status (msg, rec->status, NULL);
+  } else {
+    answer_event_of_session (server, msg, rec);
   }
 
   record (server, rec);
@@ -460,12 +605,13 @@ on_request (SoupServer * soup, SoupServerMessage * msg, const gchar * path,
     soup_server_message_set_status (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, NULL);
     return;
   }
-  if (!g_str_has_prefix (path, API_PREFIX)) {
+  if (g_str_has_prefix (path, API_PREFIX))
+    handle_event (server, msg, path, query);
+  else if (strcmp (path, SESSIONS_PATH) == 0
+      || g_str_has_prefix (path, SESSIONS_PATH "/"))
+    handle_collection_event (server, msg, path);
+  else
     answer_error (msg, SOUP_STATUS_NOT_FOUND, "no such endpoint");
-    return;
-  }
-
-  handle_event (server, msg, path, query);
 }
 
 static gboolean

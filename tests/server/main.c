@@ -61,6 +61,8 @@ main (int argc, char **argv)
   edge_server_set_output (server, stdout);
   endpoint = edge_server_get_endpoint (server);
   g_print ("Media Edge API listening at %s\n", endpoint);
+  g_print ("Media Collection API (api=collection) at http://127.0.0.1:%u\n",
+      edge_server_get_port (server));
   if (port_file) {
     g_autofree gchar *text = g_strdup_printf ("%u\n",
         edge_server_get_port (server));
