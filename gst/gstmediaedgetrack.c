@@ -311,6 +311,14 @@ track_error (GstMediaEdgeTrack * self, const gchar * name, const gchar * source)
 {
   GVariantDict fields;
 
+  /* Python passes str, but C may pass anything: a string the service
+   * could not take is refused, not sent */
+  if ((name && !g_utf8_validate (name, -1, NULL))
+      || (source && !g_utf8_validate (source, -1, NULL))) {
+    GST_WARNING_OBJECT (self, "track-error refused: its name and source "
+        "must be UTF-8 strings");
+    return FALSE;
+  }
   g_variant_dict_init (&fields, NULL);
   g_variant_dict_insert (&fields, "name", "s", name ? name : "");
   g_variant_dict_insert (&fields, "source", "s", source ? source : "player");

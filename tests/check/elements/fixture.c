@@ -41,7 +41,9 @@ fixture_new (void)
   return fixture_new_for_server (server);
 }
 
-/* Every body must validate against Adobe's OpenAPI document. */
+/* Every Media Edge API body must validate against Adobe's OpenAPI
+ * document (the Media Collection API has none: the server checks its
+ * mandatory parameters). */
 static void
 validate_bodies (GPtrArray * records)
 {
@@ -57,13 +59,19 @@ validate_bodies (GPtrArray * records)
   for (guint i = 0; i < records->len; i++) {
     EdgeRecord *record = g_ptr_array_index (records, i);
     g_autofree gchar *path_json = NULL;
-    JsonNode *path_node = json_node_init_string (json_node_alloc (),
-        record->path);
+    JsonNode *path_node;
 
+    if (g_str_has_prefix (record->path, "/api/v1/"))
+      continue;
+    path_node = json_node_init_string (json_node_alloc (), record->path);
     path_json = json_to_string (path_node, FALSE);
     json_node_unref (path_node);
     g_string_append_printf (lines, "{\"path\": %s, \"body\": %s}\n",
         path_json, record->body);
+  }
+  if (lines->len == 0) {
+    g_string_free (lines, TRUE);
+    return;
   }
   fd = g_file_open_tmp ("mediaedge-bodies-XXXXXX.jsonl", &path, &error);
   fail_unless (fd >= 0);

@@ -332,6 +332,99 @@ GST_START_TEST (test_error_message)
 
 GST_END_TEST;
 
+/* The request of @record, parsed: a Media Collection API body */
+static JsonObject *
+collection_body (EdgeRecord * record, JsonParser * parser)
+{
+  fail_unless (json_parser_load_from_data (parser, record->body, -1, NULL));
+
+  return json_node_get_object (json_parser_get_root (parser));
+}
+
+/* The same pipeline, the same rules, reporting to the legacy Media
+ * Collection API (seeds 002, 004): sessionStart to /api/v1/sessions with
+ * the account's parameters, the rest to the session the 201's Location
+ * named, playheads in seconds with their fractions. */
+GST_START_TEST (test_collection_api)
+{
+  const struct
+  {
+    const gchar *event;
+    gint64 offset_ms;
+    gdouble playhead;
+  } expected[] = {
+    {"sessionStart", 0, 0}, {"play", 1, 0}, {"chapterStart", 1000, 1},
+    {"ping", 10000, 10}, {"error", 12500, 12.5},
+    {"chapterComplete", 15000, 15}, {"sessionComplete", 15001, 15.04},
+  };
+  g_autoptr (GPtrArray) records = NULL;
+  g_autofree gchar *endpoint = NULL;
+  gchar *events_path;
+  EdgeRecord *start;
+  gboolean accepted = FALSE;
+  GstBuffer *half;
+  Fixture *f = fixture_new ();
+
+  make_pipeline (f, "unused");
+  endpoint = g_strdup_printf ("http://127.0.0.1:%u/",
+      edge_server_get_port (f->server));
+  g_object_set (f->track, "api", 1, "endpoint", endpoint,
+      "tracking-server", "ts.example.com", "report-suite", "rs-1",
+      "visitor-id", "visitor-1", "org-id", "ORG@AdobeOrg", NULL);
+  set_state (f, GST_STATE_PLAYING);
+  start_stream (f, NULL);
+  at (f, 1);
+  fail_unless (emit_details (f->track, "chapter-start", "chapter, index=1, "
+          "offset=0, friendlyName=\"Chapter one\", length=15"));
+  set_playhead (f, 10);
+  crank_ping (f, S (10));
+  wait_for_request (f, "ping");
+  gst_test_clock_set_time (GST_TEST_CLOCK (f->clock), S (12) + S (1) / 2);
+  half = gst_buffer_new ();
+  GST_BUFFER_PTS (half) = S (12) + S (1) / 2;
+  fail_unless_equals_int (gst_pad_push (f->src, half), GST_FLOW_OK);
+  g_signal_emit_by_name (f->track, "track-error", "decoder-gave-up",
+      "player", &accepted);
+  fail_unless (accepted);
+  at (f, 15);
+  fail_unless (emit_plain (f->track, "chapter-complete"));
+  fail_unless (gst_pad_push_event (f->src, gst_event_new_eos ()));
+  wait_for_request (f, "sessionComplete");
+  stop_pipeline (f);
+
+  wait_for_records (f, G_N_ELEMENTS (expected));
+  records = edge_server_dup_records (f->server);
+  fail_unless_equals_int (records->len, G_N_ELEMENTS (expected));
+  start = g_ptr_array_index (records, 0);
+  fail_unless_equals_string (start->path, "/api/v1/sessions");
+  fail_unless_equals_int (start->status, 201);
+  events_path = g_strdup_printf ("/api/v1/sessions/%s/events",
+      start->session_id);
+  for (guint i = 0; i < records->len; i++) {
+    EdgeRecord *record = g_ptr_array_index (records, i);
+    g_autoptr (JsonParser) parser = json_parser_new ();
+    JsonObject *body = collection_body (record, parser);
+    JsonObject *player_time = json_object_get_object_member (body,
+        "playerTime");
+
+    fail_unless_equals_string (record->event_type, expected[i].event);
+    if (i > 0) {
+      fail_unless_equals_string (record->path, events_path);
+      fail_unless_equals_int (record->status, 204);
+    }
+    fail_unless_equals_int64 (record->timestamp_ms - start->timestamp_ms,
+        expected[i].offset_ms);
+    fail_unless (G_APPROX_VALUE (json_object_get_double_member (player_time,
+                "playhead"), expected[i].playhead, 0.001), "%s at %f",
+        record->event_type, json_object_get_double_member (player_time,
+            "playhead"));
+  }
+  g_free (events_path);
+  fixture_teardown (f);
+}
+
+GST_END_TEST;
+
 /* QoE from the pipeline: frame rate from the caps and time to start on
  * the first play, a new bitrate tag is a bitrateChange, dropped frames
  * from QoS messages ride with the next event. */
@@ -668,6 +761,7 @@ mediaedgetrack_events_suite (void)
   tcase_add_test (tc, test_toc_chapters_from_a_file);
   tcase_add_test (tc, test_toc_chapters_live);
   tcase_add_test (tc, test_error_message);
+  tcase_add_test (tc, test_collection_api);
   tcase_add_test (tc, test_qoe_from_the_pipeline);
   tcase_add_test (tc, test_seek);
   tcase_add_test (tc, test_mute_toggle);
