@@ -93,6 +93,43 @@ retry_after_ms (const MediaEdgeReply * reply)
       MEDIA_EDGE_MAX_RETRY_AFTER_MS);
 }
 
+/* Where a redirect points, fit to be quoted: without the query, the
+ * fragment and the user info, which may hold the datastream id or a
+ * password. NULL if @location is no address on the web. */
+static gchar *
+redirect_target (const MediaEdgeReply * reply, const gchar * location)
+{
+  g_autoptr (GUri) base = reply->uri ? g_uri_parse (reply->uri,
+      SOUP_HTTP_URI_FLAGS, NULL) : NULL;
+  g_autoptr (GUri) target = g_uri_parse_relative (base, location,
+      SOUP_HTTP_URI_FLAGS, NULL);
+
+  if (target == NULL || g_uri_get_host (target) == NULL)
+    return NULL;
+
+  return g_uri_to_string_partial (target, G_URI_HIDE_USERINFO |
+      G_URI_HIDE_QUERY | G_URI_HIDE_FRAGMENT);
+}
+
+/* Why a redirect is refused. Following it would be wrong as libsoup does
+ * it (a 301 or 302 re-sent as a GET without the body) and unsafe done
+ * right (a POST re-sent to another host over plain http hands it the
+ * datastream id): the one who set the endpoint is to fix it. */
+static gchar *
+refuse_redirect (const MediaEdgeReply * reply, const gchar * location)
+{
+  g_autofree gchar *target = redirect_target (reply, location);
+
+  if (target == NULL)
+    return g_strdup_printf ("HTTP %u %s: redirected to a Location that is no "
+        "address, which is not followed", reply->status,
+        reply->reason ? reply->reason : "");
+
+  return g_strdup_printf ("HTTP %u %s: redirected to %s, which is not "
+      "followed: set endpoint to the new address", reply->status,
+      reply->reason ? reply->reason : "", target);
+}
+
 static void
 set_verdict (MediaEdgeVerdict * verdict, MediaEdgeVerdictKind kind, gchar * why)
 {
@@ -144,13 +181,17 @@ media_edge_answer_judge (const MediaEdgeReply * reply,
     MediaEdgeVerdict * verdict)
 {
   guint status = reply->status;
+  const gchar *location = get_header (reply, "Location");
 
   verdict->kind = MEDIA_EDGE_VERDICT_DELIVERED;
   verdict->retry_after_ms = -1;
   verdict->session_id = NULL;
   verdict->why = NULL;
 
-  if (status_is_transient (status)) {
+  if (SOUP_STATUS_IS_REDIRECTION (status) && location) {
+    set_verdict (verdict, MEDIA_EDGE_VERDICT_REFUSED,
+        refuse_redirect (reply, location));
+  } else if (status_is_transient (status)) {
     set_verdict (verdict, MEDIA_EDGE_VERDICT_RETRY,
         media_edge_answer_describe (reply, MAX_QUOTED_ANSWER));
     verdict->retry_after_ms = retry_after_ms (reply);

@@ -978,6 +978,9 @@ new_message (MediaEdgeClientSession * session, MediaEdgeRequest * request)
   msg = soup_message_new (method, uri);
   if (msg == NULL)
     return NULL;
+  /* Redirects are the answer's to judge: libsoup would re-send a POST
+   * answered 301 or 302 as a GET without its body. */
+  soup_message_add_flags (msg, SOUP_MESSAGE_NO_REDIRECT);
   text = media_edge_request_build_body (request, session->session_id, &length);
   GST_DEBUG_ID (session->log_id, "sending %s %s %s (attempt %u)", name,
       method, uri, session->attempt + 1);

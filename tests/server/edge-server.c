@@ -43,6 +43,11 @@ struct _EdgeServer
   guint start_status;
   GBytes *start_body;
   guint lost_status;
+  guint redirect_count;
+  guint redirect_status;
+  gchar *redirect_location;
+  /* every request, recorded or not (a GET is not) */
+  guint requests;
 };
 
 /* Required fields by event type (RULES.md, media-edge.yaml): "details"
@@ -341,6 +346,27 @@ misbehave (EdgeServer * server, SoupServerMessage * msg, EdgeRecord * rec)
   return failed;
 }
 
+/* Redirects as told, if told: TRUE when @msg was answered. */
+static gboolean
+redirect_as_told (EdgeServer * server, SoupServerMessage * msg,
+    EdgeRecord * rec)
+{
+  g_autofree gchar *location = NULL;
+
+  g_mutex_lock (&server->lock);
+  if (server->redirect_count > 0) {
+    server->redirect_count--;
+    rec->status = server->redirect_status;
+    location = g_strdup (server->redirect_location);
+  }
+  g_mutex_unlock (&server->lock);
+
+  if (location)
+    soup_server_message_set_redirect (msg, rec->status, location);
+
+  return location != NULL;
+}
+
 /* sessionStart answered as told, if told: TRUE when @msg was answered. */
 static gboolean
 answer_start_as_told (EdgeServer * server, SoupServerMessage * msg,
@@ -413,7 +439,7 @@ handle_event (EdgeServer * server, SoupServerMessage * msg,
   rec->body = g_strndup (body->data, body->length);
 
   maybe_stall (server, msg);
-  if (misbehave (server, msg, rec)) {
+  if (misbehave (server, msg, rec) || redirect_as_told (server, msg, rec)) {
     parse_event (rec, path_event, &problem);
   } else if (rec->config_id == NULL || *rec->config_id == '\0') {
     rec->status = SOUP_STATUS_BAD_REQUEST;
@@ -456,6 +482,9 @@ on_request (SoupServer * soup, SoupServerMessage * msg, const gchar * path,
 {
   EdgeServer *server = user_data;
 
+  g_mutex_lock (&server->lock);
+  server->requests++;
+  g_mutex_unlock (&server->lock);
   if (strcmp (soup_server_message_get_method (msg), SOUP_METHOD_POST) != 0) {
     soup_server_message_set_status (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, NULL);
     return;
@@ -651,6 +680,7 @@ edge_server_free (EdgeServer * server)
   g_ptr_array_unref (server->records);
   g_hash_table_unref (server->sessions);
   g_free (server->retry_after);
+  g_free (server->redirect_location);
   g_clear_pointer (&server->start_body, g_bytes_unref);
   g_mutex_clear (&server->lock);
   g_cond_clear (&server->changed);
@@ -719,6 +749,20 @@ edge_server_count_records (EdgeServer * server)
 
   g_mutex_lock (&server->lock);
   n = server->records->len;
+  g_mutex_unlock (&server->lock);
+
+  return n;
+}
+
+/* Every request received, whatever its method or path: a GET, which is
+ * not recorded, too. */
+guint
+edge_server_count_requests (EdgeServer * server)
+{
+  guint n;
+
+  g_mutex_lock (&server->lock);
+  n = server->requests;
   g_mutex_unlock (&server->lock);
 
   return n;
@@ -800,6 +844,26 @@ edge_server_fail_next (EdgeServer * server, guint count, guint status,
   server->fail_status = status;
   g_free (server->retry_after);
   server->retry_after = g_strdup (retry_after);
+  g_mutex_unlock (&server->lock);
+}
+
+/**
+ * edge_server_redirect_next:
+ * @status: e.g. 301
+ * @location: where to: an absolute URI, or one relative to the request's
+ *
+ * The next @count requests are answered @status with a Location header,
+ * and recorded so.
+ */
+void
+edge_server_redirect_next (EdgeServer * server, guint count, guint status,
+    const gchar * location)
+{
+  g_mutex_lock (&server->lock);
+  server->redirect_count = count;
+  server->redirect_status = status;
+  g_free (server->redirect_location);
+  server->redirect_location = g_strdup (location);
   g_mutex_unlock (&server->lock);
 }
 
