@@ -925,16 +925,14 @@ session_answered (MediaEdgeClientSession * session, SoupMessage * msg,
   media_edge_verdict_clear (&verdict);
 }
 
+/* The exchange of the request in flight is over, with what was read of
+ * the answer's body or why there is no answer; the next one may go. */
 static void
-on_answered (GObject * source, GAsyncResult * result, gpointer data)
+exchange_done (MediaEdgeClientSession * session, GBytes * answer,
+    GError * error)
 {
-  MediaEdgeClientSession *session = data;
   g_autoptr (SoupMessage) msg = g_steal_pointer (&session->in_flight);
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GBytes) answer = NULL;
 
-  answer = soup_session_send_and_read_finish (SOUP_SESSION (source), result,
-      &error);
   session->client->in_flight--;
   session_stop_timer (session);
   g_clear_object (&session->request_cancellable);
@@ -946,7 +944,110 @@ on_answered (GObject * source, GAsyncResult * result, gpointer data)
   if (!g_cancellable_is_cancelled (session->cancellable))
     send_next (session);
   session_maybe_finish (session);
+  g_clear_pointer (&answer, g_bytes_unref);
+  g_clear_error (&error);
   media_edge_client_session_unref (session);
+}
+
+/* An answer's body being read. However long it is, it costs no more
+ * memory than @keep bytes, nor more reading than @limit: its first @keep
+ * bytes are kept (the answer to sessionStart, or what a log line quotes),
+ * the rest is read and thrown away up to @limit, where the connection is
+ * closed rather than read to the end. */
+typedef struct
+{
+  MediaEdgeClientSession *session;
+  GInputStream *stream;
+  GByteArray *kept;
+  gsize keep;
+  gsize limit;
+  gsize size;
+  guint8 chunk[8192];
+} AnswerReader;
+
+static void read_answer (AnswerReader * reader);
+
+/* Done: at the end of the body, at the limit, or on an error. */
+static void
+answer_read (AnswerReader * reader, GError * error)
+{
+  MediaEdgeClientSession *session = reader->session;
+  const gchar *name = media_edge_request_get_name (session->current);
+
+  /* before the end of the body, libsoup drops the connection */
+  g_input_stream_close (reader->stream, NULL, NULL);
+  g_object_unref (reader->stream);
+  if (reader->size >= reader->limit)
+    GST_DEBUG_ID (session->log_id, "stopped reading the answer to %s after %"
+        G_GSIZE_FORMAT " bytes", name, reader->size);
+  /* the status says what became of an event: the end of its answer
+   * tells nothing more */
+  if (error && !media_edge_request_opens_session (session->current)) {
+    GST_DEBUG_ID (session->log_id, "answer to %s cut short: %s", name,
+        error->message);
+    g_clear_error (&error);
+  }
+  exchange_done (session, g_byte_array_free_to_bytes (reader->kept), error);
+  g_free (reader);
+}
+
+static void
+on_answer_read (GObject * source, GAsyncResult * result, gpointer data)
+{
+  AnswerReader *reader = data;
+  GError *error = NULL;
+  gssize n = g_input_stream_read_finish (reader->stream, result, &error);
+
+  if (n > 0) {
+    if (reader->kept->len < reader->keep)
+      g_byte_array_append (reader->kept, reader->chunk,
+          MIN ((gsize) n, reader->keep - reader->kept->len));
+    reader->size += n;
+    if (reader->size < reader->limit) {
+      read_answer (reader);
+      return;
+    }
+  }
+  answer_read (reader, error);
+}
+
+static void
+read_answer (AnswerReader * reader)
+{
+  g_input_stream_read_async (reader->stream, reader->chunk,
+      MIN (sizeof (reader->chunk), reader->limit - reader->size),
+      G_PRIORITY_DEFAULT, reader->session->request_cancellable,
+      on_answer_read, reader);
+}
+
+/* The answer's status and headers came: read its body, as much as is
+ * needed. */
+static void
+on_sent (GObject * source, GAsyncResult * result, gpointer data)
+{
+  MediaEdgeClientSession *session = data;
+  GError *error = NULL;
+  GInputStream *stream = soup_session_send_finish (SOUP_SESSION (source),
+      result, &error);
+  AnswerReader *reader;
+
+  if (stream == NULL) {
+    exchange_done (session, NULL, error);
+    return;
+  }
+  reader = g_new0 (AnswerReader, 1);
+  reader->session = session;
+  reader->stream = stream;
+  reader->kept = g_byte_array_new ();
+  if (media_edge_request_opens_session (session->current)) {
+    /* one byte more tells an answer too long to be one */
+    reader->limit = MEDIA_EDGE_SESSION_ANSWER_MAX + 1;
+    reader->keep = reader->limit;
+  } else {
+    reader->limit = MEDIA_EDGE_EVENT_ANSWER_MAX;
+    reader->keep = MAX_LOGGED_ANSWER;
+  }
+  read_answer (reader);
 }
 
 static gboolean
@@ -1022,8 +1123,8 @@ send_current (MediaEdgeClientSession * session)
   session_start_timer (session, session->request_timeout_ms,
       on_request_timeout);
   client->in_flight++;
-  soup_session_send_and_read_async (soup, session->in_flight,
-      G_PRIORITY_DEFAULT, session->request_cancellable, on_answered,
+  soup_session_send_async (soup, session->in_flight, G_PRIORITY_DEFAULT,
+      session->request_cancellable, on_sent,
       media_edge_client_session_ref (session));
 }
 

@@ -15,12 +15,17 @@
 #include <gst/check/gstcheck.h>
 
 #include "edge-server.h"
+#include "raw-server.h"
 #include "mediaedge-client.h"
 #include "mediaedge-codec-edge.h"
 
 #define WAIT_US (10 * G_USEC_PER_SEC)
+/* an answer longer than anyone should read */
+#define FLOOD_SIZE (64 * 1024 * 1024)
 
 static EdgeServer *server;
+/* for the tests that need to see the wire */
+static RawServer *raw;
 static gchar *endpoint;
 static MediaEdgeCodec *codec;
 static MediaEdgeClient *client;
@@ -47,6 +52,7 @@ teardown (void)
 {
   g_clear_pointer (&client, media_edge_client_release);
   g_clear_pointer (&server, edge_server_free);
+  g_clear_pointer (&raw, raw_server_free);
   g_clear_pointer (&endpoint, g_free);
   g_clear_object (&codec);
   g_clear_pointer (&stats, media_edge_client_stats_unref);
@@ -578,6 +584,79 @@ GST_START_TEST (test_redirected_event_is_dropped)
 
 GST_END_TEST;
 
+/* Sends the requests to a raw server from now on. */
+static void
+use_raw_server (void)
+{
+  g_autofree gchar *raw_endpoint = NULL;
+
+  raw = raw_server_new (NULL);
+  fail_unless (raw != NULL);
+  raw_endpoint = raw_server_get_endpoint (raw);
+  g_object_unref (codec);
+  codec = media_edge_codec_edge_new (raw_endpoint, "client-test",
+      "client-test");
+}
+
+/* Waits until the raw server's flood ends, and checks that the client
+ * hung up long before its end: it did not read it all. */
+static void
+assert_flood_cut (void)
+{
+  gsize written = 0;
+  gboolean cut = FALSE;
+
+  fail_unless (raw_server_wait_flood (raw, WAIT_US, &written, &cut));
+  fail_unless (cut, "the client read all %" G_GSIZE_FORMAT " bytes", written);
+  fail_unless (written < FLOOD_SIZE);
+}
+
+/* A 64 MiB answer to sessionStart is not read whole (a 1.5 GB one took
+ * 2.1 GB): past 1 MiB the client stops reading, hangs up, and refuses the
+ * session as one that gave a bad answer. */
+GST_START_TEST (test_huge_session_start_answer_is_cut)
+{
+  MediaEdgeClientSession *session;
+  g_autofree gchar *failed = NULL;
+
+  use_raw_server ();
+  session = open_session (5000, 100);
+  raw_server_flood_next (raw, 200, FLOOD_SIZE);
+  send (session, MEDIA_EDGE_EVENT_SESSION_START, 0);
+  send (session, MEDIA_EDGE_EVENT_PLAY, 0);
+  finish (session);
+
+  assert_flood_cut ();
+  failed = find_notice ("failed");
+  fail_unless (failed != NULL);
+  fail_unless (strstr (failed, "too large") != NULL, "%s", failed);
+  assert_stats (0, 0, 2);
+}
+
+GST_END_TEST;
+
+/* The answer to an event is never kept: 64 KiB of it are read at most,
+ * then the client hangs up, and the event counts as its status says. */
+GST_START_TEST (test_huge_event_answer_is_cut)
+{
+  MediaEdgeClientSession *session;
+
+  use_raw_server ();
+  session = open_session (5000, 100);
+  send (session, MEDIA_EDGE_EVENT_SESSION_START, 0);
+  fail_unless_equals_int (wait_for_count (&stats->sent, 1), 1);
+  raw_server_flood_next (raw, 200, FLOOD_SIZE);
+  send (session, MEDIA_EDGE_EVENT_PLAY, 0);
+  send (session, MEDIA_EDGE_EVENT_PING, 10);
+  finish (session);
+
+  assert_flood_cut ();
+  assert_stats (3, 0, 0);
+  fail_unless_equals_int (raw_server_count_requests (raw), 3);
+}
+
+GST_END_TEST;
+
 static Suite *
 client_suite (void)
 {
@@ -600,6 +679,8 @@ client_suite (void)
   tcase_add_test (tc, test_redirects_are_refused);
   tcase_add_test (tc, test_redirect_to_another_host_over_http);
   tcase_add_test (tc, test_redirected_event_is_dropped);
+  tcase_add_test (tc, test_huge_session_start_answer_is_cut);
+  tcase_add_test (tc, test_huge_event_answer_is_cut);
 
   return s;
 }
