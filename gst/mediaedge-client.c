@@ -1062,6 +1062,20 @@ on_request_timeout (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+/* libsoup 3.2 takes an answer without a Content-Length for one whose body
+ * ends with the connection, even a 204, which has no body and, as RFC 9110
+ * wants it, no Content-Length: it never reuses a connection after one.
+ * Events are answered 204: say that the body is empty. */
+static void
+on_got_headers (SoupMessage * msg, gpointer unused)
+{
+  SoupMessageHeaders *headers = soup_message_get_response_headers (msg);
+
+  if (soup_message_get_status (msg) == SOUP_STATUS_NO_CONTENT
+      && soup_message_headers_get_encoding (headers) == SOUP_ENCODING_EOF)
+    soup_message_headers_set_content_length (headers, 0);
+}
+
 /* The message that sends @request, with the session id known now; NULL if
  * its URL is none. */
 static SoupMessage *
@@ -1082,6 +1096,14 @@ new_message (MediaEdgeClientSession * session, MediaEdgeRequest * request)
   /* Redirects are the answer's to judge: libsoup would re-send a POST
    * answered 301 or 302 as a GET without its body. */
   soup_message_add_flags (msg, SOUP_MESSAGE_NO_REDIRECT);
+  /* libsoup 3.2 opens a new connection for every POST, unless it is
+   * marked idempotent. Safe here: the flag only lets it take an idle
+   * connection, it restarts no POST by itself (it does so for methods
+   * idempotent by name); an event goes out twice only when a connection
+   * drops before its answer and the retry policy sends it again, flag or
+   * not, and the service keys each event by its session and order. */
+  soup_message_add_flags (msg, SOUP_MESSAGE_IDEMPOTENT);
+  g_signal_connect (msg, "got-headers", G_CALLBACK (on_got_headers), NULL);
   text = media_edge_request_build_body (request, session->session_id, &length);
   GST_DEBUG_ID (session->log_id, "sending %s %s %s (attempt %u)", name,
       method, uri, session->attempt + 1);

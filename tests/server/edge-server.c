@@ -259,6 +259,17 @@ answer_json (SoupServerMessage * msg, guint status, const gchar * json)
       json, strlen (json));
 }
 
+/* libsoup 3.2's server closes the connection after a 204, without a word:
+ * say it, as a server that means to close does, or a client that keeps
+ * the connection loses its next request in the race with the close. */
+static void
+answer_no_content (SoupServerMessage * msg)
+{
+  soup_server_message_set_status (msg, SOUP_STATUS_NO_CONTENT, NULL);
+  soup_message_headers_replace (soup_server_message_get_response_headers
+      (msg), "Connection", "close");
+}
+
 static void
 answer_error (SoupServerMessage * msg, guint status, const gchar * problem)
 {
@@ -468,7 +479,7 @@ handle_event (EdgeServer * server, SoupServerMessage * msg,
     g_mutex_unlock (&server->lock);
     rec->status = known_session ? SOUP_STATUS_NO_CONTENT : lost_status;
     if (known_session)
-      soup_server_message_set_status (msg, rec->status, NULL);
+      answer_no_content (msg);
     else
       answer_error (msg, rec->status, "unknown session");
   }
