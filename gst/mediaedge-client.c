@@ -980,9 +980,11 @@ answer_read (AnswerReader * reader, GError * error)
   if (reader->size >= reader->limit)
     GST_DEBUG_ID (session->log_id, "stopped reading the answer to %s after %"
         G_GSIZE_FORMAT " bytes", name, reader->size);
-  /* the status says what became of an event: the end of its answer
-   * tells nothing more */
-  if (error && !media_edge_request_opens_session (session->current)) {
+  /* the status says what became of an event, however its answer ends;
+   * but a sender that stops drops what it was sending, as it would have
+   * before the answer came */
+  if (error && !media_edge_request_opens_session (session->current)
+      && !g_cancellable_is_cancelled (session->cancellable)) {
     GST_DEBUG_ID (session->log_id, "answer to %s cut short: %s", name,
         error->message);
     g_clear_error (&error);
