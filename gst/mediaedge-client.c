@@ -32,15 +32,7 @@
 GST_DEBUG_CATEGORY_STATIC (media_edge_client_debug);
 #define GST_CAT_DEFAULT media_edge_client_debug
 
-/* libsoup 3.2 has no name for it */
-#define STATUS_TOO_MANY_REQUESTS 429
-
-/* Retry-After beyond this is not believed */
-#define MAX_RETRY_AFTER_MS (10 * 60 * 1000)
-/* answers to sessionStart are small; anything bigger is not one */
-#define MAX_ANSWER_SIZE (1024 * 1024)
-/* how much of an answer an error quotes, and a DEBUG line */
-#define MAX_QUOTED_ANSWER 512
+/* how much of an answer a DEBUG line quotes */
 #define MAX_LOGGED_ANSWER 4096
 
 struct _MediaEdgeClient
@@ -757,130 +749,14 @@ deliver_request (MediaEdgeClientSession * session, MediaEdgeRequest * request,
   session_settle (session, 1);
 }
 
-/* The status and the first @limit bytes of the answer's body */
-static gchar *
-describe_answer (SoupMessage * msg, GBytes * answer, gsize limit)
-{
-  gsize size = 0;
-  const gchar *data = answer ? g_bytes_get_data (answer, &size) : NULL;
-
-  return g_strdup_printf ("HTTP %u %s: %.*s", soup_message_get_status (msg),
-      soup_message_get_reason_phrase (msg), (int) MIN (size, limit),
-      data ? data : "");
-}
-
 static void
-log_answer (MediaEdgeClientSession * session, SoupMessage * msg,
-    GBytes * answer)
+log_answer (MediaEdgeClientSession * session, const MediaEdgeReply * reply)
 {
-  g_autofree gchar *text = describe_answer (msg, answer, MAX_LOGGED_ANSWER);
+  g_autofree gchar *text = media_edge_answer_describe (reply,
+      MAX_LOGGED_ANSWER);
 
   GST_DEBUG_ID (session->log_id, "answer to %s (%" G_GSIZE_FORMAT " bytes) %s",
-      media_edge_request_get_name (session->current),
-      answer ? g_bytes_get_size (answer) : 0, text);
-}
-
-/* The session id from the answer to the request that opened the session,
- * as the owner's function reads it; without one there is no session, and
- * the reason. */
-static gboolean
-take_session_id (MediaEdgeClientSession * session, SoupMessage * msg,
-    GBytes * answer, gchar ** why)
-{
-  g_autoptr (GError) error = NULL;
-  MediaEdgeAnswer reply = {
-    .status = soup_message_get_status (msg),
-    .location = soup_message_headers_get_one
-        (soup_message_get_response_headers (msg), "Location"),
-    .body = answer,
-  };
-
-  if (answer && g_bytes_get_size (answer) > MAX_ANSWER_SIZE) {
-    *why = g_strdup_printf ("answer to %s too large (%" G_GSIZE_FORMAT
-        " bytes)", media_edge_request_get_name (session->current),
-        g_bytes_get_size (answer));
-    return FALSE;
-  }
-  if (session->id_func)
-    session->session_id = session->id_func (&reply, session->id_data, &error);
-  if (session->session_id == NULL) {
-    *why = g_strdup (error ? error->message : "no session id in the answer");
-    return FALSE;
-  }
-
-  return TRUE;
-}
-
-typedef enum
-{
-  OUTCOME_DELIVERED,
-  OUTCOME_RETRY,                /* the network or a busy service: again */
-  OUTCOME_REFUSED,              /* the service will never take it */
-  OUTCOME_LOST,                 /* the service forgot the session */
-  OUTCOME_CANCELLED,            /* the sender is stopping */
-} Outcome;
-
-static gboolean
-status_is_transient (guint status)
-{
-  switch (status) {
-    case SOUP_STATUS_REQUEST_TIMEOUT:
-    case STATUS_TOO_MANY_REQUESTS:
-    case SOUP_STATUS_BAD_GATEWAY:
-    case SOUP_STATUS_SERVICE_UNAVAILABLE:
-    case SOUP_STATUS_GATEWAY_TIMEOUT:
-      return TRUE;
-    default:
-      return FALSE;
-  }
-}
-
-/* What the answer (or its absence) means for the current request. */
-static Outcome
-classify (MediaEdgeClientSession * session, SoupMessage * msg,
-    const GError * error)
-{
-  gboolean opens = media_edge_request_opens_session (session->current);
-  guint status = soup_message_get_status (msg);
-
-  if (error && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return session->timed_out ? OUTCOME_RETRY : OUTCOME_CANCELLED;
-  /* a certificate we do not trust will not become trusted by waiting */
-  if (error && g_error_matches (error, G_TLS_ERROR,
-          G_TLS_ERROR_BAD_CERTIFICATE))
-    return OUTCOME_REFUSED;
-  if (error || status_is_transient (status))
-    return OUTCOME_RETRY;
-  if (SOUP_STATUS_IS_SUCCESSFUL (status))
-    return OUTCOME_DELIVERED;
-  if (!opens && (status == SOUP_STATUS_NOT_FOUND || status == SOUP_STATUS_GONE))
-    return OUTCOME_LOST;
-
-  return OUTCOME_REFUSED;
-}
-
-/* Retry-After, in milliseconds: delay-seconds or an HTTP date; -1 if the
- * answer has none. */
-static gint64
-retry_after_ms (SoupMessage * msg)
-{
-  const gchar *value = soup_message_headers_get_one
-      (soup_message_get_response_headers (msg), "Retry-After");
-  g_autoptr (GDateTime) when = NULL;
-  g_autoptr (GDateTime) now = NULL;
-  guint64 seconds;
-
-  if (value == NULL)
-    return -1;
-  if (g_ascii_string_to_unsigned (value, 10, 0, G_MAXUINT32, &seconds, NULL))
-    return MIN (seconds * 1000, MAX_RETRY_AFTER_MS);
-  when = soup_date_time_new_from_http_string (value);
-  if (when == NULL)
-    return -1;
-  now = g_date_time_new_now_utc ();
-
-  return CLAMP (g_date_time_difference (when, now) / 1000, 0,
-      MAX_RETRY_AFTER_MS);
+      reply->name, reply->body ? g_bytes_get_size (reply->body) : 0, text);
 }
 
 /* retry-delay × 2^(attempt - 1), at most 30 × retry-delay, ±30 % so that
@@ -933,13 +809,14 @@ on_retry_due (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+/* @retry_after_ms: how long the service asked to wait, or -1 */
 static void
-schedule_retry (MediaEdgeClientSession * session, SoupMessage * msg,
+schedule_retry (MediaEdgeClientSession * session, gint64 retry_after_ms,
     const gchar * why)
 {
   /* Retry-After may lengthen the backoff, never shorten it: "0" or a date
    * past, from a service under strain, must not make a storm */
-  gint64 delay = MAX (retry_after_ms (msg), (gint64) backoff_ms (session));
+  gint64 delay = MAX (retry_after_ms, (gint64) backoff_ms (session));
 
   session->attempt++;
   g_atomic_int_inc (&session->stats->retried);
@@ -973,80 +850,206 @@ session_refused (MediaEdgeClientSession * session, const gchar * why)
   drop_request (session, g_steal_pointer (&session->current), why);
 }
 
-/* The answer to the request that opened the session: it names the session,
- * or there is none. */
+/* Delivered: the request that opened the session gives its id. */
 static void
-session_opened (MediaEdgeClientSession * session, SoupMessage * msg,
-    GBytes * answer)
+session_delivered (MediaEdgeClientSession * session, guint status,
+    gchar * session_id)
 {
-  g_autofree gchar *why = NULL;
+  gboolean opens = media_edge_request_opens_session (session->current);
 
-  if (!take_session_id (session, msg, answer, &why)) {
-    GST_WARNING_ID (session->log_id, "no session: %s", why);
-    session_refused (session, why);
-    return;
-  }
-  GST_DEBUG_ID (session->log_id, "session %s started", session->session_id);
-  g_atomic_int_inc (&session->stats->sessions_started);
-  deliver_request (session, g_steal_pointer (&session->current),
-      soup_message_get_status (msg));
-  session_notify (session, MEDIA_EDGE_SESSION_STARTED, NULL);
-}
-
-static void
-session_delivered (MediaEdgeClientSession * session, SoupMessage * msg,
-    GBytes * answer)
-{
   session->attempt = 0;
-  if (media_edge_request_opens_session (session->current))
-    session_opened (session, msg, answer);
-  else
-    deliver_request (session, g_steal_pointer (&session->current),
-        soup_message_get_status (msg));
+  if (opens) {
+    session->session_id = session_id;
+    GST_DEBUG_ID (session->log_id, "session %s started", session_id);
+    g_atomic_int_inc (&session->stats->sessions_started);
+  }
+  deliver_request (session, g_steal_pointer (&session->current), status);
+  if (opens)
+    session_notify (session, MEDIA_EDGE_SESSION_STARTED, NULL);
 }
 
+/* No answer came: the network, request-timeout, TLS, or the sender
+ * stopping. */
 static void
-on_answered (GObject * source, GAsyncResult * result, gpointer data)
+session_unanswered (MediaEdgeClientSession * session, const GError * error)
 {
-  MediaEdgeClientSession *session = data;
-  g_autoptr (SoupMessage) msg = g_steal_pointer (&session->in_flight);
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GBytes) answer = NULL;
-  g_autofree gchar *why = NULL;
+  g_autofree gchar *why = session->timed_out ?
+      g_strdup_printf ("no answer within %u ms", session->request_timeout_ms) :
+      g_strdup (error->message);
 
-  answer = soup_session_send_and_read_finish (SOUP_SESSION (source), result,
-      &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
+      && !session->timed_out)
+    drop_request (session, g_steal_pointer (&session->current), why);
+  /* a certificate we do not trust will not become trusted by waiting */
+  else if (g_error_matches (error, G_TLS_ERROR, G_TLS_ERROR_BAD_CERTIFICATE))
+    session_refused (session, why);
+  else
+    schedule_retry (session, -1, why);
+}
+
+/* An answer came: what it means is for media_edge_answer_judge() to say. */
+static void
+session_answered (MediaEdgeClientSession * session, SoupMessage * msg,
+    GBytes * body)
+{
+  g_autofree gchar *uri = g_uri_to_string (soup_message_get_uri (msg));
+  MediaEdgeReply reply = {
+    .name = media_edge_request_get_name (session->current),
+    .uri = uri,
+    .opens_session = media_edge_request_opens_session (session->current),
+    .status = soup_message_get_status (msg),
+    .reason = soup_message_get_reason_phrase (msg),
+    .headers = soup_message_get_response_headers (msg),
+    .body = body,
+  };
+  MediaEdgeVerdict verdict;
+
+  log_answer (session, &reply);
+  media_edge_answer_judge (&reply, session->id_func, session->id_data,
+      &verdict);
+  switch (verdict.kind) {
+    case MEDIA_EDGE_VERDICT_DELIVERED:
+      session_delivered (session, reply.status,
+          g_steal_pointer (&verdict.session_id));
+      break;
+    case MEDIA_EDGE_VERDICT_RETRY:
+      schedule_retry (session, verdict.retry_after_ms, verdict.why);
+      break;
+    case MEDIA_EDGE_VERDICT_LOST:
+      session_lost (session, verdict.why);
+      break;
+    case MEDIA_EDGE_VERDICT_REFUSED:
+      session_refused (session, verdict.why);
+      break;
+  }
+  media_edge_verdict_clear (&verdict);
+}
+
+/* The exchange of the request in flight is over, with what was read of
+ * the answer's body or why there is no answer; the next one may go. */
+static void
+exchange_done (MediaEdgeClientSession * session, GBytes * answer,
+    GError * error)
+{
+  g_autoptr (SoupMessage) msg = g_steal_pointer (&session->in_flight);
+
   session->client->in_flight--;
   session_stop_timer (session);
   g_clear_object (&session->request_cancellable);
-  why = error ? (session->timed_out ? g_strdup_printf ("no answer within %u "
-          "ms", session->request_timeout_ms) : g_strdup (error->message)) :
-      describe_answer (msg, answer, MAX_QUOTED_ANSWER);
-  if (error == NULL)
-    log_answer (session, msg, answer);
-
-  switch (classify (session, msg, error)) {
-    case OUTCOME_DELIVERED:
-      session_delivered (session, msg, answer);
-      break;
-    case OUTCOME_RETRY:
-      schedule_retry (session, msg, why);
-      break;
-    case OUTCOME_LOST:
-      session_lost (session, why);
-      break;
-    case OUTCOME_REFUSED:
-      session_refused (session, why);
-      break;
-    case OUTCOME_CANCELLED:
-      drop_request (session, g_steal_pointer (&session->current), why);
-      break;
-  }
+  if (error)
+    session_unanswered (session, error);
+  else
+    session_answered (session, msg, answer);
 
   if (!g_cancellable_is_cancelled (session->cancellable))
     send_next (session);
   session_maybe_finish (session);
+  g_clear_pointer (&answer, g_bytes_unref);
+  g_clear_error (&error);
   media_edge_client_session_unref (session);
+}
+
+/* An answer's body being read. However long it is, it costs no more
+ * memory than @keep bytes, nor more reading than @limit: its first @keep
+ * bytes are kept (the answer to sessionStart, or what a log line quotes),
+ * the rest is read and thrown away up to @limit, where the connection is
+ * closed rather than read to the end. */
+typedef struct
+{
+  MediaEdgeClientSession *session;
+  GInputStream *stream;
+  GByteArray *kept;
+  gsize keep;
+  gsize limit;
+  gsize size;
+  guint8 chunk[8192];
+} AnswerReader;
+
+static void read_answer (AnswerReader * reader);
+
+/* Done: at the end of the body, at the limit, or on an error. */
+static void
+answer_read (AnswerReader * reader, GError * error)
+{
+  MediaEdgeClientSession *session = reader->session;
+  const gchar *name = media_edge_request_get_name (session->current);
+
+  /* before the end of the body, libsoup drops the connection */
+  g_input_stream_close (reader->stream, NULL, NULL);
+  g_object_unref (reader->stream);
+  if (reader->size >= reader->limit)
+    GST_DEBUG_ID (session->log_id, "stopped reading the answer to %s after %"
+        G_GSIZE_FORMAT " bytes", name, reader->size);
+  /* the status says what became of an event, however its answer ends;
+   * but a sender that stops drops what it was sending, as it would have
+   * before the answer came */
+  if (error && !media_edge_request_opens_session (session->current)
+      && !g_cancellable_is_cancelled (session->cancellable)) {
+    GST_DEBUG_ID (session->log_id, "answer to %s cut short: %s", name,
+        error->message);
+    g_clear_error (&error);
+  }
+  exchange_done (session, g_byte_array_free_to_bytes (reader->kept), error);
+  g_free (reader);
+}
+
+static void
+on_answer_read (GObject * source, GAsyncResult * result, gpointer data)
+{
+  AnswerReader *reader = data;
+  GError *error = NULL;
+  gssize n = g_input_stream_read_finish (reader->stream, result, &error);
+
+  if (n > 0) {
+    if (reader->kept->len < reader->keep)
+      g_byte_array_append (reader->kept, reader->chunk,
+          MIN ((gsize) n, reader->keep - reader->kept->len));
+    reader->size += n;
+    if (reader->size < reader->limit) {
+      read_answer (reader);
+      return;
+    }
+  }
+  answer_read (reader, error);
+}
+
+static void
+read_answer (AnswerReader * reader)
+{
+  g_input_stream_read_async (reader->stream, reader->chunk,
+      MIN (sizeof (reader->chunk), reader->limit - reader->size),
+      G_PRIORITY_DEFAULT, reader->session->request_cancellable,
+      on_answer_read, reader);
+}
+
+/* The answer's status and headers came: read its body, as much as is
+ * needed. */
+static void
+on_sent (GObject * source, GAsyncResult * result, gpointer data)
+{
+  MediaEdgeClientSession *session = data;
+  GError *error = NULL;
+  GInputStream *stream = soup_session_send_finish (SOUP_SESSION (source),
+      result, &error);
+  AnswerReader *reader;
+
+  if (stream == NULL) {
+    exchange_done (session, NULL, error);
+    return;
+  }
+  reader = g_new0 (AnswerReader, 1);
+  reader->session = session;
+  reader->stream = stream;
+  reader->kept = g_byte_array_new ();
+  if (media_edge_request_opens_session (session->current)) {
+    /* one byte more tells an answer too long to be one */
+    reader->limit = MEDIA_EDGE_SESSION_ANSWER_MAX + 1;
+    reader->keep = reader->limit;
+  } else {
+    reader->limit = MEDIA_EDGE_EVENT_ANSWER_MAX;
+    reader->keep = MAX_LOGGED_ANSWER;
+  }
+  read_answer (reader);
 }
 
 static gboolean
@@ -1059,6 +1062,20 @@ on_request_timeout (gpointer data)
   g_cancellable_cancel (session->request_cancellable);
 
   return G_SOURCE_REMOVE;
+}
+
+/* libsoup 3.2 takes an answer without a Content-Length for one whose body
+ * ends with the connection, even a 204, which has no body and, as RFC 9110
+ * wants it, no Content-Length: it never reuses a connection after one.
+ * Events are answered 204: say that the body is empty. */
+static void
+on_got_headers (SoupMessage * msg, gpointer unused)
+{
+  SoupMessageHeaders *headers = soup_message_get_response_headers (msg);
+
+  if (soup_message_get_status (msg) == SOUP_STATUS_NO_CONTENT
+      && soup_message_headers_get_encoding (headers) == SOUP_ENCODING_EOF)
+    soup_message_headers_set_content_length (headers, 0);
 }
 
 /* The message that sends @request, with the session id known now; NULL if
@@ -1078,6 +1095,17 @@ new_message (MediaEdgeClientSession * session, MediaEdgeRequest * request)
   msg = soup_message_new (method, uri);
   if (msg == NULL)
     return NULL;
+  /* Redirects are the answer's to judge: libsoup would re-send a POST
+   * answered 301 or 302 as a GET without its body. */
+  soup_message_add_flags (msg, SOUP_MESSAGE_NO_REDIRECT);
+  /* libsoup 3.2 opens a new connection for every POST, unless it is
+   * marked idempotent. Safe here: the flag only lets it take an idle
+   * connection, it restarts no POST by itself (it does so for methods
+   * idempotent by name); an event goes out twice only when a connection
+   * drops before its answer and the retry policy sends it again, flag or
+   * not, and the service keys each event by its session and order. */
+  soup_message_add_flags (msg, SOUP_MESSAGE_IDEMPOTENT);
+  g_signal_connect (msg, "got-headers", G_CALLBACK (on_got_headers), NULL);
   text = media_edge_request_build_body (request, session->session_id, &length);
   GST_DEBUG_ID (session->log_id, "sending %s %s %s (attempt %u)", name,
       method, uri, session->attempt + 1);
@@ -1119,8 +1147,8 @@ send_current (MediaEdgeClientSession * session)
   session_start_timer (session, session->request_timeout_ms,
       on_request_timeout);
   client->in_flight++;
-  soup_session_send_and_read_async (soup, session->in_flight,
-      G_PRIORITY_DEFAULT, session->request_cancellable, on_answered,
+  soup_session_send_async (soup, session->in_flight, G_PRIORITY_DEFAULT,
+      session->request_cancellable, on_sent,
       media_edge_client_session_ref (session));
 }
 

@@ -12,6 +12,7 @@
 
 #include <glib.h>
 #include "mediaedge-request.h"
+#include "mediaedge-answer.h"
 
 G_BEGIN_DECLS
 
@@ -52,12 +53,6 @@ typedef struct
  * went wrong for MEDIA_EDGE_SESSION_FAILED, _LOST and _DROPPED. */
 typedef void (*MediaEdgeSessionNotify) (MediaEdgeSessionNotice notice,
     const gchar * session_id, const gchar * detail, gpointer user_data);
-
-/* Called on the client thread with the answer to the request that opened
- * the session: the session id, or NULL with @error set to say why there is
- * none. */
-typedef gchar *(*MediaEdgeSessionIdFunc) (const MediaEdgeAnswer * answer,
-    gpointer user_data, GError ** error);
 
 MediaEdgeClient *media_edge_client_get_default (void);
 

@@ -58,7 +58,7 @@ export GST_CHECKS_IGNORE=test_https_untrusted_refused,test_https_with_ca_file
 run_suite build-sanitize -Db_sanitize=address,undefined -Db_lundef=false
 unset GST_CHECKS_IGNORE G_SLICE
 
-echo "== fuzz the parser of sessionStart answers (libFuzzer, ${FUZZ_SECONDS:-60} s) =="
+echo "== fuzz the answer path: status, headers, body (libFuzzer, ${FUZZ_SECONDS:-60} s) =="
 if command -v clang > /dev/null; then
   if [ ! -d build-fuzz ]; then
     CC=clang meson setup build-fuzz -Dfuzzing=true -Dtests=disabled \
@@ -67,7 +67,8 @@ if command -v clang > /dev/null; then
   ninja -C build-fuzz
   # libFuzzer adds what it finds to the first corpus folder: a copy
   mkdir -p build-fuzz/corpus
-  cp tests/fuzz/corpus/session-start/* build-fuzz/corpus/
+  cp tests/fuzz/corpus/session-start/* tests/fuzz/corpus/answers/* \
+    build-fuzz/corpus/
   build-fuzz/tests/fuzz/fuzz-answer-parser -max_total_time="${FUZZ_SECONDS:-60}" \
     -max_len=65536 -print_final_stats=1 build-fuzz/corpus
 else

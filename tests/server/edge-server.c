@@ -45,6 +45,11 @@ struct _EdgeServer
   guint start_status;
   GBytes *start_body;
   guint lost_status;
+  guint redirect_count;
+  guint redirect_status;
+  gchar *redirect_location;
+  /* every request, recorded or not (a GET is not) */
+  guint requests;
 };
 
 /* Required fields by event type (RULES.md, media-edge.yaml): "details"
@@ -284,6 +289,17 @@ answer_json (SoupServerMessage * msg, guint status, const gchar * json)
       json, strlen (json));
 }
 
+/* libsoup 3.2's server closes the connection after a 204, without a word:
+ * say it, as a server that means to close does, or a client that keeps
+ * the connection loses its next request in the race with the close. */
+static void
+answer_no_content (SoupServerMessage * msg)
+{
+  soup_server_message_set_status (msg, SOUP_STATUS_NO_CONTENT, NULL);
+  soup_message_headers_replace (soup_server_message_get_response_headers
+      (msg), "Connection", "close");
+}
+
 static void
 answer_error (SoupServerMessage * msg, guint status, const gchar * problem)
 {
@@ -371,6 +387,27 @@ misbehave (EdgeServer * server, SoupServerMessage * msg, EdgeRecord * rec)
   return failed;
 }
 
+/* Redirects as told, if told: TRUE when @msg was answered. */
+static gboolean
+redirect_as_told (EdgeServer * server, SoupServerMessage * msg,
+    EdgeRecord * rec)
+{
+  g_autofree gchar *location = NULL;
+
+  g_mutex_lock (&server->lock);
+  if (server->redirect_count > 0) {
+    server->redirect_count--;
+    rec->status = server->redirect_status;
+    location = g_strdup (server->redirect_location);
+  }
+  g_mutex_unlock (&server->lock);
+
+  if (location)
+    soup_server_message_set_redirect (msg, rec->status, location);
+
+  return location != NULL;
+}
+
 /* sessionStart answered as told, if told: TRUE when @msg was answered. */
 static gboolean
 answer_start_as_told (EdgeServer * server, SoupServerMessage * msg,
@@ -452,7 +489,7 @@ answer_event_of_session (EdgeServer * server, SoupServerMessage * msg,
   g_mutex_unlock (&server->lock);
   rec->status = known_session ? SOUP_STATUS_NO_CONTENT : lost_status;
   if (known_session)
-    soup_server_message_set_status (msg, rec->status, NULL);
+    answer_no_content (msg);
   else
     answer_error (msg, rec->status, "unknown session");
 }
@@ -472,7 +509,7 @@ handle_event (EdgeServer * server, SoupServerMessage * msg,
   rec->body = g_strndup (body->data, body->length);
 
   maybe_stall (server, msg);
-  if (misbehave (server, msg, rec)) {
+  if (misbehave (server, msg, rec) || redirect_as_told (server, msg, rec)) {
     parse_event (rec, path_event, &problem);
   } else if (rec->config_id == NULL || *rec->config_id == '\0') {
     rec->status = SOUP_STATUS_BAD_REQUEST;
@@ -601,6 +638,9 @@ on_request (SoupServer * soup, SoupServerMessage * msg, const gchar * path,
 {
   EdgeServer *server = user_data;
 
+  g_mutex_lock (&server->lock);
+  server->requests++;
+  g_mutex_unlock (&server->lock);
   if (strcmp (soup_server_message_get_method (msg), SOUP_METHOD_POST) != 0) {
     soup_server_message_set_status (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, NULL);
     return;
@@ -797,6 +837,7 @@ edge_server_free (EdgeServer * server)
   g_ptr_array_unref (server->records);
   g_hash_table_unref (server->sessions);
   g_free (server->retry_after);
+  g_free (server->redirect_location);
   g_clear_pointer (&server->start_body, g_bytes_unref);
   g_mutex_clear (&server->lock);
   g_cond_clear (&server->changed);
@@ -865,6 +906,20 @@ edge_server_count_records (EdgeServer * server)
 
   g_mutex_lock (&server->lock);
   n = server->records->len;
+  g_mutex_unlock (&server->lock);
+
+  return n;
+}
+
+/* Every request received, whatever its method or path: a GET, which is
+ * not recorded, too. */
+guint
+edge_server_count_requests (EdgeServer * server)
+{
+  guint n;
+
+  g_mutex_lock (&server->lock);
+  n = server->requests;
   g_mutex_unlock (&server->lock);
 
   return n;
@@ -946,6 +1001,26 @@ edge_server_fail_next (EdgeServer * server, guint count, guint status,
   server->fail_status = status;
   g_free (server->retry_after);
   server->retry_after = g_strdup (retry_after);
+  g_mutex_unlock (&server->lock);
+}
+
+/**
+ * edge_server_redirect_next:
+ * @status: e.g. 301
+ * @location: where to: an absolute URI, or one relative to the request's
+ *
+ * The next @count requests are answered @status with a Location header,
+ * and recorded so.
+ */
+void
+edge_server_redirect_next (EdgeServer * server, guint count, guint status,
+    const gchar * location)
+{
+  g_mutex_lock (&server->lock);
+  server->redirect_count = count;
+  server->redirect_status = status;
+  g_free (server->redirect_location);
+  server->redirect_location = g_strdup (location);
   g_mutex_unlock (&server->lock);
 }
 

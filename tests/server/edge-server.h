@@ -50,6 +50,9 @@ void edge_server_fail_next (EdgeServer * server, guint count, guint status,
 void edge_server_stall_next (EdgeServer * server, guint count,
     guint delay_ms);
 
+void edge_server_redirect_next (EdgeServer * server, guint count,
+    guint status, const gchar * location);
+
 void edge_server_set_session_start_answer (EdgeServer * server,
     guint status, const gchar * body, gsize size);
 
@@ -74,6 +77,8 @@ gint edge_server_wait_for_event (EdgeServer * server, guint from,
     const gchar * event_type, gint64 timeout_us);
 
 guint edge_server_count_records (EdgeServer * server);
+
+guint edge_server_count_requests (EdgeServer * server);
 
 gchar *edge_server_describe_records (EdgeServer * server,
     const gchar * session_id);
