@@ -843,6 +843,14 @@ classify (MediaEdgeClientSession * session, SoupMessage * msg,
   gboolean opens = media_edge_request_opens_session (session->current);
   guint status = soup_message_get_status (msg);
 
+  /* The sender stops: nothing is tried again. A request that timed out
+   * just before comes back cancelled like the others; as a retry, its
+   * timer would keep the session, the request still current, on a context
+   * no one runs any more, until whichever thread lets go of the context
+   * last (a GIO worker's) frees them. */
+  if (g_cancellable_is_cancelled (session->cancellable)
+      && (error || status_is_transient (status)))
+    return OUTCOME_CANCELLED;
   if (error && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return session->timed_out ? OUTCOME_RETRY : OUTCOME_CANCELLED;
   /* a certificate we do not trust will not become trusted by waiting */

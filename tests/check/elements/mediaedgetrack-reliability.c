@@ -873,6 +873,67 @@ GST_START_TEST (test_create_play_dispose_cycles)
 
 GST_END_TEST;
 
+/* How long READY→NULL may take beyond flush-timeout: the sender's thread
+ * stops. The tests allow 1 s for any one cycle, for a loaded machine
+ * under a sanitizer, and want nine in ten within the bound. */
+#define STOP_BOUND_MS 100
+#define STOP_BOUND_LOADED_MS 1000
+
+/* PLAYING→NULL @cycles times, PLAYING for 0 to 39 ms in turn, so that the
+ * sender stops at every moment of a request's life: sent, timed out
+ * (request-timeout=20), cancelled, answered, waiting to be tried again.
+ * Every NULL comes within flush-timeout and the bounds above. */
+static void
+play_stop_cycles (Fixture * f, guint cycles, guint flush_timeout)
+{
+  gint64 bound = (flush_timeout + STOP_BOUND_MS) * G_TIME_SPAN_MILLISECOND;
+  gint64 loaded_bound = (flush_timeout + STOP_BOUND_LOADED_MS) *
+      G_TIME_SPAN_MILLISECOND;
+  gint64 longest = 0;
+  guint late = 0;
+
+  make_pipeline (f, "stress");
+  g_object_set (f->track, "request-timeout", 20, "retry-delay", 5,
+      "flush-timeout", flush_timeout, NULL);
+  for (guint i = 0; i < cycles; i++) {
+    gint64 start, took;
+
+    set_state (f, GST_STATE_PLAYING);
+    g_usleep ((i % 40) * G_TIME_SPAN_MILLISECOND);
+    start = g_get_monotonic_time ();
+    fail_unless_equals_int (gst_element_set_state (f->pipeline,
+            GST_STATE_NULL), GST_STATE_CHANGE_SUCCESS);
+    took = g_get_monotonic_time () - start;
+    fail_unless (took < loaded_bound, "cycle %u: NULL took %" G_GINT64_FORMAT
+        " us", i, took);
+    late += took >= bound;
+    longest = MAX (longest, took);
+  }
+  GST_INFO ("%u cycles: %u NULLs beyond %" G_GINT64_FORMAT " us, the longest "
+      "%" G_GINT64_FORMAT " us", cycles, late, bound, longest);
+  fail_unless (late <= cycles / 10, "%u of %u NULLs took longer than %"
+      G_GINT64_FORMAT " us", late, cycles, bound);
+  stop_pipeline (f);
+}
+
+/* An endpoint that never answers: every request times out, and the
+ * sender stops with requests in flight, cancelled, or waiting to be tried
+ * again. None may outlive the sender (it aborted on a request still
+ * current). */
+GST_START_TEST (test_play_stop_cycles_silent_server)
+{
+  Fixture *f = fixture_new ();
+  g_autoptr (GSocket) silent = NULL;
+
+  g_clear_pointer (&f->server, edge_server_free);
+  g_free (f->endpoint);
+  silent = listen_silently (&f->endpoint);
+  play_stop_cycles (f, 500, 0);
+  fixture_teardown (f);
+}
+
+GST_END_TEST;
+
 static Suite *
 mediaedgetrack_reliability_suite (void)
 {
@@ -904,6 +965,7 @@ mediaedgetrack_reliability_suite (void)
   suite_add_tcase (s, cycles);
   tcase_set_timeout (cycles, 600);
   tcase_add_test (cycles, test_create_play_dispose_cycles);
+  tcase_add_test (cycles, test_play_stop_cycles_silent_server);
 
   return s;
 }
