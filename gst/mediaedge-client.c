@@ -891,20 +891,36 @@ retry_after_ms (SoupMessage * msg)
       MAX_RETRY_AFTER_MS);
 }
 
-/* retry-delay × 2^(attempt - 1), at most 30 × retry-delay, ±30 % so that
- * many players that lost the network together do not come back together */
-static guint
-backoff_ms (MediaEdgeClientSession * session)
+/**
+ * media_edge_client_backoff_ms:
+ * @retry_delay_ms: the first delay
+ * @attempt: how many times the request was tried again already
+ *
+ * The policy of every retry, and of the session's resumes:
+ * @retry_delay_ms × 2^(attempt - 1), at most 30 × @retry_delay_ms, ±30 %
+ * so that many players that lost the network together do not come back
+ * together.
+ *
+ * Returns: how long to wait before the next try
+ */
+guint
+media_edge_client_backoff_ms (guint retry_delay_ms, guint attempt)
 {
-  guint64 delay = session->retry_delay_ms;
-  guint64 ceiling =
-      (guint64) session->retry_delay_ms * MEDIA_EDGE_MAX_BACKOFF_FACTOR;
+  guint64 delay = retry_delay_ms;
+  guint64 ceiling = (guint64) retry_delay_ms * MEDIA_EDGE_MAX_BACKOFF_FACTOR;
 
-  for (guint i = 1; i < session->attempt && delay < ceiling; i++)
+  for (guint i = 1; i < attempt && delay < ceiling; i++)
     delay *= 2;
   delay = MIN (delay, ceiling);
 
   return (guint) (delay * g_random_double_range (0.7, 1.3));
+}
+
+static guint
+backoff_ms (MediaEdgeClientSession * session)
+{
+  return media_edge_client_backoff_ms (session->retry_delay_ms,
+      session->attempt);
 }
 
 static void

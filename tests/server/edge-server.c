@@ -43,6 +43,7 @@ struct _EdgeServer
   guint start_status;
   GBytes *start_body;
   guint lost_status;
+  gboolean forget_always;
 };
 
 /* Required fields by event type (RULES.md, media-edge.yaml): "details"
@@ -430,7 +431,8 @@ handle_event (EdgeServer * server, SoupServerMessage * msg,
   } else if (strcmp (path_event, "sessionStart") == 0) {
     rec->session_id = new_session_id ();
     g_mutex_lock (&server->lock);
-    g_hash_table_add (server->sessions, g_strdup (rec->session_id));
+    if (!server->forget_always)
+      g_hash_table_add (server->sessions, g_strdup (rec->session_id));
     g_mutex_unlock (&server->lock);
     rec->status = SOUP_STATUS_OK;
     answer_session_start (msg, rec->session_id);
@@ -839,6 +841,19 @@ edge_server_forget_sessions (EdgeServer * server, guint status)
   g_mutex_lock (&server->lock);
   g_hash_table_remove_all (server->sessions);
   server->lost_status = status;
+  g_mutex_unlock (&server->lock);
+}
+
+/* From now on the service forgets each session as soon as it started it:
+ * sessionStart is answered, and every event after it @status (404 or
+ * 410). */
+void
+edge_server_forget_every_session (EdgeServer * server, guint status)
+{
+  g_mutex_lock (&server->lock);
+  g_hash_table_remove_all (server->sessions);
+  server->lost_status = status;
+  server->forget_always = TRUE;
   g_mutex_unlock (&server->lock);
 }
 

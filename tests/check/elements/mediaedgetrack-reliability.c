@@ -49,7 +49,8 @@ pop_session_event (GstElement * pipeline, const gchar * event)
   return resumed;
 }
 
-/* The next warning on @bus must mention @words. */
+/* The next warning on @bus, within 20 s, must mention @words in its
+ * message or its details. */
 static void
 assert_warning_mentions (GstBus * bus, const gchar * words)
 {
@@ -57,11 +58,25 @@ assert_warning_mentions (GstBus * bus, const gchar * words)
   g_autoptr (GError) error = NULL;
   g_autofree gchar *debug = NULL;
 
-  warning = gst_bus_timed_pop_filtered (bus, 5 * GST_SECOND,
+  warning = gst_bus_timed_pop_filtered (bus, 20 * GST_SECOND,
       GST_MESSAGE_WARNING);
   fail_unless (warning != NULL, "no warning about %s", words);
   gst_message_parse_warning (warning, &error, &debug);
-  fail_unless (strstr (debug, words) != NULL, "%s", debug);
+  fail_unless (strstr (error->message, words) != NULL
+      || strstr (debug, words) != NULL, "%s: %s", error->message, debug);
+}
+
+/* How many requests about @event the server received */
+static guint
+count_requests (Fixture * f, const gchar * event)
+{
+  g_autoptr (GPtrArray) records = edge_server_dup_records (f->server);
+  guint n = 0;
+
+  for (guint i = 0; i < records->len; i++)
+    n += g_strcmp0 (record_at (records, i)->event_type, event) == 0;
+
+  return n;
 }
 
 /* 404 or 410 on an event: the session is gone. A new one starts with
@@ -114,6 +129,44 @@ GST_START_TEST (test_lost_session_is_resumed)
         record_at (records, 0)->timestamp_ms, 10001);
     fixture_teardown (f);
   }
+}
+
+GST_END_TEST;
+
+/* A service that loses every session (404 to every event) once had a
+ * sessionStart and a play sent for each answer: 4,095 pairs in 5 s. The
+ * first loss resumes at once; each one in a row after it waits as a retry
+ * would (here 10, 20, 40 ... ms, at most 300, ±30 %), and the eleventh
+ * loss stops tracking for the run, with a warning. */
+GST_START_TEST (test_resume_storm_is_bounded)
+{
+  /* the backoffs of the nine resumes after the first, at retry-delay=10 */
+  const gint64 backoffs_ms = 10 + 20 + 40 + 80 + 160 + 4 * 300;
+  g_autoptr (GstBus) bus = NULL;
+  gboolean accepted = TRUE;
+  gint64 start;
+  Fixture *f = fixture_new ();
+
+  edge_server_forget_every_session (f->server, 404);
+  make_pipeline (f, "storm");
+  g_object_set (f->track, "retry-delay", 10, NULL);
+  bus = gst_element_get_bus (f->pipeline);
+  start = g_get_monotonic_time ();
+  set_state (f, GST_STATE_PLAYING);
+  assert_warning_mentions (bus, "lost 11 tracking sessions in a row");
+  fail_unless (g_get_monotonic_time () - start >=
+      backoffs_ms * 7 / 10 * G_TIME_SPAN_MILLISECOND);
+  fail_unless_equals_int (count_requests (f, "sessionStart"), 11);
+
+  /* and nothing more: thirty retry-delays later */
+  g_usleep (300 * G_TIME_SPAN_MILLISECOND);
+  fail_unless_equals_int (count_requests (f, "sessionStart"), 11);
+  fail_unless_equals_int (count_requests (f, "play"), 11);
+  g_signal_emit_by_name (f->track, "track-error", "app:1", "player", &accepted);
+  fail_if (accepted);
+  stop_pipeline (f);
+  fail_unless_equals_int (count_requests (f, "sessionStart"), 11);
+  fixture_teardown (f);
 }
 
 GST_END_TEST;
@@ -943,6 +996,7 @@ mediaedgetrack_reliability_suite (void)
 
   suite_add_tcase (s, tc);
   tcase_add_test (tc, test_lost_session_is_resumed);
+  tcase_add_test (tc, test_resume_storm_is_bounded);
   tcase_add_test (tc, test_idle_half_hour_then_play);
   tcase_add_test (tc, test_stalled_half_hour_then_data);
   tcase_add_test (tc, test_idle_pause_without_data_then_play);
