@@ -987,12 +987,27 @@ GST_START_TEST (test_play_stop_cycles_silent_server)
 
 GST_END_TEST;
 
+/* A service that loses every session: each event is answered 404, and
+ * the sender stops while sessions are lost and resumed. Its thread then
+ * takes the session lock (to resume) while READY->NULL waits for it to
+ * stop: this hung when NULL held that lock across the wait. */
+GST_START_TEST (test_play_stop_cycles_lost_sessions)
+{
+  Fixture *f = fixture_new ();
+
+  edge_server_forget_every_session (f->server, 404);
+  play_stop_cycles (f, 500, 0);
+  fixture_teardown (f);
+}
+
+GST_END_TEST;
+
 static Suite *
 mediaedgetrack_reliability_suite (void)
 {
   Suite *s = suite_create ("mediaedgetrack-reliability");
   TCase *tc = tcase_create ("general");
-  TCase *cycles;
+  TCase *cycles, *stress;
 
   suite_add_tcase (s, tc);
   tcase_add_test (tc, test_lost_session_is_resumed);
@@ -1019,7 +1034,13 @@ mediaedgetrack_reliability_suite (void)
   suite_add_tcase (s, cycles);
   tcase_set_timeout (cycles, 600);
   tcase_add_test (cycles, test_create_play_dispose_cycles);
-  tcase_add_test (cycles, test_play_stop_cycles_silent_server);
+
+  /* a hang shows in 3 min, not 10: each takes 10-20 s */
+  stress = tcase_create ("stress");
+  suite_add_tcase (s, stress);
+  tcase_set_timeout (stress, 180);
+  tcase_add_test (stress, test_play_stop_cycles_silent_server);
+  tcase_add_test (stress, test_play_stop_cycles_lost_sessions);
 
   return s;
 }
