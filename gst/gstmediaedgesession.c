@@ -27,6 +27,13 @@ GST_DEBUG_CATEGORY_STATIC (media_edge_session_debug);
 /* the tracker's words, with the element they concern */
 GST_DEBUG_CATEGORY_STATIC (media_edge_tracker_debug);
 
+/* Sessions the service may lose in a row, without taking any event but
+ * their sessionStart, before tracking stops for the run: a service that
+ * loses every session would otherwise have a new one started for each
+ * event. With the default retry-delay the last resume comes 2.5 min
+ * after the first loss. */
+#define MAX_RESUMES_IN_A_ROW 10
+
 struct _GstMediaEdgeSession
 {
   /* the element; it owns the session */
@@ -59,10 +66,19 @@ struct _GstMediaEdgeSession
   MediaEdgeTime ping_deadline;
   /* bumped for each client session: notices of older ones are stale */
   guint generation;
-  /* the service refused to start a session: tracking stops for the run */
+  /* the service refused to start a session, or lost too many: tracking
+   * stops for the run, and why */
   gboolean aborted;
-  /* the service lost the session: the next wake-up resumes it */
+  const gchar *aborted_why;
+  /* the service lost the session: the next wake-up resumes it (due),
+   * or the one resume_timer makes once its backoff is over (waits) */
   gboolean resume_due;
+  gboolean resume_waits;
+  GSource *resume_timer;
+  /* sessions lost in a row without an event delivered, and how many
+   * events had been delivered when the last one was lost */
+  guint lost_in_a_row;
+  gint delivered_mark;
 };
 
 /* Who a client session reports to, and which of the sessions it is: only
@@ -161,6 +177,17 @@ typedef struct
   GstMediaEdgeSession *session;
 } WakeTarget;
 
+static WakeTarget *
+new_wake_target (GstMediaEdgeSession * session)
+{
+  WakeTarget *target = g_new0 (WakeTarget, 1);
+
+  target->owner = gst_object_ref (session->owner);
+  target->session = session;
+
+  return target;
+}
+
 static void
 free_wake_target (gpointer data)
 {
@@ -190,12 +217,10 @@ void
 gst_media_edge_session_open (GstMediaEdgeSession * session)
 {
   GSource *source = g_source_new (&wake_source_funcs, sizeof (GSource));
-  WakeTarget *target = g_new0 (WakeTarget, 1);
 
-  target->owner = gst_object_ref (session->owner);
-  target->session = session;
   session->client = media_edge_client_get_default ();
-  g_source_set_callback (source, on_wake, target, free_wake_target);
+  g_source_set_callback (source, on_wake, new_wake_target (session),
+      free_wake_target);
   g_source_attach (source, media_edge_client_get_context (session->client));
   session->source = source;
 }
@@ -279,29 +304,119 @@ free_notice (gpointer data)
   g_free (notice);
 }
 
+/* Lock held. */
+static void
+stop_resume_timer (GstMediaEdgeSession * session)
+{
+  if (session->resume_timer) {
+    g_source_destroy (session->resume_timer);
+    g_clear_pointer (&session->resume_timer, g_source_unref);
+  }
+  session->resume_waits = FALSE;
+}
+
+/* Lock held: tracking stops for the run, and the action signals say
+ * @why. */
+static void
+stop_tracking (GstMediaEdgeSession * session, const gchar * why)
+{
+  session->aborted = TRUE;
+  session->aborted_why = why;
+  session->resume_due = FALSE;
+  stop_resume_timer (session);
+  stop_ping (session);
+}
+
 /* The service refused to start the current session (207, 400, no id):
  * trying again would be refused again, so tracking stops for this run. */
 static void
 abort_tracking (GstMediaEdgeSession * session, guint generation)
 {
   g_mutex_lock (&session->lock);
-  if (generation == session->generation) {
-    session->aborted = TRUE;
-    stop_ping (session);
-  }
+  if (generation == session->generation)
+    stop_tracking (session, "the service did not start the session");
   g_mutex_unlock (&session->lock);
 }
 
-/* The service lost the current session: the next wake-up resumes it with
- * the position of that moment. */
+/* On the sender's thread, when a resume's backoff is over. Wakes under
+ * the lock: close may have taken the wake source meanwhile. */
+static gboolean
+on_resume_time (gpointer user_data)
+{
+  GstMediaEdgeSession *session = ((WakeTarget *) user_data)->session;
+
+  g_mutex_lock (&session->lock);
+  if (session->resume_waits) {
+    session->resume_waits = FALSE;
+    session->resume_due = TRUE;
+    gst_media_edge_session_wake (session);
+  }
+  g_mutex_unlock (&session->lock);
+
+  return G_SOURCE_REMOVE;
+}
+
+/* Lock held. Resumes at the next wake-up, after @delay_ms. */
 static void
+schedule_resume (GstMediaEdgeSession * session, guint delay_ms)
+{
+  stop_resume_timer (session);
+  if (delay_ms == 0 || session->client == NULL) {
+    session->resume_due = TRUE;
+    gst_media_edge_session_wake (session);
+    return;
+  }
+
+  session->resume_waits = TRUE;
+  session->resume_timer = g_timeout_source_new (delay_ms);
+  g_source_set_callback (session->resume_timer, on_resume_time,
+      new_wake_target (session), free_wake_target);
+  g_source_attach (session->resume_timer,
+      media_edge_client_get_context (session->client));
+}
+
+/* Lock held. The sessions lost in a row, this one counted: a row ends
+ * with any event delivered, sessionStarts aside. */
+static guint
+count_lost_in_a_row (GstMediaEdgeSession * session)
+{
+  MediaEdgeClientStats *stats = session->stats;
+  /* the sender's thread, ours, counts both */
+  gint delivered = g_atomic_int_get (&stats->sent) -
+      g_atomic_int_get (&stats->sessions_started);
+
+  if (delivered != session->delivered_mark)
+    session->lost_in_a_row = 0;
+  session->delivered_mark = delivered;
+
+  return ++session->lost_in_a_row;
+}
+
+/* The service lost the current session: a wake-up resumes it with the
+ * position of that moment. The first loss resumes at once; each one in a
+ * row after it waits as a retry would, the backoff doubling from
+ * retry-delay, and past MAX_RESUMES_IN_A_ROW tracking stops: returns
+ * TRUE then. */
+static gboolean
 resume_lost_session (GstMediaEdgeSession * session, guint generation)
 {
+  gboolean stopped = FALSE;
+  guint lost;
+
   g_mutex_lock (&session->lock);
-  if (generation == session->generation && !session->aborted)
-    session->resume_due = TRUE;
+  if (generation == session->generation && !session->aborted) {
+    lost = count_lost_in_a_row (session);
+    stopped = lost > MAX_RESUMES_IN_A_ROW;
+    if (stopped)
+      stop_tracking (session, "the service lost every session");
+    else
+      schedule_resume (session, lost == 1 ? 0 :
+          media_edge_client_backoff_ms (session->settings->retry_delay,
+              lost - 1));
+  }
   g_mutex_unlock (&session->lock);
-  gst_media_edge_session_wake (session);
+
+  return stopped;
 }
 
 static void
@@ -333,9 +448,14 @@ on_notice (MediaEdgeSessionNotice what, const gchar * session_id,
       post_session_message (owner, session_id, "failed", notice->resumed);
       break;
     case MEDIA_EDGE_SESSION_LOST:
-      GST_WARNING_OBJECT (owner, "%s: a new session resumes it", detail);
       post_session_message (owner, session_id, "lost", notice->resumed);
-      resume_lost_session (notice->session, notice->generation);
+      if (resume_lost_session (notice->session, notice->generation))
+        GST_ELEMENT_WARNING (owner, RESOURCE, WRITE,
+            ("The Media Edge service lost %u tracking sessions in a row "
+                "without taking an event; tracking stops for this run.",
+                MAX_RESUMES_IN_A_ROW + 1), ("%s", detail));
+      else
+        GST_WARNING_OBJECT (owner, "%s: a new session resumes it", detail);
       break;
     case MEDIA_EDGE_SESSION_DROPPED:
       GST_DEBUG_OBJECT (owner, "%s", detail);
@@ -458,6 +578,10 @@ start_session (GstMediaEdgeSession * session, GstMediaEdgeInput * input)
   session->started = TRUE;
   session->aborted = FALSE;
   session->resume_due = FALSE;
+  stop_resume_timer (session);
+  session->lost_in_a_row = 0;
+  session->delivered_mark = g_atomic_int_get (&session->stats->sent) -
+      g_atomic_int_get (&session->stats->sessions_started);
 
   media_edge_tracker_set_ping_interval (tracker, settings->ping_interval);
   media_edge_tracker_set_ad_ping_interval (tracker, settings->ad_ping_interval);
@@ -644,7 +768,7 @@ gst_media_edge_session_feed (GstMediaEdgeSession * session,
   if (session->aborted && is_action (input->type)) {
     g_set_error (error, MEDIA_EDGE_TRACKER_ERROR,
         MEDIA_EDGE_TRACKER_ERROR_NO_SESSION, "tracking stopped for this run: "
-        "the service did not start the session");
+        "%s", session->aborted_why);
     g_mutex_unlock (&session->lock);
     clear_input (input);
     return FALSE;
@@ -792,6 +916,7 @@ gst_media_edge_session_close (GstMediaEdgeSession * session,
 
   g_mutex_lock (&session->lock);
   stop_ping (session);
+  stop_resume_timer (session);
   source = g_steal_pointer (&session->source);
   client = g_steal_pointer (&session->client);
   g_mutex_unlock (&session->lock);

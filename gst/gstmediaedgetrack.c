@@ -808,6 +808,11 @@ gst_media_edge_track_class_init (GstMediaEdgeTrackClass * klass)
    * up to 30 times as long, with ±30 % jitter; a longer Retry-After wins,
    * a shorter one (0, a date past) does not shorten it.
    *
+   * A session the service lost (404, 410) is resumed at once; when the
+   * new one is lost too before the service took any event but its
+   * sessionStart, the next resume waits as a retry would. After 10 such
+   * resumes in a row tracking stops for the run, with a warning.
+   *
    * Since: 0.1
    */
   g_object_class_install_property (gobject_class,

@@ -759,20 +759,36 @@ log_answer (MediaEdgeClientSession * session, const MediaEdgeReply * reply)
       reply->name, reply->body ? g_bytes_get_size (reply->body) : 0, text);
 }
 
-/* retry-delay × 2^(attempt - 1), at most 30 × retry-delay, ±30 % so that
- * many players that lost the network together do not come back together */
-static guint
-backoff_ms (MediaEdgeClientSession * session)
+/**
+ * media_edge_client_backoff_ms:
+ * @retry_delay_ms: the first delay
+ * @attempt: how many times the request was tried again already
+ *
+ * The policy of every retry, and of the session's resumes:
+ * @retry_delay_ms × 2^(attempt - 1), at most 30 × @retry_delay_ms, ±30 %
+ * so that many players that lost the network together do not come back
+ * together.
+ *
+ * Returns: how long to wait before the next try
+ */
+guint
+media_edge_client_backoff_ms (guint retry_delay_ms, guint attempt)
 {
-  guint64 delay = session->retry_delay_ms;
-  guint64 ceiling =
-      (guint64) session->retry_delay_ms * MEDIA_EDGE_MAX_BACKOFF_FACTOR;
+  guint64 delay = retry_delay_ms;
+  guint64 ceiling = (guint64) retry_delay_ms * MEDIA_EDGE_MAX_BACKOFF_FACTOR;
 
-  for (guint i = 1; i < session->attempt && delay < ceiling; i++)
+  for (guint i = 1; i < attempt && delay < ceiling; i++)
     delay *= 2;
   delay = MIN (delay, ceiling);
 
   return (guint) (delay * g_random_double_range (0.7, 1.3));
+}
+
+static guint
+backoff_ms (MediaEdgeClientSession * session)
+{
+  return media_edge_client_backoff_ms (session->retry_delay_ms,
+      session->attempt);
 }
 
 static void
@@ -818,6 +834,15 @@ schedule_retry (MediaEdgeClientSession * session, gint64 retry_after_ms,
    * past, from a service under strain, must not make a storm */
   gint64 delay = MAX (retry_after_ms, (gint64) backoff_ms (session));
 
+  /* The sender stops: nothing is tried again. A request that timed out
+   * just before comes back cancelled like the others; as a retry, its
+   * timer would keep the session, the request still current, on a context
+   * no one runs any more, until whichever thread lets go of the context
+   * last (a GIO worker's) frees them. */
+  if (g_cancellable_is_cancelled (session->cancellable)) {
+    drop_request (session, g_steal_pointer (&session->current), why);
+    return;
+  }
   session->attempt++;
   g_atomic_int_inc (&session->stats->retried);
   stats_set_last_error (session->stats, why);

@@ -60,6 +60,8 @@ void media_edge_client_release (MediaEdgeClient * client);
 
 GMainContext *media_edge_client_get_context (MediaEdgeClient * client);
 
+guint media_edge_client_backoff_ms (guint retry_delay_ms, guint attempt);
+
 MediaEdgeClientStats *media_edge_client_stats_new (void);
 
 MediaEdgeClientStats *media_edge_client_stats_ref (MediaEdgeClientStats *

@@ -50,6 +50,7 @@ struct _EdgeServer
   gchar *redirect_location;
   /* every request, recorded or not (a GET is not) */
   guint requests;
+  gboolean forget_always;
 };
 
 /* Required fields by event type (RULES.md, media-edge.yaml): "details"
@@ -469,7 +470,8 @@ open_session (EdgeServer * server, EdgeRecord * rec)
 {
   rec->session_id = new_session_id ();
   g_mutex_lock (&server->lock);
-  g_hash_table_add (server->sessions, g_strdup (rec->session_id));
+  if (!server->forget_always)
+    g_hash_table_add (server->sessions, g_strdup (rec->session_id));
   g_mutex_unlock (&server->lock);
 }
 
@@ -1060,6 +1062,19 @@ edge_server_forget_sessions (EdgeServer * server, guint status)
   g_mutex_lock (&server->lock);
   g_hash_table_remove_all (server->sessions);
   server->lost_status = status;
+  g_mutex_unlock (&server->lock);
+}
+
+/* From now on the service forgets each session as soon as it started it:
+ * sessionStart is answered, and every event after it @status (404 or
+ * 410). */
+void
+edge_server_forget_every_session (EdgeServer * server, guint status)
+{
+  g_mutex_lock (&server->lock);
+  g_hash_table_remove_all (server->sessions);
+  server->lost_status = status;
+  server->forget_always = TRUE;
   g_mutex_unlock (&server->lock);
 }
 

@@ -58,6 +58,8 @@ void edge_server_set_session_start_answer (EdgeServer * server,
 
 void edge_server_forget_sessions (EdgeServer * server, guint status);
 
+void edge_server_forget_every_session (EdgeServer * server, guint status);
+
 void edge_server_free (EdgeServer * server);
 
 guint edge_server_take_down (EdgeServer ** server);

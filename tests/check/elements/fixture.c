@@ -105,6 +105,28 @@ fixture_teardown (Fixture * f)
   g_free (f);
 }
 
+/* An endpoint that takes connections and never answers: a listening
+ * socket on which nobody accepts or reads */
+GSocket *
+listen_silently (gchar ** endpoint)
+{
+  g_autoptr (GInetAddress) loopback =
+      g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr (GSocketAddress) any_port = g_inet_socket_address_new (loopback, 0);
+  g_autoptr (GSocketAddress) bound = NULL;
+  GSocket *socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
+      G_SOCKET_PROTOCOL_TCP, NULL);
+
+  fail_unless (socket != NULL);
+  fail_unless (g_socket_bind (socket, any_port, TRUE, NULL));
+  fail_unless (g_socket_listen (socket, NULL));
+  bound = g_socket_get_local_address (socket, NULL);
+  *endpoint = g_strdup_printf ("http://127.0.0.1:%u/ee/va/v1",
+      g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound)));
+
+  return socket;
+}
+
 /* Waits until the server got @n requests, and counts them as waited for. */
 void
 wait_for_records (Fixture * f, guint n)

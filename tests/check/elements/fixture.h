@@ -50,6 +50,8 @@ Fixture *fixture_new (void);
 Fixture *fixture_new_for_server (EdgeServer * server);
 void fixture_teardown (Fixture * f);
 
+GSocket *listen_silently (gchar ** endpoint);
+
 void wait_for_records (Fixture * f, guint n);
 void wait_for_request (Fixture * f, const gchar * event);
 void bring_server_up (Fixture * f, guint port);

@@ -49,7 +49,8 @@ pop_session_event (GstElement * pipeline, const gchar * event)
   return resumed;
 }
 
-/* The next warning on @bus must mention @words. */
+/* The next warning on @bus, within 20 s, must mention @words in its
+ * message or its details. */
 static void
 assert_warning_mentions (GstBus * bus, const gchar * words)
 {
@@ -57,11 +58,25 @@ assert_warning_mentions (GstBus * bus, const gchar * words)
   g_autoptr (GError) error = NULL;
   g_autofree gchar *debug = NULL;
 
-  warning = gst_bus_timed_pop_filtered (bus, 5 * GST_SECOND,
+  warning = gst_bus_timed_pop_filtered (bus, 20 * GST_SECOND,
       GST_MESSAGE_WARNING);
   fail_unless (warning != NULL, "no warning about %s", words);
   gst_message_parse_warning (warning, &error, &debug);
-  fail_unless (strstr (debug, words) != NULL, "%s", debug);
+  fail_unless (strstr (error->message, words) != NULL
+      || strstr (debug, words) != NULL, "%s: %s", error->message, debug);
+}
+
+/* How many requests about @event the server received */
+static guint
+count_requests (Fixture * f, const gchar * event)
+{
+  g_autoptr (GPtrArray) records = edge_server_dup_records (f->server);
+  guint n = 0;
+
+  for (guint i = 0; i < records->len; i++)
+    n += g_strcmp0 (record_at (records, i)->event_type, event) == 0;
+
+  return n;
 }
 
 /* 404 or 410 on an event: the session is gone. A new one starts with
@@ -114,6 +129,44 @@ GST_START_TEST (test_lost_session_is_resumed)
         record_at (records, 0)->timestamp_ms, 10001);
     fixture_teardown (f);
   }
+}
+
+GST_END_TEST;
+
+/* A service that loses every session (404 to every event) once had a
+ * sessionStart and a play sent for each answer: 4,095 pairs in 5 s. The
+ * first loss resumes at once; each one in a row after it waits as a retry
+ * would (here 10, 20, 40 ... ms, at most 300, ±30 %), and the eleventh
+ * loss stops tracking for the run, with a warning. */
+GST_START_TEST (test_resume_storm_is_bounded)
+{
+  /* the backoffs of the nine resumes after the first, at retry-delay=10 */
+  const gint64 backoffs_ms = 10 + 20 + 40 + 80 + 160 + 4 * 300;
+  g_autoptr (GstBus) bus = NULL;
+  gboolean accepted = TRUE;
+  gint64 start;
+  Fixture *f = fixture_new ();
+
+  edge_server_forget_every_session (f->server, 404);
+  make_pipeline (f, "storm");
+  g_object_set (f->track, "retry-delay", 10, NULL);
+  bus = gst_element_get_bus (f->pipeline);
+  start = g_get_monotonic_time ();
+  set_state (f, GST_STATE_PLAYING);
+  assert_warning_mentions (bus, "lost 11 tracking sessions in a row");
+  fail_unless (g_get_monotonic_time () - start >=
+      backoffs_ms * 7 / 10 * G_TIME_SPAN_MILLISECOND);
+  fail_unless_equals_int (count_requests (f, "sessionStart"), 11);
+
+  /* and nothing more: thirty retry-delays later */
+  g_usleep (300 * G_TIME_SPAN_MILLISECOND);
+  fail_unless_equals_int (count_requests (f, "sessionStart"), 11);
+  fail_unless_equals_int (count_requests (f, "play"), 11);
+  g_signal_emit_by_name (f->track, "track-error", "app:1", "player", &accepted);
+  fail_if (accepted);
+  stop_pipeline (f);
+  fail_unless_equals_int (count_requests (f, "sessionStart"), 11);
+  fixture_teardown (f);
 }
 
 GST_END_TEST;
@@ -873,15 +926,92 @@ GST_START_TEST (test_create_play_dispose_cycles)
 
 GST_END_TEST;
 
+/* How long READY→NULL may take beyond flush-timeout: the sender's thread
+ * stops. The tests allow 1 s for any one cycle, for a loaded machine
+ * under a sanitizer, and want nine in ten within the bound. */
+#define STOP_BOUND_MS 100
+#define STOP_BOUND_LOADED_MS 1000
+
+/* PLAYING→NULL @cycles times, PLAYING for 0 to 39 ms in turn, so that the
+ * sender stops at every moment of a request's life: sent, timed out
+ * (request-timeout=20), cancelled, answered, waiting to be tried again.
+ * Every NULL comes within flush-timeout and the bounds above. */
+static void
+play_stop_cycles (Fixture * f, guint cycles, guint flush_timeout)
+{
+  gint64 bound = (flush_timeout + STOP_BOUND_MS) * G_TIME_SPAN_MILLISECOND;
+  gint64 loaded_bound = (flush_timeout + STOP_BOUND_LOADED_MS) *
+      G_TIME_SPAN_MILLISECOND;
+  gint64 longest = 0;
+  guint late = 0;
+
+  make_pipeline (f, "stress");
+  g_object_set (f->track, "request-timeout", 20, "retry-delay", 5,
+      "flush-timeout", flush_timeout, NULL);
+  for (guint i = 0; i < cycles; i++) {
+    gint64 start, took;
+
+    set_state (f, GST_STATE_PLAYING);
+    g_usleep ((i % 40) * G_TIME_SPAN_MILLISECOND);
+    start = g_get_monotonic_time ();
+    fail_unless_equals_int (gst_element_set_state (f->pipeline,
+            GST_STATE_NULL), GST_STATE_CHANGE_SUCCESS);
+    took = g_get_monotonic_time () - start;
+    fail_unless (took < loaded_bound, "cycle %u: NULL took %" G_GINT64_FORMAT
+        " us", i, took);
+    late += took >= bound;
+    longest = MAX (longest, took);
+  }
+  GST_INFO ("%u cycles: %u NULLs beyond %" G_GINT64_FORMAT " us, the longest "
+      "%" G_GINT64_FORMAT " us", cycles, late, bound, longest);
+  fail_unless (late <= cycles / 10, "%u of %u NULLs took longer than %"
+      G_GINT64_FORMAT " us", late, cycles, bound);
+  stop_pipeline (f);
+}
+
+/* An endpoint that never answers: every request times out, and the
+ * sender stops with requests in flight, cancelled, or waiting to be tried
+ * again. None may outlive the sender (it aborted on a request still
+ * current). */
+GST_START_TEST (test_play_stop_cycles_silent_server)
+{
+  Fixture *f = fixture_new ();
+  g_autoptr (GSocket) silent = NULL;
+
+  g_clear_pointer (&f->server, edge_server_free);
+  g_free (f->endpoint);
+  silent = listen_silently (&f->endpoint);
+  play_stop_cycles (f, 500, 0);
+  fixture_teardown (f);
+}
+
+GST_END_TEST;
+
+/* A service that loses every session: each event is answered 404, and
+ * the sender stops while sessions are lost and resumed. Its thread then
+ * takes the session lock (to resume) while READY->NULL waits for it to
+ * stop: this hung when NULL held that lock across the wait. */
+GST_START_TEST (test_play_stop_cycles_lost_sessions)
+{
+  Fixture *f = fixture_new ();
+
+  edge_server_forget_every_session (f->server, 404);
+  play_stop_cycles (f, 500, 0);
+  fixture_teardown (f);
+}
+
+GST_END_TEST;
+
 static Suite *
 mediaedgetrack_reliability_suite (void)
 {
   Suite *s = suite_create ("mediaedgetrack-reliability");
   TCase *tc = tcase_create ("general");
-  TCase *cycles;
+  TCase *cycles, *stress;
 
   suite_add_tcase (s, tc);
   tcase_add_test (tc, test_lost_session_is_resumed);
+  tcase_add_test (tc, test_resume_storm_is_bounded);
   tcase_add_test (tc, test_idle_half_hour_then_play);
   tcase_add_test (tc, test_stalled_half_hour_then_data);
   tcase_add_test (tc, test_idle_pause_without_data_then_play);
@@ -904,6 +1034,13 @@ mediaedgetrack_reliability_suite (void)
   suite_add_tcase (s, cycles);
   tcase_set_timeout (cycles, 600);
   tcase_add_test (cycles, test_create_play_dispose_cycles);
+
+  /* a hang shows in 3 min, not 10: each takes 10-20 s */
+  stress = tcase_create ("stress");
+  suite_add_tcase (s, stress);
+  tcase_set_timeout (stress, 180);
+  tcase_add_test (stress, test_play_stop_cycles_silent_server);
+  tcase_add_test (stress, test_play_stop_cycles_lost_sessions);
 
   return s;
 }
