@@ -45,7 +45,7 @@ struct _EdgeServer
   guint lost_status;
 };
 
-/* Required fields by event type (RULES.md, media-edge.yaml): "details"
+/* Required fields by event type (media-edge.yaml): "details"
  * names the mediaCollection member that must be there, "fields" what it
  * must hold. */
 typedef struct
