@@ -12,30 +12,71 @@
  * @title: mediaedgetrack
  *
  * Reports what the viewer experiences to Adobe's Media Edge API: the
- * session start, play, pauses, buffering, a ping every ping interval, and
- * the end of the session. The element passes buffers through untouched and
- * never makes the streaming thread wait on the network: it watches the
- * pipeline it is in (state changes, buffering, EOS, tags, position) and
- * hands the events to a sender thread shared by every element in the
- * process.
+ * session start, play, pauses, buffering, a ping every ping interval,
+ * bitrate changes, errors, chapters, player states, and the end of the
+ * session. The element passes buffers through untouched and never makes
+ * the streaming thread wait on the network: it watches the pipeline it is
+ * in (state changes, buffering, EOS, errors, tags, TOC, position) and hands
+ * the events to a sender thread shared by every element in the process.
  *
  * A session starts when the pipeline is asked to play, plays when the
  * pipeline reaches PLAYING, and ends with sessionComplete at EOS or with
  * sessionEnd when the pipeline is stopped first. A pipeline only prerolled
- * to PAUSED starts no session. Whenever the service answers a sessionStart
- * or a session is over, the element posts an element message named
- * `mediaedge-session` with the fields `session-id` (string) and `event`
- * (`started` or `ended`).
+ * to PAUSED starts no session. Each content item has a session of its
+ * own: the next URI of a gapless playbin playlist, a new `concat` group
+ * and a flushing seek after EOS start a new one. The first
+ * mediaedgetrack of a pipeline reports for it; further ones join its
+ * session, so that playbin can take the element as both `audio-filter`
+ * and `video-filter`.
+ *
+ * What only the application knows (ads, ad breaks, its own chapters,
+ * player states, errors of its own) it tells the element with the action
+ * signals; their details are a #GstStructure whose field names are the
+ * XDM names. Each returns whether the event was accepted; a refusal is
+ * logged as a warning and changes nothing.
+ *
+ * ## Bus messages
+ *
+ * The element posts an element message named `mediaedge-session` each
+ * time the service tells something of a session, from the sender's
+ * thread:
+ *
+ * * `session-id` (string): the session id the service gave; %NULL when
+ *   the service gave none (`failed`, and the `ended` that follows it)
+ * * `event` (string): `started` (the service answered the sessionStart
+ *   with a session id), `ended` (the session is over, and each of its
+ *   requests was answered or dropped), `failed` (the service refused the
+ *   sessionStart: tracking stops for this run, with a warning message),
+ *   or `lost` (the service no longer knows the session, 404 or 410: a new
+ *   session resumes it at once)
+ * * `resumed` (boolean): whether the session resumes an earlier one
+ *   (its sessionStart carried `hasResume=true`: after `lost`, after
+ *   #GstMediaEdgeTrack:idle-timeout, or a day into a session)
  *
  * ## Example launch line
  * |[
  * gst-launch-1.0 playbin uri=file:///path/to/movie.mp4 \
+ *     audio-filter="mediaedgetrack config-id=YOUR-DATASTREAM-ID" \
  *     video-filter="mediaedgetrack config-id=YOUR-DATASTREAM-ID"
- * ]|
+ * ]| Plays a file and reports it, video or audio only, as one session
+ * per file.
  * |[
  * gst-launch-1.0 videotestsrc num-buffers=300 ! mediaedgetrack \
- *     config-id=YOUR-DATASTREAM-ID content-id=test-pattern ! autovideosink
- * ]|
+ *     config-id=YOUR-DATASTREAM-ID content-id=test-pattern \
+ *     content-name="Test pattern" ! autovideosink
+ * ]| Reports ten seconds of a test pattern as on-demand content.
+ * |[
+ * gst-launch-1.0 videotestsrc is-live=true ! mediaedgetrack \
+ *     config-id=YOUR-DATASTREAM-ID content-id=camera-1 ! autovideosink
+ * ]| A live source: reported as `Live`, each playhead the second of the
+ * day (UTC).
+ * |[
+ * gst-launch-1.0 -m audiotestsrc num-buffers=200 ! mediaedgetrack \
+ *     config-id=local endpoint=http://127.0.0.1:8080/ee/va/v1 ! \
+ *     fakesink sync=true
+ * ]| Reports to the local edge server of the tests
+ * (`mediaedge-edge-server --port 8080`), which prints each event; `-m`
+ * prints the `mediaedge-session` messages.
  */
 
 /* The element itself: its type, documentation, properties and action

@@ -9,7 +9,8 @@
 
 /* The Media Edge API codec: event → request `{endpoint}/{eventType}?configId=…`
  * with body `{"events":[{"xdm":{eventType, timestamp, mediaCollection}}]}`
- * (seeds 000, 001, 003; media-edge.yaml), and the sessionStart answer → the
+ * (Adobe's implementation examples and endpoint pages; media-edge.yaml),
+ * and the sessionStart answer → the
  * session id. Every string goes through json-glib or GUri escaping. */
 
 #ifdef HAVE_CONFIG_H

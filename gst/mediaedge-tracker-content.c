@@ -145,8 +145,8 @@ media_edge_tracker_complete_ad_break (MediaEdgeTracker * tracker,
   _media_edge_tracker_close_ad_break (tracker, MEDIA_EDGE_EVENT_AD_COMPLETE,
       now, position);
   /* the backend learns the playback state only if it lacks it: a pre-roll
-   * ends with play (seed 002), a mid-roll in a stream that kept playing
-   * adds nothing (seed 000, Example 2) */
+   * ends with play (Adobe's Timeline 2), a mid-roll in a stream that kept
+   * playing adds nothing (Adobe's implementation examples, Example 2) */
   _media_edge_tracker_report_playback (tracker, now, position);
 
   return TRUE;

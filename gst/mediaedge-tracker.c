@@ -8,7 +8,8 @@
  */
 
 /* The tracker is the state machine of one tracking session at a time. It
- * owns every rule of the Media Edge API (seeds 000 and 002, RULES.md): the
+ * owns every rule of the Media Edge API (docs/architecture.md, "Where the
+ * rules come from"): the
  * session opens with sessionStart, pings follow every ping interval of real
  * time whatever else was sent, a player that stops buffering while the
  * application keeps it paused has not been paused by the user, ads live
@@ -159,8 +160,9 @@ second_of_day (gint64 timestamp_ms)
 }
 
 /* The playhead of an event at @timestamp_ms: it stands still while an ad
- * break lasts (seed 000, Example 2); live content has the second of the
- * day (UTC), which ads do not shift (seed 001); other content the stream
+ * break lasts (Adobe's implementation examples, Example 2); live content
+ * has the second of the day (UTC), which ads do not shift (Adobe's session
+ * endpoints page); other content the stream
  * position less the ads stitched into it. */
 static gdouble
 playhead_for (MediaEdgeTracker * tracker, gint64 timestamp_ms, gdouble position)
@@ -174,7 +176,7 @@ playhead_for (MediaEdgeTracker * tracker, gint64 timestamp_ms, gdouble position)
 }
 
 /* qoeDataDetails go out when they changed since the last report, and
- * always with bitrateChange and error (RULES.md); never with
+ * always with bitrateChange and error (as Adobe's SDKs do); never with
  * sessionStart. */
 static void
 attach_qoe (MediaEdgeTracker * tracker, MediaEdgeEvent * event)
@@ -501,7 +503,7 @@ desired_playback (MediaEdgeTracker * tracker)
 {
   if (tracker->buffering)
     return PLAYBACK_BUFFERING;
-  /* Adobe maps seeking to a pause (RULES.md) */
+  /* Adobe's SDKs map seeking to a pause */
   if (tracker->seeking)
     return PLAYBACK_PAUSED;
   return tracker->playing ? PLAYBACK_PLAYING : PLAYBACK_PAUSED;
@@ -527,7 +529,8 @@ playback_event (PlaybackState state)
  * again at 100 %, which must read as bufferStart then play. Inside an ad
  * break the player's state is the ad's: with no ad playing there is
  * nothing to report, and an ad playing before the content ever did is not
- * the content playing (seed 002: a pre-roll break ends with play). */
+ * the content playing (Adobe's Timeline 2: a pre-roll break ends with
+ * play). */
 static gboolean
 should_report (MediaEdgeTracker * tracker, PlaybackState desired)
 {
@@ -952,7 +955,7 @@ media_edge_tracker_restart_session (MediaEdgeTracker * tracker,
 /* Closes whatever is open. Content played to its end completes the open
  * ad, break and chapter first, as Adobe's SDKs do; a viewer who leaves
  * ends the session alone, and the service drops what was open with it
- * (seed 002, action 16: sessionEnd during a mid-roll ad). */
+ * (Adobe's Timeline 2, action 16: sessionEnd during a mid-roll ad). */
 static void
 close_session (MediaEdgeTracker * tracker, MediaEdgeEventType type,
     MediaEdgeTime now, gdouble position)

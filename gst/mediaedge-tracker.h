@@ -30,11 +30,11 @@ typedef guint64 MediaEdgeTime;
 #define MEDIA_EDGE_AD_PING_INTERVAL_DEFAULT 10
 
 /* not playing for 30 minutes ends a session; a day-long one is renewed
- * (RULES.md) */
+ * (as Adobe's SDKs do) */
 #define MEDIA_EDGE_IDLE_TIMEOUT_DEFAULT (30 * 60)
 #define MEDIA_EDGE_MAX_SESSION_LENGTH_DEFAULT (24 * 60 * 60)
 
-/* At most this many distinct player states per session (RULES.md) */
+/* At most this many distinct player states per session (Adobe's SDKs) */
 #define MEDIA_EDGE_MAX_STATES 10
 
 #define MEDIA_EDGE_TRACKER_ERROR (media_edge_tracker_error_quark ())

@@ -53,7 +53,7 @@ struct _EdgeServer
   gboolean forget_always;
 };
 
-/* Required fields by event type (RULES.md, media-edge.yaml): "details"
+/* Required fields by event type (media-edge.yaml): "details"
  * names the mediaCollection member that must be there, "fields" what it
  * must hold. */
 typedef struct

@@ -8,12 +8,13 @@
  */
 
 /* Every Media Edge event through a real pipeline: ads and chapters from
- * the action signals (seed 000, Example 2), chapters from a Matroska TOC,
+ * the action signals (Adobe's implementation examples, Example 2),
+ * chapters from a Matroska TOC,
  * errors, QoE, seeks and mute from the pipeline, and the refusals. */
 
 #include "fixture.h"
 
-/* JSON text → node, to compare details objects as the seed prints them */
+/* JSON text → node, to compare details objects as Adobe prints them */
 static JsonNode *
 json (const gchar * text)
 {
@@ -86,7 +87,8 @@ at (Fixture * f, guint seconds)
   "friendlyName=(string)\"Ad 2\", placementID=sample_placement2, " \
   "playerName=\"Sample Player\", podPosition=1, siteID=XYZ"
 
-/* Seed 000, Example 2, driven by the action signals, the ads stitched
+/* Adobe's implementation examples, Example 2, driven by the action
+ * signals, the ads stitched
  * into the stream: the stream position runs on through the break while
  * the content playhead stands at 15, and comes back as 22 at 50 s. */
 GST_START_TEST (test_example2_through_pipeline)

@@ -13,7 +13,8 @@
 
 #include "fixture.h"
 
-/* Seed 000, Example 1, through a pipeline. The application pauses the
+/* Adobe's implementation examples, Example 1, through a pipeline. The
+ * application pauses the
  * pipeline while it buffers and plays it at 100 %, as players do: that is
  * bufferStart then play, never pauseStart. */
 GST_START_TEST (test_example1_through_pipeline)

@@ -7,9 +7,10 @@
  * version 2.1 of the License, or (at your option) any later version.
  */
 
-/* The Media Edge codec against the seed payloads (seed 000's examples, seed
- * 001's and 003's sessionStart answers), field for field. The seeds' dates
- * read YYYY-MM-DD; here they are 2026-11-26. */
+/* The Media Edge codec against Adobe's documented payloads (the
+ * implementation examples; the session endpoints' and sessionstart
+ * endpoint's answers), field for field. Adobe's dates read YYYY-MM-DD; here
+ * they are 2026-11-26. */
 
 #include <gst/check/gstcheck.h>
 #include <json-glib/json-glib.h>
@@ -32,7 +33,7 @@ encode (const gchar * endpoint, const gchar * config_id,
   return media_edge_codec_encode (codec, event);
 }
 
-/* Timestamps are compared as instants: the seeds write 02:00:29Z and
+/* Timestamps are compared as instants: Adobe writes 02:00:29Z and
  * 02:00:30.00Z for what the codec writes with milliseconds. */
 static void
 normalise_timestamp (JsonNode * root)
@@ -60,7 +61,7 @@ parse (const gchar * json)
 }
 
 static void
-assert_encodes_to (MediaEdgeEvent * event, const gchar * seed_xdm,
+assert_encodes_to (MediaEdgeEvent * event, const gchar * expected_xdm,
     const gchar * expected_path)
 {
   g_autoptr (MediaEdgeRequest) request = NULL;
@@ -81,7 +82,7 @@ assert_encodes_to (MediaEdgeEvent * event, const gchar * seed_xdm,
 
   body = media_edge_request_build_body (request, SID, &length);
   fail_unless_equals_int (length, strlen (body));
-  expected_text = g_strdup_printf ("{\"events\":[{\"xdm\":%s}]}", seed_xdm);
+  expected_text = g_strdup_printf ("{\"events\":[{\"xdm\":%s}]}", expected_xdm);
 
   actual = parse (body);
   expected = parse (expected_text);
@@ -91,7 +92,7 @@ assert_encodes_to (MediaEdgeEvent * event, const gchar * seed_xdm,
     g_autofree gchar *a = json_to_string (actual, TRUE);
     g_autofree gchar *e = json_to_string (expected, TRUE);
 
-    fail ("body differs from the seed.\nactual: %s\nexpected: %s", a, e);
+    fail ("body differs from Adobe's.\nactual: %s\nexpected: %s", a, e);
   }
   media_edge_event_free (event);
 }
@@ -149,7 +150,7 @@ GST_START_TEST (test_example1_events)
     gint64 offset_ms;
     const gchar *timestamp;
     gint playhead;
-  } seeds[] = {
+  } examples[] = {
     {MEDIA_EDGE_EVENT_BUFFER_START, "bufferStart", 1000, "02:00:01.000Z", 0},
     {MEDIA_EDGE_EVENT_PLAY, "play", 4000, "02:00:04.000Z", 1},
     {MEDIA_EDGE_EVENT_PING, "ping", 10000, "02:00:10.000Z", 7},
@@ -159,17 +160,19 @@ GST_START_TEST (test_example1_events)
     {MEDIA_EDGE_EVENT_SESSION_END, "sessionEnd", 29000, "02:00:29Z", 17},
   };
 
-  for (guint i = 0; i < G_N_ELEMENTS (seeds); i++) {
+  for (guint i = 0; i < G_N_ELEMENTS (examples); i++) {
     g_autofree gchar *xdm = g_strdup_printf ("{"
         "  \"eventType\": \"media.%s\","
         "  \"timestamp\": \"2026-11-26T%s\","
         "  \"mediaCollection\": {"
         "    \"sessionID\": \"" SID "\","
-        "    \"playhead\": %d" "  }" "}", seeds[i].name, seeds[i].timestamp,
-        seeds[i].playhead);
+        "    \"playhead\": %d" "  }" "}", examples[i].name,
+        examples[i].timestamp,
+        examples[i].playhead);
 
-    assert_encodes_to (media_edge_event_new (seeds[i].type,
-            T (seeds[i].offset_ms), seeds[i].playhead), xdm, seeds[i].name);
+    assert_encodes_to (media_edge_event_new (examples[i].type,
+            T (examples[i].offset_ms), examples[i].playhead), xdm,
+        examples[i].name);
   }
 }
 
@@ -362,7 +365,8 @@ parse_answer (const gchar * text, GError ** error)
   return parse_answer_with_status (200, text, error);
 }
 
-/* Seed 003's answer: the new-session handle among others. */
+/* The sessionstart endpoint page's answer: the new-session handle among
+ * others. */
 GST_START_TEST (test_parse_session_id)
 {
   g_autofree gchar *id = parse_answer ("{"

@@ -87,7 +87,8 @@ teardown (void)
   g_ptr_array_unref (collected);
 }
 
-/* Seed 000, Example 1: buffering, a pause, the user closes the app. The
+/* Adobe's implementation examples, Example 1: buffering, a pause, the user
+ * closes the app. The
  * application pauses the pipeline while it buffers, as players do. */
 GST_START_TEST (test_example1_buffer_and_pause)
 {
@@ -380,7 +381,8 @@ assert_detail_string (GVariant * details, const gchar * name,
   "'friendlyName': <'Ad 2'>, 'placementID': <'sample_placement2'>, " \
   "'playerName': <'Sample Player'>, 'podPosition': <1>, 'siteID': <'XYZ'>}"
 
-/* Seed 000, Example 2: two chapters around a two-ad break. The ads are
+/* Adobe's implementation examples, Example 2: two chapters around a two-ad
+ * break. The ads are
  * stitched into the stream, so the stream position runs on through the
  * break (15 s to 43 s) while the content playhead stands at 15. */
 GST_START_TEST (test_example2_chapters_and_ad_break)
@@ -484,7 +486,8 @@ GST_START_TEST (test_example2_chapters_and_ad_break)
 
 GST_END_TEST;
 
-/* Seed 002, Timeline 2: a pre-roll break while the player plays ends with
+/* Adobe's Media Collection API Timeline 2: a pre-roll break while the
+ * player plays ends with
  * play; the content playhead starts after the pre-roll; an error; the
  * viewer leaves during a mid-roll ad and only sessionEnd goes out. */
 GST_START_TEST (test_timeline2_preroll_error_abandon)
