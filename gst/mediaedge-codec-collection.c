@@ -184,6 +184,15 @@ add_account (MediaEdgeCodecCollection * self, JsonObject * params)
       self->org_id);
 }
 
+static void
+add_pod_name (JsonObject * params, GVariant * ad_break)
+{
+  const gchar *name;
+
+  if (g_variant_lookup (ad_break, "friendlyName", "&s", &name))
+    json_object_set_string_member (params, "media.ad.podFriendlyName", name);
+}
+
 static JsonObject *
 build_params (MediaEdgeCodecCollection * self, const MediaEdgeEvent * event)
 {
@@ -194,6 +203,9 @@ build_params (MediaEdgeCodecCollection * self, const MediaEdgeEvent * event)
     add_account (self, params);
   if (event->details && mapping)
     add_mapped (params, event->details, mapping);
+  /* seed 002's adStart names its break */
+  if (event->type == MEDIA_EDGE_EVENT_AD_START && event->ad_break)
+    add_pod_name (params, event->ad_break);
 
   return params;
 }

@@ -99,5 +99,6 @@ media_edge_event_free (MediaEdgeEvent * event)
   g_clear_pointer (&event->details, g_variant_unref);
   g_clear_pointer (&event->custom_metadata, g_variant_unref);
   g_clear_pointer (&event->qoe, g_variant_unref);
+  g_clear_pointer (&event->ad_break, g_variant_unref);
   g_free (event);
 }

@@ -51,6 +51,8 @@ typedef enum
  *   chapterDetails for chapterStart, ...)
  * @custom_metadata: (nullable): `a{ss}` name → value pairs
  * @qoe: (nullable): `a{sv}` qoeDataDetails
+ * @ad_break: (nullable): for adStart, the `a{sv}` advertisingPodDetails of
+ *   the break the ad plays in
  *
  * A tracking event as the tracker decided it: plain GLib values, so that
  * neither the tracker nor the codecs need GStreamer.
@@ -63,6 +65,7 @@ typedef struct
   GVariant *details;
   GVariant *custom_metadata;
   GVariant *qoe;
+  GVariant *ad_break;
 } MediaEdgeEvent;
 
 const gchar *media_edge_event_type_get_name (MediaEdgeEventType type);

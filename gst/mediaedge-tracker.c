@@ -199,6 +199,11 @@ _media_edge_tracker_emit (MediaEdgeTracker * tracker, MediaEdgeEventType type,
   event = media_edge_event_new (type, timestamp, playhead_for (tracker,
           timestamp, position));
   attach_qoe (tracker, event);
+  /* an API may name the break an ad plays in (the Collection API's
+   * media.ad.podFriendlyName) */
+  if (type == MEDIA_EDGE_EVENT_AD_START && tracker->ad_break.open
+      && tracker->ad_break.details)
+    event->ad_break = g_variant_ref (tracker->ad_break.details);
   g_ptr_array_add (tracker->events, event);
   _media_edge_tracker_log (tracker,
       "%s at %" G_GINT64_FORMAT " ms, playhead %.3f",

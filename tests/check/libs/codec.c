@@ -598,11 +598,11 @@ GST_START_TEST (test_collection_timeline2_ad_break_start)
 
 GST_END_TEST;
 
-/* seed 002's adStart, but for media.ad.podFriendlyName: that is the
- * break's, sent with adBreakStart */
+/* seed 002's adStart: the ad's parameters, and its break's name */
 GST_START_TEST (test_collection_timeline2_ad_start)
 {
   GVariantDict dict;
+  MediaEdgeEvent *event;
 
   g_variant_dict_init (&dict, NULL);
   g_variant_dict_insert (&dict, "friendlyName", "s", "Ad 1");
@@ -616,10 +616,13 @@ GST_START_TEST (test_collection_timeline2_ad_start)
   g_variant_dict_insert (&dict, "siteID", "s", "XYZ");
   g_variant_dict_insert (&dict, "creativeURL", "s", "https://xyz-creative.com");
   g_variant_dict_insert (&dict, "placementID", "s", "sample-placement2");
-  assert_collection_encodes_to (collection_event (MEDIA_EDGE_EVENT_AD_START, 0,
-          g_variant_dict_end (&dict)), C_EVENTS,
+  event = collection_event (MEDIA_EDGE_EVENT_AD_START, 0,
+      g_variant_dict_end (&dict));
+  event->ad_break = g_variant_ref_sink (collection_pod ("ad_pod1", 0, 0));
+  assert_collection_encodes_to (event, C_EVENTS,
       "{\"playerTime\": {\"playhead\": 0, \"ts\": 1795658400000},"
       " \"eventType\": \"adStart\", \"params\": {"
+      "\"media.ad.podFriendlyName\": \"ad_pod1\","
       "\"media.ad.name\": \"Ad 1\", \"media.ad.id\": \"002\","
       "\"media.ad.length\": 7, \"media.ad.podPosition\": 1,"
       "\"media.ad.playerName\": \"Sample Player\","

@@ -465,6 +465,10 @@ GST_START_TEST (test_example2_chapters_and_ad_break)
   fail_unless (g_variant_lookup (event->custom_metadata, "myCustomData2",
           "&s", &value));
   fail_unless_equals_string (value, "CustomData2");
+  /* the break it plays in rides along, for the APIs that name it */
+  fail_unless (event->ad_break != NULL);
+  assert_detail_string (event->ad_break, "friendlyName", "Mid-roll break");
+  fail_unless (collected_event (5)->ad_break == NULL);
 
   event = collected_event (10);
   assert_detail_string (event->details, "creativeID", "44");
