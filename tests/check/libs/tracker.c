@@ -13,6 +13,8 @@
 
 #include "mediaedge-tracker.h"
 #include "mediaedge-xdm.h"
+#include "mediaedge-codec-edge.h"
+#include "mediaedge-codec-collection.h"
 
 #define S(n) ((MediaEdgeTime) (n) * MEDIA_EDGE_SECOND)
 #define WALL_START 1795658400000        /* 2026-11-26T02:00:00.000Z */
@@ -490,31 +492,12 @@ GST_START_TEST (test_example2_chapters_and_ad_break)
 
 GST_END_TEST;
 
-/* Adobe's Media Collection API Timeline 2: a pre-roll break while the
- * player plays ends with
- * play; the content playhead starts after the pre-roll; an error; the
- * viewer leaves during a mid-roll ad and only sessionEnd goes out. */
-GST_START_TEST (test_timeline2_preroll_error_abandon)
+/* Adobe's Media Collection API Timeline 2, as a player tells it: a
+ * pre-roll break while the player plays, an error at 32 s, the viewer
+ * leaving during a mid-roll ad at 48 s. */
+static void
+play_timeline2 (MediaEdgeTracker * tracker)
 {
-  g_autoptr (MediaEdgeTracker) tracker = start_described ();
-  const Expected expected[] = {
-    {MEDIA_EDGE_EVENT_SESSION_START, 0, 0},
-    {MEDIA_EDGE_EVENT_AD_BREAK_START, 1, 0},
-    {MEDIA_EDGE_EVENT_AD_START, 2, 0},
-    {MEDIA_EDGE_EVENT_PING, 10000, 0},
-    {MEDIA_EDGE_EVENT_AD_COMPLETE, 12000, 0},
-    {MEDIA_EDGE_EVENT_AD_BREAK_COMPLETE, 12001, 0},
-    {MEDIA_EDGE_EVENT_PLAY, 12002, 0},
-    {MEDIA_EDGE_EVENT_PING, 20000, 8},
-    {MEDIA_EDGE_EVENT_PING, 30000, 18},
-    {MEDIA_EDGE_EVENT_ERROR, 32000, 20},
-    {MEDIA_EDGE_EVENT_PING, 40000, 28},
-    {MEDIA_EDGE_EVENT_AD_BREAK_START, 45000, 33},
-    {MEDIA_EDGE_EVENT_AD_START, 45001, 33},
-    {MEDIA_EDGE_EVENT_SESSION_END, 48000, 33},
-  };
-  MediaEdgeEvent *error_event;
-
   fail_unless (media_edge_tracker_start_ad_break (tracker, S (0), 0,
           fields ("{'index': <0>, 'offset': <0>, "
               "'friendlyName': <'ad_pod1'>}"), NULL));
@@ -541,6 +524,34 @@ GST_START_TEST (test_timeline2_preroll_error_abandon)
               "'playerName': <'Sample Player'>}"), NULL));
   media_edge_tracker_end_session (tracker, S (48), 48);
   collect (tracker);
+}
+
+/* Adobe's Media Collection API Timeline 2: a pre-roll break while the
+ * player plays ends with
+ * play; the content playhead starts after the pre-roll; an error; the
+ * viewer leaves during a mid-roll ad and only sessionEnd goes out. */
+GST_START_TEST (test_timeline2_preroll_error_abandon)
+{
+  g_autoptr (MediaEdgeTracker) tracker = start_described ();
+  const Expected expected[] = {
+    {MEDIA_EDGE_EVENT_SESSION_START, 0, 0},
+    {MEDIA_EDGE_EVENT_AD_BREAK_START, 1, 0},
+    {MEDIA_EDGE_EVENT_AD_START, 2, 0},
+    {MEDIA_EDGE_EVENT_PING, 10000, 0},
+    {MEDIA_EDGE_EVENT_AD_COMPLETE, 12000, 0},
+    {MEDIA_EDGE_EVENT_AD_BREAK_COMPLETE, 12001, 0},
+    {MEDIA_EDGE_EVENT_PLAY, 12002, 0},
+    {MEDIA_EDGE_EVENT_PING, 20000, 8},
+    {MEDIA_EDGE_EVENT_PING, 30000, 18},
+    {MEDIA_EDGE_EVENT_ERROR, 32000, 20},
+    {MEDIA_EDGE_EVENT_PING, 40000, 28},
+    {MEDIA_EDGE_EVENT_AD_BREAK_START, 45000, 33},
+    {MEDIA_EDGE_EVENT_AD_START, 45001, 33},
+    {MEDIA_EDGE_EVENT_SESSION_END, 48000, 33},
+  };
+  MediaEdgeEvent *error_event;
+
+  play_timeline2 (tracker);
 
   assert_collected (expected, G_N_ELEMENTS (expected));
   /* QoE rides with the first event after it changed, and always with
@@ -1478,6 +1489,94 @@ GST_START_TEST (test_dropped_frames_added_up)
 
 GST_END_TEST;
 
+static JsonObject *
+request_body (MediaEdgeRequest * request, JsonParser * parser)
+{
+  g_autofree gchar *body = media_edge_request_build_body (request, "sid",
+      NULL);
+
+  fail_unless (json_parser_load_from_data (parser, body, -1, NULL));
+
+  return json_node_get_object (json_parser_get_root (parser));
+}
+
+/* the Media Edge body says @event: its type, time and whole seconds */
+static void
+assert_edge_says (MediaEdgeRequest * request, const MediaEdgeEvent * event)
+{
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  JsonObject *xdm = json_object_get_object_member
+      (json_array_get_object_element (json_object_get_array_member
+          (request_body (request, parser), "events"), 0), "xdm");
+  g_autofree gchar *type = g_strconcat ("media.",
+      media_edge_event_type_get_name (event->type), NULL);
+  g_autofree gchar *when =
+      media_edge_codec_format_timestamp (event->timestamp_ms);
+
+  fail_unless_equals_string (json_object_get_string_member (xdm,
+          "eventType"), type);
+  fail_unless_equals_string (json_object_get_string_member (xdm,
+          "timestamp"), when);
+  fail_unless_equals_int64 (json_object_get_int_member
+      (json_object_get_object_member (xdm, "mediaCollection"), "playhead"),
+      (gint64) event->playhead);
+}
+
+/* the Media Collection body says @event: its type, time in ms and
+ * seconds with their fractions */
+static void
+assert_collection_says (MediaEdgeRequest * request,
+    const MediaEdgeEvent * event)
+{
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  JsonObject *body = request_body (request, parser);
+  JsonObject *player_time = json_object_get_object_member (body,
+      "playerTime");
+
+  fail_unless_equals_string (json_object_get_string_member (body,
+          "eventType"), media_edge_event_type_get_name (event->type));
+  fail_unless_equals_int64 (json_object_get_int_member (player_time, "ts"),
+      event->timestamp_ms);
+  fail_unless (G_APPROX_VALUE (json_object_get_double_member (player_time,
+              "playhead"), event->playhead, 1e-9));
+}
+
+/* One timeline, two APIs: every event the tracker decided is one request
+ * of each codec, under the same name, opening the session or not alike,
+ * at the same time and playhead. */
+GST_START_TEST (test_timeline2_through_both_codecs)
+{
+  const MediaEdgeCollectionAccount account = { "ts", "rs", "visitor", "org" };
+  g_autoptr (MediaEdgeTracker) tracker = start_described ();
+  g_autoptr (MediaEdgeCodec) edge =
+      media_edge_codec_edge_new ("https://edge.example.com/ee/va/v1",
+      "datastream", "contract");
+  g_autoptr (MediaEdgeCodec) collection =
+      media_edge_codec_collection_new ("https://collect.example.com",
+      &account, "contract");
+
+  play_timeline2 (tracker);
+  fail_unless_equals_int (collected->len, 14);
+  for (guint i = 0; i < collected->len; i++) {
+    MediaEdgeEvent *event = collected_event (i);
+    const gchar *name = media_edge_event_type_get_name (event->type);
+    g_autoptr (MediaEdgeRequest) e = media_edge_codec_encode (edge, event);
+    g_autoptr (MediaEdgeRequest) c = media_edge_codec_encode (collection,
+        event);
+
+    fail_unless_equals_string (media_edge_request_get_name (e), name);
+    fail_unless_equals_string (media_edge_request_get_name (c), name);
+    fail_unless_equals_int (media_edge_request_opens_session (e),
+        media_edge_request_opens_session (c));
+    fail_unless_equals_int (media_edge_request_is_expendable (e),
+        media_edge_request_is_expendable (c));
+    assert_edge_says (e, event);
+    assert_collection_says (c, event);
+  }
+}
+
+GST_END_TEST;
+
 static Suite *
 tracker_suite (void)
 {
@@ -1497,6 +1596,7 @@ tracker_suite (void)
   tcase_add_test (tc, test_second_session);
   tcase_add_test (tc, test_example2_chapters_and_ad_break);
   tcase_add_test (tc, test_timeline2_preroll_error_abandon);
+  tcase_add_test (tc, test_timeline2_through_both_codecs);
   tcase_add_test (tc, test_refusals);
   tcase_add_test (tc, test_open_parts_are_closed);
   tcase_add_test (tc, test_playback_inside_ad_break);
