@@ -90,9 +90,12 @@ main (int argc, char **argv)
 {
   const gchar *sink = "fakesink sync=true";
   gchar *sink_option = NULL;
+  gchar *api = NULL;
   GOptionEntry entries[] = {
     {"sink", 's', 0, G_OPTION_ARG_STRING, &sink_option,
         "Video sink (default: fakesink sync=true)", "SINK"},
+    {"api", 'a', 0, G_OPTION_ARG_STRING, &api,
+        "Adobe API to report to: edge (default) or collection", "API"},
     {NULL}
   };
   g_autoptr (GOptionContext) options = g_option_context_new (NULL);
@@ -118,8 +121,21 @@ main (int argc, char **argv)
     return EXIT_FAILURE;
   }
   edge_server_set_output (server, stdout);
-  endpoint = edge_server_get_endpoint (server);
-  g_print ("Local Media Edge server at %s\n", endpoint);
+  if (g_strcmp0 (api, "collection") == 0) {
+    /* the same server speaks the Media Collection API at its root */
+    endpoint = g_strdup_printf ("http://127.0.0.1:%u api=collection "
+        "tracking-server=demo.example.com report-suite=demo-rsid "
+        "visitor-id=demo-visitor org-id=DEMO@AdobeOrg",
+        edge_server_get_port (server));
+    g_print ("Local Media Collection API server at http://127.0.0.1:%u\n",
+        edge_server_get_port (server));
+  } else if (api == NULL || g_strcmp0 (api, "edge") == 0) {
+    endpoint = edge_server_get_endpoint (server);
+    g_print ("Local Media Edge server at %s\n", endpoint);
+  } else {
+    g_printerr ("--api: edge or collection, not '%s'\n", api);
+    return EXIT_FAILURE;
+  }
 
   description = g_strdup_printf ("videotestsrc num-buffers=450 ! "
       "video/x-raw,width=320,height=240,framerate=25/1 ! "
@@ -148,6 +164,7 @@ main (int argc, char **argv)
   gst_object_unref (demo.pipeline);
   g_main_loop_unref (demo.loop);
   g_free (sink_option);
+  g_free (api);
 
   g_print ("\n%u requests reached the server.\n",
       edge_server_count_records (server));

@@ -277,6 +277,44 @@ GST_START_TEST (test_interrupted_without_eos)
 
 GST_END_TEST;
 
+/* The same line reporting to the legacy Media Collection API, which the
+ * local server speaks at its root: one session, sessionStart's mandatory
+ * parameters, every later event under the session the 201's Location
+ * named, the end when the viewer saw it. */
+GST_START_TEST (test_vod_to_collection_api)
+{
+  Fixture *f = fixture_new ();
+  g_autofree gchar *args = g_strdup_printf ("videotestsrc num-buffers=50 ! "
+      "video/x-raw,framerate=25/1,width=64,height=48 ! mediaedgetrack "
+      "api=collection endpoint=http://127.0.0.1:%u tracking-server=ts "
+      "report-suite=rs visitor-id=v org-id=o ! fakesink sync=true",
+      edge_server_get_port (f->server));
+  g_autoptr (GPtrArray) records = launch (f, args);
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autofree gchar *events_path = NULL;
+  JsonObject *params;
+
+  assert_events (records, "sessionStart play sessionComplete");
+  fail_unless_equals_string (record_at (records, 0)->path, "/api/v1/sessions");
+  events_path = g_strdup_printf ("/api/v1/sessions/%s/events",
+      record_at (records, 0)->session_id);
+  for (guint i = 1; i < records->len; i++)
+    fail_unless_equals_string (record_at (records, i)->path, events_path);
+  fail_unless (json_parser_load_from_data (parser,
+          record_at (records, 0)->body, -1, NULL));
+  params = json_object_get_object_member (json_node_get_object
+      (json_parser_get_root (parser)), "params");
+  fail_unless_equals_string (json_object_get_string_member (params,
+          "media.contentType"), "VOD");
+  fail_unless_equals_int64 (json_object_get_int_member (params,
+          "media.length"), 2);
+  assert_playheads (records, FALSE, 2);
+  assert_end_after_play (records, 2000);
+  fixture_teardown (f);
+}
+
+GST_END_TEST;
+
 /* A media file the test writes with @encode_line (ending in a muxer into
  * filesink location=PATH). */
 static gchar *
@@ -691,6 +729,7 @@ real_pipelines_suite (void)
   tcase_add_test (tc, test_live_syncing_sink);
   tcase_add_test (tc, test_live_free_running_sink);
   tcase_add_test (tc, test_interrupted_without_eos);
+  tcase_add_test (tc, test_vod_to_collection_api);
   tcase_add_test (tc, test_playbin_both_filters_one_session);
   tcase_add_test (tc, test_playbin_audio_only);
   tcase_add_test (tc, test_gapless_playlist);
