@@ -519,15 +519,17 @@ open_client_session (GstMediaEdgeSession * session, MediaEdgeEvent * start)
       settings->ca_file, settings->proxy);
 }
 
-/* An event the API has no request for (player states, for the Media
- * Collection API) is left out. */
+/* As many requests as the API needs for @event: one, or several (the
+ * Media Collection API names one player state per request). */
 static void
 send_event (GstMediaEdgeSession * session, const MediaEdgeEvent * event)
 {
-  MediaEdgeRequest *request = media_edge_codec_encode (session->codec, event);
+  g_autoptr (GPtrArray) requests =
+      media_edge_codec_encode_all (session->codec, event);
 
-  if (request)
-    media_edge_client_session_send (session->client_session, request);
+  while (requests->len > 0)
+    media_edge_client_session_send (session->client_session,
+        g_ptr_array_steal_index (requests, 0));
 }
 
 static void

@@ -304,14 +304,10 @@ media_edge_codec_collection_encode (MediaEdgeCodec * codec,
   g_autofree gchar *uri = NULL;
   g_autofree gchar *body = NULL;
 
-  /* The API's stateStart and stateEnd name one state each: a
-   * statesUpdate would take several requests, and a codec gives one per
-   * event. Left out until the interface can say so. */
-  if (event->type == MEDIA_EDGE_EVENT_STATES_UPDATE) {
-    GST_DEBUG_ID (self->log_id, "statesUpdate: not reported to the Media "
-        "Collection API");
+  /* the API's stateStart and stateEnd name one state each: several
+   * requests, which encode_all gives */
+  if (event->type == MEDIA_EDGE_EVENT_STATES_UPDATE)
     return NULL;
-  }
 
   uri = media_edge_codec_build_uri (self->endpoint, opens ? SESSIONS_PATH :
       SESSIONS_PATH "/" MEDIA_EDGE_REQUEST_SESSION_SLOT "/events", NULL);
@@ -320,6 +316,75 @@ media_edge_codec_collection_encode (MediaEdgeCodec * codec,
 
   return media_edge_request_new (name, "POST", uri, body, NULL,
       request_flags (event->type));
+}
+
+/* stateStart or stateEnd (@name) of the state @state, at @event's time
+ * and playhead */
+static MediaEdgeRequest *
+encode_state (MediaEdgeCodecCollection * self, const MediaEdgeEvent * event,
+    const gchar * name, const gchar * state)
+{
+  g_autoptr (JsonNode) root = json_node_new (JSON_NODE_OBJECT);
+  JsonObject *body = json_object_new ();
+  JsonObject *player_time = json_object_new ();
+  JsonObject *params = json_object_new ();
+  g_autofree gchar *uri = media_edge_codec_build_uri (self->endpoint,
+      SESSIONS_PATH "/" MEDIA_EDGE_REQUEST_SESSION_SLOT "/events", NULL);
+  g_autofree gchar *text = NULL;
+
+  json_object_set_double_member (player_time, "playhead", event->playhead);
+  json_object_set_int_member (player_time, "ts", event->timestamp_ms);
+  json_object_set_object_member (body, "playerTime", player_time);
+  json_object_set_string_member (body, "eventType", name);
+  json_object_set_string_member (params, "media.state.name", state);
+  json_object_set_object_member (body, "params", params);
+  json_node_take_object (root, body);
+  text = json_to_string (root, FALSE);
+  GST_LOG_ID (self->log_id, "%s: POST %s %s", name, uri, text);
+
+  return media_edge_request_new (name, "POST", uri, text, NULL,
+      MEDIA_EDGE_REQUEST_NONE);
+}
+
+/* One request per state in the list @member of a statesUpdate */
+static void
+encode_states (MediaEdgeCodecCollection * self, const MediaEdgeEvent * event,
+    const gchar * member, const gchar * name, GPtrArray * requests)
+{
+  g_autoptr (GVariant) states = NULL;
+  GVariantIter iter;
+  GVariant *state;
+
+  if (event->details == NULL || !(states = g_variant_lookup_value
+          (event->details, member, G_VARIANT_TYPE ("aa{sv}"))))
+    return;
+  g_variant_iter_init (&iter, states);
+  while ((state = g_variant_iter_next_value (&iter))) {
+    const gchar *state_name;
+
+    if (g_variant_lookup (state, "name", "&s", &state_name))
+      g_ptr_array_add (requests, encode_state (self, event, name, state_name));
+    g_variant_unref (state);
+  }
+}
+
+static GPtrArray *
+media_edge_codec_collection_encode_all (MediaEdgeCodec * codec,
+    const MediaEdgeEvent * event)
+{
+  MediaEdgeCodecCollection *self = MEDIA_EDGE_CODEC_COLLECTION (codec);
+  GPtrArray *requests = g_ptr_array_new_with_free_func ((GDestroyNotify)
+      media_edge_request_free);
+
+  if (event->type == MEDIA_EDGE_EVENT_STATES_UPDATE) {
+    encode_states (self, event, "statesStart", "stateStart", requests);
+    encode_states (self, event, "statesEnd", "stateEnd", requests);
+  } else {
+    g_ptr_array_add (requests, media_edge_codec_collection_encode (codec,
+            event));
+  }
+
+  return requests;
 }
 
 /* The last segment of @location's path, `…/api/v1/sessions/{sid}`,
@@ -388,6 +453,7 @@ static void
 media_edge_codec_collection_iface_init (MediaEdgeCodecInterface * iface)
 {
   iface->encode = media_edge_codec_collection_encode;
+  iface->encode_all = media_edge_codec_collection_encode_all;
   iface->parse_session_id = media_edge_codec_collection_parse_session_id;
 }
 

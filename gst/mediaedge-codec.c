@@ -50,6 +50,38 @@ media_edge_codec_encode (MediaEdgeCodec * codec, const MediaEdgeEvent * event)
 }
 
 /**
+ * media_edge_codec_encode_all:
+ * @event: the event
+ *
+ * Returns: (transfer full) (element-type MediaEdgeRequest): the requests
+ * that report @event, in the order they go out; none if the API has no
+ * request that says the same
+ */
+GPtrArray *
+media_edge_codec_encode_all (MediaEdgeCodec * codec,
+    const MediaEdgeEvent * event)
+{
+  MediaEdgeCodecInterface *iface;
+  GPtrArray *requests;
+  MediaEdgeRequest *request;
+
+  g_return_val_if_fail (MEDIA_EDGE_IS_CODEC (codec), NULL);
+  g_return_val_if_fail (event != NULL, NULL);
+
+  iface = MEDIA_EDGE_CODEC_GET_IFACE (codec);
+  if (iface->encode_all)
+    return iface->encode_all (codec, event);
+
+  requests = g_ptr_array_new_with_free_func ((GDestroyNotify)
+      media_edge_request_free);
+  request = iface->encode (codec, event);
+  if (request)
+    g_ptr_array_add (requests, request);
+
+  return requests;
+}
+
+/**
  * media_edge_codec_parse_session_id:
  * @answer: the answer to the request that opened the session
  *

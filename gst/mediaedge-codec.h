@@ -34,7 +34,10 @@ G_DECLARE_INTERFACE (MediaEdgeCodec, media_edge_codec, MEDIA_EDGE, CODEC,
 /**
  * MediaEdgeCodecInterface:
  * @encode: the request that reports @event, or %NULL if the API has
- *   none that says the same
+ *   none that says the same, or needs several
+ * @encode_all: (nullable): every request that reports @event, in order;
+ *   for an API that needs several for some events (when unset, @encode's
+ *   one request)
  * @parse_session_id: the session id in the answer to the request that
  *   opened the session, or %NULL with an error that says why there is
  *   none. Called on the sender thread: it must only read the codec.
@@ -49,11 +52,16 @@ struct _MediaEdgeCodecInterface
 
   MediaEdgeRequest *(*encode) (MediaEdgeCodec * codec,
       const MediaEdgeEvent * event);
+  GPtrArray *(*encode_all) (MediaEdgeCodec * codec,
+      const MediaEdgeEvent * event);
   gchar *(*parse_session_id) (MediaEdgeCodec * codec,
       const MediaEdgeAnswer * answer, GError ** error);
 };
 
 MediaEdgeRequest *media_edge_codec_encode (MediaEdgeCodec * codec,
+    const MediaEdgeEvent * event);
+
+GPtrArray *media_edge_codec_encode_all (MediaEdgeCodec * codec,
     const MediaEdgeEvent * event);
 
 gchar *media_edge_codec_parse_session_id (MediaEdgeCodec * codec,

@@ -730,13 +730,61 @@ GST_START_TEST (test_collection_endpoint_path_and_query)
 
 GST_END_TEST;
 
-/* Player states are left out (one request per state would be needed). */
-GST_START_TEST (test_collection_states_not_encoded)
+/* The API's stateStart and stateEnd name one player state each: a
+ * statesUpdate is as many requests, starts first. */
+GST_START_TEST (test_collection_states_one_request_each)
 {
-  g_autoptr (MediaEdgeRequest) request = encode_collection (COLLECTION,
-      collection_event (MEDIA_EDGE_EVENT_STATES_UPDATE, 1, NULL));
+  g_autoptr (MediaEdgeCodec) codec =
+      media_edge_codec_collection_new (COLLECTION, &account, "codec-test");
+  MediaEdgeEvent *event = collection_event (MEDIA_EDGE_EVENT_STATES_UPDATE,
+      7, g_variant_new_parsed ("{'statesStart': <[{'name': <'fullscreen'>}, "
+          "{'name': <'mute'>}]>, 'statesEnd': <[{'name': "
+          "<'closedCaptioning'>}]>}"));
+  g_autoptr (GPtrArray) requests = media_edge_codec_encode_all (codec, event);
+  const gchar *expected[][2] = {
+    {"stateStart", "fullscreen"}, {"stateStart", "mute"},
+    {"stateEnd", "closedCaptioning"},
+  };
 
-  fail_unless (request == NULL);
+  fail_unless (media_edge_codec_encode (codec, event) == NULL);
+  fail_unless_equals_int (requests->len, G_N_ELEMENTS (expected));
+  for (guint i = 0; i < requests->len; i++) {
+    MediaEdgeRequest *request = g_ptr_array_index (requests, i);
+    g_autofree gchar *uri = media_edge_request_build_uri (request, SID);
+    g_autofree gchar *body = media_edge_request_build_body (request, SID,
+        NULL);
+    g_autofree gchar *wanted = g_strdup_printf ("{\"playerTime\": "
+        "{\"playhead\": 7, \"ts\": 1795658400000}, \"eventType\": \"%s\", "
+        "\"params\": {\"media.state.name\": \"%s\"}}", expected[i][0],
+        expected[i][1]);
+    g_autoptr (JsonNode) actual = parse (body);
+    g_autoptr (JsonNode) want = parse (wanted);
+
+    fail_unless_equals_string (uri, C_EVENTS);
+    fail_unless_equals_string (media_edge_request_get_name (request),
+        expected[i][0]);
+    fail_unless (json_node_equal (actual, want), "%s", body);
+  }
+  media_edge_event_free (event);
+}
+
+GST_END_TEST;
+
+/* Every other event is one request, through encode_all too. */
+GST_START_TEST (test_encode_all_gives_one_request)
+{
+  g_autoptr (MediaEdgeCodec) edge = media_edge_codec_edge_new (ENDPOINT,
+      CONFIG_ID, "codec-test");
+  g_autoptr (MediaEdgeCodec) collection =
+      media_edge_codec_collection_new (COLLECTION, &account, "codec-test");
+  g_autoptr (MediaEdgeEvent) event = collection_event (MEDIA_EDGE_EVENT_PING,
+      3, NULL);
+  g_autoptr (GPtrArray) from_edge = media_edge_codec_encode_all (edge, event);
+  g_autoptr (GPtrArray) from_collection =
+      media_edge_codec_encode_all (collection, event);
+
+  fail_unless_equals_int (from_edge->len, 1);
+  fail_unless_equals_int (from_collection->len, 1);
 }
 
 GST_END_TEST;
@@ -824,7 +872,8 @@ codec_suite (void)
   tcase_add_test (tc, test_collection_timeline2_error);
   tcase_add_test (tc, test_collection_chapter_custom_metadata);
   tcase_add_test (tc, test_collection_endpoint_path_and_query);
-  tcase_add_test (tc, test_collection_states_not_encoded);
+  tcase_add_test (tc, test_collection_states_one_request_each);
+  tcase_add_test (tc, test_encode_all_gives_one_request);
   tcase_add_test (tc, test_collection_location_gives_session_id);
   tcase_add_test (tc, test_collection_bad_locations_refused);
 
