@@ -8,9 +8,9 @@
  */
 
 /* The chapters of a stream's table of contents, and the stretch of stream
- * time in which the chapter playback is in stays the same, so that the
- * streaming thread tells in O(1), with no allocation, that a buffer left
- * it. Not thread-safe: the caller's lock guards it. */
+ * time in which the chapter of the buffers passing stays the same, so that
+ * the streaming thread tells in O(1), with no allocation, that a buffer
+ * crossed a chapter bound. Not thread-safe: the caller's lock guards it. */
 
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -22,9 +22,12 @@
 struct _GstMediaEdgeChapters
 {
   GArray *chapters;
-  /* [lo, hi): where the chapter last located stays the same */
+  /* [lo, hi): where the chapter of the buffers passing stays the same;
+   * the stretch around the position last located */
   GstClockTime lo;
   GstClockTime hi;
+  GstClockTime found_lo;
+  GstClockTime found_hi;
 };
 
 /**
@@ -61,14 +64,6 @@ gst_media_edge_chapters_get_count (GstMediaEdgeChapters * chapters)
   return chapters->chapters->len;
 }
 
-/* Per buffer: whether @position is out of the stretch last located. */
-gboolean
-gst_media_edge_chapters_leaves_stretch (GstMediaEdgeChapters * chapters,
-    GstClockTime position)
-{
-  return position < chapters->lo || position >= chapters->hi;
-}
-
 /* The next position leaves the stretch, whatever it is. */
 void
 gst_media_edge_chapters_forget_stretch (GstMediaEdgeChapters * chapters)
@@ -95,25 +90,51 @@ gint
 gst_media_edge_chapters_locate (GstMediaEdgeChapters * chapters,
     GstClockTime position, GstClockTime * stop)
 {
-  chapters->lo = 0;
-  chapters->hi = GST_CLOCK_TIME_NONE;
-  *stop = GST_CLOCK_TIME_NONE;
+  GstClockTime lo = 0, hi = GST_CLOCK_TIME_NONE;
+  gint index = -1;
+
   for (guint i = 0; i < chapters->chapters->len; i++) {
     GstMediaEdgeChapter *chapter = chapter_at (chapters, i);
 
     if (position < chapter->start) {
-      chapters->hi = chapter->start;
-      return -1;
+      hi = chapter->start;
+      break;
     }
     if (position < chapter->stop) {
-      chapters->lo = chapter->start;
-      chapters->hi = *stop = chapter->stop;
-      return i;
+      lo = chapter->start;
+      hi = chapter->stop;
+      index = i;
+      break;
     }
-    chapters->lo = chapter->stop;
+    lo = chapter->stop;
   }
+  if (stop)
+    *stop = index >= 0 ? hi : GST_CLOCK_TIME_NONE;
+  chapters->found_lo = lo;
+  chapters->found_hi = hi;
 
-  return -1;
+  return index;
+}
+
+/**
+ * gst_media_edge_chapters_crosses_bound:
+ *
+ * Whether @position, of a buffer passing, leaves the stretch (a chapter,
+ * or a gap between chapters) the buffers before were in; if so, the
+ * stretch around @position is the one watched from now on.
+ */
+gboolean
+gst_media_edge_chapters_crosses_bound (GstMediaEdgeChapters * chapters,
+    GstClockTime position)
+{
+  if (position >= chapters->lo && position < chapters->hi)
+    return FALSE;
+
+  gst_media_edge_chapters_locate (chapters, position, NULL);
+  chapters->lo = chapters->found_lo;
+  chapters->hi = chapters->found_hi;
+
+  return TRUE;
 }
 
 /**

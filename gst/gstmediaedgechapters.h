@@ -23,7 +23,7 @@ void gst_media_edge_chapters_free (GstMediaEdgeChapters * chapters);
 
 guint gst_media_edge_chapters_get_count (GstMediaEdgeChapters * chapters);
 
-gboolean gst_media_edge_chapters_leaves_stretch (GstMediaEdgeChapters *
+gboolean gst_media_edge_chapters_crosses_bound (GstMediaEdgeChapters *
     chapters, GstClockTime position);
 
 void gst_media_edge_chapters_forget_stretch (GstMediaEdgeChapters *

@@ -28,18 +28,30 @@ struct _GstMediaEdgeRender
 
   GMutex lock;
   /* under lock: whether some sink syncs to the clock, the pipeline's
-   * latency, as measured at PLAYING; the waits scheduled */
+   * latency, as measured at PLAYING; the moments awaited (Moment), and
+   * those a pause set aside until playback goes on */
   gboolean syncing;
   GstClockTime latency;
   GList *waits;
+  GList *suspended;
+  gboolean paused;
 };
 
-/* What a wait carries; it holds the element, and so this, alive. */
+/* A moment of the stream awaited for @what; @id while its clock wait is
+ * scheduled. */
+typedef struct
+{
+  GstClockID id;
+  guint what;
+  GstClockTime running_time;
+} Moment;
+
+/* What a clock wait's callback holds: the render (and a reference to its
+ * element, which owns it) */
 typedef struct
 {
   GstMediaEdgeRender *render;
   GstElement *element;
-  guint what;
 } Wait;
 
 GstMediaEdgeRender *
@@ -51,6 +63,8 @@ gst_media_edge_render_new (GstElement * element, GstMediaEdgeRenderFunc func,
   render->element = element;
   render->func = func;
   render->user_data = user_data;
+  /* nothing is rendered before the pipeline first plays */
+  render->paused = TRUE;
   g_mutex_init (&render->lock);
 
   return render;
@@ -66,9 +80,10 @@ gst_media_edge_render_free (GstMediaEdgeRender * render)
 
 /**
  * gst_media_edge_render_measure:
+ * @pipeline: (nullable): the top-level pipeline, at PLAYING
  *
- * At PLAYING: whether the sinks sync to the clock (the top-level latency
- * query's `live`, which says just that) and the latency they add.
+ * Whether some sink syncs to the clock (the pipeline latency query's
+ * `live`), and the latency that delays what they render.
  */
 void
 gst_media_edge_render_measure (GstMediaEdgeRender * render,
@@ -98,29 +113,48 @@ free_wait (gpointer data)
   g_free (wait);
 }
 
+static gint
+moment_has_id (gconstpointer moment, gconstpointer id)
+{
+  return ((const Moment *) moment)->id == id ? 0 : 1;
+}
+
+static void
+free_moment (gpointer data)
+{
+  Moment *moment = data;
+
+  if (moment->id)
+    gst_clock_id_unref (moment->id);
+  g_free (moment);
+}
+
 static gboolean
 on_rendered (GstClock * clock, GstClockTime time, GstClockID id,
     gpointer user_data)
 {
   Wait *wait = user_data;
   GstMediaEdgeRender *render = wait->render;
+  Moment *moment = NULL;
   GList *link;
 
   g_mutex_lock (&render->lock);
-  link = g_list_find (render->waits, id);
-  if (link)
+  link = g_list_find_custom (render->waits, id, moment_has_id);
+  if (link) {
+    moment = link->data;
     render->waits = g_list_delete_link (render->waits, link);
+  }
   g_mutex_unlock (&render->lock);
-  if (link == NULL)
+  /* cancelled or set aside meanwhile */
+  if (moment == NULL)
     return TRUE;
 
-  gst_clock_id_unref (id);
-  render->func (wait->what, render->user_data);
+  render->func (moment->what, render->user_data);
+  free_moment (moment);
 
   return TRUE;
 }
 
-/* The clock time @running_time is rendered at, or NONE: now. */
 static GstClockTime
 render_time (GstMediaEdgeRender * render, GstClockTime running_time)
 {
@@ -136,25 +170,52 @@ render_time (GstMediaEdgeRender * render, GstClockTime running_time)
   return at;
 }
 
+static gboolean
+set_aside_while_paused (GstMediaEdgeRender * render,
+    GstClockTime running_time, guint what)
+{
+  Moment *moment;
+  gboolean paused;
+
+  g_mutex_lock (&render->lock);
+  paused = render->paused && GST_CLOCK_TIME_IS_VALID (running_time);
+  if (paused) {
+    moment = g_new0 (Moment, 1);
+    moment->what = what;
+    moment->running_time = running_time;
+    render->suspended = g_list_prepend (render->suspended, moment);
+  }
+  g_mutex_unlock (&render->lock);
+
+  return paused;
+}
+
 /**
  * gst_media_edge_render_at:
- * @running_time: the moment of the stream, in running time
- * @what: handed to the callback
+ * @running_time: the running time of the moment
+ * @what: what the moment is, handed to the render function
  *
- * Calls back when @running_time is rendered.
+ * Awaits the rendering of @running_time.
  *
- * Returns: %FALSE when it is rendered now (the sinks do not sync, or no
- * clock): the caller goes on at once, and no callback comes
+ * Returns: %FALSE if the moment is now (no syncing sink, no clock, or
+ * already past): the caller acts at once
  */
 gboolean
 gst_media_edge_render_at (GstMediaEdgeRender * render,
     GstClockTime running_time, guint what)
 {
-  g_autoptr (GstClock) clock = gst_element_get_clock (render->element);
-  GstClockTime at = render_time (render, running_time);
+  g_autoptr (GstClock) clock = NULL;
+  GstClockTime at;
+  Moment *moment;
   Wait *wait;
   GstClockID id;
 
+  /* paused, the base time it would be rendered on is not known yet */
+  if (set_aside_while_paused (render, running_time, what))
+    return TRUE;
+
+  clock = gst_element_get_clock (render->element);
+  at = render_time (render, running_time);
   if (clock == NULL || !GST_CLOCK_TIME_IS_VALID (at)
       || at <= gst_clock_get_time (clock))
     return FALSE;
@@ -162,36 +223,108 @@ gst_media_edge_render_at (GstMediaEdgeRender * render,
   wait = g_new0 (Wait, 1);
   wait->render = render;
   wait->element = gst_object_ref (render->element);
-  wait->what = what;
   id = gst_clock_new_single_shot_id (clock, at);
+  moment = g_new0 (Moment, 1);
+  moment->id = gst_clock_id_ref (id);
+  moment->what = what;
+  moment->running_time = running_time;
   g_mutex_lock (&render->lock);
-  render->waits = g_list_prepend (render->waits, id);
+  render->waits = g_list_prepend (render->waits, moment);
   g_mutex_unlock (&render->lock);
   if (gst_clock_id_wait_async (id, on_rendered, wait, free_wait) ==
-      GST_CLOCK_OK)
+      GST_CLOCK_OK) {
+    gst_clock_id_unref (id);
     return TRUE;
+  }
 
   g_mutex_lock (&render->lock);
-  render->waits = g_list_remove (render->waits, id);
+  render->waits = g_list_remove (render->waits, moment);
   g_mutex_unlock (&render->lock);
+  free_moment (moment);
   gst_clock_id_unref (id);
 
   return FALSE;
 }
 
-/* What was awaited will not be: a flush, a stop. */
+/* Unschedules the waits taken from the list, which their callbacks then
+ * no longer find. */
+static void
+unschedule (GList * moments)
+{
+  for (GList * l = moments; l; l = l->next) {
+    Moment *moment = l->data;
+
+    gst_clock_id_unschedule (moment->id);
+    g_clear_pointer (&moment->id, gst_clock_id_unref);
+  }
+}
+
+/**
+ * gst_media_edge_render_suspend:
+ *
+ * PLAYING to PAUSED, or READY to PAUSED: the sinks render nothing until
+ * playback goes on, on a new base time. What is awaited, and what passes
+ * meanwhile, is set aside for gst_media_edge_render_resume().
+ */
 void
-gst_media_edge_render_cancel (GstMediaEdgeRender * render)
+gst_media_edge_render_suspend (GstMediaEdgeRender * render)
 {
   GList *waits;
 
   g_mutex_lock (&render->lock);
+  render->paused = TRUE;
   waits = g_steal_pointer (&render->waits);
   g_mutex_unlock (&render->lock);
+  unschedule (waits);
 
-  for (GList * l = waits; l; l = l->next) {
-    gst_clock_id_unschedule (l->data);
-    gst_clock_id_unref (l->data);
+  /* the list is newest first, as the one of what is set aside */
+  g_mutex_lock (&render->lock);
+  render->suspended = g_list_concat (render->suspended, waits);
+  g_mutex_unlock (&render->lock);
+}
+
+/**
+ * gst_media_edge_render_resume:
+ *
+ * Back to PLAYING, with the new base time: what a pause set aside is
+ * awaited again, in the order it passed; a moment already due is handed
+ * to the render function at once.
+ */
+void
+gst_media_edge_render_resume (GstMediaEdgeRender * render)
+{
+  GList *suspended;
+
+  g_mutex_lock (&render->lock);
+  render->paused = FALSE;
+  suspended = g_list_reverse (g_steal_pointer (&render->suspended));
+  g_mutex_unlock (&render->lock);
+
+  for (GList * l = suspended; l; l = l->next) {
+    Moment *moment = l->data;
+
+    if (!gst_media_edge_render_at (render, moment->running_time, moment->what))
+      render->func (moment->what, render->user_data);
   }
-  g_list_free (waits);
+  g_list_free_full (suspended, free_moment);
+}
+
+/**
+ * gst_media_edge_render_cancel:
+ *
+ * A flush or a stop: nothing awaited, or set aside, is rendered any more.
+ */
+void
+gst_media_edge_render_cancel (GstMediaEdgeRender * render)
+{
+  GList *waits, *suspended;
+
+  g_mutex_lock (&render->lock);
+  waits = g_steal_pointer (&render->waits);
+  suspended = g_steal_pointer (&render->suspended);
+  g_mutex_unlock (&render->lock);
+
+  unschedule (waits);
+  g_list_free_full (waits, free_moment);
+  g_list_free_full (suspended, free_moment);
 }

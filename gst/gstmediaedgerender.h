@@ -31,6 +31,10 @@ void gst_media_edge_render_measure (GstMediaEdgeRender * render,
 gboolean gst_media_edge_render_at (GstMediaEdgeRender * render,
     GstClockTime running_time, guint what);
 
+void gst_media_edge_render_suspend (GstMediaEdgeRender * render);
+
+void gst_media_edge_render_resume (GstMediaEdgeRender * render);
+
 void gst_media_edge_render_cancel (GstMediaEdgeRender * render);
 
 G_END_DECLS

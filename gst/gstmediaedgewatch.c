@@ -15,6 +15,8 @@
 #include "config.h"
 #endif
 
+#include <string.h>
+
 #include "gstmediaedgewatch.h"
 #include "gstmediaedgechapters.h"
 #include "gstmediaedgefacts.h"
@@ -27,13 +29,26 @@ GST_DEBUG_CATEGORY_STATIC (media_edge_watch_debug);
 /* a chapter not located yet */
 #define CHAPTER_UNKNOWN -2
 
-/* what is awaited at its rendering */
+/* what is awaited at its rendering; a chapter bound with its sequence
+ * number above the kind */
 enum
 {
   RENDER_CHAPTER_BOUND,
   RENDER_NEXT_ITEM,
   RENDER_END,
 };
+#define RENDER_KIND(what) ((what) & 0xff)
+#define RENDER_BOUND(seq) (RENDER_CHAPTER_BOUND | ((seq) << 8))
+#define RENDER_SEQ(what) ((what) >> 8)
+
+/* A chapter bound a buffer crossed as it passed, at @position: due once
+ * the viewer sees it. */
+typedef struct
+{
+  GstClockTime position;
+  guint seq;
+  gboolean due;
+} Bound;
 
 struct _GstMediaEdgeWatch
 {
@@ -86,11 +101,12 @@ struct _GstMediaEdgeWatch
   guint group_id;
   gboolean has_group;
   gboolean ended;
-  /* a chapter bound passed at chapter_position: awaited until rendered,
-   * then located; the running time the last buffer ends at, and whether
+  /* the chapter bounds that passed, oldest first: each awaited until
+   * rendered, then located in turn; the running time the last buffer ends
+   * at, and whether
    * the end of the stream passed (awaited) and was rendered (due) */
-  GstClockTime chapter_position;
-  gboolean chapter_awaited;
+  GQueue bounds;
+  guint bound_seq;
   GstClockTime end_running_time;
   gboolean end_awaited;
   gboolean end_due;
@@ -119,7 +135,7 @@ gst_media_edge_watch_new (GstElement * element, GstMediaEdgeSession * session)
   watch->last_end = GST_CLOCK_TIME_NONE;
   watch->fed_chapter = CHAPTER_UNKNOWN;
   watch->live = -1;
-  watch->chapter_position = GST_CLOCK_TIME_NONE;
+  g_queue_init (&watch->bounds);
   watch->end_running_time = GST_CLOCK_TIME_NONE;
   watch->render = gst_media_edge_render_new (element, on_rendered, watch);
   g_mutex_init (&watch->lock);
@@ -139,6 +155,7 @@ gst_media_edge_watch_free (GstMediaEdgeWatch * watch)
   g_clear_pointer (&watch->settings, gst_media_edge_settings_unref);
   g_clear_pointer (&watch->tags, gst_tag_list_unref);
   g_clear_pointer (&watch->chapters, gst_media_edge_chapters_free);
+  g_queue_clear_full (&watch->bounds, g_free);
   g_ptr_array_unref (watch->volumes);
   gst_media_edge_render_free (watch->render);
   g_mutex_clear (&watch->lock);
@@ -437,23 +454,49 @@ describe_session (GstMediaEdgeWatch * watch, gboolean final)
 
 /* The chapter the last buffer is in, if the session does not know it
  * yet; the stretch to watch is around it from now on. */
+/* Where the stream is as the viewer sees it, for the chapter: the first
+ * chapter bound rendered (taken off the queue: @taken), else just before
+ * the first one still awaited, else where the stream passed. */
+static GstClockTime
+viewed_position_locked (GstMediaEdgeWatch * watch, gboolean * taken)
+{
+  Bound *head = g_queue_peek_head (&watch->bounds);
+  GstClockTime position;
+
+  *taken = FALSE;
+  if (head == NULL)
+    return watch->last_position;
+  if (!head->due)
+    return head->position > 0 ? head->position - 1 : GST_CLOCK_TIME_NONE;
+
+  position = head->position;
+  g_free (g_queue_pop_head (&watch->bounds));
+  *taken = TRUE;
+
+  return position;
+}
+
 static gboolean
 locate_chapter (GstMediaEdgeWatch * watch, GstMediaEdgeInput * input)
 {
   GstClockTime position, stop;
+  gboolean taken;
   gint index;
 
   g_mutex_lock (&watch->lock);
-  position = GST_CLOCK_TIME_IS_VALID (watch->chapter_position) ?
-      watch->chapter_position : watch->last_position;
   /* the next item's chapters wait for its session */
-  if (watch->chapters == NULL || !GST_CLOCK_TIME_IS_VALID (position)
-      || watch->chapter_awaited || watch->item_next || watch->item_awaited) {
+  if (watch->chapters == NULL || watch->item_next || watch->item_awaited) {
     g_mutex_unlock (&watch->lock);
     return FALSE;
   }
-  watch->chapter_position = GST_CLOCK_TIME_NONE;
-  index = gst_media_edge_chapters_locate (watch->chapters, position, &stop);
+  do {
+    position = viewed_position_locked (watch, &taken);
+    if (!GST_CLOCK_TIME_IS_VALID (position)) {
+      g_mutex_unlock (&watch->lock);
+      return FALSE;
+    }
+    index = gst_media_edge_chapters_locate (watch->chapters, position, &stop);
+  } while (index == watch->fed_chapter && taken);
   if (index == watch->fed_chapter) {
     g_mutex_unlock (&watch->lock);
     return FALSE;
@@ -468,6 +511,25 @@ locate_chapter (GstMediaEdgeWatch * watch, GstMediaEdgeInput * input)
   g_mutex_unlock (&watch->lock);
 
   return TRUE;
+}
+
+/* The chapter the viewer is in, at every bound rendered since, in turn;
+ * with @all_rendered, every bound that passed counts as rendered. */
+static void
+report_chapters (GstMediaEdgeWatch * watch, gboolean all_rendered)
+{
+  GstMediaEdgeInput chapter = { 0, };
+
+  if (all_rendered) {
+    g_mutex_lock (&watch->lock);
+    for (GList * l = watch->bounds.head; l; l = l->next)
+      ((Bound *) l->data)->due = TRUE;
+    g_mutex_unlock (&watch->lock);
+  }
+  while (locate_chapter (watch, &chapter)) {
+    gst_media_edge_session_feed (watch->session, &chapter, NULL);
+    memset (&chapter, 0, sizeof (chapter));
+  }
 }
 
 /* A new item playing on in a pipeline that stays in PLAYING: its details,
@@ -572,7 +634,21 @@ finish_at_end_locked (GstMediaEdgeWatch * watch)
   } else {
     describe_session (watch, TRUE);
   }
+  /* the bounds before the end are rendered by now: each is reported
+   * before the end overtakes it */
+  report_chapters (watch, TRUE);
   feed_complete (watch);
+}
+
+static void
+mark_bound_due_locked (GstMediaEdgeWatch * watch, guint seq)
+{
+  for (GList * l = watch->bounds.head; l; l = l->next) {
+    Bound *bound = l->data;
+
+    if (bound->seq == seq)
+      bound->due = TRUE;
+  }
 }
 
 /* What was awaited is rendered now: due at the next wake-up. */
@@ -580,7 +656,7 @@ static void
 on_rendered_now (GstMediaEdgeWatch * watch, guint what)
 {
   g_mutex_lock (&watch->lock);
-  switch (what) {
+  switch (RENDER_KIND (what)) {
     case RENDER_END:
       watch->end_due = TRUE;
       break;
@@ -589,7 +665,7 @@ on_rendered_now (GstMediaEdgeWatch * watch, guint what)
       watch->item_due = TRUE;
       break;
     default:
-      watch->chapter_awaited = FALSE;
+      mark_bound_due_locked (watch, RENDER_SEQ (what));
       break;
   }
   g_mutex_unlock (&watch->lock);
@@ -614,8 +690,9 @@ forget_awaited (GstMediaEdgeWatch * watch)
 
   gst_media_edge_render_cancel (watch->render);
   g_mutex_lock (&watch->lock);
-  watch->chapter_position = GST_CLOCK_TIME_NONE;
-  watch->chapter_awaited = FALSE;
+  g_queue_clear_full (&watch->bounds, g_free);
+  if (watch->chapters)
+    gst_media_edge_chapters_forget_stretch (watch->chapters);
   watch->end_awaited = FALSE;
   watch->end_due = FALSE;
   item = watch->item_next || watch->item_awaited;
@@ -632,7 +709,6 @@ on_wake (gpointer user_data)
 {
   GstMediaEdgeWatch *watch = user_data;
   GstMediaEdgeInput tick = {.type = GST_MEDIA_EDGE_INPUT_TICK };
-  GstMediaEdgeInput chapter = { 0, };
   gboolean stalled;
 
   g_mutex_lock (&watch->lock);
@@ -641,8 +717,7 @@ on_wake (gpointer user_data)
 
   gst_media_edge_watch_feed (watch, &tick, NULL);
   begin_next_item (watch);
-  if (locate_chapter (watch, &chapter))
-    gst_media_edge_session_feed (watch->session, &chapter, NULL);
+  report_chapters (watch, FALSE);
   if (take_end_due (watch))
     finish_at_end (watch);
 
@@ -660,6 +735,7 @@ on_pipeline_state (GstMediaEdgeWatch * watch, GstState old, GstState new,
     GstState pending)
 {
   if (new == GST_STATE_PAUSED && old == GST_STATE_READY) {
+    gst_media_edge_render_suspend (watch->render);
     /* prerolled: tags and duration are known now, the liveness maybe */
     describe_session (watch, FALSE);
     return;
@@ -670,8 +746,15 @@ on_pipeline_state (GstMediaEdgeWatch * watch, GstState old, GstState new,
     start_session (watch);
     describe_session (watch, TRUE);
     feed_flag (watch, GST_MEDIA_EDGE_INPUT_PLAYING, TRUE);
+    /* what passed while paused is rendered from now on, in the session
+     * the play is in */
+    gst_media_edge_render_resume (watch->render);
     return;
   }
+
+  /* paused, the sinks render nothing: what passes waits for playback */
+  if (old == GST_STATE_PLAYING && new == GST_STATE_PAUSED)
+    gst_media_edge_render_suspend (watch->render);
 
   /* PLAYING to PAUSED on its way down to READY is the player closing, not a
    * pause; with PLAYING pending it is a flushing seek prerolling again */
@@ -892,6 +975,7 @@ forget_stream (GstMediaEdgeWatch * watch)
   watch->ended = FALSE;
   g_clear_pointer (&watch->tags, gst_tag_list_unref);
   g_clear_pointer (&watch->chapters, gst_media_edge_chapters_free);
+  g_queue_clear_full (&watch->bounds, g_free);
   g_mutex_unlock (&watch->lock);
 }
 
@@ -1195,6 +1279,20 @@ await_rendering (GstMediaEdgeWatch * watch, GstClockTime running_time,
   return FALSE;
 }
 
+/* Allocates: only at a chapter bound. */
+static guint
+queue_bound_locked (GstMediaEdgeWatch * watch, GstClockTime position)
+{
+  Bound *bound = g_new0 (Bound, 1);
+
+  bound->position = position;
+  /* the sequence rides above the kind in what the render hands back */
+  bound->seq = ++watch->bound_seq & 0xffffff;
+  g_queue_push_tail (&watch->bounds, bound);
+
+  return bound->seq;
+}
+
 /**
  * gst_media_edge_watch_buffer:
  * @position: the buffer's stream time, or GST_CLOCK_TIME_NONE
@@ -1211,6 +1309,7 @@ gst_media_edge_watch_buffer (GstMediaEdgeWatch * watch, GstClockTime position,
     GstClockTime running_time, GstClockTime end_running_time)
 {
   gboolean wake, bound, item;
+  guint seq = 0;
 
   if (watch->joined)
     return;
@@ -1234,12 +1333,9 @@ gst_media_edge_watch_buffer (GstMediaEdgeWatch * watch, GstClockTime position,
     watch->item_start = GST_CLOCK_TIME_IS_VALID (position) ?
         (gdouble) position / GST_SECOND : 0;
   bound = !item && watch->chapters && GST_CLOCK_TIME_IS_VALID (position)
-      && !GST_CLOCK_TIME_IS_VALID (watch->chapter_position)
-      && gst_media_edge_chapters_leaves_stretch (watch->chapters, position);
-  if (bound) {
-    watch->chapter_position = position;
-    watch->chapter_awaited = TRUE;
-  }
+      && gst_media_edge_chapters_crosses_bound (watch->chapters, position);
+  if (bound)
+    seq = queue_bound_locked (watch, position);
   wake = watch->wake_on_buffer;
   watch->wake_on_buffer = FALSE;
   g_mutex_unlock (&watch->lock);
@@ -1247,7 +1343,7 @@ gst_media_edge_watch_buffer (GstMediaEdgeWatch * watch, GstClockTime position,
   if (item)
     wake |= !await_rendering (watch, running_time, RENDER_NEXT_ITEM);
   if (bound)
-    wake |= !await_rendering (watch, running_time, RENDER_CHAPTER_BOUND);
+    wake |= !await_rendering (watch, running_time, RENDER_BOUND (seq));
   if (wake)
     gst_media_edge_session_wake (watch->session);
 }

@@ -617,6 +617,94 @@ GST_START_TEST (test_playbin_chapters_when_rendered)
 
 GST_END_TEST;
 
+/* The time of the first @event after the @nth @after (0: the first) */
+static gint64
+time_of_after (GPtrArray * records, const gchar * event, const gchar * after,
+    guint nth)
+{
+  gboolean seen = FALSE;
+
+  for (guint i = 0; i < records->len; i++) {
+    EdgeRecord *record = record_at (records, i);
+
+    if (!seen && g_str_equal (record->event_type, after) && !nth--)
+      seen = TRUE;
+    else if (seen && g_str_equal (record->event_type, event))
+      return record->timestamp_ms;
+  }
+  fail ("no %s after %s", event, after);
+
+  return -1;
+}
+
+/* A pause stops the sinks: a chapter bound and the end that passed the
+ * element, a queue ahead of the sink, before the pause are reported when
+ * the viewer sees them after it, never while paused. Half a second of
+ * play, a second of pause, then the bound at 1 s of content and the end
+ * at 2 s. */
+GST_START_TEST (test_pause_holds_what_passed)
+{
+  g_autoptr (GstToc) toc = two_chapters ();
+  gchar *path = write_clip ("Paused", toc);
+  Fixture *f = fixture_new ();
+  g_autofree gchar *line = g_strdup_printf ("filesrc location=\"%s\" ! "
+      "matroskademux ! mediaedgetrack config-id=real endpoint=%s ! queue ! "
+      "fakesink sync=true", path, f->endpoint);
+  g_autoptr (GstElement) pipeline = gst_parse_launch (line, NULL);
+  g_autoptr (GstBus) bus = gst_element_get_bus (pipeline);
+  g_autoptr (GstMessage) end = NULL;
+  g_autoptr (GPtrArray) records = NULL;
+  gint64 resumed;
+
+  gst_element_set_state (pipeline, GST_STATE_PLAYING);
+  fail_unless_equals_int (gst_element_get_state (pipeline, NULL, NULL,
+          10 * GST_SECOND), GST_STATE_CHANGE_SUCCESS);
+  g_usleep (500 * 1000);
+  gst_element_set_state (pipeline, GST_STATE_PAUSED);
+  g_usleep (1000 * 1000);
+  gst_element_set_state (pipeline, GST_STATE_PLAYING);
+  end = pop_end (bus);
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+
+  records = edge_server_dup_records (f->server);
+  assert_events (records, "sessionStart play chapterStart pauseStart play "
+      "chapterComplete chapterStart chapterComplete sessionComplete");
+  resumed = time_of_after (records, "play", "pauseStart", 0);
+  assert_event_at (records, "chapterComplete", resumed + 500);
+  fail_unless (ABS (time_of_after (records, "sessionComplete", "pauseStart",
+              0) - (resumed + 1500)) <= 150);
+  assert_playheads (records, FALSE, 2);
+  remove_clip (path);
+  fixture_teardown (f);
+}
+
+GST_END_TEST;
+
+/* Chapters into a sink that does not sync: the whole file passes at
+ * once, and every chapter bound is reported as it passes, in order, none
+ * lost, each at its own playhead. */
+GST_START_TEST (test_chapters_free_running_sink)
+{
+  g_autoptr (GstToc) toc = two_chapters ();
+  gchar *path = write_clip ("Fast", toc);
+  Fixture *f = fixture_new ();
+  g_autofree gchar *args = g_strdup_printf ("filesrc location=\"%s\" ! "
+      "matroskademux ! TRACK ! fakesink sync=false", path);
+  g_autoptr (GPtrArray) records = launch (f, args);
+  /* the chapters' and the end's; sessionStart and play are where the
+   * stream was when the pipeline played, which passes at once */
+  const gint64 playheads[] = { 0, 1, 1, 2, 2 };
+
+  assert_events (records, CHAPTERED_ITEM);
+  for (guint i = 0; i < G_N_ELEMENTS (playheads); i++)
+    fail_unless_equals_int64 (record_at (records, i + 2)->playhead,
+        playheads[i]);
+  remove_clip (path);
+  fixture_teardown (f);
+}
+
+GST_END_TEST;
+
 /* A throttled local HTTP server for @path; its port in @port. */
 static GSubprocess *
 serve_slowly (const gchar * path, guint * port)
@@ -735,6 +823,8 @@ real_pipelines_suite (void)
   tcase_add_test (tc, test_gapless_playlist);
   tcase_add_test (tc, test_seek_back_loop);
   tcase_add_test (tc, test_playbin_chapters_when_rendered);
+  tcase_add_test (tc, test_pause_holds_what_passed);
+  tcase_add_test (tc, test_chapters_free_running_sink);
   tcase_add_test (tc, test_playbin_over_slow_http);
   tcase_add_test (tc, test_live_set_playing_directly);
   suite_add_tcase (s, tc);
