@@ -226,17 +226,21 @@ gst_media_edge_track_transform_ip (GstBaseTransform * trans, GstBuffer * buf)
   GstClockTime pts = GST_BUFFER_PTS (buf);
   GstClockTime duration = GST_BUFFER_DURATION (buf);
   GstClockTime position = GST_CLOCK_TIME_NONE;
+  GstClockTime end_position = GST_CLOCK_TIME_NONE;
   GstClockTime running_time = GST_CLOCK_TIME_NONE;
   GstClockTime end = GST_CLOCK_TIME_NONE;
 
   if (GST_CLOCK_TIME_IS_VALID (pts) && segment->format == GST_FORMAT_TIME) {
+    GstClockTime stop = GST_CLOCK_TIME_IS_VALID (duration) ?
+        pts + duration : pts;
+
     position = gst_segment_to_stream_time (segment, GST_FORMAT_TIME, pts);
+    end_position = gst_segment_to_stream_time (segment, GST_FORMAT_TIME, stop);
     running_time = gst_segment_to_running_time (segment, GST_FORMAT_TIME, pts);
-    end = GST_CLOCK_TIME_IS_VALID (duration) ?
-        gst_segment_to_running_time (segment, GST_FORMAT_TIME,
-        pts + duration) : running_time;
+    end = gst_segment_to_running_time (segment, GST_FORMAT_TIME, stop);
   }
-  gst_media_edge_watch_buffer (self->watch, position, running_time, end);
+  gst_media_edge_watch_buffer (self->watch, position, end_position,
+      running_time, end);
 
   return GST_FLOW_OK;
 }

@@ -413,6 +413,22 @@ start_session (GstMediaEdgeWatch * watch)
   begin_session (watch, GST_MEDIA_EDGE_INPUT_START, 0, -1);
 }
 
+/* The duration of what flows through the element, asked upstream of it:
+ * the pipeline's answer is the longest of its branches, unknown if one is
+ * endless (a live branch beside a file), which is not this content's. */
+static gint64
+item_duration (GstMediaEdgeWatch * watch, GstElement * pipeline)
+{
+  g_autoptr (GstPad) pad = gst_element_get_static_pad (watch->element, "sink");
+  gint64 duration = -1;
+
+  if (!gst_pad_peer_query_duration (pad, GST_FORMAT_TIME, &duration)
+      && pipeline)
+    gst_element_query_duration (pipeline, GST_FORMAT_TIME, &duration);
+
+  return duration;
+}
+
 /* sessionDetails, once the pipeline knows them: title tag, URI, duration,
  * and the liveness if it was not known at the start; unless @final, not
  * before the liveness is known. */
@@ -435,8 +451,7 @@ describe_session (GstMediaEdgeWatch * watch, gboolean final)
 
   pipeline = dup_pipeline (watch);
   uri = find_uri (pipeline);
-  if (pipeline)
-    gst_element_query_duration (pipeline, GST_FORMAT_TIME, &stream.duration);
+  stream.duration = item_duration (watch, pipeline);
   g_mutex_lock (&watch->lock);
   tags = watch->tags ? gst_tag_list_ref (watch->tags) : NULL;
   g_mutex_unlock (&watch->lock);
@@ -763,6 +778,23 @@ on_pipeline_state (GstMediaEdgeWatch * watch, GstState old, GstState new,
     feed_flag (watch, GST_MEDIA_EDGE_INPUT_PLAYING, FALSE);
 }
 
+/* The pipeline played to its end and no EOS passed the element: it sits
+ * where none flows (before a demuxer that pulls its data). The end is what
+ * the sinks rendered, now. */
+static void
+on_pipeline_eos (GstMediaEdgeWatch * watch)
+{
+  gboolean seen;
+
+  g_mutex_lock (&watch->lock);
+  seen = watch->ended;
+  watch->ended = TRUE;
+  watch->end_awaited |= !seen;
+  g_mutex_unlock (&watch->lock);
+  if (!seen)
+    finish_at_end (watch);
+}
+
 static void
 on_error_message (GstMediaEdgeWatch * watch, GstMessage * message)
 {
@@ -803,11 +835,9 @@ static void
 set_toc (GstMediaEdgeWatch * watch, GstToc * toc)
 {
   g_autoptr (GstElement) pipeline = dup_pipeline (watch);
-  gint64 duration = -1;
+  gint64 duration = item_duration (watch, pipeline);
   GstMediaEdgeChapters *chapters;
 
-  if (pipeline)
-    gst_element_query_duration (pipeline, GST_FORMAT_TIME, &duration);
   chapters = gst_media_edge_chapters_new (toc, duration >= 0 ?
       (GstClockTime) duration : GST_CLOCK_TIME_NONE);
   GST_DEBUG_OBJECT (watch->element, "TOC with %u chapters",
@@ -848,6 +878,10 @@ on_sync_message (GstBus * bus, GstMessage * message, gpointer user_data)
     }
     case GST_MESSAGE_ERROR:
       on_error_message (watch, message);
+      break;
+    case GST_MESSAGE_EOS:
+      if (GST_MESSAGE_SRC (message) == GST_OBJECT (watch->pipeline))
+        on_pipeline_eos (watch);
       break;
     case GST_MESSAGE_QOS:
       on_qos_message (watch, message);
@@ -1296,6 +1330,7 @@ queue_bound_locked (GstMediaEdgeWatch * watch, GstClockTime position)
 /**
  * gst_media_edge_watch_buffer:
  * @position: the buffer's stream time, or GST_CLOCK_TIME_NONE
+ * @end_position: the stream time it ends at
  * @running_time: its running time, when it will be rendered
  * @end_running_time: the running time it ends at
  *
@@ -1306,7 +1341,8 @@ queue_bound_locked (GstMediaEdgeWatch * watch, GstClockTime position)
  */
 void
 gst_media_edge_watch_buffer (GstMediaEdgeWatch * watch, GstClockTime position,
-    GstClockTime running_time, GstClockTime end_running_time)
+    GstClockTime end_position, GstClockTime running_time,
+    GstClockTime end_running_time)
 {
   gboolean wake, bound, item;
   guint seq = 0;
@@ -1318,11 +1354,9 @@ gst_media_edge_watch_buffer (GstMediaEdgeWatch * watch, GstClockTime position,
   watch->buffers_seen++;
   if (GST_CLOCK_TIME_IS_VALID (position)) {
     watch->last_position = position;
-    watch->last_end = position;
-    if (GST_CLOCK_TIME_IS_VALID (running_time)
-        && GST_CLOCK_TIME_IS_VALID (end_running_time)
-        && end_running_time > running_time)
-      watch->last_end += end_running_time - running_time;
+    /* in stream time, whatever the rate */
+    watch->last_end = GST_CLOCK_TIME_IS_VALID (end_position) ?
+        MAX (end_position, position) : position;
   }
   if (GST_CLOCK_TIME_IS_VALID (end_running_time))
     watch->end_running_time = end_running_time;

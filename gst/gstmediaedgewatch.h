@@ -33,8 +33,8 @@ void gst_media_edge_watch_sink_event (GstMediaEdgeWatch * watch,
     GstEvent * event);
 
 void gst_media_edge_watch_buffer (GstMediaEdgeWatch * watch,
-    GstClockTime position, GstClockTime running_time,
-    GstClockTime end_running_time);
+    GstClockTime position, GstClockTime end_position,
+    GstClockTime running_time, GstClockTime end_running_time);
 
 gboolean gst_media_edge_watch_feed (GstMediaEdgeWatch * watch,
     GstMediaEdgeInput * input, GError ** error);

@@ -705,6 +705,87 @@ GST_START_TEST (test_chapters_free_running_sink)
 
 GST_END_TEST;
 
+/* gst-launch-1.0 @args, PATH in them a two-second chaptered clip */
+static GPtrArray *
+launch_with_clip (Fixture * f, const gchar * args_with_path, gchar ** path)
+{
+  g_autoptr (GstToc) toc = two_chapters ();
+  g_autofree gchar *args = NULL;
+
+  *path = write_clip ("Clip", toc);
+  args = replace_word (args_with_path, "PATH", *path);
+
+  return launch (f, args);
+}
+
+/* The content's length is its own, asked upstream of the element: a
+ * branch beside it that never ends (a live source) makes the pipeline's
+ * duration unknown, not the clip's. */
+GST_START_TEST (test_length_beside_an_endless_branch)
+{
+  Fixture *f = fixture_new ();
+  gchar *path = NULL;
+  g_autoptr (GPtrArray) records = launch_with_clip (f, "filesrc "
+      "location=\"PATH\" ! matroskademux ! TRACK ! fakesink sync=true "
+      "audiotestsrc num-buffers=120 ! fakesink sync=true", &path);
+
+  assert_events (records, CHAPTERED_ITEM);
+  assert_content (records, "VOD", 2);
+  remove_clip (path);
+  fixture_teardown (f);
+}
+
+GST_END_TEST;
+
+/* Before a demuxer that pulls its data no EOS passes the element: the
+ * pipeline's end is the content's, complete at its end. */
+GST_START_TEST (test_before_a_pulling_demuxer)
+{
+  Fixture *f = fixture_new ();
+  gchar *path = NULL;
+  g_autoptr (GPtrArray) records = launch_with_clip (f, "filesrc "
+      "location=\"PATH\" ! TRACK ! matroskademux ! fakesink sync=true", &path);
+
+  assert_events (records, "sessionStart play sessionComplete");
+  fail_unless_equals_int64 (record_at (records, 2)->playhead, 2);
+  assert_end_after_play (records, 2000);
+  remove_clip (path);
+  fixture_teardown (f);
+}
+
+GST_END_TEST;
+
+/* At twice the speed, the content still ends at its end: 2 s. */
+GST_START_TEST (test_end_at_double_rate)
+{
+  g_autoptr (GstToc) toc = two_chapters ();
+  gchar *path = write_clip ("Fast", toc);
+  Fixture *f = fixture_new ();
+  g_autoptr (GstElement) playbin = make_playbin (f, path);
+  g_autoptr (GstBus) bus = gst_element_get_bus (playbin);
+  g_autoptr (GstMessage) end = NULL;
+  g_autoptr (GPtrArray) records = NULL;
+
+  gst_element_set_state (playbin, GST_STATE_PAUSED);
+  fail_unless_equals_int (gst_element_get_state (playbin, NULL, NULL,
+          10 * GST_SECOND), GST_STATE_CHANGE_SUCCESS);
+  fail_unless (gst_element_seek (playbin, 2.0, GST_FORMAT_TIME,
+          GST_SEEK_FLAG_FLUSH, GST_SEEK_TYPE_SET, 0, GST_SEEK_TYPE_NONE, 0));
+  gst_element_set_state (playbin, GST_STATE_PLAYING);
+  end = pop_end (bus);
+  gst_element_set_state (playbin, GST_STATE_NULL);
+
+  records = edge_server_dup_records (f->server);
+  fail_unless_equals_string (record_at (records, records->len - 1)->event_type,
+      "sessionComplete");
+  fail_unless_equals_int64 (record_at (records, records->len - 1)->playhead, 2);
+  assert_end_after_play (records, 1000);
+  remove_clip (path);
+  fixture_teardown (f);
+}
+
+GST_END_TEST;
+
 /* A throttled local HTTP server for @path; its port in @port. */
 static GSubprocess *
 serve_slowly (const gchar * path, guint * port)
@@ -825,6 +906,9 @@ real_pipelines_suite (void)
   tcase_add_test (tc, test_playbin_chapters_when_rendered);
   tcase_add_test (tc, test_pause_holds_what_passed);
   tcase_add_test (tc, test_chapters_free_running_sink);
+  tcase_add_test (tc, test_length_beside_an_endless_branch);
+  tcase_add_test (tc, test_before_a_pulling_demuxer);
+  tcase_add_test (tc, test_end_at_double_rate);
   tcase_add_test (tc, test_playbin_over_slow_http);
   tcase_add_test (tc, test_live_set_playing_directly);
   suite_add_tcase (s, tc);
