@@ -10,8 +10,9 @@
 /* kiosk-loop: plays a playlist forever, without a gap between items, and
  * reports each item to the Media Edge API as a session of its own.
  *
- *   kiosk-loop [--config-id ID] [--endpoint URL] [--fake-sinks]
- *              [--items N] FILE-OR-URI...
+ *   kiosk-loop [--config-id ID] [--endpoint URL] [--proxy URI]
+ *              [--ca-file PEM] [--video-sink SINK] [--audio-sink SINK]
+ *              [--fake-sinks] [--items N] FILE-OR-URI...
  *
  * playbin3's about-to-finish gives it the next item while the current one
  * still plays, so that they follow without a gap; mediaedgetrack sees the
@@ -166,43 +167,75 @@ on_stop_signal (gpointer data)
   return G_SOURCE_CONTINUE;
 }
 
+typedef struct
+{
+  gchar *config_id;
+  gchar *endpoint;
+  gchar *proxy;
+  gchar *ca_file;
+} TrackerOptions;
+
 static GstElement *
-make_tracker (const gchar * config_id, const gchar * endpoint)
+make_tracker (const TrackerOptions * options)
 {
   GstElement *track = gst_element_factory_make ("mediaedgetrack", NULL);
 
   if (track == NULL)
     return NULL;
-  g_object_set (track, "config-id", config_id, "player-name", "kiosk-loop",
-      NULL);
-  if (endpoint)
-    g_object_set (track, "endpoint", endpoint, NULL);
+  g_object_set (track, "config-id", options->config_id ? options->config_id :
+      "kiosk-example", "player-name", "kiosk-loop", NULL);
+  if (options->endpoint)
+    g_object_set (track, "endpoint", options->endpoint, NULL);
+  if (options->proxy)
+    g_object_set (track, "proxy", options->proxy, NULL);
+  if (options->ca_file)
+    g_object_set (track, "ca-file", options->ca_file, NULL);
 
   return track;
 }
 
-static GstElement *
-make_fake_sink (void)
+/* A sink from its description, e.g. "kmssink connector-id=32", or
+ * "fakesink sync=true"; NULL leaves playbin's choice */
+static gboolean
+set_sink (GstElement * playbin, const gchar * property,
+    const gchar * description)
 {
-  GstElement *sink = gst_element_factory_make ("fakesink", NULL);
+  g_autoptr (GError) error = NULL;
+  GstElement *sink;
 
-  g_object_set (sink, "sync", TRUE, NULL);
+  if (description == NULL)
+    return TRUE;
+  sink = gst_parse_bin_from_description (description, TRUE, &error);
+  if (sink == NULL) {
+    g_printerr ("%s \"%s\": %s\n", property, description, error->message);
+    return FALSE;
+  }
+  g_object_set (playbin, property, sink, NULL);
 
-  return sink;
+  return TRUE;
 }
 
 int
 main (int argc, char **argv)
 {
-  gchar *config_id = NULL;
-  gchar *endpoint = NULL;
+  TrackerOptions tracker = { 0 };
+  gchar *video_sink = NULL;
+  gchar *audio_sink = NULL;
   gboolean fake_sinks = FALSE;
   gint max_items = 0;
   GOptionEntry entries[] = {
-    {"config-id", 'c', 0, G_OPTION_ARG_STRING, &config_id,
+    {"config-id", 'c', 0, G_OPTION_ARG_STRING, &tracker.config_id,
         "Datastream id (default: kiosk-example)", "ID"},
-    {"endpoint", 'e', 0, G_OPTION_ARG_STRING, &endpoint,
+    {"endpoint", 'e', 0, G_OPTION_ARG_STRING, &tracker.endpoint,
         "Media Edge API base URL (default: the element's, Adobe's)", "URL"},
+    {"proxy", 0, 0, G_OPTION_ARG_STRING, &tracker.proxy,
+        "Proxy for the reports (default: http_proxy, https_proxy)", "URI"},
+    {"ca-file", 0, 0, G_OPTION_ARG_FILENAME, &tracker.ca_file,
+        "CAs to trust for HTTPS instead of the system's", "PEM"},
+    {"video-sink", 0, 0, G_OPTION_ARG_STRING, &video_sink,
+        "Video sink, e.g. \"kmssink\" (default: playbin's choice)", "SINK"},
+    {"audio-sink", 0, 0, G_OPTION_ARG_STRING, &audio_sink,
+        "Audio sink, e.g. \"alsasink device=hdmi\"", "SINK"},
     {"fake-sinks", 0, 0, G_OPTION_ARG_NONE, &fake_sinks,
         "Render nothing (for machines with no display)", NULL},
     {"items", 'n', 0, G_OPTION_ARG_INT, &max_items,
@@ -243,10 +276,8 @@ main (int argc, char **argv)
   g_mutex_init (&kiosk.lock);
 
   kiosk.playbin = gst_element_factory_make ("playbin3", NULL);
-  audio_track = make_tracker (config_id ? config_id : "kiosk-example",
-      endpoint);
-  video_track = make_tracker (config_id ? config_id : "kiosk-example",
-      endpoint);
+  audio_track = make_tracker (&tracker);
+  video_track = make_tracker (&tracker);
   if (kiosk.playbin == NULL || audio_track == NULL || video_track == NULL) {
     g_printerr ("playbin3 or mediaedgetrack is missing "
         "(GST_PLUGIN_PATH?)\n");
@@ -254,9 +285,15 @@ main (int argc, char **argv)
   }
   g_object_set (kiosk.playbin, "uri", take_next_uri (&kiosk),
       "audio-filter", audio_track, "video-filter", video_track, NULL);
-  if (fake_sinks)
-    g_object_set (kiosk.playbin, "audio-sink", make_fake_sink (),
-        "video-sink", make_fake_sink (), NULL);
+  if (fake_sinks) {
+    g_free (video_sink);
+    g_free (audio_sink);
+    video_sink = g_strdup ("fakesink sync=true");
+    audio_sink = g_strdup ("fakesink sync=true");
+  }
+  if (!set_sink (kiosk.playbin, "video-sink", video_sink)
+      || !set_sink (kiosk.playbin, "audio-sink", audio_sink))
+    return EXIT_FAILURE;
   g_signal_connect (kiosk.playbin, "about-to-finish",
       G_CALLBACK (on_about_to_finish), &kiosk);
 
@@ -277,8 +314,12 @@ main (int argc, char **argv)
   g_main_loop_unref (kiosk.loop);
   g_mutex_clear (&kiosk.lock);
   g_strfreev (kiosk.uris);
-  g_free (config_id);
-  g_free (endpoint);
+  g_free (tracker.config_id);
+  g_free (tracker.endpoint);
+  g_free (tracker.proxy);
+  g_free (tracker.ca_file);
+  g_free (video_sink);
+  g_free (audio_sink);
 
   return EXIT_SUCCESS;
 }
