@@ -46,8 +46,9 @@
  * * `event` (string): `started` (the service answered the sessionStart
  *   with a session id), `ended` (the session is over, and each of its
  *   requests was answered or dropped), `failed` (the service refused the
- *   sessionStart: tracking stops for this run, with a warning message),
- *   or `lost` (the service no longer knows the session, 404 or 410: a new
+ *   sessionStart, with a warning message: nothing more is reported until
+ *   the next session, of the next item or the next play from READY), or
+ *   `lost` (the service no longer knows the session, 404 or 410: a new
  *   session resumes it at once)
  * * `resumed` (boolean): whether the session resumes an earlier one
  *   (its sessionStart carried `hasResume=true`: after `lost`, after
