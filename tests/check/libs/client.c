@@ -324,6 +324,8 @@ GST_START_TEST (test_bad_session_start_answers)
     {200, "", 0, "empty answer"},
     {200, "<html>hello</html>", 0, "not JSON"},
     {200, "{\"handle\": []}", 0, "no media-analytics:new-session"},
+    {200, "{\"handle\": [{\"type\": \"media-analytics:new-session\", "
+          "\"payload\": [{\"sessionId\": \"ab\\u0000cd\"}]}]}", 0, "NUL"},
     {200, huge, 10 * 1024 * 1024, "too large"},
   };
 
