@@ -530,6 +530,7 @@ GST_START_TEST (test_refused_session_stops_tracking)
 {
   const gchar *answer = "{\"errors\":[{\"title\":\"Invalid datastream\"}]}";
   g_autoptr (GstBus) bus = NULL;
+  g_autoptr (GstStructure) stats = NULL;
   gboolean accepted = TRUE;
   Fixture *f = fixture_new ();
 
@@ -540,6 +541,14 @@ GST_START_TEST (test_refused_session_stops_tracking)
   set_state (f, GST_STATE_PLAYING);
   start_stream (f, NULL);
   assert_warning_mentions (bus, "Invalid datastream");
+  /* the play made meanwhile is dropped for want of a session id: the last
+   * drop says so, the last error still says why */
+  fail_unless_equals_int (wait_for_stat (f->track, "dropped", 2), 2);
+  g_object_get (f->track, "stats", &stats, NULL);
+  fail_unless (strstr (gst_structure_get_string (stats, "last-error"),
+          "Invalid datastream") != NULL);
+  fail_unless_equals_string (gst_structure_get_string (stats, "last-drop"),
+      "play dropped: the session has no id");
 
   /* what the application asks is refused, and says so */
   g_signal_emit_by_name (f->track, "track-error", "app:1", "player", &accepted);
