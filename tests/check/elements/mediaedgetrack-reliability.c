@@ -856,6 +856,62 @@ GST_START_TEST (test_bad_transport_settings_refused)
 
 GST_END_TEST;
 
+/* Posts an ERROR on @pipeline's bus, as an element of it would. */
+static void
+post_error (GstElement * pipeline)
+{
+  g_autoptr (GError) error = g_error_new_literal (GST_STREAM_ERROR,
+      GST_STREAM_ERROR_DECODE, "cannot decode");
+
+  gst_element_post_message (pipeline, gst_message_new_error (GST_OBJECT
+          (pipeline), error, NULL));
+}
+
+/* Taken out of the pipeline it watched while playing, alone or with the
+ * bin it is in, the element no longer reports that pipeline's errors: it
+ * went on doing so. Its own session goes on. */
+GST_START_TEST (test_removed_element_stops_watching)
+{
+  g_autoptr (GstStructure) chapter =
+      gst_structure_from_string ("chapter, index=1, offset=0, length=60", NULL);
+
+  for (guint in_bin = 0; in_bin < 2; in_bin++) {
+    Fixture *f = fixture_new ();
+    GstElement *pipeline = gst_pipeline_new (NULL);
+    GstElement *track = gst_object_ref_sink (make_tracker (f, "removed"));
+    GstElement *bin = in_bin ? gst_bin_new (NULL) : track;
+    gboolean accepted = FALSE;
+
+    gst_object_ref (bin);
+    if (in_bin)
+      gst_bin_add (GST_BIN (bin), track);
+    gst_bin_add (GST_BIN (pipeline), bin);
+    gst_element_set_state (pipeline, GST_STATE_PLAYING);
+    wait_for_request (f, "play");
+    post_error (pipeline);
+    wait_for_request (f, "error");
+
+    gst_bin_remove (GST_BIN (pipeline), bin);
+    post_error (pipeline);
+    /* the session goes on: the action comes after the error, had the
+     * element reported it */
+    g_signal_emit_by_name (track, "chapter-start", chapter, &accepted);
+    fail_unless (accepted);
+    wait_for_request (f, "chapterStart");
+    fail_unless_equals_int (count_requests (f, "error"), 1);
+
+    gst_element_set_state (bin, GST_STATE_NULL);
+    gst_element_set_state (pipeline, GST_STATE_NULL);
+    wait_for_request (f, "sessionEnd");
+    gst_object_unref (bin);
+    gst_object_unref (track);
+    gst_object_unref (pipeline);
+    fixture_teardown (f);
+  }
+}
+
+GST_END_TEST;
+
 /* The threads of this process. GLib 2.74 does not name them in /proc, so
  * the sender thread is seen as one thread more or less. */
 static guint
@@ -1038,6 +1094,7 @@ mediaedgetrack_reliability_suite (void)
   tcase_add_test (tc, test_bad_transport_settings_refused);
   tcase_add_test (tc, test_datastream_id_not_logged);
   tcase_add_test (tc, test_sender_thread_follows_elements);
+  tcase_add_test (tc, test_removed_element_stops_watching);
 
   cycles = tcase_create ("cycles");
   suite_add_tcase (s, cycles);
