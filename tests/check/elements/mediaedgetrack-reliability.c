@@ -991,6 +991,49 @@ GST_START_TEST (test_create_play_dispose_cycles)
 
 GST_END_TEST;
 
+/* 1000 sessions of one element, each with session-details and
+ * custom-metadata to turn into its sessionStart: under LeakSanitizer (the
+ * sanitized run) nothing of them leaks. */
+GST_START_TEST (test_session_details_cycles)
+{
+  g_autoptr (GstStructure) details =
+      gst_structure_from_string ("details, show=Friends, season=1, "
+      "episode=4, genre=Comedy, streamType=video, network=NBC, "
+      "rating=TV-14, firstAirDate=1994-09-22", NULL);
+  g_autoptr (GstStructure) metadata =
+      gst_structure_from_string ("metadata, campaign=spring, region=eu", NULL);
+  g_autoptr (GPtrArray) records = NULL;
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  JsonObject *session_details;
+  Fixture *f = fixture_new ();
+
+  make_pipeline (f, "details");
+  g_object_set (f->track, "session-details", details, "custom-metadata",
+      metadata, NULL);
+  /* one at a time: a thousand at once wait in libsoup for its few
+   * connections to a host longer than request-timeout under a sanitizer,
+   * and crawl through retries */
+  for (guint i = 0; i < 1000; i++) {
+    set_state (f, GST_STATE_PLAYING);
+    set_state (f, GST_STATE_READY);
+    wait_for_request (f, "sessionEnd");
+  }
+  fail_unless_equals_int (count_requests (f, "sessionStart"), 1000);
+  /* each session's first request is its sessionStart, the first of all
+   * the first session's */
+  records = edge_server_dup_records (f->server);
+  fail_unless (edge_server_wait_for_event (f->server, 0, "sessionStart",
+          0) == 0);
+  session_details = json_object_get_object_member (media_collection
+      (record_at (records, 0), parser), "sessionDetails");
+  fail_unless_equals_string (json_object_get_string_member (session_details,
+          "show"), "Friends");
+  stop_pipeline (f);
+  fixture_teardown (f);
+}
+
+GST_END_TEST;
+
 /* How long READY→NULL may take beyond flush-timeout: the sender's thread
  * stops. The tests allow 1 s for any one cycle, for a loaded machine
  * under a sanitizer, and want nine in ten within the bound. */
@@ -1100,6 +1143,7 @@ mediaedgetrack_reliability_suite (void)
   suite_add_tcase (s, cycles);
   tcase_set_timeout (cycles, 600);
   tcase_add_test (cycles, test_create_play_dispose_cycles);
+  tcase_add_test (cycles, test_session_details_cycles);
 
   /* a hang shows in 3 min, not 10: each takes 10-20 s */
   stress = tcase_create ("stress");
