@@ -936,6 +936,7 @@ gst_media_edge_session_get_stats (GstMediaEdgeSession * session)
 {
   MediaEdgeClientStats *stats = session->stats;
   g_autofree gchar *last_error = media_edge_client_stats_dup_last_error (stats);
+  g_autofree gchar *last_drop = media_edge_client_stats_dup_last_drop (stats);
 
   return gst_structure_new ("mediaedge-stats",
       "sent", G_TYPE_UINT, (guint) g_atomic_int_get (&stats->sent),
@@ -945,5 +946,6 @@ gst_media_edge_session_get_stats (GstMediaEdgeSession * session)
           0),
       "sessions-started", G_TYPE_UINT,
       (guint) g_atomic_int_get (&stats->sessions_started),
-      "last-error", G_TYPE_STRING, last_error, NULL);
+      "last-error", G_TYPE_STRING, last_error,
+      "last-drop", G_TYPE_STRING, last_drop, NULL);
 }

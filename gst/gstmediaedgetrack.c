@@ -937,15 +937,20 @@ gst_media_edge_track_class_init (GstMediaEdgeTrackClass * klass)
    *
    * What became of the requests of this element's sessions: `sent`,
    * `retried` (attempts that failed and were tried again), `dropped`,
-   * `queued` (waiting now), `sessions-started`, and `last-error`.
+   * `queued` (waiting now), `sessions-started`, `last-error` (the last
+   * failure met: a try that failed, an answer that refused a request, a
+   * session lost), and `last-drop` (why the last request dropped was
+   * dropped, which may follow from an earlier failure: a session without
+   * an id, a full queue). Drops that follow from a failure leave
+   * `last-error` as it was, so that it keeps saying what went wrong.
    *
    * Since: 0.1
    */
   g_object_class_install_property (gobject_class, PROP_STATS,
       g_param_spec_boxed ("stats", "Statistics",
           "Requests sent, retried, dropped and queued, sessions started, "
-          "and the last error", GST_TYPE_STRUCTURE,
-          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+          "the last error and why the last request was dropped",
+          GST_TYPE_STRUCTURE, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
 
   install_action_signals (klass);
 

@@ -61,8 +61,11 @@ struct _GstMediaEdgeWatch
   /* another element reports for this pipeline: this one joins its
    * session, and only hands it the application's actions */
   GstElement *joined;
+  /* set at start; taken under lock by whoever stops watching first: the
+   * stop, or the element's removal from the pipeline */
   GstBus *bus;
   gulong sync_handler;
+  gulong removed_handler;
   /* elements whose mute and volume we follow */
   GPtrArray *volumes;
   /* when what passes the element is rendered */
@@ -152,6 +155,7 @@ gst_media_edge_watch_free (GstMediaEdgeWatch * watch)
 {
   /* an element disposed of before READY */
   unwatch (watch);
+  gst_clear_object (&watch->joined);
   g_clear_pointer (&watch->settings, gst_media_edge_settings_unref);
   g_clear_pointer (&watch->tags, gst_tag_list_unref);
   g_clear_pointer (&watch->chapters, gst_media_edge_chapters_free);
@@ -944,7 +948,9 @@ follow_volume (GstMediaEdgeWatch * watch, GstElement * element)
   if (g_object_class_find_property (G_OBJECT_GET_CLASS (element), "volume"))
     g_signal_connect (element, "notify::volume",
         G_CALLBACK (on_volume_notify), watch);
+  g_mutex_lock (&watch->lock);
   g_ptr_array_add (watch->volumes, gst_object_ref (element));
+  g_mutex_unlock (&watch->lock);
 }
 
 /* playbin's own mute stands for everything inside it; in other pipelines
@@ -973,12 +979,11 @@ follow_volumes (GstMediaEdgeWatch * watch, GstElement * pipeline)
 }
 
 static void
-unfollow_volumes (GstMediaEdgeWatch * watch)
+unfollow_volumes (GstMediaEdgeWatch * watch, GPtrArray * volumes)
 {
-  for (guint i = 0; i < watch->volumes->len; i++)
-    g_signal_handlers_disconnect_by_data (g_ptr_array_index (watch->volumes,
-            i), watch);
-  g_ptr_array_set_size (watch->volumes, 0);
+  for (guint i = 0; i < volumes->len; i++)
+    g_signal_handlers_disconnect_by_data (g_ptr_array_index (volumes, i),
+        watch);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1016,15 +1021,54 @@ forget_stream (GstMediaEdgeWatch * watch)
 static void
 watch_bus (GstMediaEdgeWatch * watch, GstElement * pipeline)
 {
-  watch->bus = gst_element_get_bus (pipeline);
-  if (watch->bus == NULL) {
+  GstBus *bus = gst_element_get_bus (pipeline);
+  gulong handler;
+
+  if (bus == NULL) {
     GST_WARNING_OBJECT (watch->element, "no bus: state changes and "
         "buffering of the pipeline will not be tracked");
     return;
   }
-  gst_bus_enable_sync_message_emission (watch->bus);
-  watch->sync_handler = g_signal_connect (watch->bus, "sync-message",
+  gst_bus_enable_sync_message_emission (bus);
+  handler = g_signal_connect (bus, "sync-message",
       G_CALLBACK (on_sync_message), watch);
+  g_mutex_lock (&watch->lock);
+  watch->bus = bus;
+  watch->sync_handler = handler;
+  g_mutex_unlock (&watch->lock);
+}
+
+/* The element, or a bin it is in, was taken out of the pipeline: that
+ * pipeline's messages are no longer its business (an element moved to
+ * another pipeline went on reporting the old one's errors). On the
+ * thread that removed it. */
+static void
+on_element_removed (GstBin * pipeline, GstBin * bin, GstElement * element,
+    gpointer user_data)
+{
+  GstMediaEdgeWatch *watch = user_data;
+
+  if (!gst_object_has_as_ancestor (GST_OBJECT (watch->element),
+          GST_OBJECT (element)))
+    return;
+
+  GST_INFO_OBJECT (watch->element, "taken out of %" GST_PTR_FORMAT
+      ": no longer watching it", pipeline);
+  unwatch (watch);
+}
+
+static void
+watch_removal (GstMediaEdgeWatch * watch, GstElement * pipeline)
+{
+  gulong handler;
+
+  if (!GST_IS_BIN (pipeline))
+    return;
+  handler = g_signal_connect (pipeline, "deep-element-removed",
+      G_CALLBACK (on_element_removed), watch);
+  g_mutex_lock (&watch->lock);
+  watch->removed_handler = handler;
+  g_mutex_unlock (&watch->lock);
 }
 
 /**
@@ -1049,6 +1093,7 @@ gst_media_edge_watch_start (GstMediaEdgeWatch * watch,
   watch->pipeline = pipeline;
   watch->has_group = FALSE;
   g_mutex_unlock (&watch->lock);
+  watch_removal (watch, pipeline);
   watch->joined = gst_media_edge_reporter_claim (pipeline, watch->element,
       watch, settings, &settings_differ);
   if (watch->joined) {
@@ -1088,27 +1133,40 @@ gst_media_edge_watch_stop (GstMediaEdgeWatch * watch)
     g_mutex_unlock (&watch->end_lock);
   }
   unwatch (watch);
+  gst_clear_object (&watch->joined);
 }
 
+/* Stops watching the pipeline, once: at the stop, or when the element is
+ * taken out of it, whichever comes first; both may come together. */
 static void
 unwatch (GstMediaEdgeWatch * watch)
 {
-  GstElement *pipeline;
+  g_autoptr (GPtrArray) volumes =
+      g_ptr_array_new_with_free_func (gst_object_unref);
+  g_autoptr (GstElement) pipeline = NULL;
+  g_autoptr (GstBus) bus = NULL;
+  gulong sync_handler, removed_handler;
 
-  unfollow_volumes (watch);
-  if (watch->bus) {
-    g_signal_handler_disconnect (watch->bus, watch->sync_handler);
-    gst_bus_disable_sync_message_emission (watch->bus);
-    watch->sync_handler = 0;
-    gst_clear_object (&watch->bus);
-  }
   g_mutex_lock (&watch->lock);
   pipeline = g_steal_pointer (&watch->pipeline);
+  bus = g_steal_pointer (&watch->bus);
+  sync_handler = watch->sync_handler;
+  removed_handler = watch->removed_handler;
+  watch->sync_handler = watch->removed_handler = 0;
+  g_ptr_array_extend_and_steal (volumes, g_steal_pointer (&watch->volumes));
+  watch->volumes = g_ptr_array_new_with_free_func (gst_object_unref);
   g_mutex_unlock (&watch->lock);
+
+  /* before the volumes: playbin is one, and all handlers of ours go */
+  if (pipeline && removed_handler)
+    g_signal_handler_disconnect (pipeline, removed_handler);
+  unfollow_volumes (watch, volumes);
+  if (bus) {
+    g_signal_handler_disconnect (bus, sync_handler);
+    gst_bus_disable_sync_message_emission (bus);
+  }
   if (pipeline && watch->joined == NULL)
     gst_media_edge_reporter_release (pipeline, watch->element);
-  gst_clear_object (&watch->joined);
-  gst_clear_object (&pipeline);
 }
 
 /* ------------------------------------------------------------------ */

@@ -328,28 +328,50 @@ media_edge_client_stats_unref (MediaEdgeClientStats * stats)
 
   g_mutex_clear (&stats->lock);
   g_free (stats->last_error);
+  g_free (stats->last_drop);
   g_free (stats);
 }
 
+static gchar *
+stats_dup (MediaEdgeClientStats * stats, gchar ** field)
+{
+  gchar *text;
+
+  g_mutex_lock (&stats->lock);
+  text = g_strdup (*field);
+  g_mutex_unlock (&stats->lock);
+
+  return text;
+}
+
+static void
+stats_set (MediaEdgeClientStats * stats, gchar ** field, const gchar * text)
+{
+  g_mutex_lock (&stats->lock);
+  g_free (*field);
+  *field = g_strdup (text);
+  g_mutex_unlock (&stats->lock);
+}
+
+/* The last failure met: a try that failed, a refusal, a lost session. */
 gchar *
 media_edge_client_stats_dup_last_error (MediaEdgeClientStats * stats)
 {
-  gchar *last_error;
+  return stats_dup (stats, &stats->last_error);
+}
 
-  g_mutex_lock (&stats->lock);
-  last_error = g_strdup (stats->last_error);
-  g_mutex_unlock (&stats->lock);
-
-  return last_error;
+/* Why the last request dropped was dropped, be it for a failure of its
+ * own or one that came before (no session id, a full queue). */
+gchar *
+media_edge_client_stats_dup_last_drop (MediaEdgeClientStats * stats)
+{
+  return stats_dup (stats, &stats->last_drop);
 }
 
 static void
 stats_set_last_error (MediaEdgeClientStats * stats, const gchar * error)
 {
-  g_mutex_lock (&stats->lock);
-  g_free (stats->last_error);
-  stats->last_error = g_strdup (error);
-  g_mutex_unlock (&stats->lock);
+  stats_set (stats, &stats->last_error, error);
 }
 
 /* ------------------------------------------------------------------ */
@@ -408,13 +430,15 @@ session_settle (MediaEdgeClientSession * session, guint n)
   g_mutex_unlock (&session->lock);
 }
 
-/* Counts @n requests as dropped, and says why. */
+/* Counts @n requests as dropped, and says why. The last error stays the
+ * failure that caused the drops: "the session has no id" would hide the
+ * refusal of its sessionStart. */
 static void
 session_count_drops (MediaEdgeClientSession * session, guint n,
     const gchar * why)
 {
   g_atomic_int_add (&session->stats->dropped, n);
-  stats_set_last_error (session->stats, why);
+  stats_set (session->stats, &session->stats->last_drop, why);
   session_settle (session, n);
   session_notify (session, MEDIA_EDGE_SESSION_DROPPED, why);
 }
@@ -851,6 +875,15 @@ schedule_retry (MediaEdgeClientSession * session, gint64 retry_after_ms,
   session_start_timer (session, (guint) delay, on_retry_due);
 }
 
+/* The current request failed for good: @why is the last error, and the
+ * drops that follow from it do not replace it. */
+static void
+fail_current (MediaEdgeClientSession * session, const gchar * why)
+{
+  stats_set_last_error (session->stats, why);
+  drop_request (session, g_steal_pointer (&session->current), why);
+}
+
 /* The service forgot the session: what is queued cannot go to it. */
 static void
 session_lost (MediaEdgeClientSession * session, const gchar * why)
@@ -861,7 +894,7 @@ session_lost (MediaEdgeClientSession * session, const gchar * why)
   /* the owner hears it before anyone waiting for the queue to drain */
   session->failed = TRUE;
   session_notify (session, MEDIA_EDGE_SESSION_LOST, detail);
-  drop_request (session, g_steal_pointer (&session->current), detail);
+  fail_current (session, detail);
   session_drop_all (session, detail);
 }
 
@@ -872,7 +905,7 @@ session_refused (MediaEdgeClientSession * session, const gchar * why)
     session->failed = TRUE;
     session_notify (session, MEDIA_EDGE_SESSION_FAILED, why);
   }
-  drop_request (session, g_steal_pointer (&session->current), why);
+  fail_current (session, why);
 }
 
 /* Delivered: the request that opened the session gives its id. */

@@ -40,7 +40,8 @@ typedef struct
   gint queued;
   gint sessions_started;
   GMutex lock;
-  gchar *last_error;            /* under lock */
+  gchar *last_error;            /* under lock: the last failure */
+  gchar *last_drop;             /* under lock: why the last drop */
 } MediaEdgeClientStats;
 
 #define MEDIA_EDGE_REQUEST_TIMEOUT_DEFAULT 5000
@@ -70,6 +71,8 @@ MediaEdgeClientStats *media_edge_client_stats_ref (MediaEdgeClientStats *
 void media_edge_client_stats_unref (MediaEdgeClientStats * stats);
 
 gchar *media_edge_client_stats_dup_last_error (MediaEdgeClientStats * stats);
+
+gchar *media_edge_client_stats_dup_last_drop (MediaEdgeClientStats * stats);
 
 MediaEdgeClientSession *media_edge_client_open_session (MediaEdgeClient *
     client, const gchar * log_id, MediaEdgeClientStats * stats,

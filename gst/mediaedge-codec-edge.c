@@ -264,6 +264,26 @@ find_new_session_id (JsonArray * handles)
   return NULL;
 }
 
+/* Whether the JSON text @data escapes a NUL (\u0000) in a string:
+ * json-glib cuts its strings there, so a session id read from such an
+ * answer would not be the one the service gave. A backslash escaped
+ * itself ("\\u0000") is no such escape. */
+static gboolean
+escapes_nul (const gchar * data, gsize size)
+{
+  for (gsize i = 0; i + 1 < size; i++) {
+    if (data[i] != '\\')
+      continue;
+    if (data[i + 1] == 'u' && size - i >= 6
+        && memcmp (data + i + 2, "0000", 4) == 0)
+      return TRUE;
+    /* the escaped character */
+    i++;
+  }
+
+  return FALSE;
+}
+
 /* The session id of the `media-analytics:new-session` handle in @answer, the
  * body of the answer to sessionStart, or %NULL with @error set. */
 static gchar *
@@ -286,6 +306,12 @@ parse_handles (GBytes * answer, GError ** error)
     g_set_error (error, MEDIA_EDGE_CODEC_ERROR,
         MEDIA_EDGE_CODEC_ERROR_MALFORMED,
         "answer to sessionStart is not JSON: %s", parse_error->message);
+    return NULL;
+  }
+  if (escapes_nul (data, size)) {
+    g_set_error (error, MEDIA_EDGE_CODEC_ERROR,
+        MEDIA_EDGE_CODEC_ERROR_MALFORMED,
+        "answer to sessionStart holds a NUL character (\\u0000)");
     return NULL;
   }
 

@@ -537,6 +537,7 @@ GST_START_TEST (test_refused_session_stops_tracking)
 {
   const gchar *answer = "{\"errors\":[{\"title\":\"Invalid datastream\"}]}";
   g_autoptr (GstBus) bus = NULL;
+  g_autoptr (GstStructure) stats = NULL;
   gboolean accepted = TRUE;
   Fixture *f = fixture_new ();
 
@@ -547,6 +548,14 @@ GST_START_TEST (test_refused_session_stops_tracking)
   set_state (f, GST_STATE_PLAYING);
   start_stream (f, NULL);
   assert_warning_mentions (bus, "Invalid datastream");
+  /* the play made meanwhile is dropped for want of a session id: the last
+   * drop says so, the last error still says why */
+  fail_unless_equals_int (wait_for_stat (f->track, "dropped", 2), 2);
+  g_object_get (f->track, "stats", &stats, NULL);
+  fail_unless (strstr (gst_structure_get_string (stats, "last-error"),
+          "Invalid datastream") != NULL);
+  fail_unless_equals_string (gst_structure_get_string (stats, "last-drop"),
+      "play dropped: the session has no id");
 
   /* what the application asks is refused, and says so */
   g_signal_emit_by_name (f->track, "track-error", "app:1", "player", &accepted);
@@ -854,6 +863,62 @@ GST_START_TEST (test_bad_transport_settings_refused)
 
 GST_END_TEST;
 
+/* Posts an ERROR on @pipeline's bus, as an element of it would. */
+static void
+post_error (GstElement * pipeline)
+{
+  g_autoptr (GError) error = g_error_new_literal (GST_STREAM_ERROR,
+      GST_STREAM_ERROR_DECODE, "cannot decode");
+
+  gst_element_post_message (pipeline, gst_message_new_error (GST_OBJECT
+          (pipeline), error, NULL));
+}
+
+/* Taken out of the pipeline it watched while playing, alone or with the
+ * bin it is in, the element no longer reports that pipeline's errors: it
+ * went on doing so. Its own session goes on. */
+GST_START_TEST (test_removed_element_stops_watching)
+{
+  g_autoptr (GstStructure) chapter =
+      gst_structure_from_string ("chapter, index=1, offset=0, length=60", NULL);
+
+  for (guint in_bin = 0; in_bin < 2; in_bin++) {
+    Fixture *f = fixture_new ();
+    GstElement *pipeline = gst_pipeline_new (NULL);
+    GstElement *track = gst_object_ref_sink (make_tracker (f, "removed"));
+    GstElement *bin = in_bin ? gst_bin_new (NULL) : track;
+    gboolean accepted = FALSE;
+
+    gst_object_ref (bin);
+    if (in_bin)
+      gst_bin_add (GST_BIN (bin), track);
+    gst_bin_add (GST_BIN (pipeline), bin);
+    gst_element_set_state (pipeline, GST_STATE_PLAYING);
+    wait_for_request (f, "play");
+    post_error (pipeline);
+    wait_for_request (f, "error");
+
+    gst_bin_remove (GST_BIN (pipeline), bin);
+    post_error (pipeline);
+    /* the session goes on: the action comes after the error, had the
+     * element reported it */
+    g_signal_emit_by_name (track, "chapter-start", chapter, &accepted);
+    fail_unless (accepted);
+    wait_for_request (f, "chapterStart");
+    fail_unless_equals_int (count_requests (f, "error"), 1);
+
+    gst_element_set_state (bin, GST_STATE_NULL);
+    gst_element_set_state (pipeline, GST_STATE_NULL);
+    wait_for_request (f, "sessionEnd");
+    gst_object_unref (bin);
+    gst_object_unref (track);
+    gst_object_unref (pipeline);
+    fixture_teardown (f);
+  }
+}
+
+GST_END_TEST;
+
 /* The threads of this process. GLib 2.74 does not name them in /proc, so
  * the sender thread is seen as one thread more or less. */
 static guint
@@ -928,6 +993,49 @@ GST_START_TEST (test_create_play_dispose_cycles)
   gst_element_set_state (keeper, GST_STATE_NULL);
   gst_object_unref (keeper);
   fail_unless (edge_server_count_records (f->server) > 0);
+  fixture_teardown (f);
+}
+
+GST_END_TEST;
+
+/* 1000 sessions of one element, each with session-details and
+ * custom-metadata to turn into its sessionStart: under LeakSanitizer (the
+ * sanitized run) nothing of them leaks. */
+GST_START_TEST (test_session_details_cycles)
+{
+  g_autoptr (GstStructure) details =
+      gst_structure_from_string ("details, show=Friends, season=1, "
+      "episode=4, genre=Comedy, streamType=video, network=NBC, "
+      "rating=TV-14, firstAirDate=1994-09-22", NULL);
+  g_autoptr (GstStructure) metadata =
+      gst_structure_from_string ("metadata, campaign=spring, region=eu", NULL);
+  g_autoptr (GPtrArray) records = NULL;
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  JsonObject *session_details;
+  Fixture *f = fixture_new ();
+
+  make_pipeline (f, "details");
+  g_object_set (f->track, "session-details", details, "custom-metadata",
+      metadata, NULL);
+  /* one at a time: a thousand at once wait in libsoup for its few
+   * connections to a host longer than request-timeout under a sanitizer,
+   * and crawl through retries */
+  for (guint i = 0; i < 1000; i++) {
+    set_state (f, GST_STATE_PLAYING);
+    set_state (f, GST_STATE_READY);
+    wait_for_request (f, "sessionEnd");
+  }
+  fail_unless_equals_int (count_requests (f, "sessionStart"), 1000);
+  /* each session's first request is its sessionStart, the first of all
+   * the first session's */
+  records = edge_server_dup_records (f->server);
+  fail_unless (edge_server_wait_for_event (f->server, 0, "sessionStart",
+          0) == 0);
+  session_details = json_object_get_object_member (media_collection
+      (record_at (records, 0), parser), "sessionDetails");
+  fail_unless_equals_string (json_object_get_string_member (session_details,
+          "show"), "Friends");
+  stop_pipeline (f);
   fixture_teardown (f);
 }
 
@@ -1036,11 +1144,13 @@ mediaedgetrack_reliability_suite (void)
   tcase_add_test (tc, test_bad_transport_settings_refused);
   tcase_add_test (tc, test_datastream_id_not_logged);
   tcase_add_test (tc, test_sender_thread_follows_elements);
+  tcase_add_test (tc, test_removed_element_stops_watching);
 
   cycles = tcase_create ("cycles");
   suite_add_tcase (s, cycles);
   tcase_set_timeout (cycles, 600);
   tcase_add_test (cycles, test_create_play_dispose_cycles);
+  tcase_add_test (cycles, test_session_details_cycles);
 
   /* a hang shows in 3 min, not 10: each takes 10-20 s */
   stress = tcase_create ("stress");

@@ -273,6 +273,32 @@ GST_START_TEST (test_refused_event_is_dropped)
 
 GST_END_TEST;
 
+/* The last error says what went wrong: here the refused sessionStart.
+ * The events dropped because of it ("the session has no id") are the last
+ * drop, and do not replace it. */
+GST_START_TEST (test_first_cause_is_kept)
+{
+  const gchar *refusal = "{\"errors\":[{\"title\":\"bad channel\"}]}";
+  MediaEdgeClientSession *session = open_session (5000, 100);
+  g_autofree gchar *last_error = NULL;
+  g_autofree gchar *last_drop = NULL;
+
+  edge_server_set_session_start_answer (server, 400, refusal, strlen (refusal));
+  send (session, MEDIA_EDGE_EVENT_SESSION_START, 0);
+  send (session, MEDIA_EDGE_EVENT_PLAY, 0);
+  send (session, MEDIA_EDGE_EVENT_PING, 10);
+  finish (session);
+
+  assert_stats (0, 0, 3);
+  last_error = media_edge_client_stats_dup_last_error (stats);
+  fail_unless (strstr (last_error, "HTTP 400") != NULL, "%s", last_error);
+  fail_unless (strstr (last_error, "bad channel") != NULL, "%s", last_error);
+  last_drop = media_edge_client_stats_dup_last_drop (stats);
+  fail_unless_equals_string (last_drop, "ping dropped: the session has no id");
+}
+
+GST_END_TEST;
+
 /* 404 or 410 on an event: the session is lost, what was queued for it is
  * dropped, and the owner hears it to start a new one. */
 GST_START_TEST (test_lost_session)
@@ -330,6 +356,8 @@ GST_START_TEST (test_bad_session_start_answers)
     {200, "", 0, "empty answer"},
     {200, "<html>hello</html>", 0, "not JSON"},
     {200, "{\"handle\": []}", 0, "no media-analytics:new-session"},
+    {200, "{\"handle\": [{\"type\": \"media-analytics:new-session\", "
+          "\"payload\": [{\"sessionId\": \"ab\\u0000cd\"}]}]}", 0, "NUL"},
     {200, huge, 10 * 1024 * 1024, "too large"},
   };
 
@@ -695,6 +723,7 @@ client_suite (void)
   tcase_add_test (tc, test_retry_after);
   tcase_add_test (tc, test_retry_after_never_shortens);
   tcase_add_test (tc, test_refused_event_is_dropped);
+  tcase_add_test (tc, test_first_cause_is_kept);
   tcase_add_test (tc, test_lost_session);
   tcase_add_test (tc, test_bad_session_start_answers);
   tcase_add_test (tc, test_connection_refused_then_up);

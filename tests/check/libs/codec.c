@@ -414,6 +414,35 @@ GST_START_TEST (test_parse_bad_answers)
 
 GST_END_TEST;
 
+/* json-glib cuts strings at a NUL: a session id holding one would be read
+ * shorter than the service gave it, so the answer is refused. A backslash
+ * escaped before "u0000" is no NUL. */
+GST_START_TEST (test_parse_refuses_nul)
+{
+  const gchar *with_nul[] = { "ab\\u0000cd", "\\u0000abc", "abc\\u0000" };
+  g_autofree gchar *escaped = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (with_nul); i++) {
+    g_autoptr (GError) error = NULL;
+    g_autofree gchar *answer = g_strdup_printf ("{\"handle\": [{\"type\": "
+        "\"media-analytics:new-session\", \"payload\": [{\"sessionId\": "
+        "\"%s\"}]}]}", with_nul[i]);
+    g_autofree gchar *id = parse_answer (answer, &error);
+
+    fail_unless (id == NULL, "%s gave %s", with_nul[i], id);
+    fail_unless (g_error_matches (error, MEDIA_EDGE_CODEC_ERROR,
+            MEDIA_EDGE_CODEC_ERROR_MALFORMED));
+    fail_unless (strstr (error->message, "NUL") != NULL, "%s", error->message);
+  }
+
+  escaped = parse_answer ("{\"handle\": [{\"type\": "
+      "\"media-analytics:new-session\", \"payload\": [{\"sessionId\": "
+      "\"ab\\\\u0000cd\"}]}]}", NULL);
+  fail_unless_equals_string (escaped, "ab\\u0000cd");
+}
+
+GST_END_TEST;
+
 /* 207: the service refused what it was sent; the error quotes its answer,
  * at most 512 bytes of it. */
 GST_START_TEST (test_parse_refusal)
@@ -858,6 +887,7 @@ codec_suite (void)
   tcase_add_test (tc, test_endpoint_with_query);
   tcase_add_test (tc, test_timestamp_format);
   tcase_add_test (tc, test_parse_session_id);
+  tcase_add_test (tc, test_parse_refuses_nul);
   tcase_add_test (tc, test_parse_bad_answers);
   tcase_add_test (tc, test_parse_refusal);
   tcase_add_test (tc, test_request_flags_and_session_slot);
