@@ -34,15 +34,19 @@ GST_DEBUG_CATEGORY_STATIC (media_edge_tracker_debug);
  * after the first loss. */
 #define MAX_RESUMES_IN_A_ROW 10
 
+typedef struct _NoticeGate NoticeGate;
+
 struct _GstMediaEdgeSession
 {
   /* the element; it owns the session */
   GstElement *owner;
 
-  /* the sender and what became of the requests; set in open, cleared in
-   * close, which the element's state changes serialize */
+  /* the sender and what became of the requests, and the gate its notices
+   * pass; set in open, cleared in close, which the element's state changes
+   * serialize */
   MediaEdgeClient *client;
   MediaEdgeClientStats *stats;
+  NoticeGate *gate;
   /* woken by the ping clock wait and by gst_media_edge_session_wake(); on
    * the sender's context, from open to close */
   GSource *source;
@@ -81,15 +85,108 @@ struct _GstMediaEdgeSession
   gint delivered_mark;
 };
 
+/* What the sender's thread tells the element of its client sessions goes
+ * through a gate, one per run (open to close), that close shuts and waits
+ * on: from READY→NULL on the sender keeps what it hears to itself. The bin
+ * the element is in may be disposed of from then on, and a message posted
+ * on the element goes through that bin's child bus to the bin. */
+struct _NoticeGate
+{
+  gint ref_count;
+  GMutex lock;
+  GCond idle;
+  /* under lock: shut by close; the notices being told meanwhile */
+  gboolean shut;
+  guint busy;
+  /* the element and its session: alive while the gate is open */
+  GWeakRef owner;
+  GstMediaEdgeSession *session;
+};
+
 /* Who a client session reports to, and which of the sessions it is: only
  * the current one may resume or abort tracking. */
 typedef struct
 {
-  GWeakRef owner;
-  GstMediaEdgeSession *session;
+  NoticeGate *gate;
   guint generation;
   gboolean resumed;
 } Notice;
+
+static NoticeGate *
+notice_gate_new (GstMediaEdgeSession * session)
+{
+  NoticeGate *gate = g_new0 (NoticeGate, 1);
+
+  gate->ref_count = 1;
+  g_mutex_init (&gate->lock);
+  g_cond_init (&gate->idle);
+  g_weak_ref_init (&gate->owner, session->owner);
+  gate->session = session;
+
+  return gate;
+}
+
+static NoticeGate *
+notice_gate_ref (NoticeGate * gate)
+{
+  g_atomic_int_inc (&gate->ref_count);
+
+  return gate;
+}
+
+/* Any thread: the last notice may go after the element. */
+static void
+notice_gate_unref (NoticeGate * gate)
+{
+  if (!g_atomic_int_dec_and_test (&gate->ref_count))
+    return;
+
+  g_weak_ref_clear (&gate->owner);
+  g_mutex_clear (&gate->lock);
+  g_cond_clear (&gate->idle);
+  g_free (gate);
+}
+
+/* Returns: (transfer full) (nullable): the element to tell, until
+ * notice_gate_leave(); NULL once the gate is shut or the element is going */
+static GstElement *
+notice_gate_enter (NoticeGate * gate)
+{
+  GstElement *owner = NULL;
+
+  g_mutex_lock (&gate->lock);
+  if (!gate->shut)
+    owner = g_weak_ref_get (&gate->owner);
+  if (owner)
+    gate->busy++;
+  g_mutex_unlock (&gate->lock);
+
+  return owner;
+}
+
+static void
+notice_gate_leave (NoticeGate * gate, GstElement * owner)
+{
+  g_mutex_lock (&gate->lock);
+  if (--gate->busy == 0)
+    g_cond_broadcast (&gate->idle);
+  g_mutex_unlock (&gate->lock);
+  /* out of the gate first: the last ref finalizes the element, which
+   * shuts the gate if nothing did */
+  gst_object_unref (owner);
+}
+
+/* No notice is told from now on, nor is one still being told, unless
+ * @wait is FALSE: the sender's own thread cannot wait for itself. */
+static void
+notice_gate_shut (NoticeGate * gate, gboolean wait)
+{
+  g_mutex_lock (&gate->lock);
+  gate->shut = TRUE;
+  while (wait && gate->busy > 0)
+    g_cond_wait (&gate->idle, &gate->lock);
+  g_mutex_unlock (&gate->lock);
+}
 
 static void
 log_tracker (const gchar * message, gpointer user_data)
@@ -219,6 +316,7 @@ gst_media_edge_session_open (GstMediaEdgeSession * session)
   GSource *source = g_source_new (&wake_source_funcs, sizeof (GSource));
 
   session->client = media_edge_client_get_default ();
+  session->gate = notice_gate_new (session);
   g_source_set_callback (source, on_wake, new_wake_target (session),
       free_wake_target);
   g_source_attach (source, media_edge_client_get_context (session->client));
@@ -300,7 +398,7 @@ free_notice (gpointer data)
 {
   Notice *notice = data;
 
-  g_weak_ref_clear (&notice->owner);
+  notice_gate_unref (notice->gate);
   g_free (notice);
 }
 
@@ -424,7 +522,8 @@ on_notice (MediaEdgeSessionNotice what, const gchar * session_id,
     const gchar * detail, gpointer user_data)
 {
   Notice *notice = user_data;
-  g_autoptr (GstElement) owner = g_weak_ref_get (&notice->owner);
+  GstMediaEdgeSession *session = notice->gate->session;
+  GstElement *owner = notice_gate_enter (notice->gate);
 
   if (owner == NULL)
     return;
@@ -441,7 +540,7 @@ on_notice (MediaEdgeSessionNotice what, const gchar * session_id,
       break;
     case MEDIA_EDGE_SESSION_FAILED:
       /* stopped before anyone hears of it */
-      abort_tracking (notice->session, notice->generation);
+      abort_tracking (session, notice->generation);
       GST_ELEMENT_WARNING (owner, RESOURCE, OPEN_WRITE,
           ("The Media Edge service did not start a tracking session; "
               "tracking stops for this run."), ("%s", detail));
@@ -449,7 +548,7 @@ on_notice (MediaEdgeSessionNotice what, const gchar * session_id,
       break;
     case MEDIA_EDGE_SESSION_LOST:
       post_session_message (owner, session_id, "lost", notice->resumed);
-      if (resume_lost_session (notice->session, notice->generation))
+      if (resume_lost_session (session, notice->generation))
         GST_ELEMENT_WARNING (owner, RESOURCE, WRITE,
             ("The Media Edge service lost %u tracking sessions in a row "
                 "without taking an event; tracking stops for this run.",
@@ -461,6 +560,7 @@ on_notice (MediaEdgeSessionNotice what, const gchar * session_id,
       GST_DEBUG_OBJECT (owner, "%s", detail);
       break;
   }
+  notice_gate_leave (notice->gate, owner);
 }
 
 /* ------------------------------------------------------------------ */
@@ -504,8 +604,7 @@ open_client_session (GstMediaEdgeSession * session, MediaEdgeEvent * start)
 
   close_client_session (session);
 
-  g_weak_ref_init (&notice->owner, session->owner);
-  notice->session = session;
+  notice->gate = notice_gate_ref (session->gate);
   notice->generation = ++session->generation;
   notice->resumed = resumes_session (start);
   session->client_session = media_edge_client_open_session (session->client,
@@ -905,13 +1004,15 @@ flush (GstMediaEdgeSession * session, guint timeout_ms)
  * gst_media_edge_session_close:
  *
  * READY→NULL: waits at most @flush_timeout_ms for what is queued, then
- * lets go of the sender, holding no lock: its thread may be calling us.
+ * for a notice the sender's thread may be telling the element, and lets go
+ * of the sender; holding no lock: its thread may be calling us.
  */
 void
 gst_media_edge_session_close (GstMediaEdgeSession * session,
     guint flush_timeout_ms)
 {
   MediaEdgeClient *client;
+  NoticeGate *gate;
   GSource *source;
 
   flush (session, flush_timeout_ms);
@@ -921,11 +1022,19 @@ gst_media_edge_session_close (GstMediaEdgeSession * session,
   stop_resume_timer (session);
   source = g_steal_pointer (&session->source);
   client = g_steal_pointer (&session->client);
+  gate = g_steal_pointer (&session->gate);
   g_mutex_unlock (&session->lock);
 
   if (source) {
     g_source_destroy (source);
     g_source_unref (source);
+  }
+  /* what the sender still sends, it sends unheard: nothing it hears may
+   * reach the element's bin, which may go once we return */
+  if (gate) {
+    notice_gate_shut (gate, client == NULL
+        || !g_main_context_is_owner (media_edge_client_get_context (client)));
+    notice_gate_unref (gate);
   }
   g_clear_pointer (&client, media_edge_client_release);
 }

@@ -961,6 +961,47 @@ GST_START_TEST (test_sender_thread_follows_elements)
 
 GST_END_TEST;
 
+/* Once an element is in NULL its bin may go, so the sender, which
+ * another element keeps running, tells the element nothing more of the
+ * sessions still sending: a message posted on the element goes through
+ * the bin's child bus to the bin. A "started" posted from the sender's
+ * thread as the cycles below dropped their pipelines reached a freed one
+ * (a heap corruption, once in CI). */
+GST_START_TEST (test_no_message_after_null)
+{
+  Fixture *f = fixture_new ();
+  GstElement *keeper = gst_object_ref_sink (make_tracker (f, "keeper"));
+  g_autoptr (GstBus) bus = NULL;
+  g_autoptr (GstMessage) message = NULL;
+
+  fail_unless_equals_int (gst_element_set_state (keeper, GST_STATE_READY),
+      GST_STATE_CHANGE_SUCCESS);
+  /* sessionStart is answered once the element is in NULL */
+  edge_server_stall_next (f->server, 1, 1000);
+  make_pipeline (f, "after-null");
+  g_object_set (f->track, "flush-timeout", 0, NULL);
+  set_state (f, GST_STATE_PLAYING);
+  start_stream (f, NULL);
+  wait_for_request (f, "sessionStart");
+  fail_unless_equals_int (gst_element_set_state (f->pipeline, GST_STATE_NULL),
+      GST_STATE_CHANGE_SUCCESS);
+  /* the pipeline's bus takes messages again: one from the element shows */
+  bus = gst_element_get_bus (f->pipeline);
+  gst_bus_set_flushing (bus, FALSE);
+
+  /* the next request went out: the answer to sessionStart was heard */
+  fail_unless (edge_server_wait_for_records (f->server, 2, WAIT_US));
+  message = gst_bus_pop_filtered (bus, GST_MESSAGE_ELEMENT);
+  fail_unless (message == NULL, "the element posted a message after NULL");
+
+  stop_pipeline (f);
+  gst_element_set_state (keeper, GST_STATE_NULL);
+  gst_object_unref (keeper);
+  fixture_teardown (f);
+}
+
+GST_END_TEST;
+
 /* 1000 elements made, played and dropped, their requests still in
  * flight: nothing crashes, and under LeakSanitizer nothing leaks. Every
  * tenth cycle a second element keeps the sender running meanwhile, so
@@ -1145,6 +1186,7 @@ mediaedgetrack_reliability_suite (void)
   tcase_add_test (tc, test_datastream_id_not_logged);
   tcase_add_test (tc, test_sender_thread_follows_elements);
   tcase_add_test (tc, test_removed_element_stops_watching);
+  tcase_add_test (tc, test_no_message_after_null);
 
   cycles = tcase_create ("cycles");
   suite_add_tcase (s, cycles);
