@@ -23,8 +23,31 @@ typedef struct
 {
   GWeakRef element;
   gpointer watch;
+} Member;
+
+typedef struct
+{
+  Member reporting;
   GstMediaEdgeSettings *settings;
+  /* the trackers that joined, in the order they did: the first still
+   * there reports when the reporting one stops before the pipeline */
+  GArray *joined;
 } Reporter;
+
+static void
+clear_member (gpointer data)
+{
+  g_weak_ref_clear (&((Member *) data)->element);
+}
+
+static void
+add_joined (Reporter * reporter, GstElement * element, gpointer watch)
+{
+  Member member = { {{0}}, watch };
+
+  g_weak_ref_init (&member.element, element);
+  g_array_append_val (reporter->joined, member);
+}
 
 static GQuark
 reporter_quark (void)
@@ -37,8 +60,9 @@ free_reporter (gpointer data)
 {
   Reporter *reporter = data;
 
-  g_weak_ref_clear (&reporter->element);
+  g_weak_ref_clear (&reporter->reporting.element);
   gst_media_edge_settings_unref (reporter->settings);
+  g_array_unref (reporter->joined);
   g_free (reporter);
 }
 
@@ -59,10 +83,11 @@ GstElement *
 gst_media_edge_reporter_dup (GstElement * pipeline, gpointer * watch)
 {
   Reporter *reporter = get_reporter (pipeline);
-  GstElement *element = reporter ? g_weak_ref_get (&reporter->element) : NULL;
+  GstElement *element = reporter ?
+      g_weak_ref_get (&reporter->reporting.element) : NULL;
 
   if (element && watch)
-    *watch = reporter->watch;
+    *watch = reporter->reporting.watch;
 
   return element;
 }
@@ -98,27 +123,88 @@ gst_media_edge_reporter_claim (GstElement * pipeline, GstElement * element,
       && settings_differ (settings, get_reporter (pipeline)->settings);
   if (current == NULL || current == element) {
     reporter = g_new0 (Reporter, 1);
-    g_weak_ref_init (&reporter->element, element);
-    reporter->watch = watch;
+    g_weak_ref_init (&reporter->reporting.element, element);
+    reporter->reporting.watch = watch;
     reporter->settings = gst_media_edge_settings_ref (settings);
+    reporter->joined = g_array_new (FALSE, TRUE, sizeof (Member));
+    g_array_set_clear_func (reporter->joined, clear_member);
     g_object_set_qdata_full (G_OBJECT (pipeline), reporter_quark (), reporter,
         free_reporter);
     gst_clear_object (&current);
+  } else {
+    add_joined (get_reporter (pipeline), element, watch);
   }
   GST_OBJECT_UNLOCK (pipeline);
 
   return current;
 }
 
-/* @element no longer reports for @pipeline, if it did. */
-void
-gst_media_edge_reporter_release (GstElement * pipeline, GstElement * element)
+/* The first tracker that joined and is still there, taken off the list;
+ * its watch in @watch. */
+static GstElement *
+take_successor (Reporter * reporter, gpointer * watch)
+{
+  while (reporter->joined->len > 0) {
+    Member *member = &g_array_index (reporter->joined, Member, 0);
+    GstElement *element = g_weak_ref_get (&member->element);
+
+    *watch = member->watch;
+    g_array_remove_index (reporter->joined, 0);
+    if (element)
+      return element;
+  }
+
+  return NULL;
+}
+
+/**
+ * gst_media_edge_reporter_release:
+ * @watch: (out): the successor's watch
+ *
+ * @element no longer reports for @pipeline, if it did. While the
+ * pipeline goes on playing (playsink taking a branch away between items),
+ * the first tracker that joined reports from now on: it is returned, and
+ * must claim the pipeline.
+ *
+ * Returns: (transfer full) (nullable): the successor
+ */
+GstElement *
+gst_media_edge_reporter_release (GstElement * pipeline, GstElement * element,
+    gpointer * watch)
 {
   g_autoptr (GstElement) current = NULL;
+  GstElement *successor = NULL;
+  Reporter *reporter;
 
   GST_OBJECT_LOCK (pipeline);
   current = gst_media_edge_reporter_dup (pipeline, NULL);
+  reporter = get_reporter (pipeline);
+  if (reporter && current == element
+      && GST_STATE_TARGET (pipeline) >= GST_STATE_PAUSED)
+    successor = take_successor (reporter, watch);
   if (current == NULL || current == element)
     g_object_set_qdata (G_OBJECT (pipeline), reporter_quark (), NULL);
+  GST_OBJECT_UNLOCK (pipeline);
+
+  return successor;
+}
+
+/* @element, which joined, stops: it will not report after the one it
+ * joined. */
+void
+gst_media_edge_reporter_leave (GstElement * pipeline, GstElement * element)
+{
+  Reporter *reporter;
+
+  GST_OBJECT_LOCK (pipeline);
+  reporter = get_reporter (pipeline);
+  for (guint i = 0; reporter && i < reporter->joined->len; i++) {
+    GstElement *joined = g_weak_ref_get (&g_array_index (reporter->joined,
+            Member, i).element);
+
+    if (joined == element || joined == NULL)
+      g_array_remove_index (reporter->joined, i--);
+    gst_clear_object (&joined);
+  }
   GST_OBJECT_UNLOCK (pipeline);
 }

@@ -20,7 +20,10 @@ GstElement *gst_media_edge_reporter_claim (GstElement * pipeline,
     GstElement * element, gpointer watch, GstMediaEdgeSettings * settings,
     gboolean * settings_differ);
 
-void gst_media_edge_reporter_release (GstElement * pipeline,
+GstElement *gst_media_edge_reporter_release (GstElement * pipeline,
+    GstElement * element, gpointer * watch);
+
+void gst_media_edge_reporter_leave (GstElement * pipeline,
     GstElement * element);
 
 GstElement *gst_media_edge_reporter_dup (GstElement * pipeline,

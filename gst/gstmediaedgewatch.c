@@ -1114,6 +1114,46 @@ gst_media_edge_watch_start (GstMediaEdgeWatch * watch,
     start_session (watch);
 }
 
+/* The tracker this one joined stopped while the pipeline plays on
+ * (playsink took its branch away between items): this one reports from
+ * now on, with what its stream said of itself. */
+static void
+take_over (GstMediaEdgeWatch * watch)
+{
+  g_autoptr (GstElement) pipeline = dup_pipeline (watch);
+  g_autoptr (GstElement) other = NULL;
+  GstElement *joined;
+  gboolean settings_differ = FALSE;
+
+  if (pipeline == NULL)
+    return;
+  other = gst_media_edge_reporter_claim (pipeline, watch->element, watch,
+      watch->settings, &settings_differ);
+  /* another one claimed it meanwhile: joined to that one now */
+  g_mutex_lock (&watch->lock);
+  joined = watch->joined;
+  watch->joined = other ? gst_object_ref (other) : NULL;
+  g_mutex_unlock (&watch->lock);
+  gst_clear_object (&joined);
+  if (other)
+    return;
+
+  GST_INFO_OBJECT (watch->element, "the tracker this one joined stopped: "
+      "this one reports for the pipeline from now on");
+  watch_bus (watch, pipeline);
+  follow_volumes (watch, pipeline);
+  if (!pipeline_wants_to_play (watch))
+    return;
+  gst_media_edge_render_measure (watch->render, pipeline);
+  gst_media_edge_render_resume (watch->render);
+  /* its session starts as an item does, from the next buffer rendered,
+   * once its tags and chapters have come */
+  g_mutex_lock (&watch->lock);
+  watch->item_end = 0;
+  watch->item_next = TRUE;
+  g_mutex_unlock (&watch->lock);
+}
+
 /**
  * gst_media_edge_watch_stop:
  *
@@ -1144,7 +1184,9 @@ unwatch (GstMediaEdgeWatch * watch)
   g_autoptr (GPtrArray) volumes =
       g_ptr_array_new_with_free_func (gst_object_unref);
   g_autoptr (GstElement) pipeline = NULL;
+  g_autoptr (GstElement) successor = NULL;
   g_autoptr (GstBus) bus = NULL;
+  gpointer successor_watch = NULL;
   gulong sync_handler, removed_handler;
 
   g_mutex_lock (&watch->lock);
@@ -1166,24 +1208,34 @@ unwatch (GstMediaEdgeWatch * watch)
     gst_bus_disable_sync_message_emission (bus);
   }
   if (pipeline && watch->joined == NULL)
-    gst_media_edge_reporter_release (pipeline, watch->element);
+    successor = gst_media_edge_reporter_release (pipeline, watch->element,
+        &successor_watch);
+  else if (pipeline)
+    gst_media_edge_reporter_leave (pipeline, watch->element);
+  if (successor)
+    take_over (successor_watch);
 }
 
 /* ------------------------------------------------------------------ */
 /* the stream */
 
 static void
-on_tags (GstMediaEdgeWatch * watch, GstTagList * tags)
+store_tags (GstMediaEdgeWatch * watch, GstTagList * tags)
 {
-  guint kbps;
-
   g_mutex_lock (&watch->lock);
   if (watch->tags)
     gst_tag_list_insert (watch->tags, tags, GST_TAG_MERGE_REPLACE);
   else
     watch->tags = gst_tag_list_copy (tags);
   g_mutex_unlock (&watch->lock);
+}
 
+static void
+on_tags (GstMediaEdgeWatch * watch, GstTagList * tags)
+{
+  guint kbps;
+
+  store_tags (watch, tags);
   if (gst_media_edge_tags_get_bitrate (tags, &kbps))
     feed_qoe (watch, MEDIA_EDGE_QOE_BITRATE, kbps);
 }
@@ -1303,12 +1355,67 @@ on_eos (GstMediaEdgeWatch * watch)
     finish_at_end (watch);
 }
 
+static gboolean
+is_joined (GstMediaEdgeWatch * watch)
+{
+  gboolean joined;
+
+  g_mutex_lock (&watch->lock);
+  joined = watch->joined != NULL;
+  g_mutex_unlock (&watch->lock);
+
+  return joined;
+}
+
+/* A tracker that joined another's session reports nothing, but keeps what
+ * its stream says of itself (the item, its tags and chapters), in case it
+ * reports once the other stops. */
+static void
+note_stream_facts (GstMediaEdgeWatch * watch, GstEvent * event)
+{
+  switch (GST_EVENT_TYPE (event)) {
+    case GST_EVENT_STREAM_START:{
+      guint group;
+      gboolean next;
+
+      if (!gst_event_parse_group_id (event, &group))
+        break;
+      g_mutex_lock (&watch->lock);
+      next = watch->has_group && group != watch->group_id;
+      watch->group_id = group;
+      watch->has_group = TRUE;
+      g_mutex_unlock (&watch->lock);
+      if (next)
+        forget_stream (watch);
+      break;
+    }
+    case GST_EVENT_TAG:{
+      GstTagList *tags;
+
+      gst_event_parse_tag (event, &tags);
+      store_tags (watch, tags);
+      break;
+    }
+    case GST_EVENT_TOC:{
+      g_autoptr (GstToc) toc = NULL;
+
+      gst_event_parse_toc (event, &toc, NULL);
+      set_toc (watch, toc);
+      break;
+    }
+    default:
+      break;
+  }
+}
+
 /* Events flowing through the element, on the streaming thread. */
 void
 gst_media_edge_watch_sink_event (GstMediaEdgeWatch * watch, GstEvent * event)
 {
-  if (watch->joined)
+  if (is_joined (watch)) {
+    note_stream_facts (watch, event);
     return;
+  }
 
   switch (GST_EVENT_TYPE (event)) {
     case GST_EVENT_STREAM_START:
@@ -1405,10 +1512,11 @@ gst_media_edge_watch_buffer (GstMediaEdgeWatch * watch, GstClockTime position,
   gboolean wake, bound, item;
   guint seq = 0;
 
-  if (watch->joined)
-    return;
-
   g_mutex_lock (&watch->lock);
+  if (watch->joined) {
+    g_mutex_unlock (&watch->lock);
+    return;
+  }
   watch->buffers_seen++;
   if (GST_CLOCK_TIME_IS_VALID (position)) {
     watch->last_position = position;

@@ -553,6 +553,63 @@ GST_START_TEST (test_gapless_playlist)
 
 GST_END_TEST;
 
+/* A tracker for playbin's @filter property */
+static void
+set_filter (Fixture * f, GstElement * playbin, const gchar * filter)
+{
+  GstElement *track = gst_element_factory_make ("mediaedgetrack", NULL);
+
+  g_object_set (track, "config-id", "real", "endpoint", f->endpoint, NULL);
+  g_object_set (playbin, filter, track, NULL);
+}
+
+/* Both filters set, an audio-only item then a video-only one, gapless:
+ * playsink takes the audio branch, whose tracker reported, away at the
+ * switch; the video branch's tracker, which had joined it, reports the
+ * video item from then on, under its own name, to its end. */
+GST_START_TEST (test_playlist_from_audio_to_video)
+{
+  g_autoptr (GstToc) toc = two_chapters ();
+  gchar *song = write_media ("song.ogg", "audiotestsrc num-buffers=86 ! "
+      "audio/x-raw,rate=44100 ! vorbisenc ! oggmux ! "
+      "filesink location=\"PATH\"");
+  gchar *clip = write_clip ("Clip", toc);
+  gchar *paths[] = { song, clip, NULL };
+  Playlist playlist = { paths, 1 };
+  Fixture *f = fixture_new ();
+  g_autoptr (GstElement) playbin = make_playbin (f, song);
+  g_autoptr (GstBus) bus = gst_element_get_bus (playbin);
+  g_autoptr (GstMessage) end = NULL;
+  g_autoptr (GPtrArray) records = NULL;
+  g_autoptr (GPtrArray) sessions = NULL;
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  GPtrArray *video;
+
+  set_filter (f, playbin, "audio-filter");
+  g_object_set (playbin, "flags", 0x3, NULL);
+  g_signal_connect (playbin, "about-to-finish",
+      G_CALLBACK (on_about_to_finish), &playlist);
+  gst_element_set_state (playbin, GST_STATE_PLAYING);
+  end = pop_end (bus);
+  gst_element_set_state (playbin, GST_STATE_NULL);
+
+  records = edge_server_dup_records (f->server);
+  sessions = split_sessions (records);
+  fail_unless_equals_int (sessions->len, 2);
+  fail_unless_equals_string (json_object_get_string_member (session_details
+          (g_ptr_array_index (sessions, 0), 0, parser), "name"), "song.ogg");
+  video = g_ptr_array_index (sessions, 1);
+  assert_events (video, CHAPTERED_ITEM);
+  fail_unless_equals_string (json_object_get_string_member (session_details
+          (video, 0, parser), "name"), "Clip");
+  fail_unless_equals_int64 (record_at (video, video->len - 1)->playhead, 2);
+  remove_clip (song);
+  remove_clip (clip);
+  fixture_teardown (f);
+}
+
+GST_END_TEST;
+
 /* A kiosk looping one file by seeking back to 0 at each end: a session a
  * round. */
 GST_START_TEST (test_seek_back_loop)
@@ -902,6 +959,7 @@ real_pipelines_suite (void)
   tcase_add_test (tc, test_playbin_both_filters_one_session);
   tcase_add_test (tc, test_playbin_audio_only);
   tcase_add_test (tc, test_gapless_playlist);
+  tcase_add_test (tc, test_playlist_from_audio_to_video);
   tcase_add_test (tc, test_seek_back_loop);
   tcase_add_test (tc, test_playbin_chapters_when_rendered);
   tcase_add_test (tc, test_pause_holds_what_passed);
