@@ -73,6 +73,8 @@ struct _GstMediaEdgeSession
   /* the service refused to start a session, or lost too many: tracking
    * stops for the run, and why */
   gboolean aborted;
+  /* whether this run said that the service is out of reach (atomic) */
+  gint warned_unreachable;
   const gchar *aborted_why;
   /* the service lost the session: the next wake-up resumes it (due),
    * or the one resume_timer makes once its backoff is over (waits) */
@@ -517,6 +519,21 @@ resume_lost_session (GstMediaEdgeSession * session, guint generation)
   return stopped;
 }
 
+/* Once a run, whatever number of sessions: gst-launch prints it, and a
+ * kiosk's journal shows why nothing reaches Adobe. */
+static void
+warn_unreachable (GstMediaEdgeSession * session, GstElement * owner,
+    const gchar * detail)
+{
+  if (g_atomic_int_exchange (&session->warned_unreachable, TRUE))
+    return;
+
+  GST_ELEMENT_WARNING (owner, RESOURCE, WRITE,
+      ("The Media Edge service has been out of reach for unreachable-timeout "
+          "seconds; events are kept (up to max-queued-events) and tried "
+          "again."), ("%s", detail));
+}
+
 static void
 on_notice (MediaEdgeSessionNotice what, const gchar * session_id,
     const gchar * detail, gpointer user_data)
@@ -558,6 +575,9 @@ on_notice (MediaEdgeSessionNotice what, const gchar * session_id,
       break;
     case MEDIA_EDGE_SESSION_DROPPED:
       GST_DEBUG_OBJECT (owner, "%s", detail);
+      break;
+    case MEDIA_EDGE_SESSION_UNREACHABLE:
+      warn_unreachable (session, owner, detail);
       break;
   }
   notice_gate_leave (notice->gate, owner);
@@ -614,6 +634,8 @@ open_client_session (GstMediaEdgeSession * session, MediaEdgeEvent * start)
   media_edge_client_session_configure (session->client_session,
       settings->request_timeout, settings->retry_delay,
       settings->max_queued_events);
+  media_edge_client_session_set_unreachable_timeout (session->client_session,
+      settings->unreachable_timeout * 1000);
   media_edge_client_session_set_transport (session->client_session,
       settings->ca_file, settings->proxy);
 }
@@ -969,6 +991,7 @@ gst_media_edge_session_prepare (GstMediaEdgeSession * session,
   session->codec = codec;
   g_free (session->log_id);
   session->log_id = log_id;
+  g_atomic_int_set (&session->warned_unreachable, FALSE);
   g_mutex_unlock (&session->lock);
 }
 

@@ -78,6 +78,7 @@ gst_media_edge_settings_new (void)
   settings->retry_delay = MEDIA_EDGE_RETRY_DELAY_DEFAULT;
   settings->max_queued_events = MEDIA_EDGE_MAX_QUEUED_DEFAULT;
   settings->idle_timeout = MEDIA_EDGE_IDLE_TIMEOUT_DEFAULT;
+  settings->unreachable_timeout = MEDIA_EDGE_UNREACHABLE_TIMEOUT_DEFAULT;
 
   return settings;
 }
@@ -184,6 +185,8 @@ uint_field (GstMediaEdgeSettings * settings, GstMediaEdgeSettingId id)
       return &settings->max_queued_events;
     case GST_MEDIA_EDGE_SETTING_IDLE_TIMEOUT:
       return &settings->idle_timeout;
+    case GST_MEDIA_EDGE_SETTING_UNREACHABLE_TIMEOUT:
+      return &settings->unreachable_timeout;
     default:
       return NULL;
   }

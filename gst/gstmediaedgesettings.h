@@ -42,6 +42,7 @@ typedef enum
   GST_MEDIA_EDGE_SETTING_RETRY_DELAY,
   GST_MEDIA_EDGE_SETTING_MAX_QUEUED_EVENTS,
   GST_MEDIA_EDGE_SETTING_IDLE_TIMEOUT,
+  GST_MEDIA_EDGE_SETTING_UNREACHABLE_TIMEOUT,
   GST_MEDIA_EDGE_SETTING_CA_FILE,
   GST_MEDIA_EDGE_SETTING_PROXY,
   GST_MEDIA_EDGE_N_SETTINGS
@@ -103,6 +104,7 @@ typedef struct
   guint retry_delay;
   guint max_queued_events;
   guint idle_timeout;
+  guint unreachable_timeout;
   gchar *ca_file;
   gchar *proxy;
 } GstMediaEdgeSettings;

@@ -908,6 +908,24 @@ gst_media_edge_track_class_init (GstMediaEdgeTrackClass * klass)
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
           GST_PARAM_MUTABLE_READY));
   /**
+   * GstMediaEdgeTrack:unreachable-timeout:
+   *
+   * Seconds a request may go on failing (no connection, no answer, a busy
+   * service) before the element posts a warning, once a run, which
+   * gst-launch prints and a kiosk's journal keeps; the events are kept and
+   * tried again all the same. 0: never warn.
+   *
+   * Since: 0.1
+   */
+  g_object_class_install_property (gobject_class,
+      GST_MEDIA_EDGE_SETTING_UNREACHABLE_TIMEOUT,
+      g_param_spec_uint ("unreachable-timeout", "Unreachable timeout",
+          "Seconds the service may be out of reach before a warning "
+          "(0: never)", 0, G_MAXINT / 1000,
+          MEDIA_EDGE_UNREACHABLE_TIMEOUT_DEFAULT,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+          GST_PARAM_MUTABLE_READY));
+  /**
    * GstMediaEdgeTrack:ca-file:
    *
    * A PEM file of the certificate authorities to trust for HTTPS instead

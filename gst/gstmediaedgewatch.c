@@ -97,6 +97,9 @@ struct _GstMediaEdgeWatch
   gboolean item_next;
   gboolean item_awaited;
   gboolean item_due;
+  /* the item begins as this watch takes over from the one it joined: no
+   * session of its own to complete before */
+  gboolean item_takeover;
   gdouble item_end;
   gdouble item_start;
   /* the stream's group (an item of a gapless playlist), and whether the
@@ -571,19 +574,24 @@ describe_new_item (GstMediaEdgeWatch * watch, gdouble start)
 static void
 begin_next_item (GstMediaEdgeWatch * watch)
 {
-  gboolean due;
+  gboolean due, takeover;
   gdouble end, start;
 
   g_mutex_lock (&watch->lock);
   due = watch->item_due;
   watch->item_due = FALSE;
+  takeover = watch->item_takeover;
+  watch->item_takeover &= !due;
   end = watch->item_end;
   start = watch->item_start;
   g_mutex_unlock (&watch->lock);
   if (!due)
     return;
 
-  begin_session (watch, GST_MEDIA_EDGE_INPUT_NEXT_ITEM, end, start);
+  /* taking over, the pipeline's PLAYING may have started the session
+   * already: nothing of this watch's own to complete */
+  begin_session (watch, takeover ? GST_MEDIA_EDGE_INPUT_START :
+      GST_MEDIA_EDGE_INPUT_NEXT_ITEM, end, start);
   describe_new_item (watch, start);
 }
 
@@ -1151,6 +1159,7 @@ take_over (GstMediaEdgeWatch * watch)
   g_mutex_lock (&watch->lock);
   watch->item_end = 0;
   watch->item_next = TRUE;
+  watch->item_takeover = TRUE;
   g_mutex_unlock (&watch->lock);
 }
 

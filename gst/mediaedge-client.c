@@ -73,6 +73,7 @@ struct _MediaEdgeClientSession
   guint request_timeout_ms;
   guint retry_delay_ms;
   guint max_queued;
+  guint unreachable_timeout_ms;
   gchar *ca_file;
   gchar *proxy;
 
@@ -85,6 +86,10 @@ struct _MediaEdgeClientSession
   SoupMessage *in_flight;
   GCancellable *request_cancellable;
   gboolean timed_out;
+  /* when the first try of the request now failing failed (0: none), and
+   * whether the owner heard that the service is out of reach */
+  gint64 failing_since;
+  gboolean told_unreachable;
   GSource *timer;
   GCancellable *cancellable;
   gboolean attached;
@@ -606,6 +611,8 @@ media_edge_client_open_session (MediaEdgeClient * client,
       media_edge_client_stats_new ();
   session->request_timeout_ms = MEDIA_EDGE_REQUEST_TIMEOUT_DEFAULT;
   session->retry_delay_ms = MEDIA_EDGE_RETRY_DELAY_DEFAULT;
+  session->unreachable_timeout_ms =
+      MEDIA_EDGE_UNREACHABLE_TIMEOUT_DEFAULT * 1000;
   session->max_queued = MEDIA_EDGE_MAX_QUEUED_DEFAULT;
   session->client = client;
   g_mutex_init (&session->lock);
@@ -662,6 +669,21 @@ media_edge_client_session_configure (MediaEdgeClientSession * session,
   session->request_timeout_ms = request_timeout_ms;
   session->retry_delay_ms = retry_delay_ms;
   session->max_queued = max_queued;
+}
+
+/**
+ * media_edge_client_session_set_unreachable_timeout:
+ * @timeout_ms: how long a request may go on failing (connection errors,
+ *   timeouts, busy answers) before the owner is told, once
+ *   (MEDIA_EDGE_SESSION_UNREACHABLE); 0: never
+ *
+ * Call before the first request is sent.
+ */
+void
+media_edge_client_session_set_unreachable_timeout (MediaEdgeClientSession *
+    session, guint timeout_ms)
+{
+  session->unreachable_timeout_ms = timeout_ms;
 }
 
 /**
@@ -768,6 +790,7 @@ deliver_request (MediaEdgeClientSession * session, MediaEdgeRequest * request,
 {
   GST_DEBUG_ID (session->log_id, "%s delivered (HTTP %u)",
       media_edge_request_get_name (request), status);
+  session->failing_since = 0;
   media_edge_request_free (request);
   g_atomic_int_inc (&session->stats->sent);
   session_settle (session, 1);
@@ -849,6 +872,25 @@ on_retry_due (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+/* Tells the owner, once per session, that the service has been out of
+ * reach for the unreachable timeout: the first try of the request now
+ * failing failed that long ago. */
+static void
+note_failing (MediaEdgeClientSession * session, const gchar * why)
+{
+  gint64 now = g_get_monotonic_time ();
+
+  if (session->failing_since == 0)
+    session->failing_since = now;
+  if (session->told_unreachable || session->unreachable_timeout_ms == 0
+      || now - session->failing_since <
+      (gint64) session->unreachable_timeout_ms * G_TIME_SPAN_MILLISECOND)
+    return;
+
+  session->told_unreachable = TRUE;
+  session_notify (session, MEDIA_EDGE_SESSION_UNREACHABLE, why);
+}
+
 /* @retry_after_ms: how long the service asked to wait, or -1 */
 static void
 schedule_retry (MediaEdgeClientSession * session, gint64 retry_after_ms,
@@ -868,6 +910,7 @@ schedule_retry (MediaEdgeClientSession * session, gint64 retry_after_ms,
     return;
   }
   session->attempt++;
+  note_failing (session, why);
   g_atomic_int_inc (&session->stats->retried);
   stats_set_last_error (session->stats, why);
   GST_INFO_ID (session->log_id, "%s: %s; trying again in %" G_GINT64_FORMAT

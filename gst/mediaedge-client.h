@@ -27,6 +27,10 @@ typedef enum
                                  * (404, 410): start a new one */
   MEDIA_EDGE_SESSION_DROPPED,   /* an event was dropped; @detail says why */
   MEDIA_EDGE_SESSION_ENDED,     /* closed and every request answered */
+  MEDIA_EDGE_SESSION_UNREACHABLE,       /* a request went unanswered (the
+                                         * network, a busy service) for the
+                                         * unreachable timeout; it goes on
+                                         * being tried */
 } MediaEdgeSessionNotice;
 
 /* How each request fared, added up over every session that shares them:
@@ -47,6 +51,8 @@ typedef struct
 #define MEDIA_EDGE_REQUEST_TIMEOUT_DEFAULT 5000
 #define MEDIA_EDGE_RETRY_DELAY_DEFAULT 1000
 #define MEDIA_EDGE_MAX_QUEUED_DEFAULT 1000
+/* seconds a request may go unanswered before the owner hears of it */
+#define MEDIA_EDGE_UNREACHABLE_TIMEOUT_DEFAULT 60
 /* the backoff grows to this many times the first delay */
 #define MEDIA_EDGE_MAX_BACKOFF_FACTOR 30
 
@@ -84,6 +90,9 @@ void media_edge_client_session_set_session_id_func (MediaEdgeClientSession *
 
 void media_edge_client_session_configure (MediaEdgeClientSession * session,
     guint request_timeout_ms, guint retry_delay_ms, guint max_queued);
+
+void media_edge_client_session_set_unreachable_timeout (MediaEdgeClientSession
+    * session, guint timeout_ms);
 
 void media_edge_client_session_set_transport (MediaEdgeClientSession *
     session, const gchar * ca_file, const gchar * proxy);

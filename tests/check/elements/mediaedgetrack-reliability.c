@@ -489,6 +489,38 @@ GST_START_TEST (test_stalled_server_does_not_stall_the_pipeline)
 
 GST_END_TEST;
 
+/* A service out of reach for unreachable-timeout says so once, in a
+ * warning gst-launch prints, however often the requests are tried again;
+ * they go on being tried. */
+GST_START_TEST (test_unreachable_service_warns_once)
+{
+  g_autoptr (GstBus) bus = NULL;
+  g_autoptr (GstMessage) again = NULL;
+  g_autoptr (GstStructure) stats = NULL;
+  guint retried = 0;
+  Fixture *f = fixture_new ();
+
+  g_clear_pointer (&f->server, edge_server_free);
+  make_pipeline (f, "unreachable");
+  g_object_set (f->track, "unreachable-timeout", 1, "retry-delay", 20,
+      "flush-timeout", 0, NULL);
+  bus = gst_element_get_bus (f->pipeline);
+  set_state (f, GST_STATE_PLAYING);
+  start_stream (f, NULL);
+  assert_warning_mentions (bus, "out of reach");
+  /* tried on, never said again */
+  again = gst_bus_timed_pop_filtered (bus, 1500 * GST_MSECOND,
+      GST_MESSAGE_WARNING);
+  fail_unless (again == NULL);
+  g_object_get (f->track, "stats", &stats, NULL);
+  fail_unless (gst_structure_get_uint (stats, "retried", &retried));
+  fail_unless (retried >= 2, "%u", retried);
+  stop_pipeline (f);
+  fixture_teardown (f);
+}
+
+GST_END_TEST;
+
 /* READY to NULL with the server gone returns within flush-timeout, and
  * the events left are counted as dropped. */
 GST_START_TEST (test_shutdown_without_server)
@@ -1177,6 +1209,7 @@ mediaedgetrack_reliability_suite (void)
   tcase_add_test (tc, test_queue_overflow_is_counted);
   tcase_add_test (tc, test_stalled_server_does_not_stall_the_pipeline);
   tcase_add_test (tc, test_shutdown_without_server);
+  tcase_add_test (tc, test_unreachable_service_warns_once);
   tcase_add_test (tc, test_refused_session_stops_tracking);
   tcase_add_test (tc, test_https_untrusted_refused);
   tcase_add_test (tc, test_https_with_ca_file);
