@@ -35,6 +35,9 @@ struct _GstMediaEdgeRender
   GList *waits;
   GList *suspended;
   gboolean paused;
+  /* the clock's time when the pause came: what was set aside had been
+   * rendered if it was due by then */
+  GstClockTime paused_at;
 };
 
 /* A moment of the stream awaited for @what; @id while its clock wait is
@@ -156,15 +159,24 @@ on_rendered (GstClock * clock, GstClockTime time, GstClockID id,
 }
 
 static GstClockTime
+render_time_locked (GstMediaEdgeRender * render, GstClockTime base_time,
+    GstClockTime running_time)
+{
+  if (render->syncing && GST_CLOCK_TIME_IS_VALID (running_time)
+      && GST_CLOCK_TIME_IS_VALID (base_time))
+    return base_time + running_time + render->latency;
+
+  return GST_CLOCK_TIME_NONE;
+}
+
+static GstClockTime
 render_time (GstMediaEdgeRender * render, GstClockTime running_time)
 {
   GstClockTime base_time = gst_element_get_base_time (render->element);
-  GstClockTime at = GST_CLOCK_TIME_NONE;
+  GstClockTime at;
 
   g_mutex_lock (&render->lock);
-  if (render->syncing && GST_CLOCK_TIME_IS_VALID (running_time)
-      && GST_CLOCK_TIME_IS_VALID (base_time))
-    at = base_time + running_time + render->latency;
+  at = render_time_locked (render, base_time, running_time);
   g_mutex_unlock (&render->lock);
 
   return at;
@@ -271,8 +283,11 @@ gst_media_edge_render_suspend (GstMediaEdgeRender * render)
 {
   GList *waits;
 
+  g_autoptr (GstClock) clock = gst_element_get_clock (render->element);
+
   g_mutex_lock (&render->lock);
   render->paused = TRUE;
+  render->paused_at = clock ? gst_clock_get_time (clock) : GST_CLOCK_TIME_NONE;
   waits = g_steal_pointer (&render->waits);
   g_mutex_unlock (&render->lock);
   unschedule (waits);
@@ -307,6 +322,56 @@ gst_media_edge_render_resume (GstMediaEdgeRender * render)
       render->func (moment->what, render->user_data);
   }
   g_list_free_full (suspended, free_moment);
+}
+
+static gboolean
+moment_reached (GstMediaEdgeRender * render, GList * moments, guint what,
+    GstClockTime base_time, GstClockTime now, GstClockTime tolerance)
+{
+  for (GList * l = moments; l; l = l->next) {
+    Moment *moment = l->data;
+    GstClockTime at;
+
+    if (moment->what != what)
+      continue;
+    at = render_time_locked (render, base_time, moment->running_time);
+    if (!GST_CLOCK_TIME_IS_VALID (at) || at <= now + tolerance)
+      return TRUE;
+  }
+
+  return FALSE;
+}
+
+/**
+ * gst_media_edge_render_reached:
+ * @what: what is awaited
+ * @tolerance: how early still counts
+ *
+ * Whether @what, awaited or set aside by a pause, is rendered by now,
+ * give or take @tolerance: a stop or a seek that comes as the end is
+ * rendered (the sink's EOS message may overtake the wait) finds it
+ * reached; one that comes while the sink's queue still holds it does not.
+ */
+gboolean
+gst_media_edge_render_reached (GstMediaEdgeRender * render, guint what,
+    GstClockTime tolerance)
+{
+  g_autoptr (GstClock) clock = gst_element_get_clock (render->element);
+  GstClockTime base_time = gst_element_get_base_time (render->element);
+  GstClockTime now;
+  gboolean reached;
+
+  if (clock == NULL)
+    return TRUE;
+  now = gst_clock_get_time (clock);
+  g_mutex_lock (&render->lock);
+  reached = moment_reached (render, render->waits, what, base_time, now,
+      tolerance) || (GST_CLOCK_TIME_IS_VALID (render->paused_at)
+      && moment_reached (render, render->suspended, what, base_time,
+          render->paused_at, tolerance));
+  g_mutex_unlock (&render->lock);
+
+  return reached;
 }
 
 /**

@@ -35,6 +35,9 @@ void gst_media_edge_render_suspend (GstMediaEdgeRender * render);
 
 void gst_media_edge_render_resume (GstMediaEdgeRender * render);
 
+gboolean gst_media_edge_render_reached (GstMediaEdgeRender * render,
+    guint what, GstClockTime tolerance);
+
 void gst_media_edge_render_cancel (GstMediaEdgeRender * render);
 
 G_END_DECLS

@@ -37,6 +37,9 @@ enum
   RENDER_NEXT_ITEM,
   RENDER_END,
 };
+/* how early a stop or a seek may come and the end still count as seen:
+ * the sink's EOS message may overtake our wait */
+#define END_TOLERANCE (100 * GST_MSECOND)
 #define RENDER_KIND(what) ((what) & 0xff)
 #define RENDER_BOUND(seq) (RENDER_CHAPTER_BOUND | ((seq) << 8))
 #define RENDER_SEQ(what) ((what) >> 8)
@@ -107,6 +110,12 @@ struct _GstMediaEdgeWatch
   guint group_id;
   gboolean has_group;
   gboolean ended;
+  /* where playback stood when the pipeline last paused (-1: playing): a
+   * stop's sessionEnd is there, not where the stream passed */
+  gdouble stop_position;
+  /* where the segment says the stream stops, in stream time (NONE: at
+   * its end) */
+  GstClockTime segment_stop;
   /* the chapter bounds that passed, oldest first: each awaited until
    * rendered, then located in turn; the running time the last buffer ends
    * at, and whether
@@ -139,6 +148,8 @@ gst_media_edge_watch_new (GstElement * element, GstMediaEdgeSession * session)
   watch->volumes = g_ptr_array_new_with_free_func (gst_object_unref);
   watch->last_position = GST_CLOCK_TIME_NONE;
   watch->last_end = GST_CLOCK_TIME_NONE;
+  watch->stop_position = -1;
+  watch->segment_stop = GST_CLOCK_TIME_NONE;
   watch->fed_chapter = CHAPTER_UNKNOWN;
   watch->live = -1;
   g_queue_init (&watch->bounds);
@@ -357,14 +368,6 @@ gst_media_edge_watch_feed (GstMediaEdgeWatch * watch,
     return gst_media_edge_watch_feed (reporting, input, error);
 
   return feed_at (watch, input, query_playhead (watch), error);
-}
-
-static void
-feed (GstMediaEdgeWatch * watch, GstMediaEdgeInputType type)
-{
-  GstMediaEdgeInput input = {.type = type };
-
-  gst_media_edge_watch_feed (watch, &input, NULL);
 }
 
 static void
@@ -609,6 +612,64 @@ take_end_due (GstMediaEdgeWatch * watch)
   return due;
 }
 
+/* Whether the end that passed the element is rendered by now (give or
+ * take END_TOLERANCE), not still in the sink's queue. */
+static gboolean
+end_reached (GstMediaEdgeWatch * watch)
+{
+  gboolean due;
+
+  g_mutex_lock (&watch->lock);
+  due = watch->end_due;
+  g_mutex_unlock (&watch->lock);
+
+  return due || gst_media_edge_render_reached (watch->render, RENDER_END,
+      END_TOLERANCE);
+}
+
+/* The viewer left: sessionEnd where playback stood when the pipeline
+ * paused on its way down, which the sinks no longer answer by now. */
+static void
+feed_end_where_stopped (GstMediaEdgeWatch * watch)
+{
+  GstMediaEdgeInput input = {.type = GST_MEDIA_EDGE_INPUT_END };
+  gdouble stopped;
+
+  g_mutex_lock (&watch->lock);
+  stopped = watch->stop_position;
+  g_mutex_unlock (&watch->lock);
+  if (stopped >= 0)
+    feed_at (watch, &input, stopped, NULL);
+  else
+    gst_media_edge_watch_feed (watch, &input, NULL);
+}
+
+/* Where the content ended: where its last buffer ends, or, a frame or so
+ * later, where the segment stops or the content does (demuxers leave the
+ * frames' durations out after a seek). */
+static GstClockTime
+end_of_content (GstMediaEdgeWatch * watch, GstClockTime last_end,
+    GstClockTime segment_stop)
+{
+  g_autoptr (GstElement) pipeline = NULL;
+  GstClockTime stop = segment_stop;
+
+  if (!GST_CLOCK_TIME_IS_VALID (last_end))
+    return last_end;
+  if (!GST_CLOCK_TIME_IS_VALID (stop)) {
+    gint64 duration;
+
+    pipeline = dup_pipeline (watch);
+    duration = item_duration (watch, pipeline);
+    stop = duration > 0 ? (GstClockTime) duration : GST_CLOCK_TIME_NONE;
+  }
+  if (GST_CLOCK_TIME_IS_VALID (stop) && stop > last_end
+      && stop - last_end < GST_SECOND)
+    return stop;
+
+  return last_end;
+}
+
 /* The content played to its end: where its last buffer ends, not where
  * the pipeline says it is, which lags by up to a frame when the end is
  * rendered before the sink has taken the EOS. */
@@ -616,11 +677,13 @@ static void
 feed_complete (GstMediaEdgeWatch * watch)
 {
   GstMediaEdgeInput input = {.type = GST_MEDIA_EDGE_INPUT_COMPLETE };
-  GstClockTime end;
+  GstClockTime end, stop;
 
   g_mutex_lock (&watch->lock);
   end = watch->last_end;
+  stop = watch->segment_stop;
   g_mutex_unlock (&watch->lock);
+  end = end_of_content (watch, end, stop);
   if (GST_CLOCK_TIME_IS_VALID (end))
     feed_at (watch, &input, (gdouble) end / GST_SECOND, NULL);
   else
@@ -665,6 +728,9 @@ finish_at_end_locked (GstMediaEdgeWatch * watch)
    * before the end overtakes it */
   report_chapters (watch, TRUE);
   feed_complete (watch);
+  g_mutex_lock (&watch->lock);
+  watch->ended = TRUE;
+  g_mutex_unlock (&watch->lock);
 }
 
 static void
@@ -769,6 +835,9 @@ on_pipeline_state (GstMediaEdgeWatch * watch, GstState old, GstState new,
   }
 
   if (new == GST_STATE_PLAYING) {
+    g_mutex_lock (&watch->lock);
+    watch->stop_position = -1;
+    g_mutex_unlock (&watch->lock);
     gst_media_edge_render_measure (watch->render, watch->pipeline);
     start_session (watch);
     describe_session (watch, TRUE);
@@ -780,8 +849,14 @@ on_pipeline_state (GstMediaEdgeWatch * watch, GstState old, GstState new,
   }
 
   /* paused, the sinks render nothing: what passes waits for playback */
-  if (old == GST_STATE_PLAYING && new == GST_STATE_PAUSED)
+  if (old == GST_STATE_PLAYING && new == GST_STATE_PAUSED) {
+    gdouble position = query_playhead (watch);
+
     gst_media_edge_render_suspend (watch->render);
+    g_mutex_lock (&watch->lock);
+    watch->stop_position = position;
+    g_mutex_unlock (&watch->lock);
+  }
 
   /* PLAYING to PAUSED on its way down to READY is the player closing, not a
    * pause; with PLAYING pending it is a flushing seek prerolling again */
@@ -799,9 +874,8 @@ on_pipeline_eos (GstMediaEdgeWatch * watch)
   gboolean seen;
 
   g_mutex_lock (&watch->lock);
-  seen = watch->ended;
-  watch->ended = TRUE;
-  watch->end_awaited |= !seen;
+  seen = watch->ended || watch->end_awaited;
+  watch->end_awaited = TRUE;
   g_mutex_unlock (&watch->lock);
   if (!seen)
     finish_at_end (watch);
@@ -1174,11 +1248,13 @@ gst_media_edge_watch_stop (GstMediaEdgeWatch * watch)
   gst_media_edge_render_cancel (watch->render);
   if (watch->joined == NULL) {
     g_mutex_lock (&watch->end_lock);
-    /* stopped as the end was being rendered: it was the end */
-    finish_at_end_locked (watch);
+    /* stopped as the end was being rendered: it was the end; before, the
+     * viewer left first */
+    if (end_reached (watch))
+      finish_at_end_locked (watch);
     forget_awaited (watch);
     describe_session (watch, TRUE);
-    feed (watch, GST_MEDIA_EDGE_INPUT_END);
+    feed_end_where_stopped (watch);
     g_mutex_unlock (&watch->end_lock);
   }
   unwatch (watch);
@@ -1254,11 +1330,18 @@ on_tags (GstMediaEdgeWatch * watch, GstTagList * tags)
 static void
 on_flush_start (GstMediaEdgeWatch * watch)
 {
-  /* a seek after the end passed (a loop seeking back on the EOS message,
-   * which may overtake our wait): the content was played to its end */
+  /* a seek as the end is rendered (a loop seeking back on the EOS
+   * message, which may overtake our wait): the content was played to its
+   * end; a seek while the sink's queue still held the end: it was not */
+  gboolean reached = end_reached (watch);
+
   gst_media_edge_render_cancel (watch->render);
-  finish_at_end (watch);
+  if (reached)
+    finish_at_end (watch);
   forget_awaited (watch);
+  /* what flows from the new position is rendered once the pipeline plays
+   * again, on a new base time */
+  gst_media_edge_render_suspend (watch->render);
   g_mutex_lock (&watch->lock);
   watch->flushing = TRUE;
   g_mutex_unlock (&watch->lock);
@@ -1299,6 +1382,10 @@ on_segment (GstMediaEdgeWatch * watch, const GstSegment * segment)
   gboolean seeked, again;
 
   g_mutex_lock (&watch->lock);
+  watch->segment_stop = segment->format == GST_FORMAT_TIME
+      && GST_CLOCK_TIME_IS_VALID (segment->stop) ?
+      gst_segment_to_stream_time (segment, GST_FORMAT_TIME, segment->stop) :
+      GST_CLOCK_TIME_NONE;
   seeked = watch->flushing;
   again = seeked && watch->ended;
   watch->flushing = FALSE;
@@ -1356,7 +1443,6 @@ on_eos (GstMediaEdgeWatch * watch)
   GstClockTime end;
 
   g_mutex_lock (&watch->lock);
-  watch->ended = TRUE;
   watch->end_awaited = TRUE;
   end = watch->end_running_time;
   g_mutex_unlock (&watch->lock);

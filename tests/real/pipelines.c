@@ -737,6 +737,83 @@ GST_START_TEST (test_pause_holds_what_passed)
 
 GST_END_TEST;
 
+/* The chaptered clip at @path, the tracker before a queue */
+static GstElement *
+clip_before_queue (Fixture * f, const gchar * path)
+{
+  g_autofree gchar *line = g_strdup_printf ("filesrc location=\"%s\" ! "
+      "matroskademux ! mediaedgetrack config-id=real endpoint=%s ! queue ! "
+      "fakesink sync=true", path, f->endpoint);
+  GstElement *pipeline = gst_parse_launch (line, NULL);
+
+  fail_unless (pipeline != NULL);
+  gst_element_set_state (pipeline, GST_STATE_PLAYING);
+  fail_unless_equals_int (gst_element_get_state (pipeline, NULL, NULL,
+          10 * GST_SECOND), GST_STATE_CHANGE_SUCCESS);
+
+  return pipeline;
+}
+
+/* Stopped at 1.7 s of two, the end already in the queue after the
+ * element: the viewer left before the end, sessionEnd where playback
+ * stood, not sessionComplete where the stream had passed. */
+GST_START_TEST (test_stop_before_the_end_rendered)
+{
+  g_autoptr (GstToc) toc = two_chapters ();
+  gchar *path = write_clip ("Stopped", toc);
+  Fixture *f = fixture_new ();
+  g_autoptr (GstElement) pipeline = clip_before_queue (f, path);
+  g_autoptr (GPtrArray) records = NULL;
+
+  g_usleep (1700 * 1000);
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+
+  records = edge_server_dup_records (f->server);
+  assert_events (records, "sessionStart play chapterStart chapterComplete "
+      "chapterStart sessionEnd");
+  fail_unless_equals_int64 (record_at (records, 5)->playhead, 1);
+  remove_clip (path);
+  fixture_teardown (f);
+}
+
+GST_END_TEST;
+
+/* A flushing seek while the queue after the element holds what passed:
+ * the same session goes on from the new position, its next chapter bound
+ * reported when rendered, the end at 2 s; nothing that was flushed away
+ * is reported. */
+GST_START_TEST (test_seek_with_a_queue_after)
+{
+  g_autoptr (GstToc) toc = two_chapters ();
+  gchar *path = write_clip ("Seeked", toc);
+  Fixture *f = fixture_new ();
+  g_autoptr (GstElement) pipeline = clip_before_queue (f, path);
+  g_autoptr (GstBus) bus = gst_element_get_bus (pipeline);
+  g_autoptr (GstMessage) end = NULL;
+  g_autoptr (GPtrArray) records = NULL;
+  g_autoptr (GPtrArray) sessions = NULL;
+  gint64 resumed;
+
+  g_usleep (300 * 1000);
+  fail_unless (gst_element_seek_simple (pipeline, GST_FORMAT_TIME,
+          GST_SEEK_FLAG_FLUSH, 500 * GST_MSECOND));
+  end = pop_end (bus);
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+
+  records = edge_server_dup_records (f->server);
+  sessions = split_sessions (records);
+  fail_unless_equals_int (sessions->len, 1);
+  assert_events (records, "sessionStart play chapterStart pauseStart play "
+      "chapterComplete chapterStart chapterComplete sessionComplete");
+  resumed = time_of_after (records, "play", "pauseStart", 0);
+  assert_event_at (records, "chapterComplete", resumed + 500);
+  fail_unless_equals_int64 (record_at (records, records->len - 1)->playhead, 2);
+  remove_clip (path);
+  fixture_teardown (f);
+}
+
+GST_END_TEST;
+
 /* Chapters into a sink that does not sync: the whole file passes at
  * once, and every chapter bound is reported as it passes, in order, none
  * lost, each at its own playhead. */
@@ -964,6 +1041,8 @@ real_pipelines_suite (void)
   tcase_add_test (tc, test_playbin_chapters_when_rendered);
   tcase_add_test (tc, test_pause_holds_what_passed);
   tcase_add_test (tc, test_chapters_free_running_sink);
+  tcase_add_test (tc, test_stop_before_the_end_rendered);
+  tcase_add_test (tc, test_seek_with_a_queue_after);
   tcase_add_test (tc, test_length_beside_an_endless_branch);
   tcase_add_test (tc, test_before_a_pulling_demuxer);
   tcase_add_test (tc, test_end_at_double_rate);
