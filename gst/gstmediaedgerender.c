@@ -107,6 +107,19 @@ gst_media_edge_render_measure (GstMediaEdgeRender * render,
       syncing ? "sync" : "do not sync", GST_TIME_ARGS (latency));
 }
 
+/* Whether some sink syncs to the clock, as measured at PLAYING */
+gboolean
+gst_media_edge_render_is_syncing (GstMediaEdgeRender * render)
+{
+  gboolean syncing;
+
+  g_mutex_lock (&render->lock);
+  syncing = render->syncing;
+  g_mutex_unlock (&render->lock);
+
+  return syncing;
+}
+
 static void
 free_wait (gpointer data)
 {

@@ -28,6 +28,8 @@ void gst_media_edge_render_free (GstMediaEdgeRender * render);
 void gst_media_edge_render_measure (GstMediaEdgeRender * render,
     GstElement * pipeline);
 
+gboolean gst_media_edge_render_is_syncing (GstMediaEdgeRender * render);
+
 gboolean gst_media_edge_render_at (GstMediaEdgeRender * render,
     GstClockTime running_time, guint what);
 

@@ -612,6 +612,22 @@ take_end_due (GstMediaEdgeWatch * watch)
   return due;
 }
 
+/* Playing from where the pipeline paused: with sinks that do not sync,
+ * the stream has run on by the time the pipeline says it plays, and its
+ * position then is not where the viewer's playback began. */
+static void
+feed_play (GstMediaEdgeWatch * watch, gdouble paused_at)
+{
+  GstMediaEdgeInput input = {.type = GST_MEDIA_EDGE_INPUT_PLAYING,
+    .flag = TRUE
+  };
+
+  if (paused_at >= 0 && !gst_media_edge_render_is_syncing (watch->render))
+    feed_at (watch, &input, paused_at, NULL);
+  else
+    gst_media_edge_watch_feed (watch, &input, NULL);
+}
+
 /* Whether the end that passed the element is rendered by now (give or
  * take END_TOLERANCE), not still in the sink's queue. */
 static gboolean
@@ -828,20 +844,28 @@ on_pipeline_state (GstMediaEdgeWatch * watch, GstState old, GstState new,
     GstState pending)
 {
   if (new == GST_STATE_PAUSED && old == GST_STATE_READY) {
+    gdouble position = query_playhead (watch);
+
     gst_media_edge_render_suspend (watch->render);
+    g_mutex_lock (&watch->lock);
+    watch->stop_position = position;
+    g_mutex_unlock (&watch->lock);
     /* prerolled: tags and duration are known now, the liveness maybe */
     describe_session (watch, FALSE);
     return;
   }
 
   if (new == GST_STATE_PLAYING) {
+    gdouble paused_at;
+
     g_mutex_lock (&watch->lock);
+    paused_at = watch->stop_position;
     watch->stop_position = -1;
     g_mutex_unlock (&watch->lock);
     gst_media_edge_render_measure (watch->render, watch->pipeline);
     start_session (watch);
     describe_session (watch, TRUE);
-    feed_flag (watch, GST_MEDIA_EDGE_INPUT_PLAYING, TRUE);
+    feed_play (watch, paused_at);
     /* what passed while paused is rendered from now on, in the session
      * the play is in */
     gst_media_edge_render_resume (watch->render);
