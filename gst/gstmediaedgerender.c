@@ -145,28 +145,45 @@ free_moment (gpointer data)
   g_free (moment);
 }
 
+static Moment *
+take_moment_locked (GstMediaEdgeRender * render, GstClockID id)
+{
+  GList *link = g_list_find_custom (render->waits, id, moment_has_id);
+  Moment *moment = link ? link->data : NULL;
+
+  if (link)
+    render->waits = g_list_delete_link (render->waits, link);
+
+  return moment;
+}
+
 static gboolean
 on_rendered (GstClock * clock, GstClockTime time, GstClockID id,
     gpointer user_data)
 {
   Wait *wait = user_data;
   GstMediaEdgeRender *render = wait->render;
-  Moment *moment = NULL;
+  Moment *moment;
   GList *link;
+  guint what = 0;
 
   g_mutex_lock (&render->lock);
   link = g_list_find_custom (render->waits, id, moment_has_id);
-  if (link) {
-    moment = link->data;
-    render->waits = g_list_delete_link (render->waits, link);
-  }
+  if (link)
+    what = ((Moment *) link->data)->what;
   g_mutex_unlock (&render->lock);
   /* cancelled or set aside meanwhile */
-  if (moment == NULL)
+  if (link == NULL)
     return TRUE;
 
-  render->func (moment->what, render->user_data);
-  free_moment (moment);
+  /* handed over before it leaves the list: whoever asks whether it is
+   * reached finds it in one place or the other */
+  render->func (what, render->user_data);
+  g_mutex_lock (&render->lock);
+  moment = take_moment_locked (render, id);
+  g_mutex_unlock (&render->lock);
+  if (moment)
+    free_moment (moment);
 
   return TRUE;
 }

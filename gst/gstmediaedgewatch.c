@@ -110,6 +110,8 @@ struct _GstMediaEdgeWatch
   guint group_id;
   gboolean has_group;
   gboolean ended;
+  /* the pipeline said every sink rendered its end (its EOS message) */
+  gboolean sinks_ended;
   /* where playback stood when the pipeline last paused (-1: playing): a
    * stop's sessionEnd is there, not where the stream passed */
   gdouble stop_position;
@@ -600,13 +602,14 @@ begin_next_item (GstMediaEdgeWatch * watch)
 
 
 static gboolean
-take_end_due (GstMediaEdgeWatch * watch)
+end_is_due (GstMediaEdgeWatch * watch)
 {
   gboolean due;
 
+  /* cleared only once reported (finish_at_end_locked()): a stop meanwhile
+   * still sees the end rendered */
   g_mutex_lock (&watch->lock);
   due = watch->end_due;
-  watch->end_due = FALSE;
   g_mutex_unlock (&watch->lock);
 
   return due;
@@ -636,7 +639,7 @@ end_reached (GstMediaEdgeWatch * watch)
   gboolean due;
 
   g_mutex_lock (&watch->lock);
-  due = watch->end_due;
+  due = watch->end_due || watch->sinks_ended;
   g_mutex_unlock (&watch->lock);
 
   return due || gst_media_edge_render_reached (watch->render, RENDER_END,
@@ -726,6 +729,7 @@ finish_at_end_locked (GstMediaEdgeWatch * watch)
   g_mutex_lock (&watch->lock);
   awaited = watch->end_awaited;
   watch->end_awaited = FALSE;
+  watch->end_due = FALSE;
   g_mutex_unlock (&watch->lock);
   if (!awaited)
     return;
@@ -804,6 +808,7 @@ forget_awaited (GstMediaEdgeWatch * watch)
     gst_media_edge_chapters_forget_stretch (watch->chapters);
   watch->end_awaited = FALSE;
   watch->end_due = FALSE;
+  watch->sinks_ended = FALSE;
   item = watch->item_next || watch->item_awaited;
   watch->item_next = watch->item_awaited = FALSE;
   watch->item_due |= item;
@@ -827,7 +832,7 @@ on_wake (gpointer user_data)
   gst_media_edge_watch_feed (watch, &tick, NULL);
   begin_next_item (watch);
   report_chapters (watch, FALSE);
-  if (take_end_due (watch))
+  if (end_is_due (watch))
     finish_at_end (watch);
 
   stalled = gst_media_edge_session_is_stalled (watch->session);
@@ -900,6 +905,7 @@ on_pipeline_eos (GstMediaEdgeWatch * watch)
   g_mutex_lock (&watch->lock);
   seen = watch->ended || watch->end_awaited;
   watch->end_awaited = TRUE;
+  watch->sinks_ended = TRUE;
   g_mutex_unlock (&watch->lock);
   if (!seen)
     finish_at_end (watch);
@@ -1276,6 +1282,9 @@ gst_media_edge_watch_stop (GstMediaEdgeWatch * watch)
      * viewer left first */
     if (end_reached (watch))
       finish_at_end_locked (watch);
+    else
+      GST_DEBUG_OBJECT (watch->element, "stopped before the end was "
+          "rendered, if it passed");
     forget_awaited (watch);
     describe_session (watch, TRUE);
     feed_end_where_stopped (watch);

@@ -16,6 +16,8 @@
 #include "config.h"
 #endif
 
+#include <string.h>
+
 #include "mediaedge-answer.h"
 
 /* libsoup 3.2 has no name for it */
@@ -82,8 +84,9 @@ retry_after_ms (const MediaEdgeReply * reply)
 
   if (value == NULL)
     return -1;
-  if (g_ascii_string_to_unsigned (value, 10, 0, G_MAXUINT32, &seconds, NULL))
-    return MIN (seconds * 1000, MEDIA_EDGE_MAX_RETRY_AFTER_MS);
+  /* any number of seconds: a huge one is the longest wait, not none */
+  if (g_ascii_string_to_unsigned (value, 10, 0, G_MAXUINT64, &seconds, NULL))
+    return MIN (seconds, MEDIA_EDGE_MAX_RETRY_AFTER_MS / 1000) * 1000;
   when = soup_date_time_new_from_http_string (value);
   if (when == NULL)
     return -1;
@@ -93,9 +96,41 @@ retry_after_ms (const MediaEdgeReply * reply)
       MEDIA_EDGE_MAX_RETRY_AFTER_MS);
 }
 
+/* how much of a redirect's target is quoted */
+#define MAX_QUOTED_TARGET 200
+
+/* @text with every value of @base's query (the datastream id among them)
+ * that it holds masked: a service may echo it into a path. */
+static gchar *
+mask_query_values (GUri * base, gchar * text)
+{
+  const gchar *query = base ? g_uri_get_query (base) : NULL;
+  g_autoptr (GHashTable) params = query ? g_uri_parse_params (query, -1, "&",
+      G_URI_PARAMS_NONE, NULL) : NULL;
+  GHashTableIter iter;
+  const gchar *value;
+
+  if (params == NULL)
+    return text;
+  g_hash_table_iter_init (&iter, params);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) & value)) {
+    g_auto (GStrv) parts = NULL;
+
+    if (value == NULL || *value == '\0')
+      continue;
+    parts = g_strsplit (text, value, -1);
+    g_free (text);
+    text = g_strjoinv ("…", parts);
+  }
+
+  return text;
+}
+
 /* Where a redirect points, fit to be quoted: without the query, the
  * fragment and the user info, which may hold the datastream id or a
- * password. NULL if @location is no address on the web. */
+ * password, nor the request's query values anywhere; at most
+ * MAX_QUOTED_TARGET bytes of it. NULL if @location is no address on the
+ * web. */
 static gchar *
 redirect_target (const MediaEdgeReply * reply, const gchar * location)
 {
@@ -103,12 +138,20 @@ redirect_target (const MediaEdgeReply * reply, const gchar * location)
       SOUP_HTTP_URI_FLAGS, NULL) : NULL;
   g_autoptr (GUri) target = g_uri_parse_relative (base, location,
       SOUP_HTTP_URI_FLAGS, NULL);
+  gchar *text;
 
   if (target == NULL || g_uri_get_host (target) == NULL)
     return NULL;
 
-  return g_uri_to_string_partial (target, G_URI_HIDE_USERINFO |
-      G_URI_HIDE_QUERY | G_URI_HIDE_FRAGMENT);
+  text = mask_query_values (base, g_uri_to_string_partial (target,
+          G_URI_HIDE_USERINFO | G_URI_HIDE_QUERY | G_URI_HIDE_FRAGMENT));
+  if (strlen (text) > MAX_QUOTED_TARGET) {
+    gchar *cut = g_utf8_find_prev_char (text, text + MAX_QUOTED_TARGET - 3);
+
+    strcpy (cut ? cut : text, "...");
+  }
+
+  return text;
 }
 
 /* Why a redirect is refused. Following it would be wrong as libsoup does

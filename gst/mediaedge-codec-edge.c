@@ -29,6 +29,8 @@ GST_DEBUG_CATEGORY_STATIC (media_edge_codec_debug);
 #define NEW_SESSION_HANDLE "media-analytics:new-session"
 /* where every event but sessionStart names its session */
 #define SESSION_ID_POINTER "/events/0/xdm/mediaCollection/sessionID"
+/* how deep an answer's JSON may nest */
+#define MAX_ANSWER_DEPTH 64
 /* how much of a refusal its error quotes */
 #define MAX_QUOTED_ANSWER 512
 
@@ -300,6 +302,13 @@ parse_handles (GBytes * answer, GError ** error)
   if (data == NULL || size == 0 || size > G_MAXSSIZE) {
     g_set_error (error, MEDIA_EDGE_CODEC_ERROR,
         MEDIA_EDGE_CODEC_ERROR_MALFORMED, "empty answer to sessionStart");
+    return NULL;
+  }
+  /* the answer's handles lie a few levels down; far deeper is hostile */
+  if (media_edge_codec_json_too_deep (data, size, MAX_ANSWER_DEPTH)) {
+    g_set_error (error, MEDIA_EDGE_CODEC_ERROR,
+        MEDIA_EDGE_CODEC_ERROR_MALFORMED,
+        "answer to sessionStart nests deeper than %u levels", MAX_ANSWER_DEPTH);
     return NULL;
   }
   if (!json_parser_load_from_data (parser, data, size, &parse_error)) {

@@ -265,3 +265,39 @@ media_edge_codec_build_uri (GUri * endpoint, const gchar * path,
 
   return g_uri_to_string (uri);
 }
+
+/**
+ * media_edge_codec_json_too_deep:
+ * @data: JSON text from the network
+ * @max_depth: the deepest nesting of arrays and objects taken
+ *
+ * Whether @data nests deeper than @max_depth: json-glib parses by
+ * recursion, and an answer of a hundred thousand `[` would exhaust the
+ * sender thread's stack. Strings are skipped, escapes included.
+ */
+gboolean
+media_edge_codec_json_too_deep (const gchar * data, gsize size, guint max_depth)
+{
+  gboolean in_string = FALSE;
+  guint depth = 0;
+
+  for (gsize i = 0; i < size; i++) {
+    gchar c = data[i];
+
+    if (in_string) {
+      if (c == '\\')
+        i++;
+      else if (c == '"')
+        in_string = FALSE;
+    } else if (c == '"') {
+      in_string = TRUE;
+    } else if (c == '[' || c == '{') {
+      if (++depth > max_depth)
+        return TRUE;
+    } else if ((c == ']' || c == '}') && depth > 0) {
+      depth--;
+    }
+  }
+
+  return FALSE;
+}

@@ -76,6 +76,9 @@ JsonNode *media_edge_codec_dictionary_to_json (GVariant * dict);
 gchar *media_edge_codec_build_uri (GUri * endpoint, const gchar * path,
     const gchar * query);
 
+gboolean media_edge_codec_json_too_deep (const gchar * data, gsize size,
+    guint max_depth);
+
 G_END_DECLS
 
 #endif /* __MEDIA_EDGE_CODEC_H__ */

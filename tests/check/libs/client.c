@@ -17,6 +17,7 @@
 #include "edge-server.h"
 #include "raw-server.h"
 #include "mediaedge-client.h"
+#include "mediaedge-answer.h"
 #include "mediaedge-codec-edge.h"
 
 #define WAIT_US (10 * G_USEC_PER_SEC)
@@ -710,6 +711,72 @@ GST_START_TEST (test_connection_is_reused)
 
 GST_END_TEST;
 
+/* What media_edge_answer_judge() makes of an answer given as headers */
+static void
+judge (guint status, const gchar * header, const gchar * value,
+    MediaEdgeVerdict * verdict)
+{
+  g_autoptr (SoupMessageHeaders) headers =
+      soup_message_headers_new (SOUP_MESSAGE_HEADERS_RESPONSE);
+  MediaEdgeReply reply = {
+    .name = "play",
+    .uri = "https://edge.example.com/ee/va/v1/play?configId=SECRETDS",
+    .status = status,
+    .reason = "Reason",
+    .headers = headers,
+  };
+
+  soup_message_headers_append (headers, header, value);
+  media_edge_answer_judge (&reply, NULL, NULL, verdict);
+}
+
+/* A Retry-After past 2^32 seconds, or any huge one, is the longest wait
+ * (10 min), not none. */
+GST_START_TEST (test_huge_retry_after_is_capped)
+{
+  const gchar *values[] = { "4294967296", "18446744073709551615", "700" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (values); i++) {
+    MediaEdgeVerdict verdict = { 0, };
+
+    judge (429, "Retry-After", values[i], &verdict);
+    fail_unless_equals_int (verdict.kind, MEDIA_EDGE_VERDICT_RETRY);
+    fail_unless_equals_int64 (verdict.retry_after_ms,
+        MEDIA_EDGE_MAX_RETRY_AFTER_MS);
+    media_edge_verdict_clear (&verdict);
+  }
+}
+
+GST_END_TEST;
+
+/* A redirect's target is quoted short, and never with the request's
+ * query values (the datastream id) that a service echoed into it. */
+GST_START_TEST (test_redirect_target_masked_and_short)
+{
+  g_autofree gchar *long_path = g_strnfill (20000, 'a');
+  g_autofree gchar *long_location = g_strconcat ("https://other.example/",
+      long_path, NULL);
+  const gchar *echoes[] = {
+    "/ee/va/v1/play;configId=SECRETDS", "http://evil.example/SECRETDS/x",
+    "http://evil.example/p%3FconfigId%3DSECRETDS",
+  };
+  MediaEdgeVerdict verdict = { 0, };
+
+  for (guint i = 0; i < G_N_ELEMENTS (echoes); i++) {
+    judge (302, "Location", echoes[i], &verdict);
+    fail_unless_equals_int (verdict.kind, MEDIA_EDGE_VERDICT_REFUSED);
+    fail_unless (strstr (verdict.why, "SECRETDS") == NULL, "%s", verdict.why);
+    media_edge_verdict_clear (&verdict);
+  }
+  judge (302, "Location", long_location, &verdict);
+  fail_unless (strlen (verdict.why) < 400, "%" G_GSIZE_FORMAT,
+      strlen (verdict.why));
+  fail_unless (strstr (verdict.why, "https://other.example/aaa") != NULL);
+  media_edge_verdict_clear (&verdict);
+}
+
+GST_END_TEST;
+
 static Suite *
 client_suite (void)
 {
@@ -722,6 +789,8 @@ client_suite (void)
   tcase_add_test (tc, test_transient_answers_are_retried);
   tcase_add_test (tc, test_retry_after);
   tcase_add_test (tc, test_retry_after_never_shortens);
+  tcase_add_test (tc, test_huge_retry_after_is_capped);
+  tcase_add_test (tc, test_redirect_target_masked_and_short);
   tcase_add_test (tc, test_refused_event_is_dropped);
   tcase_add_test (tc, test_first_cause_is_kept);
   tcase_add_test (tc, test_lost_session);

@@ -414,6 +414,27 @@ GST_START_TEST (test_parse_bad_answers)
 
 GST_END_TEST;
 
+/* An answer nested a hundred thousand levels deep is refused before
+ * json-glib's recursion would exhaust the sender thread's stack; one a
+ * few levels deep, brackets in its strings, still parses. */
+GST_START_TEST (test_deep_answer_refused)
+{
+  g_autofree gchar *deep = g_strnfill (100000, '[');
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GError) no_error = NULL;
+  g_autofree gchar *id = parse_answer (deep, &error);
+  g_autofree gchar *shallow = parse_answer ("{\"requestId\": \"[[[[{{\\\"\","
+      " \"handle\": [{\"type\": \"media-analytics:new-session\","
+      " \"payload\": [{\"sessionId\": \"abc\"}]}]}", &no_error);
+
+  fail_unless (id == NULL);
+  fail_unless (g_error_matches (error, MEDIA_EDGE_CODEC_ERROR,
+          MEDIA_EDGE_CODEC_ERROR_MALFORMED), "%s", error->message);
+  fail_unless_equals_string (shallow, "abc");
+}
+
+GST_END_TEST;
+
 /* json-glib cuts strings at a NUL: a session id holding one would be read
  * shorter than the service gave it, so the answer is refused. A backslash
  * escaped before "u0000" is no NUL. */
@@ -889,6 +910,7 @@ codec_suite (void)
   tcase_add_test (tc, test_parse_session_id);
   tcase_add_test (tc, test_parse_refuses_nul);
   tcase_add_test (tc, test_parse_bad_answers);
+  tcase_add_test (tc, test_deep_answer_refused);
   tcase_add_test (tc, test_parse_refusal);
   tcase_add_test (tc, test_request_flags_and_session_slot);
 
