@@ -36,6 +36,8 @@ GST_DEBUG_CATEGORY_STATIC (media_edge_tracker_debug);
 
 typedef struct _NoticeGate NoticeGate;
 
+typedef struct _PingTarget PingTarget;
+
 struct _GstMediaEdgeSession
 {
   /* the element; it owns the session */
@@ -50,6 +52,8 @@ struct _GstMediaEdgeSession
   /* woken by the ping clock wait and by gst_media_edge_session_wake(); on
    * the sender's context, from open to close */
   GSource *source;
+  /* what the ping clock waits wake: the source, until the close */
+  PingTarget *ping_target;
   GstMediaEdgeWakeFunc wake_func;
   gpointer wake_data;
 
@@ -307,6 +311,76 @@ on_wake (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
+/* What a ping's clock wait wakes: the session's wake source, until the
+ * session closes. The clock's thread may let go of its wait after the
+ * sender's context is gone, and a source must not outlive its context:
+ * the wait holds this, not the source. */
+struct _PingTarget
+{
+  gint refs;
+  GMutex lock;
+  GSource *source;
+};
+
+static PingTarget *
+ping_target_new (GSource * source)
+{
+  PingTarget *target = g_new0 (PingTarget, 1);
+
+  target->refs = 1;
+  g_mutex_init (&target->lock);
+  target->source = g_source_ref (source);
+
+  return target;
+}
+
+static PingTarget *
+ping_target_ref (PingTarget * target)
+{
+  g_atomic_int_inc (&target->refs);
+
+  return target;
+}
+
+static void
+ping_target_unref (gpointer data)
+{
+  PingTarget *target = data;
+
+  if (!g_atomic_int_dec_and_test (&target->refs))
+    return;
+  /* the source went at the close, on the closing thread */
+  g_mutex_clear (&target->lock);
+  g_free (target);
+}
+
+/* At the close: no wait wakes the source from now on. */
+static void
+ping_target_clear (PingTarget * target)
+{
+  GSource *source;
+
+  g_mutex_lock (&target->lock);
+  source = g_steal_pointer (&target->source);
+  g_mutex_unlock (&target->lock);
+  if (source)
+    g_source_unref (source);
+}
+
+static gboolean
+on_clock_ping (GstClock * clock, GstClockTime time, GstClockID id,
+    gpointer user_data)
+{
+  PingTarget *target = user_data;
+
+  g_mutex_lock (&target->lock);
+  if (target->source)
+    g_source_set_ready_time (target->source, 0);
+  g_mutex_unlock (&target->lock);
+
+  return TRUE;
+}
+
 /**
  * gst_media_edge_session_open:
  *
@@ -323,6 +397,7 @@ gst_media_edge_session_open (GstMediaEdgeSession * session)
       free_wake_target);
   g_source_attach (source, media_edge_client_get_context (session->client));
   session->source = source;
+  session->ping_target = ping_target_new (source);
 }
 
 /**
@@ -336,15 +411,6 @@ gst_media_edge_session_wake (GstMediaEdgeSession * session)
 {
   if (session->source)
     g_source_set_ready_time (session->source, 0);
-}
-
-static gboolean
-on_clock_ping (GstClock * clock, GstClockTime time, GstClockID id,
-    gpointer user_data)
-{
-  g_source_set_ready_time (user_data, 0);
-
-  return TRUE;
 }
 
 /* Lock held. */
@@ -376,7 +442,7 @@ arm_ping (GstMediaEdgeSession * session)
   session->ping_deadline = deadline;
   session->ping_id = gst_clock_new_single_shot_id (session->clock, deadline);
   gst_clock_id_wait_async (session->ping_id, on_clock_ping,
-      g_source_ref (session->source), (GDestroyNotify) g_source_unref);
+      ping_target_ref (session->ping_target), ping_target_unref);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1037,6 +1103,7 @@ gst_media_edge_session_close (GstMediaEdgeSession * session,
   MediaEdgeClient *client;
   NoticeGate *gate;
   GSource *source;
+  PingTarget *ping_target;
 
   flush (session, flush_timeout_ms);
 
@@ -1044,10 +1111,15 @@ gst_media_edge_session_close (GstMediaEdgeSession * session,
   stop_ping (session);
   stop_resume_timer (session);
   source = g_steal_pointer (&session->source);
+  ping_target = g_steal_pointer (&session->ping_target);
   client = g_steal_pointer (&session->client);
   gate = g_steal_pointer (&session->gate);
   g_mutex_unlock (&session->lock);
 
+  if (ping_target) {
+    ping_target_clear (ping_target);
+    ping_target_unref (ping_target);
+  }
   if (source) {
     g_source_destroy (source);
     g_source_unref (source);
