@@ -191,6 +191,9 @@ client_thread_main (gpointer data)
   while (client->in_flight > 0)
     g_main_context_iteration (client->context, TRUE);
   g_clear_pointer (&client->soups, g_hash_table_unref);
+  /* the sessions' connections close through the context: a sender that
+   * stopped with requests in flight would leave their sockets open */
+  while (g_main_context_iteration (client->context, FALSE));
 
   g_main_context_pop_thread_default (client->context);
 

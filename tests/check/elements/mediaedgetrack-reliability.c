@@ -12,6 +12,7 @@
  * gone at shutdown. Time is a GstTestClock: a day passes at once. */
 
 #include "fixture.h"
+#include "raw-server.h"
 
 static gboolean
 record_has_resume (EdgeRecord * record)
@@ -517,6 +518,51 @@ GST_START_TEST (test_unreachable_service_warns_once)
   fail_unless (retried >= 2, "%u", retried);
   stop_pipeline (f);
   fixture_teardown (f);
+}
+
+GST_END_TEST;
+
+static guint
+count_open_fds (void)
+{
+  g_autoptr (GDir) dir = g_dir_open ("/proc/self/fd", 0, NULL);
+  guint n = 0;
+
+  fail_unless (dir != NULL);
+  while (g_dir_read_name (dir))
+    n++;
+
+  return n;
+}
+
+/* Stopped with requests in flight (flush-timeout=0), again and again,
+ * against a server that keeps its connections open: the sender's
+ * connections are closed with it, no socket is left behind. */
+GST_START_TEST (test_stops_leave_no_sockets)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (RawServer) server = raw_server_new (&error);
+  g_autofree gchar *endpoint = NULL;
+  g_autofree gchar *line = NULL;
+  guint before = 0;
+
+  fail_unless (server != NULL, "%s", error ? error->message : "");
+  endpoint = raw_server_get_endpoint (server);
+  line = g_strdup_printf ("videotestsrc is-live=true ! mediaedgetrack "
+      "config-id=fds endpoint=%s flush-timeout=0 ! fakesink", endpoint);
+
+  for (guint i = 0; i < 80; i++) {
+    g_autoptr (GstElement) pipeline = gst_parse_launch (line, NULL);
+
+    gst_element_set_state (pipeline, GST_STATE_PLAYING);
+    g_usleep ((i % 40) * 1000);
+    gst_element_set_state (pipeline, GST_STATE_NULL);
+    /* the first cycles open what lasts (the server's, GLib's) */
+    if (i == 9)
+      before = count_open_fds ();
+  }
+  fail_unless (count_open_fds () <= before + 5, "%u fds, %u before",
+      count_open_fds (), before);
 }
 
 GST_END_TEST;
@@ -1210,6 +1256,7 @@ mediaedgetrack_reliability_suite (void)
   tcase_add_test (tc, test_stalled_server_does_not_stall_the_pipeline);
   tcase_add_test (tc, test_shutdown_without_server);
   tcase_add_test (tc, test_unreachable_service_warns_once);
+  tcase_add_test (tc, test_stops_leave_no_sockets);
   tcase_add_test (tc, test_refused_session_stops_tracking);
   tcase_add_test (tc, test_https_untrusted_refused);
   tcase_add_test (tc, test_https_with_ca_file);
