@@ -812,7 +812,7 @@ log_answer (MediaEdgeClientSession * session, const MediaEdgeReply * reply)
 /**
  * media_edge_client_backoff_ms:
  * @retry_delay_ms: the first delay
- * @attempt: how many times the request was tried again already
+ * @attempt: which try again this waits for: 1 for the first
  *
  * The policy of every retry, and of the session's resumes:
  * @retry_delay_ms × 2^(attempt - 1), at most 30 × @retry_delay_ms, ±30 %
@@ -834,11 +834,13 @@ media_edge_client_backoff_ms (guint retry_delay_ms, guint attempt)
   return (guint) (delay * g_random_double_range (0.7, 1.3));
 }
 
+/* the wait before the next try: @attempt tries failed so far, and the
+ * one that just failed is the attempt + 1st */
 static guint
 backoff_ms (MediaEdgeClientSession * session)
 {
   return media_edge_client_backoff_ms (session->retry_delay_ms,
-      session->attempt);
+      session->attempt + 1);
 }
 
 static void
