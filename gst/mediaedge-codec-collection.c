@@ -259,39 +259,39 @@ set_object_unless_empty (JsonObject * body, const gchar * member,
     json_object_unref (object);
 }
 
-static gchar *
-build_body (MediaEdgeCodecCollection * self, const MediaEdgeEvent * event)
+/* A body: @event's playerTime (the playhead in seconds, fractions kept;
+ * the time in ms) and @event_type */
+static JsonObject *
+new_body (const MediaEdgeEvent * event, const gchar * event_type)
 {
-  g_autoptr (JsonNode) root = json_node_new (JSON_NODE_OBJECT);
   JsonObject *body = json_object_new ();
   JsonObject *player_time = json_object_new ();
 
-  /* the playhead in seconds, fractions kept; the time in ms */
   json_object_set_double_member (player_time, "playhead", event->playhead);
   json_object_set_int_member (player_time, "ts", event->timestamp_ms);
   json_object_set_object_member (body, "playerTime", player_time);
-  json_object_set_string_member (body, "eventType",
-      media_edge_event_type_get_name (event->type));
-  set_object_unless_empty (body, "params", build_params (self, event));
-  set_object_unless_empty (body, "qoeData", build_qoe (event));
-  set_object_unless_empty (body, "customMetadata",
-      build_custom_metadata (event));
-  json_node_take_object (root, body);
+  json_object_set_string_member (body, "eventType", event_type);
 
-  return json_to_string (root, FALSE);
+  return body;
 }
 
-static MediaEdgeRequestFlags
-request_flags (MediaEdgeEventType type)
+/* The request @name with @body: to the sessions, when it opens one, else
+ * to its session's events. */
+static MediaEdgeRequest *
+new_request (MediaEdgeCodecCollection * self, const gchar * name,
+    MediaEdgeRequestFlags flags, JsonObject * body)
 {
-  switch (type) {
-    case MEDIA_EDGE_EVENT_SESSION_START:
-      return MEDIA_EDGE_REQUEST_OPENS_SESSION;
-    case MEDIA_EDGE_EVENT_PING:
-      return MEDIA_EDGE_REQUEST_EXPENDABLE;
-    default:
-      return MEDIA_EDGE_REQUEST_NONE;
-  }
+  g_autoptr (JsonNode) root = json_node_new (JSON_NODE_OBJECT);
+  g_autofree gchar *uri = media_edge_codec_build_uri (self->endpoint,
+      (flags & MEDIA_EDGE_REQUEST_OPENS_SESSION) ? SESSIONS_PATH :
+      SESSIONS_PATH "/" MEDIA_EDGE_REQUEST_SESSION_SLOT "/events", NULL);
+  g_autofree gchar *text = NULL;
+
+  json_node_take_object (root, body);
+  text = json_to_string (root, FALSE);
+  GST_LOG_ID (self->log_id, "%s: POST %s %s", name, uri, text);
+
+  return media_edge_request_new (name, "POST", uri, text, NULL, flags);
 }
 
 static MediaEdgeRequest *
@@ -300,22 +300,21 @@ media_edge_codec_collection_encode (MediaEdgeCodec * codec,
 {
   MediaEdgeCodecCollection *self = MEDIA_EDGE_CODEC_COLLECTION (codec);
   const gchar *name = media_edge_event_type_get_name (event->type);
-  gboolean opens = event->type == MEDIA_EDGE_EVENT_SESSION_START;
-  g_autofree gchar *uri = NULL;
-  g_autofree gchar *body = NULL;
+  JsonObject *body;
 
   /* the API's stateStart and stateEnd name one state each: several
    * requests, which encode_all gives */
   if (event->type == MEDIA_EDGE_EVENT_STATES_UPDATE)
     return NULL;
 
-  uri = media_edge_codec_build_uri (self->endpoint, opens ? SESSIONS_PATH :
-      SESSIONS_PATH "/" MEDIA_EDGE_REQUEST_SESSION_SLOT "/events", NULL);
-  body = build_body (self, event);
-  GST_LOG_ID (self->log_id, "%s: POST %s %s", name, uri, body);
+  body = new_body (event, name);
+  set_object_unless_empty (body, "params", build_params (self, event));
+  set_object_unless_empty (body, "qoeData", build_qoe (event));
+  set_object_unless_empty (body, "customMetadata",
+      build_custom_metadata (event));
 
-  return media_edge_request_new (name, "POST", uri, body, NULL,
-      request_flags (event->type));
+  return new_request (self, name, media_edge_codec_request_flags (event->type),
+      body);
 }
 
 /* stateStart or stateEnd (@name) of the state @state, at @event's time
@@ -324,26 +323,13 @@ static MediaEdgeRequest *
 encode_state (MediaEdgeCodecCollection * self, const MediaEdgeEvent * event,
     const gchar * name, const gchar * state)
 {
-  g_autoptr (JsonNode) root = json_node_new (JSON_NODE_OBJECT);
-  JsonObject *body = json_object_new ();
-  JsonObject *player_time = json_object_new ();
+  JsonObject *body = new_body (event, name);
   JsonObject *params = json_object_new ();
-  g_autofree gchar *uri = media_edge_codec_build_uri (self->endpoint,
-      SESSIONS_PATH "/" MEDIA_EDGE_REQUEST_SESSION_SLOT "/events", NULL);
-  g_autofree gchar *text = NULL;
 
-  json_object_set_double_member (player_time, "playhead", event->playhead);
-  json_object_set_int_member (player_time, "ts", event->timestamp_ms);
-  json_object_set_object_member (body, "playerTime", player_time);
-  json_object_set_string_member (body, "eventType", name);
   json_object_set_string_member (params, "media.state.name", state);
   json_object_set_object_member (body, "params", params);
-  json_node_take_object (root, body);
-  text = json_to_string (root, FALSE);
-  GST_LOG_ID (self->log_id, "%s: POST %s %s", name, uri, text);
 
-  return media_edge_request_new (name, "POST", uri, text, NULL,
-      MEDIA_EDGE_REQUEST_NONE);
+  return new_request (self, name, MEDIA_EDGE_REQUEST_NONE, body);
 }
 
 /* One request per state in the list @member of a statesUpdate */

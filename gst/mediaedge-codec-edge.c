@@ -201,21 +201,6 @@ build_body (const MediaEdgeEvent * event)
   return json_to_string (root, FALSE);
 }
 
-static MediaEdgeRequestFlags
-request_flags (MediaEdgeEventType type)
-{
-  switch (type) {
-    case MEDIA_EDGE_EVENT_SESSION_START:
-      return MEDIA_EDGE_REQUEST_OPENS_SESSION;
-    case MEDIA_EDGE_EVENT_PING:
-      /* a ping only says the session is alive: the next one says the
-       * same */
-      return MEDIA_EDGE_REQUEST_EXPENDABLE;
-    default:
-      return MEDIA_EDGE_REQUEST_NONE;
-  }
-}
-
 static MediaEdgeRequest *
 media_edge_codec_edge_encode (MediaEdgeCodec * codec,
     const MediaEdgeEvent * event)
@@ -229,7 +214,8 @@ media_edge_codec_edge_encode (MediaEdgeCodec * codec,
   GST_LOG_ID (self->log_id, "%s: POST %s %s", name, uri, body);
 
   return media_edge_request_new (name, "POST", uri, body,
-      opens ? NULL : SESSION_ID_POINTER, request_flags (event->type));
+      opens ? NULL : SESSION_ID_POINTER,
+      media_edge_codec_request_flags (event->type));
 }
 
 static const gchar *

@@ -301,3 +301,24 @@ media_edge_codec_json_too_deep (const gchar * data, gsize size, guint max_depth)
 
   return FALSE;
 }
+
+/**
+ * media_edge_codec_request_flags:
+ * @type: an event type
+ *
+ * Returns: how the request reporting @type is sent, whatever the API:
+ * sessionStart opens the session; a ping is expendable, since it only
+ * says the session is alive and the next one says the same
+ */
+MediaEdgeRequestFlags
+media_edge_codec_request_flags (MediaEdgeEventType type)
+{
+  switch (type) {
+    case MEDIA_EDGE_EVENT_SESSION_START:
+      return MEDIA_EDGE_REQUEST_OPENS_SESSION;
+    case MEDIA_EDGE_EVENT_PING:
+      return MEDIA_EDGE_REQUEST_EXPENDABLE;
+    default:
+      return MEDIA_EDGE_REQUEST_NONE;
+  }
+}

@@ -76,6 +76,9 @@ JsonNode *media_edge_codec_dictionary_to_json (GVariant * dict);
 gchar *media_edge_codec_build_uri (GUri * endpoint, const gchar * path,
     const gchar * query);
 
+MediaEdgeRequestFlags media_edge_codec_request_flags (MediaEdgeEventType
+    type);
+
 gboolean media_edge_codec_json_too_deep (const gchar * data, gsize size,
     guint max_depth);
 
