@@ -372,6 +372,18 @@ gst_media_edge_watch_feed (GstMediaEdgeWatch * watch,
   return feed_at (watch, input, query_playhead (watch), error);
 }
 
+/* @input at @position, or where playback is now when that is not known
+ * (negative) */
+static void
+feed_at_known (GstMediaEdgeWatch * watch, GstMediaEdgeInput * input,
+    gdouble position)
+{
+  if (position >= 0)
+    feed_at (watch, input, position, NULL);
+  else
+    gst_media_edge_watch_feed (watch, input, NULL);
+}
+
 static void
 feed_flag (GstMediaEdgeWatch * watch, GstMediaEdgeInputType type, gboolean flag)
 {
@@ -625,10 +637,8 @@ feed_play (GstMediaEdgeWatch * watch, gdouble paused_at)
     .flag = TRUE
   };
 
-  if (paused_at >= 0 && !gst_media_edge_render_is_syncing (watch->render))
-    feed_at (watch, &input, paused_at, NULL);
-  else
-    gst_media_edge_watch_feed (watch, &input, NULL);
+  feed_at_known (watch, &input,
+      gst_media_edge_render_is_syncing (watch->render) ? -1 : paused_at);
 }
 
 /* Whether the end that passed the element is rendered by now (give or
@@ -657,10 +667,7 @@ feed_end_where_stopped (GstMediaEdgeWatch * watch)
   g_mutex_lock (&watch->lock);
   stopped = watch->stop_position;
   g_mutex_unlock (&watch->lock);
-  if (stopped >= 0)
-    feed_at (watch, &input, stopped, NULL);
-  else
-    gst_media_edge_watch_feed (watch, &input, NULL);
+  feed_at_known (watch, &input, stopped);
 }
 
 /* Where the content ended: where its last buffer ends, or, a frame or so
@@ -703,10 +710,8 @@ feed_complete (GstMediaEdgeWatch * watch)
   stop = watch->segment_stop;
   g_mutex_unlock (&watch->lock);
   end = end_of_content (watch, end, stop);
-  if (GST_CLOCK_TIME_IS_VALID (end))
-    feed_at (watch, &input, (gdouble) end / GST_SECOND, NULL);
-  else
-    gst_media_edge_watch_feed (watch, &input, NULL);
+  feed_at_known (watch, &input, GST_CLOCK_TIME_IS_VALID (end) ?
+      (gdouble) end / GST_SECOND : -1);
 }
 
 /* The end of the stream, rendered (or about to be lost to a stop): the
@@ -1338,23 +1343,17 @@ unwatch (GstMediaEdgeWatch * watch)
 /* the stream */
 
 static void
-store_tags (GstMediaEdgeWatch * watch, GstTagList * tags)
+on_tags (GstMediaEdgeWatch * watch, GstTagList * tags, gboolean joined)
 {
+  guint kbps;
+
   g_mutex_lock (&watch->lock);
   if (watch->tags)
     gst_tag_list_insert (watch->tags, tags, GST_TAG_MERGE_REPLACE);
   else
     watch->tags = gst_tag_list_copy (tags);
   g_mutex_unlock (&watch->lock);
-}
-
-static void
-on_tags (GstMediaEdgeWatch * watch, GstTagList * tags)
-{
-  guint kbps;
-
-  store_tags (watch, tags);
-  if (gst_media_edge_tags_get_bitrate (tags, &kbps))
+  if (!joined && gst_media_edge_tags_get_bitrate (tags, &kbps))
     feed_qoe (watch, MEDIA_EDGE_QOE_BITRATE, kbps);
 }
 
@@ -1440,7 +1439,7 @@ on_segment (GstMediaEdgeWatch * watch, const GstSegment * segment)
  * concat). The item before played to its end where its last buffer was;
  * what it said of itself (tags, chapters) is gone. */
 static void
-on_stream_start (GstMediaEdgeWatch * watch, GstEvent * event)
+on_stream_start (GstMediaEdgeWatch * watch, GstEvent * event, gboolean joined)
 {
   GstClockTime last;
   guint group;
@@ -1455,7 +1454,10 @@ on_stream_start (GstMediaEdgeWatch * watch, GstEvent * event)
   watch->has_group = TRUE;
   last = watch->last_end;
   g_mutex_unlock (&watch->lock);
-  if (!next || !gst_media_edge_session_is_tracking (watch->session))
+  /* joined, only what the stream says of itself is new */
+  if (next && joined)
+    forget_stream (watch);
+  if (!next || joined || !gst_media_edge_session_is_tracking (watch->session))
     return;
 
   GST_DEBUG_OBJECT (watch->element, "group %u: the next item, from its "
@@ -1495,65 +1497,35 @@ is_joined (GstMediaEdgeWatch * watch)
   return joined;
 }
 
-/* A tracker that joined another's session reports nothing, but keeps what
- * its stream says of itself (the item, its tags and chapters), in case it
- * reports once the other stops. */
-static void
-note_stream_facts (GstMediaEdgeWatch * watch, GstEvent * event)
+static gboolean
+describes_stream (GstEvent * event)
 {
-  switch (GST_EVENT_TYPE (event)) {
-    case GST_EVENT_STREAM_START:{
-      guint group;
-      gboolean next;
-
-      if (!gst_event_parse_group_id (event, &group))
-        break;
-      g_mutex_lock (&watch->lock);
-      next = watch->has_group && group != watch->group_id;
-      watch->group_id = group;
-      watch->has_group = TRUE;
-      g_mutex_unlock (&watch->lock);
-      if (next)
-        forget_stream (watch);
-      break;
-    }
-    case GST_EVENT_TAG:{
-      GstTagList *tags;
-
-      gst_event_parse_tag (event, &tags);
-      store_tags (watch, tags);
-      break;
-    }
-    case GST_EVENT_TOC:{
-      g_autoptr (GstToc) toc = NULL;
-
-      gst_event_parse_toc (event, &toc, NULL);
-      set_toc (watch, toc);
-      break;
-    }
-    default:
-      break;
-  }
+  return GST_EVENT_TYPE (event) == GST_EVENT_STREAM_START
+      || GST_EVENT_TYPE (event) == GST_EVENT_TAG
+      || GST_EVENT_TYPE (event) == GST_EVENT_TOC;
 }
 
 /* Events flowing through the element, on the streaming thread. */
 void
 gst_media_edge_watch_sink_event (GstMediaEdgeWatch * watch, GstEvent * event)
 {
-  if (is_joined (watch)) {
-    note_stream_facts (watch, event);
+  gboolean joined = is_joined (watch);
+
+  /* a tracker that joined another's session reports nothing, but keeps
+   * what its stream says of itself (its item, tags and chapters), in case
+   * it reports once the other stops */
+  if (joined && !describes_stream (event))
     return;
-  }
 
   switch (GST_EVENT_TYPE (event)) {
     case GST_EVENT_STREAM_START:
-      on_stream_start (watch, event);
+      on_stream_start (watch, event, joined);
       break;
     case GST_EVENT_TAG:{
       GstTagList *tags;
 
       gst_event_parse_tag (event, &tags);
-      on_tags (watch, tags);
+      on_tags (watch, tags, joined);
       break;
     }
     case GST_EVENT_CAPS:{
