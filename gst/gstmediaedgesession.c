@@ -89,6 +89,11 @@ struct _GstMediaEdgeSession
    * events had been delivered when the last one was lost */
   guint lost_in_a_row;
   gint delivered_mark;
+  /* the application's actions before the session started (a pre-roll
+   * break opened before the pipeline plays), held for its sessionStart,
+   * and the tracker of their own that checked them */
+  GQueue held;
+  MediaEdgeTracker *rehearsal;
 };
 
 /* What the sender's thread tells the element of its client sessions goes
@@ -117,6 +122,10 @@ typedef struct
   guint generation;
   gboolean resumed;
 } Notice;
+
+static void drop_held (GstMediaEdgeSession * session);
+static void apply_held_actions (GstMediaEdgeSession * session,
+    MediaEdgeTime now, gdouble position);
 
 static NoticeGate *
 notice_gate_new (GstMediaEdgeSession * session)
@@ -244,6 +253,7 @@ gst_media_edge_session_free (GstMediaEdgeSession * session)
   gst_media_edge_settings_unref (session->settings);
   gst_clear_object (&session->clock);
   media_edge_client_stats_unref (session->stats);
+  drop_held (session);
   g_mutex_clear (&session->lock);
   g_free (session);
 }
@@ -784,6 +794,7 @@ start_session (GstMediaEdgeSession * session, GstMediaEdgeInput * input)
   /* the wall-clock anchor: the session clock's time now is this moment */
   media_edge_tracker_start_session (tracker, session_now (session),
       g_get_real_time () / 1000, input->position);
+  apply_held_actions (session, session_now (session), input->position);
 }
 
 /* A wake-up: resume a session the service lost, look at the data flow,
@@ -841,6 +852,109 @@ apply_action (MediaEdgeTracker * tracker, GstMediaEdgeInput * input,
     default:
       g_return_val_if_reached (FALSE);
   }
+}
+
+/* ------------------------------------------------------------------ */
+/* actions before the session */
+
+/* At most this many actions wait for the session: a pre-roll is a break,
+ * its ads, a chapter or a few states; more is an application gone wrong. */
+#define MAX_HELD_ACTIONS 32
+
+static void
+held_input_free (GstMediaEdgeInput * held)
+{
+  g_clear_pointer (&held->fields, g_variant_unref);
+  g_free (held);
+}
+
+/* @input, its fields taken */
+static GstMediaEdgeInput *
+held_input_take (GstMediaEdgeInput * input)
+{
+  GstMediaEdgeInput *held = g_new0 (GstMediaEdgeInput, 1);
+
+  held->type = input->type;
+  if (input->fields)
+    held->fields = g_variant_take_ref (g_steal_pointer (&input->fields));
+
+  return held;
+}
+
+/* What the tracker is told of @held: its own reference to the fields. */
+static gboolean
+apply_held (MediaEdgeTracker * tracker, GstMediaEdgeInput * held,
+    MediaEdgeTime now, gdouble position, GError ** error)
+{
+  GstMediaEdgeInput told = {.type = held->type };
+
+  if (held->fields)
+    told.fields = g_variant_ref (held->fields);
+
+  return apply_action (tracker, &told, now, position, error);
+}
+
+/* An action before any session of the run: checked by the tracker's own
+ * rules on a session of its own (rehearsal), so that a refusal comes
+ * now, in the application's call, and held for the sessionStart. Takes
+ * the fields of @input. */
+static gboolean
+hold_action (GstMediaEdgeSession * session, GstMediaEdgeInput * input,
+    GError ** error)
+{
+  GstMediaEdgeInput *held;
+
+  if (session->held.length >= MAX_HELD_ACTIONS) {
+    g_set_error (error, MEDIA_EDGE_TRACKER_ERROR,
+        MEDIA_EDGE_TRACKER_ERROR_NO_SESSION, "no session yet, and %u actions "
+        "already wait for one", MAX_HELD_ACTIONS);
+    return FALSE;
+  }
+  if (!session->rehearsal) {
+    session->rehearsal =
+        media_edge_tracker_new (MEDIA_EDGE_PING_INTERVAL_DEFAULT);
+    media_edge_tracker_start_session (session->rehearsal, 0, 0, 0);
+  }
+
+  held = held_input_take (input);
+  if (!apply_held (session->rehearsal, held, 0, 0, error)) {
+    held_input_free (held);
+    return FALSE;
+  }
+  GST_DEBUG_OBJECT (session->owner, "no session yet: action %d held for "
+      "its start", held->type);
+  g_queue_push_tail (&session->held, held);
+
+  return TRUE;
+}
+
+/* Right after sessionStart: what the application did before, in order,
+ * where the session starts. */
+static void
+apply_held_actions (GstMediaEdgeSession * session, MediaEdgeTime now,
+    gdouble position)
+{
+  GstMediaEdgeInput *held;
+
+  while ((held = g_queue_pop_head (&session->held))) {
+    g_autoptr (GError) error = NULL;
+
+    if (!apply_held (session->tracker, held, now, position, &error))
+      GST_WARNING_OBJECT (session->owner, "an action held for the session "
+          "start was refused: %s", error->message);
+    held_input_free (held);
+  }
+  g_clear_pointer (&session->rehearsal, media_edge_tracker_free);
+}
+
+static void
+drop_held (GstMediaEdgeSession * session)
+{
+  if (session->held.length > 0)
+    GST_INFO_OBJECT (session->owner, "%u actions dropped: no session started "
+        "after them", session->held.length);
+  g_queue_clear_full (&session->held, (GDestroyNotify) held_input_free);
+  g_clear_pointer (&session->rehearsal, media_edge_tracker_free);
 }
 
 /* The end of a run: what the client still sends, it sends on its own. */
@@ -961,6 +1075,12 @@ gst_media_edge_session_feed (GstMediaEdgeSession * session,
     g_mutex_unlock (&session->lock);
     clear_input (input);
     return FALSE;
+  }
+  if (is_action (input->type) && !session->started) {
+    accepted = hold_action (session, input, error);
+    g_mutex_unlock (&session->lock);
+    clear_input (input);
+    return accepted;
   }
   if (input->type == GST_MEDIA_EDGE_INPUT_NEXT_ITEM)
     finish_item (session, input->stop);
@@ -1108,6 +1228,7 @@ gst_media_edge_session_close (GstMediaEdgeSession * session,
   flush (session, flush_timeout_ms);
 
   g_mutex_lock (&session->lock);
+  drop_held (session);
   stop_ping (session);
   stop_resume_timer (session);
   source = g_steal_pointer (&session->source);

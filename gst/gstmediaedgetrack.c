@@ -33,7 +33,11 @@
  * player states, errors of its own) it tells the element with the action
  * signals; their details are a #GstStructure whose field names are the
  * XDM names. Each returns whether the event was accepted; a refusal is
- * logged as a warning and changes nothing.
+ * logged as a warning and changes nothing. Before the pipeline plays, an
+ * action is checked at once and held for the session: a pre-roll break
+ * and its ad opened then go out right after sessionStart, and play waits
+ * for ad-break-complete. Held actions are dropped if the element goes
+ * to NULL before a session starts.
  *
  * ## Bus messages
  *

@@ -737,6 +737,69 @@ GST_START_TEST (test_pause_holds_what_passed)
 
 GST_END_TEST;
 
+static gboolean
+emit_on (GstElement * pipeline, const gchar * signal, const gchar * details)
+{
+  g_autoptr (GstElement) track = gst_bin_get_by_name (GST_BIN (pipeline),
+      "track");
+  g_autoptr (GstStructure) structure = details ?
+      gst_structure_from_string (details, NULL) : NULL;
+  gboolean accepted = FALSE;
+
+  if (structure)
+    g_signal_emit_by_name (track, signal, structure, &accepted);
+  else
+    g_signal_emit_by_name (track, signal, &accepted);
+
+  return accepted;
+}
+
+/* A pre-roll stitched into the stream, as a player tells it: the break
+ * and its ad opened before the pipeline plays, complete after the first
+ * second. play comes at the break's end, at content playhead 0; the end
+ * 3.52 s into the stream is the content's 2.5 s. */
+GST_START_TEST (test_preroll_ad_before_playing)
+{
+  Fixture *f = fixture_new ();
+  g_autofree gchar *line = g_strdup_printf ("videotestsrc num-buffers=88 ! "
+      "video/x-raw,framerate=25/1,width=64,height=48 ! mediaedgetrack "
+      "name=track config-id=real endpoint=%s ! fakesink sync=true",
+      f->endpoint);
+  g_autoptr (GstElement) pipeline = gst_parse_launch (line, NULL);
+  g_autoptr (GstBus) bus = gst_element_get_bus (pipeline);
+  g_autoptr (GstMessage) end = NULL;
+  g_autoptr (GPtrArray) records = NULL;
+  gint64 ad_end = -1;
+
+  fail_unless (emit_on (pipeline, "ad-break-start", "pod, index=0, "
+          "offset=0, friendlyName=Pre-roll"));
+  fail_unless (emit_on (pipeline, "ad-start", "ad, name=(string)a1, "
+          "length=1, podPosition=1"));
+  gst_element_set_state (pipeline, GST_STATE_PLAYING);
+  fail_unless_equals_int (gst_element_get_state (pipeline, NULL, NULL,
+          10 * GST_SECOND), GST_STATE_CHANGE_SUCCESS);
+  g_usleep (1000 * 1000);
+  fail_unless (emit_on (pipeline, "ad-complete", NULL));
+  fail_unless (gst_element_query_position (pipeline, GST_FORMAT_TIME, &ad_end));
+  fail_unless (emit_on (pipeline, "ad-break-complete", NULL));
+  end = pop_end (bus);
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+
+  records = edge_server_dup_records (f->server);
+  assert_events (records, "sessionStart adBreakStart adStart adComplete "
+      "adBreakComplete play sessionComplete");
+  fail_unless_equals_int64 (record_at (records, 5)->playhead, 0);
+  fail_unless_equals_int64 (record_at (records, 6)->playhead, 2);
+  fail_unless (ABS (ms_between (records, "adStart", "play", 0) - 1000) <= 150,
+      "%" G_GINT64_FORMAT " ms", ms_between (records, "adStart", "play", 0));
+  fail_unless (ABS (ms_between (records, "play", "sessionComplete", 0) -
+          (3520 - ad_end / GST_MSECOND)) <= 150, "%" G_GINT64_FORMAT " ms",
+      ms_between (records, "play", "sessionComplete", 0));
+  fixture_teardown (f);
+}
+
+GST_END_TEST;
+
 /* The chaptered clip at @path, the tracker before a queue */
 static GstElement *
 clip_before_queue (Fixture * f, const gchar * path)
@@ -1039,6 +1102,7 @@ real_pipelines_suite (void)
   tcase_add_test (tc, test_seek_back_loop);
   tcase_add_test (tc, test_playbin_chapters_when_rendered);
   tcase_add_test (tc, test_pause_holds_what_passed);
+  tcase_add_test (tc, test_preroll_ad_before_playing);
   tcase_add_test (tc, test_chapters_free_running_sink);
   tcase_add_test (tc, test_stop_before_the_end_rendered);
   tcase_add_test (tc, test_seek_with_a_queue_after);

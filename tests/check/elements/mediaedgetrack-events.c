@@ -343,36 +343,85 @@ collection_body (EdgeRecord * record, JsonParser * parser)
   return json_node_get_object (json_parser_get_root (parser));
 }
 
+/* The collection account of the tests */
+static void
+use_collection_api (Fixture * f)
+{
+  g_autofree gchar *endpoint = g_strdup_printf ("http://127.0.0.1:%u/",
+      edge_server_get_port (f->server));
+
+  g_object_set (f->track, "api", 1, "endpoint", endpoint,
+      "tracking-server", "ts.example.com", "report-suite", "rs-1",
+      "visitor-id", "visitor-1", "org-id", "ORG@AdobeOrg", NULL);
+}
+
+/* A Media Collection API request expected: its event, its time after the
+ * sessionStart's, and its playhead in seconds */
+typedef struct
+{
+  const gchar *event;
+  gint64 offset_ms;
+  gdouble playhead;
+} CollectionExpected;
+
+/* Waits for the @n requests @expected, and checks each: sessionStart to
+ * /api/v1/sessions, the rest to the session its Location named, each
+ * answered, at its time and playhead. Returns them. */
+static GPtrArray *
+assert_collection_received (Fixture * f, const CollectionExpected * expected,
+    guint n)
+{
+  GPtrArray *records;
+  g_autofree gchar *events_path = NULL;
+  EdgeRecord *start;
+
+  wait_for_records (f, n);
+  records = edge_server_dup_records (f->server);
+  fail_unless_equals_int (records->len, n);
+  start = g_ptr_array_index (records, 0);
+  fail_unless_equals_string (start->path, "/api/v1/sessions");
+  fail_unless_equals_int (start->status, 201);
+  events_path = g_strdup_printf ("/api/v1/sessions/%s/events",
+      start->session_id);
+  for (guint i = 0; i < n; i++) {
+    EdgeRecord *record = g_ptr_array_index (records, i);
+    g_autoptr (JsonParser) parser = json_parser_new ();
+    JsonObject *body = collection_body (record, parser);
+    gdouble playhead = json_object_get_double_member
+        (json_object_get_object_member (body, "playerTime"), "playhead");
+
+    fail_unless_equals_string (record->event_type, expected[i].event);
+    if (i > 0) {
+      fail_unless_equals_string (record->path, events_path);
+      fail_unless_equals_int (record->status, 204);
+    }
+    fail_unless_equals_int64 (record->timestamp_ms - start->timestamp_ms,
+        expected[i].offset_ms);
+    fail_unless (G_APPROX_VALUE (playhead, expected[i].playhead, 0.001),
+        "%s at %f", record->event_type, playhead);
+  }
+
+  return records;
+}
+
 /* The same pipeline, the same rules, reporting to the legacy Media
  * Collection API (seeds 002, 004): sessionStart to /api/v1/sessions with
  * the account's parameters, the rest to the session the 201's Location
  * named, playheads in seconds with their fractions. */
 GST_START_TEST (test_collection_api)
 {
-  const struct
-  {
-    const gchar *event;
-    gint64 offset_ms;
-    gdouble playhead;
-  } expected[] = {
+  const CollectionExpected expected[] = {
     {"sessionStart", 0, 0}, {"play", 1, 0}, {"chapterStart", 1000, 1},
     {"ping", 10000, 10}, {"error", 12500, 12.5},
     {"chapterComplete", 15000, 15}, {"sessionComplete", 15001, 15.04},
   };
   g_autoptr (GPtrArray) records = NULL;
-  g_autofree gchar *endpoint = NULL;
-  gchar *events_path;
-  EdgeRecord *start;
   gboolean accepted = FALSE;
   GstBuffer *half;
   Fixture *f = fixture_new ();
 
   make_pipeline (f, "unused");
-  endpoint = g_strdup_printf ("http://127.0.0.1:%u/",
-      edge_server_get_port (f->server));
-  g_object_set (f->track, "api", 1, "endpoint", endpoint,
-      "tracking-server", "ts.example.com", "report-suite", "rs-1",
-      "visitor-id", "visitor-1", "org-id", "ORG@AdobeOrg", NULL);
+  use_collection_api (f);
   set_state (f, GST_STATE_PLAYING);
   start_stream (f, NULL);
   at (f, 1);
@@ -394,34 +443,145 @@ GST_START_TEST (test_collection_api)
   wait_for_request (f, "sessionComplete");
   stop_pipeline (f);
 
-  wait_for_records (f, G_N_ELEMENTS (expected));
-  records = edge_server_dup_records (f->server);
-  fail_unless_equals_int (records->len, G_N_ELEMENTS (expected));
-  start = g_ptr_array_index (records, 0);
-  fail_unless_equals_string (start->path, "/api/v1/sessions");
-  fail_unless_equals_int (start->status, 201);
-  events_path = g_strdup_printf ("/api/v1/sessions/%s/events",
-      start->session_id);
-  for (guint i = 0; i < records->len; i++) {
-    EdgeRecord *record = g_ptr_array_index (records, i);
-    g_autoptr (JsonParser) parser = json_parser_new ();
-    JsonObject *body = collection_body (record, parser);
-    JsonObject *player_time = json_object_get_object_member (body,
-        "playerTime");
+  records = assert_collection_received (f, expected, G_N_ELEMENTS (expected));
+  fixture_teardown (f);
+}
 
-    fail_unless_equals_string (record->event_type, expected[i].event);
-    if (i > 0) {
-      fail_unless_equals_string (record->path, events_path);
-      fail_unless_equals_int (record->status, 204);
-    }
-    fail_unless_equals_int64 (record->timestamp_ms - start->timestamp_ms,
-        expected[i].offset_ms);
-    fail_unless (G_APPROX_VALUE (json_object_get_double_member (player_time,
-                "playhead"), expected[i].playhead, 0.001), "%s at %f",
-        record->event_type, json_object_get_double_member (player_time,
-            "playhead"));
-  }
-  g_free (events_path);
+GST_END_TEST;
+
+/* params of the @i-th request */
+static JsonObject *
+collection_params (GPtrArray * records, guint i, JsonParser * parser)
+{
+  JsonObject *body = collection_body (g_ptr_array_index (records, i), parser);
+
+  fail_unless (json_object_has_member (body, "params"), "request %u", i);
+
+  return json_object_get_object_member (body, "params");
+}
+
+#define T2_AD "ad, name=(string)002, friendlyName=(string)\"Ad 1\", " \
+  "length=7, podPosition=1, advertiser=\"Ad Guys\", campaignID=(string)1, " \
+  "creativeID=(string)42, siteID=XYZ, " \
+  "creativeURL=https://xyz-creative.com, placementID=sample-placement2"
+#define T2_MID_ROLL_AD "ad, name=(string)002, friendlyName=(string)\"Ad 1\", " \
+  "length=8, podPosition=1"
+
+/* Seed 002's Timeline 2 through a pipeline reporting to the Media
+ * Collection API: the player opens the pre-roll break before the pipeline
+ * plays, so play waits for adBreakComplete at 12 s, while the stream
+ * position runs on through the ad and the content playhead stands at 0;
+ * an ERROR on the bus at 32 s that the player recovers from; the viewer
+ * leaves during the mid-roll ad at 48 s. (The seed's play at 37 s stands
+ * at playhead 20 while its ping at 40 s stands at 28: playback never
+ * stopped, and the seed's qoe names are abbreviations, see the codec
+ * tests.) */
+GST_START_TEST (test_collection_timeline2_through_pipeline)
+{
+  const CollectionExpected expected[] = {
+    {"sessionStart", 0, 0}, {"adBreakStart", 1, 0}, {"adStart", 2, 0},
+    {"ping", 10000, 0}, {"adComplete", 12000, 0},
+    {"adBreakComplete", 12001, 0}, {"play", 12002, 0},
+    {"ping", 20000, 8}, {"ping", 30000, 18}, {"error", 32000, 20},
+    {"ping", 40000, 28}, {"adBreakStart", 45000, 33},
+    {"adStart", 45001, 33}, {"sessionEnd", 48000, 33},
+  };
+  g_autoptr (GError) error = g_error_new_literal (GST_STREAM_ERROR,
+      GST_STREAM_ERROR_DECODE, "could not decode");
+  g_autofree gchar *error_id = g_strdup_printf ("gst-stream-error-quark:%d",
+      GST_STREAM_ERROR_DECODE);
+  g_autoptr (GPtrArray) records = NULL;
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  JsonObject *object;
+  Fixture *f = fixture_new ();
+
+  make_pipeline (f, "unused");
+  use_collection_api (f);
+  g_object_set (f->track, "content-id", "VA API Sample Player",
+      "content-name", "ClickMe", "length", 60, "player-name", "Sample Player",
+      "channel", "sample-channel", "app-version", "va-api-0.0.0", NULL);
+  /* the pre-roll, before the pipeline plays */
+  fail_unless (emit_details (f->track, "ad-break-start", "pod, index=0, "
+          "offset=0, friendlyName=ad_pod1"));
+  fail_unless (emit_details (f->track, "ad-start", T2_AD));
+  set_state (f, GST_STATE_PLAYING);
+  start_stream (f, NULL);
+  fail_unless (gst_pad_push_event (f->src,
+          gst_event_new_tag (gst_tag_list_new (GST_TAG_BITRATE, 10000000,
+                  NULL))));
+  set_playhead (f, 0);
+  play_to_ping (f, 10);
+  wait_for_request (f, "ping");
+
+  at (f, 12);
+  fail_unless (emit_plain (f->track, "ad-complete"));
+  fail_unless (emit_plain (f->track, "ad-break-complete"));
+  play_to_ping (f, 20);
+  wait_for_request (f, "ping");
+  play_to_ping (f, 30);
+  wait_for_request (f, "ping");
+
+  at (f, 32);
+  gst_element_post_message (f->sink, gst_message_new_error (GST_OBJECT
+          (f->sink), error, "recovered from"));
+  play_to_ping (f, 40);
+  wait_for_request (f, "ping");
+
+  at (f, 45);
+  fail_unless (emit_details (f->track, "ad-break-start", "pod, index=1, "
+          "offset=33, friendlyName=ad_pod2"));
+  fail_unless (emit_details (f->track, "ad-start", T2_MID_ROLL_AD));
+  at (f, 48);
+  stop_pipeline (f);
+
+  records = assert_collection_received (f, expected, G_N_ELEMENTS (expected));
+
+  object = collection_params (records, 0, parser);
+  assert_member (object, "media.id", "\"VA API Sample Player\"");
+  assert_member (object, "media.name", "\"ClickMe\"");
+  assert_member (object, "media.length", "60");
+  assert_member (object, "media.contentType", "\"VOD\"");
+  assert_member (object, "media.playerName", "\"Sample Player\"");
+  assert_member (object, "media.channel", "\"sample-channel\"");
+  assert_member (object, "media.sdkVersion", "\"va-api-0.0.0\"");
+  assert_member (object, "analytics.trackingServer", "\"ts.example.com\"");
+  assert_member (object, "analytics.reportSuite", "\"rs-1\"");
+  assert_member (object, "analytics.visitorId", "\"visitor-1\"");
+  assert_member (object, "visitor.marketingCloudOrgId", "\"ORG@AdobeOrg\"");
+  object = collection_params (records, 1, parser);
+  assert_member (object, "media.ad.podFriendlyName", "\"ad_pod1\"");
+  assert_member (object, "media.ad.podIndex", "0");
+  assert_member (object, "media.ad.podSecond", "0");
+  object = collection_params (records, 2, parser);
+  assert_member (object, "media.ad.podFriendlyName", "\"ad_pod1\"");
+  assert_member (object, "media.ad.name", "\"Ad 1\"");
+  assert_member (object, "media.ad.id", "\"002\"");
+  assert_member (object, "media.ad.length", "7");
+  assert_member (object, "media.ad.podPosition", "1");
+  assert_member (object, "media.ad.playerName", "\"Sample Player\"");
+  assert_member (object, "media.ad.advertiser", "\"Ad Guys\"");
+  assert_member (object, "media.ad.campaignId", "\"1\"");
+  assert_member (object, "media.ad.creativeId", "\"42\"");
+  assert_member (object, "media.ad.siteId", "\"XYZ\"");
+  assert_member (object, "media.ad.creativeURL",
+      "\"https://xyz-creative.com\"");
+  assert_member (object, "media.ad.placementId", "\"sample-placement2\"");
+  /* the play after the pre-roll carries the bitrate; the error its id */
+  object = collection_body (g_ptr_array_index (records, 6), parser);
+  assert_member (json_object_get_object_member (object, "qoeData"),
+      "media.qoe.bitrate", "10000");
+  object = collection_body (g_ptr_array_index (records, 9), parser);
+  object = json_object_get_object_member (object, "qoeData");
+  assert_member (object, "media.qoe.errorSource", "\"player\"");
+  fail_unless_equals_string (json_object_get_string_member (object,
+          "media.qoe.errorID"), error_id);
+  object = collection_params (records, 11, parser);
+  assert_member (object, "media.ad.podFriendlyName", "\"ad_pod2\"");
+  assert_member (object, "media.ad.podIndex", "1");
+  assert_member (object, "media.ad.podSecond", "33");
+  object = collection_params (records, 12, parser);
+  assert_member (object, "media.ad.podFriendlyName", "\"ad_pod2\"");
+  assert_member (object, "media.ad.length", "8");
   fixture_teardown (f);
 }
 
@@ -568,6 +728,21 @@ collect_warnings (GstDebugCategory * category, GstDebugLevel level,
 }
 
 static void
+start_collecting_warnings (void)
+{
+  warnings = g_ptr_array_new_with_free_func (g_free);
+  gst_debug_set_threshold_for_name ("mediaedgetrack", GST_LEVEL_WARNING);
+  gst_debug_add_log_function (collect_warnings, NULL, NULL);
+}
+
+static void
+stop_collecting_warnings (void)
+{
+  gst_debug_remove_log_function (collect_warnings);
+  g_clear_pointer (&warnings, g_ptr_array_unref);
+}
+
+static void
 assert_refused (gboolean accepted, const gchar * words)
 {
   const gchar *last;
@@ -594,9 +769,7 @@ GST_START_TEST (test_refusals)
   gboolean accepted = TRUE;
   Fixture *f = fixture_new ();
 
-  warnings = g_ptr_array_new_with_free_func (g_free);
-  gst_debug_set_threshold_for_name ("mediaedgetrack", GST_LEVEL_WARNING);
-  gst_debug_add_log_function (collect_warnings, NULL, NULL);
+  start_collecting_warnings ();
 
   make_pipeline (f, "refusals");
   set_state (f, GST_STATE_PLAYING);
@@ -636,10 +809,47 @@ GST_START_TEST (test_refusals)
   crank_ping (f, S (10));
   wait_for_request (f, "ping");
   stop_pipeline (f);
-  gst_debug_remove_log_function (collect_warnings);
-  g_clear_pointer (&warnings, g_ptr_array_unref);
+  stop_collecting_warnings ();
 
   assert_received (f, expected, G_N_ELEMENTS (expected), "refusals");
+  fixture_teardown (f);
+}
+
+GST_END_TEST;
+
+/* Before the pipeline plays, actions are checked at once by the tracker's
+ * rules and held for the session; a bounded few; dropped when the element
+ * stops without a session started after them. */
+GST_START_TEST (test_actions_before_the_session)
+{
+  const Expected expected[] = {
+    {"sessionStart", 0, 0},
+    {"play", 1, 0},
+    {"sessionEnd", 1000, 1},
+  };
+  Fixture *f = fixture_new ();
+
+  start_collecting_warnings ();
+
+  make_pipeline (f, "held");
+  assert_refused (emit_details (f->track, "ad-start", AD_2),
+      "adStart without an ad break");
+  for (guint i = 0; i < 32; i++)
+    fail_unless (emit_details (f->track, "ad-break-start", "pod, index=1, "
+            "offset=0"), "break %u", i);
+  assert_refused (emit_details (f->track, "ad-break-start", "pod, index=1, "
+          "offset=0"), "32 actions already wait");
+  set_state (f, GST_STATE_READY);
+  set_state (f, GST_STATE_NULL);
+
+  /* none of them reaches the next run's session */
+  set_state (f, GST_STATE_PLAYING);
+  start_stream (f, NULL);
+  at (f, 1);
+  stop_pipeline (f);
+  stop_collecting_warnings ();
+
+  assert_received (f, expected, G_N_ELEMENTS (expected), "held");
   fixture_teardown (f);
 }
 
@@ -764,10 +974,12 @@ mediaedgetrack_events_suite (void)
   tcase_add_test (tc, test_toc_chapters_live);
   tcase_add_test (tc, test_error_message);
   tcase_add_test (tc, test_collection_api);
+  tcase_add_test (tc, test_collection_timeline2_through_pipeline);
   tcase_add_test (tc, test_qoe_from_the_pipeline);
   tcase_add_test (tc, test_seek);
   tcase_add_test (tc, test_mute_toggle);
   tcase_add_test (tc, test_refusals);
+  tcase_add_test (tc, test_actions_before_the_session);
   tcase_add_test (tc, test_skips);
   tcase_add_test (tc, test_metadata_tags);
   tcase_add_test (tc, test_playbin_mute);
