@@ -48,6 +48,9 @@ struct _EdgeServer
   guint redirect_count;
   guint redirect_status;
   gchar *redirect_location;
+  /* the Location of Collection sessions: a template with {sid}; "" for
+   * none; NULL for the path of the session */
+  gchar *session_location;
   /* every request, recorded or not (a GET is not) */
   guint requests;
   gboolean forget_always;
@@ -595,6 +598,23 @@ collection_session_id (const gchar * path)
   return g_strndup (sid, end - sid);
 }
 
+/* The Location a new Collection session is answered with */
+static gchar *
+session_location (EdgeServer * server, const gchar * session_id)
+{
+  g_auto (GStrv) parts = NULL;
+
+  g_mutex_lock (&server->lock);
+  if (server->session_location)
+    parts = g_strsplit (server->session_location, "{sid}", -1);
+  g_mutex_unlock (&server->lock);
+
+  if (!parts)
+    return g_strconcat (SESSIONS_PATH "/", session_id, NULL);
+
+  return g_strjoinv (session_id, parts);
+}
+
 static void
 handle_collection_event (EdgeServer * server, SoupServerMessage * msg,
     const gchar * path)
@@ -623,9 +643,10 @@ handle_collection_event (EdgeServer * server, SoupServerMessage * msg,
   } else if (opens) {
     open_session (server, rec);
     rec->status = SOUP_STATUS_CREATED;
-    location = g_strconcat (SESSIONS_PATH "/", rec->session_id, NULL);
-    soup_message_headers_replace (soup_server_message_get_response_headers
-        (msg), "Location", location);
+    location = session_location (server, rec->session_id);
+    if (*location)
+      soup_message_headers_replace (soup_server_message_get_response_headers
+          (msg), "Location", location);
     soup_server_message_set_status (msg, rec->status, NULL);
   } else {
     answer_event_of_session (server, msg, rec);
@@ -841,6 +862,7 @@ edge_server_free (EdgeServer * server)
   g_free (server->retry_after);
   g_free (server->redirect_location);
   g_clear_pointer (&server->start_body, g_bytes_unref);
+  g_free (server->session_location);
   g_mutex_clear (&server->lock);
   g_cond_clear (&server->changed);
   g_free (server);
@@ -1051,6 +1073,21 @@ edge_server_set_session_start_answer (EdgeServer * server, guint status,
   g_clear_pointer (&server->start_body, g_bytes_unref);
   if (body)
     server->start_body = g_bytes_new (body, size);
+  g_mutex_unlock (&server->lock);
+}
+
+/**
+ * edge_server_set_session_location:
+ * @location: (nullable): the Location header of the answers that open a
+ *   Collection API session, `{sid}` standing for its id; "" for none;
+ *   %NULL for the session's path (as the service answers)
+ */
+void
+edge_server_set_session_location (EdgeServer * server, const gchar * location)
+{
+  g_mutex_lock (&server->lock);
+  g_free (server->session_location);
+  server->session_location = g_strdup (location);
   g_mutex_unlock (&server->lock);
 }
 

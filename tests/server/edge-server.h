@@ -56,6 +56,9 @@ void edge_server_redirect_next (EdgeServer * server, guint count,
 void edge_server_set_session_start_answer (EdgeServer * server,
     guint status, const gchar * body, gsize size);
 
+void edge_server_set_session_location (EdgeServer * server,
+    const gchar * location);
+
 void edge_server_forget_sessions (EdgeServer * server, guint status);
 
 void edge_server_forget_every_session (EdgeServer * server, guint status);

@@ -241,6 +241,20 @@ make_tracker (Fixture * f, const gchar * config_id)
   return track;
 }
 
+/* @f's tracker reports to the Media Collection API of @f's server, for
+ * the account of the tests, with no datastream id: none is needed */
+void
+use_collection_api (Fixture * f)
+{
+  g_autofree gchar *endpoint = g_strdup_printf ("http://127.0.0.1:%u/",
+      edge_server_get_port (f->server));
+
+  gst_util_set_object_arg (G_OBJECT (f->track), "api", "collection");
+  g_object_set (f->track, "config-id", NULL, "endpoint", endpoint,
+      "tracking-server", "ts.example.com", "report-suite", "rs-1",
+      "visitor-id", "visitor-1", "org-id", "ORG@AdobeOrg", NULL);
+}
+
 void
 make_pipeline (Fixture * f, const gchar * config_id)
 {

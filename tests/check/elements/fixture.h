@@ -63,6 +63,7 @@ void assert_received (Fixture * f, const Expected * expected, guint n,
 GstElement *make_tracker (Fixture * f, const gchar * config_id);
 
 void make_pipeline (Fixture * f, const gchar * config_id);
+void use_collection_api (Fixture * f);
 void stop_pipeline (Fixture * f);
 void set_state (Fixture * f, GstState state);
 void start_stream (Fixture * f, GstCaps * caps);

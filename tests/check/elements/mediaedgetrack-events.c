@@ -343,18 +343,6 @@ collection_body (EdgeRecord * record, JsonParser * parser)
   return json_node_get_object (json_parser_get_root (parser));
 }
 
-/* The collection account of the tests */
-static void
-use_collection_api (Fixture * f)
-{
-  g_autofree gchar *endpoint = g_strdup_printf ("http://127.0.0.1:%u/",
-      edge_server_get_port (f->server));
-
-  g_object_set (f->track, "api", 1, "endpoint", endpoint,
-      "tracking-server", "ts.example.com", "report-suite", "rs-1",
-      "visitor-id", "visitor-1", "org-id", "ORG@AdobeOrg", NULL);
-}
-
 /* A Media Collection API request expected: its event, its time after the
  * sessionStart's, and its playhead in seconds */
 typedef struct

@@ -911,6 +911,60 @@ GST_START_TEST (test_datastream_id_not_logged)
 
 GST_END_TEST;
 
+/* A Collection sessionStart answered 201 with a Location that names no
+ * session (none, garbage, another path): a warning that says so, nothing
+ * more sent this run. A relative or an absolute one names it. */
+GST_START_TEST (test_collection_session_locations)
+{
+  const gchar *bad[] = { "", "garbage", "/api/v1/other/{sid}" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++) {
+    Fixture *f = fixture_new ();
+    g_autoptr (GstBus) bus = NULL;
+
+    edge_server_set_session_location (f->server, bad[i]);
+    make_pipeline (f, "unused");
+    use_collection_api (f);
+    bus = gst_element_get_bus (f->pipeline);
+    set_state (f, GST_STATE_PLAYING);
+    start_stream (f, NULL);
+    assert_warning_mentions (bus, "Location");
+    set_playhead (f, 10);
+    stop_pipeline (f);
+    fail_unless_equals_int (edge_server_count_records (f->server), 1);
+    fixture_teardown (f);
+  }
+
+  /* the service's own relative Location, then an absolute one */
+  for (guint absolute = 0; absolute <= 1; absolute++) {
+    Fixture *f = fixture_new ();
+    g_autofree gchar *location = absolute ?
+        g_strdup_printf ("http://127.0.0.1:%u/api/v1/sessions/{sid}",
+        edge_server_get_port (f->server)) : NULL;
+    g_autoptr (GPtrArray) records = NULL;
+    g_autofree gchar *events_path = NULL;
+
+    edge_server_set_session_location (f->server, location);
+    make_pipeline (f, "unused");
+    use_collection_api (f);
+    set_state (f, GST_STATE_PLAYING);
+    start_stream (f, NULL);
+    wait_for_request (f, "play");
+    stop_pipeline (f);
+    wait_for_records (f, 3);
+    records = edge_server_dup_records (f->server);
+    events_path = g_strdup_printf ("/api/v1/sessions/%s/events",
+        record_at (records, 0)->session_id);
+    fail_unless_equals_string (record_at (records, 2)->event_type,
+        "sessionEnd");
+    fail_unless_equals_string (record_at (records, 2)->path, events_path);
+    fail_unless_equals_int (record_at (records, 2)->status, 204);
+    fixture_teardown (f);
+  }
+}
+
+GST_END_TEST;
+
 /* A ca-file that is no certificate file, a proxy that is no proxy's URI:
  * refused before anything is sent, naming the property. */
 GST_START_TEST (test_bad_transport_settings_refused)
@@ -1263,6 +1317,7 @@ mediaedgetrack_reliability_suite (void)
   tcase_add_test (tc, test_proxy_property);
   tcase_add_test (tc, test_system_proxy_honoured);
   tcase_add_test (tc, test_bad_transport_settings_refused);
+  tcase_add_test (tc, test_collection_session_locations);
   tcase_add_test (tc, test_datastream_id_not_logged);
   tcase_add_test (tc, test_sender_thread_follows_elements);
   tcase_add_test (tc, test_removed_element_stops_watching);

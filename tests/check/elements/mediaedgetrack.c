@@ -314,6 +314,33 @@ GST_START_TEST (test_refuses_without_config_id)
 
 GST_END_TEST;
 
+/* api=collection: each mandatory property missing is refused at
+ * READY→PAUSED, naming it; the Edge host is not a Collection host; no
+ * config-id is needed. */
+GST_START_TEST (test_collection_refuses_missing_account)
+{
+  const gchar *account[][2] = {
+    {"tracking-server", "ts"}, {"report-suite", "rs"},
+    {"visitor-id", "v"}, {"org-id", "o"}, {"endpoint", NULL},
+  };
+  Fixture *f = fixture_new ();
+
+  for (guint missing = 0; missing < G_N_ELEMENTS (account); missing++) {
+    GstElement *track = gst_element_factory_make ("mediaedgetrack", NULL);
+
+    gst_util_set_object_arg (G_OBJECT (track), "api", "collection");
+    for (guint i = 0; i < G_N_ELEMENTS (account); i++)
+      if (i != missing)
+        g_object_set (track, account[i][0], account[i][1] ? account[i][1] :
+            f->endpoint, NULL);
+    assert_error_names (refused_start (track), account[missing][0]);
+  }
+  fail_unless_equals_int (edge_server_count_records (f->server), 0);
+  fixture_teardown (f);
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_refuses_bad_endpoint)
 {
   const gchar *bad[] = { "ftp://127.0.0.1/ee", "edge.adobedc.net/ee/va/v1",
@@ -361,6 +388,7 @@ mediaedgetrack_suite (void)
   tcase_add_test (tc, test_details_from_the_stream);
   tcase_add_test (tc, test_session_details_and_custom_metadata);
   tcase_add_test (tc, test_refuses_without_config_id);
+  tcase_add_test (tc, test_collection_refuses_missing_account);
   tcase_add_test (tc, test_refuses_bad_endpoint);
   tcase_add_test (tc, test_refuses_ping_interval_out_of_range);
 
