@@ -965,6 +965,72 @@ GST_START_TEST (test_collection_session_locations)
 
 GST_END_TEST;
 
+/* Whether the Collection sessionStart of @record says it resumes */
+static gboolean
+collection_start_resumes (EdgeRecord * record)
+{
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  JsonObject *params;
+
+  fail_unless (json_parser_load_from_data (parser, record->body, -1, NULL));
+  params = json_object_get_object_member (json_node_get_object
+      (json_parser_get_root (parser)), "params");
+
+  return json_object_get_boolean_member_with_default (params, "media.resume",
+      FALSE);
+}
+
+/* Seed 004's answers, through the client's one policy: 503 tried again,
+ * 400 logged and dropped, 404 and 410 a new session that resumes, as
+ * with the Edge. */
+GST_START_TEST (test_collection_answers)
+{
+  const guint lost[] = { 404, 410 };
+
+  for (guint i = 0; i < G_N_ELEMENTS (lost); i++) {
+    g_autoptr (GPtrArray) records = NULL;
+    g_autofree gchar *text = NULL;
+    g_autofree gchar *expected = NULL;
+    g_autofree gchar *resumed_path = NULL;
+    Fixture *f = fixture_new ();
+
+    make_pipeline (f, "unused");
+    use_collection_api (f);
+    g_object_set (f->track, "retry-delay", 10, NULL);
+    set_state (f, GST_STATE_PLAYING);
+    start_stream (f, NULL);
+    wait_for_request (f, "play");
+
+    edge_server_fail_next (f->server, 1, 503, NULL);
+    play_to_ping (f, 10);
+    wait_for_request (f, "ping");
+    wait_for_request (f, "ping");
+    edge_server_fail_next (f->server, 1, 400, NULL);
+    play_to_ping (f, 20);
+    fail_unless_equals_int (wait_for_stat (f->track, "dropped", 1), 1);
+    edge_server_forget_sessions (f->server, lost[i]);
+    play_to_ping (f, 30);
+    wait_for_request (f, "play");
+    stop_pipeline (f);
+    wait_for_request (f, "sessionEnd");
+
+    text = received (f);
+    expected = g_strdup_printf ("sessionStart 201, play 204, ping 503, "
+        "ping 204, ping 400, ping %u, sessionStart 201, play 204, "
+        "sessionEnd 204", lost[i]);
+    fail_unless_equals_string (text, expected);
+    records = edge_server_dup_records (f->server);
+    fail_if (collection_start_resumes (record_at (records, 0)));
+    fail_unless (collection_start_resumes (record_at (records, 6)));
+    resumed_path = g_strdup_printf ("/api/v1/sessions/%s/events",
+        record_at (records, 6)->session_id);
+    fail_unless_equals_string (record_at (records, 8)->path, resumed_path);
+    fixture_teardown (f);
+  }
+}
+
+GST_END_TEST;
+
 /* A ca-file that is no certificate file, a proxy that is no proxy's URI:
  * refused before anything is sent, naming the property. */
 GST_START_TEST (test_bad_transport_settings_refused)
@@ -1318,6 +1384,7 @@ mediaedgetrack_reliability_suite (void)
   tcase_add_test (tc, test_system_proxy_honoured);
   tcase_add_test (tc, test_bad_transport_settings_refused);
   tcase_add_test (tc, test_collection_session_locations);
+  tcase_add_test (tc, test_collection_answers);
   tcase_add_test (tc, test_datastream_id_not_logged);
   tcase_add_test (tc, test_sender_thread_follows_elements);
   tcase_add_test (tc, test_removed_element_stops_watching);
