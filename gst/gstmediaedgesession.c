@@ -28,9 +28,9 @@ GST_DEBUG_CATEGORY_STATIC (media_edge_session_debug);
 GST_DEBUG_CATEGORY_STATIC (media_edge_tracker_debug);
 
 /* Sessions the service may lose in a row, without taking any event but
- * their sessionStart, before tracking stops for the run: a service that
- * loses every session would otherwise have a new one started for each
- * event. With the default retry-delay the last resume comes 2.5 min
+ * their sessionStart, before tracking stops until the next session: a
+ * service that loses every session would otherwise have a new one
+ * started for each event. With the default retry-delay the last resume comes 2.5 min
  * after the first loss. */
 #define MAX_RESUMES_IN_A_ROW 10
 
@@ -75,7 +75,7 @@ struct _GstMediaEdgeSession
   /* bumped for each client session: notices of older ones are stale */
   guint generation;
   /* the service refused to start a session, or lost too many: tracking
-   * stops for the run, and why */
+   * stops until the next session starts, and why */
   gboolean aborted;
   /* whether this run said that the service is out of reach (atomic) */
   gint warned_unreachable;
@@ -491,8 +491,8 @@ stop_resume_timer (GstMediaEdgeSession * session)
   session->resume_waits = FALSE;
 }
 
-/* Lock held: tracking stops for the run, and the action signals say
- * @why. */
+/* Lock held: tracking stops until the next session, and the action
+ * signals say @why. */
 static void
 stop_tracking (GstMediaEdgeSession * session, const gchar * why)
 {
@@ -504,7 +504,8 @@ stop_tracking (GstMediaEdgeSession * session, const gchar * why)
 }
 
 /* The service refused to start the current session (207, 400, no id):
- * trying again would be refused again, so tracking stops for this run. */
+ * trying again would be refused again, so tracking stops until the next
+ * session starts (the next item, or the next play from READY). */
 static void
 abort_tracking (GstMediaEdgeSession * session, guint generation)
 {
@@ -636,7 +637,8 @@ on_notice (MediaEdgeSessionNotice what, const gchar * session_id,
       abort_tracking (session, notice->generation);
       GST_ELEMENT_WARNING (owner, RESOURCE, OPEN_WRITE,
           ("The Media Edge service did not start a tracking session; "
-              "tracking stops for this run."), ("%s", detail));
+              "nothing more is reported until the next item, or the next "
+              "play from READY."), ("%s", detail));
       post_session_message (owner, session_id, "failed", notice->resumed);
       break;
     case MEDIA_EDGE_SESSION_LOST:
@@ -644,7 +646,8 @@ on_notice (MediaEdgeSessionNotice what, const gchar * session_id,
       if (resume_lost_session (session, notice->generation))
         GST_ELEMENT_WARNING (owner, RESOURCE, WRITE,
             ("The Media Edge service lost %u tracking sessions in a row "
-                "without taking an event; tracking stops for this run.",
+                "without taking an event; nothing more is reported until the "
+                "next item, or the next play from READY.",
                 MAX_RESUMES_IN_A_ROW + 1), ("%s", detail));
       else
         GST_WARNING_OBJECT (owner, "%s: a new session resumes it", detail);
@@ -1070,8 +1073,8 @@ gst_media_edge_session_feed (GstMediaEdgeSession * session,
   g_mutex_lock (&session->lock);
   if (session->aborted && is_action (input->type)) {
     g_set_error (error, MEDIA_EDGE_TRACKER_ERROR,
-        MEDIA_EDGE_TRACKER_ERROR_NO_SESSION, "tracking stopped for this run: "
-        "%s", session->aborted_why);
+        MEDIA_EDGE_TRACKER_ERROR_NO_SESSION,
+        "tracking stopped until the next item: " "%s", session->aborted_why);
     g_mutex_unlock (&session->lock);
     clear_input (input);
     return FALSE;

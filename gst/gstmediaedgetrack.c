@@ -861,7 +861,8 @@ gst_media_edge_track_class_init (GstMediaEdgeTrackClass * klass)
    * A session the service lost (404, 410) is resumed at once; when the
    * new one is lost too before the service took any event but its
    * sessionStart, the next resume waits as a retry would. After 10 such
-   * resumes in a row tracking stops for the run, with a warning.
+   * resumes in a row tracking stops until the next item (or the next
+   * play from READY), with a warning.
    *
    * Since: 0.1
    */

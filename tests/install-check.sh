@@ -20,7 +20,7 @@ finds_element meson devenv -C "$build"
 
 echo "meson install --prefix=/usr, staged:"
 meson setup "$scratch/system" --prefix=/usr -Dtests=disabled \
-  -Dexamples=disabled > /dev/null
+  -Dexamples=disabled -Ddoc=disabled > /dev/null
 ninja -C "$scratch/system" > /dev/null
 meson install -C "$scratch/system" --destdir "$scratch/stage" > /dev/null
 pluginsdir=$(pkg-config --variable=pluginsdir gstreamer-1.0)
@@ -36,4 +36,12 @@ meson setup "$scratch/user" --prefix="$home/.local" \
 ninja -C "$scratch/user" > /dev/null
 meson install -C "$scratch/user" > /dev/null
 finds_element env -u XDG_DATA_HOME -u GST_PLUGIN_PATH HOME="$home"
+echo "build options on their own: -Ddoc alone"
+meson setup "$scratch/doc" -Dtests=disabled -Dexamples=disabled -Ddoc=enabled \
+  > /dev/null
+listed=$(meson test -C "$scratch/doc" --list --no-rebuild 2> /dev/null | sort | tr '\n' ' ')
+test "$listed" = "docs-tables plugins-cache " \
+  || { echo "-Ddoc alone registers: $listed" >&2; exit 1; }
+meson test -C "$scratch/doc" > /dev/null
+
 echo "install check passed"

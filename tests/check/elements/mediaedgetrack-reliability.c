@@ -610,7 +610,7 @@ GST_START_TEST (test_shutdown_without_server)
 GST_END_TEST;
 
 /* The service refuses the session (207 with errors): a warning quoting
- * them, and tracking stops for the run. */
+ * them, and tracking stops until the next item. */
 GST_START_TEST (test_refused_session_stops_tracking)
 {
   const gchar *answer = "{\"errors\":[{\"title\":\"Invalid datastream\"}]}";
