@@ -64,6 +64,8 @@ struct _GstMediaEdgeSession
    * sender's logs; the run's */
   MediaEdgeCodec *codec;
   gchar *log_id;
+  /* what the device keeps of its identity; the run's */
+  MediaEdgeState *state;
   MediaEdgeTracker *tracker;
   MediaEdgeClientSession *client_session;
   GPtrArray *closing_sessions;
@@ -124,6 +126,8 @@ typedef struct
 } Notice;
 
 static void drop_held (GstMediaEdgeSession * session);
+static void warn_state_problem (GstMediaEdgeSession * session,
+    MediaEdgeState * state);
 static void apply_held_actions (GstMediaEdgeSession * session,
     MediaEdgeTime now, gdouble position);
 
@@ -250,6 +254,7 @@ gst_media_edge_session_free (GstMediaEdgeSession * session)
   media_edge_tracker_free (session->tracker);
   g_clear_object (&session->codec);
   g_free (session->log_id);
+  g_clear_pointer (&session->state, media_edge_state_unref);
   gst_media_edge_settings_unref (session->settings);
   gst_clear_object (&session->clock);
   media_edge_client_stats_unref (session->stats);
@@ -693,6 +698,16 @@ parse_session_id (const MediaEdgeAnswer * answer, gpointer codec,
   return media_edge_codec_parse_session_id (codec, answer, error);
 }
 
+/* On the sender's thread: the codec reads what the answer asks the
+ * device to keep. */
+static void
+read_answer_state (const MediaEdgeAnswer * answer, MediaEdgeState * state,
+    gpointer codec)
+{
+  media_edge_codec_read_state (codec, answer, state,
+      g_get_real_time () / G_USEC_PER_SEC);
+}
+
 /* Each sessionStart the tracker decides opens a new client session; the
  * one before finishes sending what it has. */
 static void
@@ -710,6 +725,9 @@ open_client_session (GstMediaEdgeSession * session, MediaEdgeEvent * start)
       session->log_id, session->stats, on_notice, notice, free_notice);
   media_edge_client_session_set_session_id_func (session->client_session,
       parse_session_id, g_object_ref (session->codec), g_object_unref);
+  media_edge_client_session_set_state (session->client_session,
+      session->state, read_answer_state, g_object_ref (session->codec),
+      g_object_unref);
   media_edge_client_session_configure (session->client_session,
       settings->request_timeout, settings->retry_delay,
       settings->max_queued_events);
@@ -1068,6 +1086,7 @@ gboolean
 gst_media_edge_session_feed (GstMediaEdgeSession * session,
     GstMediaEdgeInput * input, GError ** error)
 {
+  g_autoptr (MediaEdgeState) state = NULL;
   gboolean accepted;
 
   g_mutex_lock (&session->lock);
@@ -1092,8 +1111,11 @@ gst_media_edge_session_feed (GstMediaEdgeSession * session,
     start_session (session, input);
   accepted = apply_input (session, input, session_now (session), error);
   send_decided_events (session);
+  state = session->state ? media_edge_state_ref (session->state) : NULL;
   g_mutex_unlock (&session->lock);
   clear_input (input);
+  /* what the sender's thread could not write, said from here */
+  warn_state_problem (session, state);
 
   return accepted;
 }
@@ -1142,21 +1164,69 @@ gst_media_edge_session_is_stalled (GstMediaEdgeSession * session)
 
 /* the codec of the API the settings name */
 static MediaEdgeCodec *
-new_codec (const GstMediaEdgeSettings * settings, const gchar * log_id)
+new_codec (const GstMediaEdgeSettings * settings, const gchar * fpid,
+    const gchar * log_id)
 {
   MediaEdgeCollectionAccount account = {
     .tracking_server = settings->tracking_server,
     .report_suite = settings->report_suite,
-    .visitor_id = settings->visitor_id,
+    /* the device's FPID stands for a visitor not named */
+    .visitor_id = settings->visitor_id && *settings->visitor_id ?
+        settings->visitor_id : fpid,
     .org_id = settings->org_id,
+  };
+  MediaEdgeIdentity identity = {
+    .fpid = fpid,
+    .authenticated_state = gst_media_edge_authenticated_state_to_xdm
+        (settings->fpid_authenticated_state),
   };
 
   if (settings->api == GST_MEDIA_EDGE_API_COLLECTION)
     return media_edge_codec_collection_new (settings->endpoint, &account,
         log_id);
 
-  return media_edge_codec_edge_new (settings->endpoint, settings->config_id,
-      log_id);
+  return media_edge_codec_edge_new_full (settings->endpoint,
+      settings->config_id, &identity, log_id);
+}
+
+/* Where the settings say the device keeps its identity: state-dir, the
+ * user's state folder when unset, nowhere on disk when empty; per
+ * datastream (the Media Collection API has none). */
+static MediaEdgeState *
+open_state (const GstMediaEdgeSettings * settings)
+{
+  g_autofree gchar *default_dir = NULL;
+  const gchar *dir = settings->state_dir;
+
+  if (dir == NULL)
+    dir = default_dir = media_edge_state_default_dir ();
+
+  return media_edge_state_get (dir,
+      settings->api == GST_MEDIA_EDGE_API_EDGE ? settings->config_id : NULL);
+}
+
+/* The FPID sessionStart names: fpid, or with fpid=auto the device's own */
+static gchar *
+resolve_fpid (const GstMediaEdgeSettings * settings, MediaEdgeState * state)
+{
+  if (g_strcmp0 (settings->fpid, GST_MEDIA_EDGE_FPID_AUTO) == 0)
+    return media_edge_state_dup_fpid (state);
+
+  return settings->fpid && *settings->fpid ? g_strdup (settings->fpid) : NULL;
+}
+
+/* A state the device could not keep on disk, said once: tracking goes on
+ * with what the process keeps. */
+static void
+warn_state_problem (GstMediaEdgeSession * session, MediaEdgeState * state)
+{
+  g_autofree gchar *problem = state ?
+      media_edge_state_take_problem (state) : NULL;
+
+  if (problem)
+    GST_ELEMENT_WARNING (session->owner, RESOURCE, WRITE,
+        ("Could not keep the device's identity state on disk; tracking goes "
+            "on without keeping it."), ("%s", problem));
 }
 
 /**
@@ -1171,7 +1241,9 @@ gst_media_edge_session_prepare (GstMediaEdgeSession * session,
     GstMediaEdgeSettings * settings)
 {
   gchar *log_id = gst_object_get_name (GST_OBJECT (session->owner));
-  MediaEdgeCodec *codec = new_codec (settings, log_id);
+  MediaEdgeState *state = open_state (settings);
+  g_autofree gchar *fpid = resolve_fpid (settings, state);
+  MediaEdgeCodec *codec = new_codec (settings, fpid, log_id);
 
   g_mutex_lock (&session->lock);
   gst_media_edge_settings_unref (session->settings);
@@ -1180,8 +1252,12 @@ gst_media_edge_session_prepare (GstMediaEdgeSession * session,
   session->codec = codec;
   g_free (session->log_id);
   session->log_id = log_id;
+  g_clear_pointer (&session->state, media_edge_state_unref);
+  session->state = state;
   g_atomic_int_set (&session->warned_unreachable, FALSE);
   g_mutex_unlock (&session->lock);
+
+  warn_state_problem (session, state);
 }
 
 /* ------------------------------------------------------------------ */

@@ -41,6 +41,40 @@ gst_media_edge_api_get_type (void)
   return api_type;
 }
 
+GType
+gst_media_edge_authenticated_state_get_type (void)
+{
+  static gsize state_type = 0;
+  static const GEnumValue states[] = {
+    {GST_MEDIA_EDGE_AUTHENTICATED_STATE_AMBIGUOUS, "Not known", "ambiguous"},
+    {GST_MEDIA_EDGE_AUTHENTICATED_STATE_AUTHENTICATED,
+        "The viewer is logged in", "authenticated"},
+    {GST_MEDIA_EDGE_AUTHENTICATED_STATE_LOGGED_OUT, "The viewer logged out",
+        "logged-out"},
+    {0, NULL, NULL}
+  };
+
+  if (g_once_init_enter (&state_type))
+    g_once_init_leave (&state_type,
+        g_enum_register_static ("GstMediaEdgeAuthenticatedState", states));
+
+  return state_type;
+}
+
+/* The XDM spelling of @state (identityMap's authenticatedState) */
+const gchar *
+gst_media_edge_authenticated_state_to_xdm (GstMediaEdgeAuthenticatedState state)
+{
+  switch (state) {
+    case GST_MEDIA_EDGE_AUTHENTICATED_STATE_AUTHENTICATED:
+      return "authenticated";
+    case GST_MEDIA_EDGE_AUTHENTICATED_STATE_LOGGED_OUT:
+      return "loggedOut";
+    default:
+      return "ambiguous";
+  }
+}
+
 static void
 clear_settings (GstMediaEdgeSettings * settings)
 {
@@ -58,6 +92,8 @@ clear_settings (GstMediaEdgeSettings * settings)
   g_free (settings->content_type);
   g_free (settings->ca_file);
   g_free (settings->proxy);
+  g_free (settings->state_dir);
+  g_free (settings->fpid);
   g_clear_pointer (&settings->session_details, gst_structure_free);
   g_clear_pointer (&settings->custom_metadata, gst_structure_free);
 }
@@ -110,6 +146,8 @@ gst_media_edge_settings_copy (const GstMediaEdgeSettings * settings)
   copy->content_type = g_strdup (settings->content_type);
   copy->ca_file = g_strdup (settings->ca_file);
   copy->proxy = g_strdup (settings->proxy);
+  copy->state_dir = g_strdup (settings->state_dir);
+  copy->fpid = g_strdup (settings->fpid);
   copy->session_details = copy_structure (settings->session_details);
   copy->custom_metadata = copy_structure (settings->custom_metadata);
 
@@ -161,6 +199,10 @@ string_field (GstMediaEdgeSettings * settings, GstMediaEdgeSettingId id)
       return &settings->ca_file;
     case GST_MEDIA_EDGE_SETTING_PROXY:
       return &settings->proxy;
+    case GST_MEDIA_EDGE_SETTING_STATE_DIR:
+      return &settings->state_dir;
+    case GST_MEDIA_EDGE_SETTING_FPID:
+      return &settings->fpid;
     default:
       return NULL;
   }
@@ -253,6 +295,8 @@ gst_media_edge_settings_set (GstMediaEdgeSettings * settings,
     settings->length = g_value_get_int (value);
   } else if (id == GST_MEDIA_EDGE_SETTING_API) {
     settings->api = g_value_get_enum (value);
+  } else if (id == GST_MEDIA_EDGE_SETTING_FPID_AUTHENTICATED_STATE) {
+    settings->fpid_authenticated_state = g_value_get_enum (value);
   } else {
     g_return_val_if_reached (FALSE);
   }
@@ -280,6 +324,8 @@ gst_media_edge_settings_get (const GstMediaEdgeSettings * settings,
     g_value_set_int (value, settings->length);
   else if (id == GST_MEDIA_EDGE_SETTING_API)
     g_value_set_enum (value, settings->api);
+  else if (id == GST_MEDIA_EDGE_SETTING_FPID_AUTHENTICATED_STATE)
+    g_value_set_enum (value, settings->fpid_authenticated_state);
   else
     g_return_if_reached ();
 }
@@ -357,7 +403,9 @@ check_collection_account (const GstMediaEdgeSettings * settings,
   } mandatory[] = {
     {settings->tracking_server, "tracking-server", "analytics.trackingServer"},
     {settings->report_suite, "report-suite", "analytics.reportSuite"},
-    {settings->visitor_id, "visitor-id", "analytics.visitorId"},
+    /* the device's FPID stands for the visitor when there is one */
+    {is_set (settings->fpid) ? settings->fpid : settings->visitor_id,
+        "visitor-id", "analytics.visitorId"},
     {settings->org_id, "org-id", "visitor.marketingCloudOrgId"},
   };
 

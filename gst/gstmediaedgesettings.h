@@ -13,10 +13,9 @@
 #include <gst/gst.h>
 
 G_BEGIN_DECLS
-
 /* The element's properties, in the order it installs them: each is a
  * field of the settings and a property id of the element. */
-typedef enum
+    typedef enum
 {
   GST_MEDIA_EDGE_SETTING_0,
   GST_MEDIA_EDGE_SETTING_CONFIG_ID,
@@ -45,6 +44,9 @@ typedef enum
   GST_MEDIA_EDGE_SETTING_UNREACHABLE_TIMEOUT,
   GST_MEDIA_EDGE_SETTING_CA_FILE,
   GST_MEDIA_EDGE_SETTING_PROXY,
+  GST_MEDIA_EDGE_SETTING_STATE_DIR,
+  GST_MEDIA_EDGE_SETTING_FPID,
+  GST_MEDIA_EDGE_SETTING_FPID_AUTHENTICATED_STATE,
   GST_MEDIA_EDGE_N_SETTINGS
 } GstMediaEdgeSettingId;
 
@@ -65,6 +67,28 @@ typedef enum
 
 #define GST_TYPE_MEDIA_EDGE_API (gst_media_edge_api_get_type ())
 GType gst_media_edge_api_get_type (void);
+
+/**
+ * GstMediaEdgeAuthenticatedState:
+ * @GST_MEDIA_EDGE_AUTHENTICATED_STATE_AMBIGUOUS: not known (a device)
+ * @GST_MEDIA_EDGE_AUTHENTICATED_STATE_AUTHENTICATED: the viewer is logged in
+ * @GST_MEDIA_EDGE_AUTHENTICATED_STATE_LOGGED_OUT: the viewer logged out
+ *
+ * The authenticatedState of the FPID in sessionStart's identityMap.
+ */
+typedef enum
+{
+  GST_MEDIA_EDGE_AUTHENTICATED_STATE_AMBIGUOUS,
+  GST_MEDIA_EDGE_AUTHENTICATED_STATE_AUTHENTICATED,
+  GST_MEDIA_EDGE_AUTHENTICATED_STATE_LOGGED_OUT,
+} GstMediaEdgeAuthenticatedState;
+
+#define GST_TYPE_MEDIA_EDGE_AUTHENTICATED_STATE \
+  (gst_media_edge_authenticated_state_get_type ())
+GType gst_media_edge_authenticated_state_get_type (void);
+
+/* fpid=auto: the device's own FPID, made once and kept in state-dir */
+#define GST_MEDIA_EDGE_FPID_AUTO "auto"
 
 #define GST_MEDIA_EDGE_DEFAULT_CHANNEL "GStreamer"
 #define GST_MEDIA_EDGE_DEFAULT_PLAYER_NAME "GStreamer"
@@ -107,6 +131,9 @@ typedef struct
   guint unreachable_timeout;
   gchar *ca_file;
   gchar *proxy;
+  gchar *state_dir;
+  gchar *fpid;
+  GstMediaEdgeAuthenticatedState fpid_authenticated_state;
 } GstMediaEdgeSettings;
 
 GstMediaEdgeSettings *gst_media_edge_settings_new (void);
@@ -128,9 +155,11 @@ void gst_media_edge_settings_get (const GstMediaEdgeSettings * settings,
 gboolean gst_media_edge_settings_check (const GstMediaEdgeSettings * settings,
     GError ** error);
 
+const gchar *gst_media_edge_authenticated_state_to_xdm
+    (GstMediaEdgeAuthenticatedState state);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GstMediaEdgeSettings,
     gst_media_edge_settings_unref);
 
 G_END_DECLS
-
 #endif /* __GST_MEDIA_EDGE_SETTINGS_H__ */

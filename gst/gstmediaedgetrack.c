@@ -956,6 +956,59 @@ gst_media_edge_track_class_init (GstMediaEdgeTrackClass * klass)
   install_string_property (gobject_class, GST_MEDIA_EDGE_SETTING_PROXY, "proxy",
       "Proxy", "Proxy URI to use instead of the system's proxy settings", NULL);
   /**
+   * GstMediaEdgeTrack:state-dir:
+   *
+   * The folder where the device keeps its identity between runs: its FPID
+   * (with `fpid=auto`), and per datastream the Edge Network's client state
+   * entries and location hint, each until it expires. Unset: the user's
+   * state folder, `$XDG_STATE_HOME/gst-mediaedge` (by default
+   * `~/.local/state/gst-mediaedge`). An empty string keeps nothing on
+   * disk: the state lives as long as the process. Files are written mode
+   * 0600, merged with what other processes wrote; an unwritable or corrupt
+   * one is said once in a warning, and tracking goes on without it.
+   *
+   * Since: 0.1
+   */
+  install_string_property (gobject_class, GST_MEDIA_EDGE_SETTING_STATE_DIR,
+      "state-dir", "State folder",
+      "Folder where the device's identity (FPID, Edge client state, location "
+      "hint) is kept between runs; default: $XDG_STATE_HOME/gst-mediaedge; "
+      "empty: nothing is kept on disk", NULL);
+  /**
+   * GstMediaEdgeTrack:fpid:
+   *
+   * The device's first-party id, sent as the primary FPID of
+   * sessionStart's identityMap, from which the Edge Network derives a
+   * stable visitor (ECID): a device or a logged-in viewer stays one
+   * visitor across sessions and restarts. `auto`: a random UUID made once
+   * and kept in #GstMediaEdgeTrack:state-dir. Unset: no identityMap; the
+   * client state entries alone carry the visitor. With `api=collection`
+   * it stands for an unset `visitor-id`.
+   *
+   * Since: 0.1
+   */
+  install_string_property (gobject_class, GST_MEDIA_EDGE_SETTING_FPID, "fpid",
+      "First-party id", "The device's first-party id (identityMap.FPID); "
+      "\"auto\": a UUID made once and kept in state-dir; unset: none", NULL);
+  /**
+   * GstMediaEdgeTrack:fpid-authenticated-state:
+   *
+   * The authenticatedState of #GstMediaEdgeTrack:fpid, for players whose
+   * viewers log in.
+   *
+   * Since: 0.1
+   */
+  g_object_class_install_property (gobject_class,
+      GST_MEDIA_EDGE_SETTING_FPID_AUTHENTICATED_STATE,
+      g_param_spec_enum ("fpid-authenticated-state",
+          "FPID authenticated state",
+          "authenticatedState of the FPID in identityMap",
+          GST_TYPE_MEDIA_EDGE_AUTHENTICATED_STATE,
+          GST_MEDIA_EDGE_AUTHENTICATED_STATE_AMBIGUOUS,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+          GST_PARAM_MUTABLE_READY));
+  gst_type_mark_as_plugin_api (GST_TYPE_MEDIA_EDGE_AUTHENTICATED_STATE, 0);
+  /**
    * GstMediaEdgeTrack:stats:
    *
    * What became of the requests of this element's sessions: `sent`,

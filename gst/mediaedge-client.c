@@ -70,6 +70,12 @@ struct _MediaEdgeClientSession
   MediaEdgeSessionIdFunc id_func;
   gpointer id_data;
   GDestroyNotify id_destroy;
+  /* what the device keeps (client state, location hint), applied to
+   * each request as it is sent, and what reads answers into it */
+  MediaEdgeState *state;
+  MediaEdgeStateFunc state_func;
+  gpointer state_data;
+  GDestroyNotify state_destroy;
   guint request_timeout_ms;
   guint retry_delay_ms;
   guint max_queued;
@@ -407,6 +413,9 @@ media_edge_client_session_unref (MediaEdgeClientSession * session)
   g_free (session->log_id);
   if (session->id_destroy)
     session->id_destroy (session->id_data);
+  if (session->state_destroy)
+    session->state_destroy (session->state_data);
+  g_clear_pointer (&session->state, media_edge_state_unref);
   g_free (session->ca_file);
   g_free (session->proxy);
   g_object_unref (session->cancellable);
@@ -650,6 +659,33 @@ media_edge_client_session_set_session_id_func (MediaEdgeClientSession *
   session->id_func = func;
   session->id_data = user_data;
   session->id_destroy = destroy;
+}
+
+/**
+ * media_edge_client_session_set_state:
+ * @state: (transfer none): what the device keeps: its client state entries
+ *   go with each request that carries state, its location hint into each
+ *   URL that has room for one, at the moment it is sent
+ * @func: keeps in @state what a delivered answer asks to keep
+ * @destroy: (nullable): frees @user_data with the session
+ *
+ * Call before the first request is sent. The client reads @state like a
+ * cookie jar: it knows neither the API nor what the entries mean.
+ */
+void
+media_edge_client_session_set_state (MediaEdgeClientSession * session,
+    MediaEdgeState * state, MediaEdgeStateFunc func, gpointer user_data,
+    GDestroyNotify destroy)
+{
+  g_return_if_fail (session != NULL && state != NULL);
+
+  if (session->state_destroy)
+    session->state_destroy (session->state_data);
+  g_clear_pointer (&session->state, media_edge_state_unref);
+  session->state = media_edge_state_ref (state);
+  session->state_func = func;
+  session->state_data = user_data;
+  session->state_destroy = destroy;
 }
 
 /**
@@ -993,6 +1029,20 @@ session_unanswered (MediaEdgeClientSession * session, const GError * error)
     schedule_retry (session, -1, why);
 }
 
+/* What a delivered answer asks the device to keep */
+static void
+keep_state (MediaEdgeClientSession * session, const MediaEdgeReply * reply)
+{
+  MediaEdgeAnswer answer = {
+    .status = reply->status,
+    .location = soup_message_headers_get_one (reply->headers, "Location"),
+    .body = reply->body,
+  };
+
+  if (session->state && session->state_func)
+    session->state_func (&answer, session->state, session->state_data);
+}
+
 /* An answer came: what it means is for media_edge_answer_judge() to say. */
 static void
 session_answered (MediaEdgeClientSession * session, SoupMessage * msg,
@@ -1015,6 +1065,7 @@ session_answered (MediaEdgeClientSession * session, SoupMessage * msg,
       &verdict);
   switch (verdict.kind) {
     case MEDIA_EDGE_VERDICT_DELIVERED:
+      keep_state (session, &reply);
       session_delivered (session, reply.status,
           g_steal_pointer (&verdict.session_id));
       break;
@@ -1191,13 +1242,21 @@ new_message (MediaEdgeClientSession * session, MediaEdgeRequest * request)
 {
   const gchar *name = media_edge_request_get_name (request);
   const gchar *method = media_edge_request_get_method (request);
+  g_autofree gchar *hint = NULL;
+  g_autoptr (GPtrArray) entries = NULL;
   g_autofree gchar *uri = NULL;
   g_autoptr (GBytes) body = NULL;
   SoupMessage *msg;
   gchar *text;
   gsize length;
 
-  uri = media_edge_request_build_uri (request, session->session_id);
+  if (session->state) {
+    gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+
+    hint = media_edge_state_dup_hint (session->state, now);
+    entries = media_edge_state_dup_entries (session->state, now);
+  }
+  uri = media_edge_request_build_uri_full (request, session->session_id, hint);
   msg = soup_message_new (method, uri);
   if (msg == NULL)
     return NULL;
@@ -1212,7 +1271,8 @@ new_message (MediaEdgeClientSession * session, MediaEdgeRequest * request)
    * not, and the service keys each event by its session and order. */
   soup_message_add_flags (msg, SOUP_MESSAGE_IDEMPOTENT);
   g_signal_connect (msg, "got-headers", G_CALLBACK (on_got_headers), NULL);
-  text = media_edge_request_build_body (request, session->session_id, &length);
+  text = media_edge_request_build_body_full (request, session->session_id,
+      entries, &length);
   GST_DEBUG_ID (session->log_id, "sending %s %s %s (attempt %u)", name,
       method, uri, session->attempt + 1);
   GST_DEBUG_ID (session->log_id, "%s body: %s", name, text);

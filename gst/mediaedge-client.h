@@ -13,10 +13,9 @@
 #include <glib.h>
 #include "mediaedge-request.h"
 #include "mediaedge-answer.h"
+#include "mediaedge-state.h"
 
-G_BEGIN_DECLS
-
-typedef struct _MediaEdgeClient MediaEdgeClient;
+G_BEGIN_DECLS typedef struct _MediaEdgeClient MediaEdgeClient;
 typedef struct _MediaEdgeClientSession MediaEdgeClientSession;
 
 typedef enum
@@ -88,6 +87,15 @@ void media_edge_client_session_set_session_id_func (MediaEdgeClientSession *
     session, MediaEdgeSessionIdFunc func, gpointer user_data,
     GDestroyNotify destroy);
 
+/* Called on the client thread with each delivered answer, to keep in
+ * @state what it asks the device to keep. */
+typedef void (*MediaEdgeStateFunc) (const MediaEdgeAnswer * answer,
+    MediaEdgeState * state, gpointer user_data);
+
+void media_edge_client_session_set_state (MediaEdgeClientSession * session,
+    MediaEdgeState * state, MediaEdgeStateFunc func, gpointer user_data,
+    GDestroyNotify destroy);
+
 void media_edge_client_session_configure (MediaEdgeClientSession * session,
     guint request_timeout_ms, guint retry_delay_ms, guint max_queued);
 
@@ -116,5 +124,4 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (MediaEdgeClientStats,
     media_edge_client_stats_unref);
 
 G_END_DECLS
-
 #endif /* __MEDIA_EDGE_CLIENT_H__ */

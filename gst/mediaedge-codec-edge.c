@@ -10,8 +10,11 @@
 /* The Media Edge API codec: event → request `{endpoint}/{eventType}?configId=…`
  * with body `{"events":[{"xdm":{eventType, timestamp, mediaCollection}}]}`
  * (Adobe's implementation examples and endpoint pages; media-edge.yaml),
- * and the sessionStart answer → the
- * session id. Every string goes through json-glib or GUri escaping. */
+ * and the sessionStart answer → the session id, and the client state and
+ * location hint the device keeps (Edge Network client state management).
+ * The device's FPID goes in sessionStart's identityMap; the location hint,
+ * when the device has one, after the endpoint's `ee` path segment. Every
+ * string goes through json-glib or GUri escaping. */
 
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -33,14 +36,26 @@ GST_DEBUG_CATEGORY_STATIC (media_edge_codec_debug);
 #define MAX_ANSWER_DEPTH 64
 /* how much of a refusal its error quotes */
 #define MAX_QUOTED_ANSWER 512
+#define STATE_STORE_HANDLE "state:store"
+#define LOCATION_HINT_HANDLE "locationHint:result"
+/* the location hint's scope that names the edge cluster */
+#define EDGE_NETWORK_SCOPE "EdgeNetwork"
+/* what a device keeps at most of what an answer asks it to */
+#define MAX_STATE_ENTRIES 32
+#define MAX_STATE_KEY 256
+#define MAX_STATE_VALUE 4096
+#define MAX_HINT 32
 
 struct _MediaEdgeCodecEdge
 {
   GObject parent;
 
-  /* set in media_edge_codec_edge_new(), then only read, from any thread */
+  /* set in media_edge_codec_edge_new(), then only read, from any thread;
+   * the endpoint with a location hint slot after its `ee` segment */
   GUri *endpoint;
   gchar *config_id;
+  gchar *fpid;
+  gchar *authenticated_state;
   gchar *log_id;
 };
 
@@ -164,8 +179,26 @@ build_uri (MediaEdgeCodecEdge * self, const gchar * name)
 
 /* The xdm object; sessionID, which the request fills in when it is sent,
  * comes last. */
+/* identityMap: the device's FPID, primary */
 static JsonObject *
-build_xdm (const MediaEdgeEvent * event)
+build_identity_map (MediaEdgeCodecEdge * self)
+{
+  JsonObject *identity_map = json_object_new ();
+  JsonObject *fpid = json_object_new ();
+  JsonArray *ids = json_array_new ();
+
+  json_object_set_string_member (fpid, "id", self->fpid);
+  json_object_set_string_member (fpid, "authenticatedState",
+      self->authenticated_state);
+  json_object_set_boolean_member (fpid, "primary", TRUE);
+  json_array_add_object_element (ids, fpid);
+  json_object_set_array_member (identity_map, "FPID", ids);
+
+  return identity_map;
+}
+
+static JsonObject *
+build_xdm (MediaEdgeCodecEdge * self, const MediaEdgeEvent * event)
 {
   JsonObject *xdm = json_object_new ();
   JsonObject *media = build_media_collection (event);
@@ -181,19 +214,22 @@ build_xdm (const MediaEdgeEvent * event)
   json_object_set_string_member (xdm, "eventType", event_type);
   json_object_set_string_member (xdm, "timestamp", timestamp);
   json_object_set_object_member (xdm, "mediaCollection", media);
+  if (self->fpid && event->type == MEDIA_EDGE_EVENT_SESSION_START)
+    json_object_set_object_member (xdm, "identityMap",
+        build_identity_map (self));
 
   return xdm;
 }
 
 static gchar *
-build_body (const MediaEdgeEvent * event)
+build_body (MediaEdgeCodecEdge * self, const MediaEdgeEvent * event)
 {
   g_autoptr (JsonNode) root = json_node_new (JSON_NODE_OBJECT);
   JsonObject *wrapper = json_object_new ();
   JsonObject *envelope = json_object_new ();
   JsonArray *events = json_array_new ();
 
-  json_object_set_object_member (wrapper, "xdm", build_xdm (event));
+  json_object_set_object_member (wrapper, "xdm", build_xdm (self, event));
   json_array_add_object_element (events, wrapper);
   json_object_set_array_member (envelope, "events", events);
   json_node_take_object (root, envelope);
@@ -209,13 +245,14 @@ media_edge_codec_edge_encode (MediaEdgeCodec * codec,
   const gchar *name = media_edge_event_type_get_name (event->type);
   gboolean opens = event->type == MEDIA_EDGE_EVENT_SESSION_START;
   g_autofree gchar *uri = build_uri (self, name);
-  g_autofree gchar *body = build_body (event);
+  g_autofree gchar *body = build_body (self, event);
 
   GST_LOG_ID (self->log_id, "%s: POST %s %s", name, uri, body);
 
   return media_edge_request_new (name, "POST", uri, body,
       opens ? NULL : SESSION_ID_POINTER,
-      media_edge_codec_request_flags (event->type));
+      media_edge_codec_request_flags (event->type) |
+      MEDIA_EDGE_REQUEST_CARRIES_STATE);
 }
 
 static const gchar *
@@ -272,16 +309,14 @@ escapes_nul (const gchar * data, gsize size)
   return FALSE;
 }
 
-/* The session id of the `media-analytics:new-session` handle in @answer, the
- * body of the answer to sessionStart, or %NULL with @error set. */
-static gchar *
-parse_handles (GBytes * answer, GError ** error)
+/* The handle[] array of @answer, the body of an answer, parsed into
+ * @parser; NULL with @error set if there is none. */
+static JsonArray *
+load_handles (GBytes * answer, JsonParser * parser, GError ** error)
 {
-  g_autoptr (JsonParser) parser = json_parser_new_immutable ();
   g_autoptr (GError) parse_error = NULL;
   JsonNode *root, *handles;
   const gchar *data;
-  const gchar *session_id;
   gsize size = 0;
 
   data = answer ? g_bytes_get_data (answer, &size) : NULL;
@@ -320,7 +355,22 @@ parse_handles (GBytes * answer, GError ** error)
     return NULL;
   }
 
-  session_id = find_new_session_id (json_node_get_array (handles));
+  return json_node_get_array (handles);
+}
+
+/* The session id of the `media-analytics:new-session` handle in @answer, the
+ * body of the answer to sessionStart, or %NULL with @error set. */
+static gchar *
+parse_handles (GBytes * answer, GError ** error)
+{
+  g_autoptr (JsonParser) parser = json_parser_new_immutable ();
+  JsonArray *handles = load_handles (answer, parser, error);
+  const gchar *session_id;
+
+  if (handles == NULL)
+    return NULL;
+
+  session_id = find_new_session_id (handles);
   if (session_id == NULL || *session_id == '\0') {
     g_set_error (error, MEDIA_EDGE_CODEC_ERROR,
         MEDIA_EDGE_CODEC_ERROR_NO_SESSION,
@@ -330,6 +380,146 @@ parse_handles (GBytes * answer, GError ** error)
   }
 
   return g_strdup (session_id);
+}
+
+/* The payload[] objects of the handles of @type in @handles, each passed
+ * to @func. */
+static void
+foreach_payload (JsonArray * handles, const gchar * type,
+    void (*func) (JsonObject * payload, gpointer data), gpointer data)
+{
+  guint n = json_array_get_length (handles);
+
+  for (guint i = 0; i < n; i++) {
+    JsonNode *node = json_array_get_element (handles, i);
+    JsonNode *payloads;
+
+    if (!JSON_NODE_HOLDS_OBJECT (node)
+        || g_strcmp0 (json_object_get_string_member_with_default
+            (json_node_get_object (node), "type", NULL), type) != 0)
+      continue;
+    payloads = json_object_get_member (json_node_get_object (node), "payload");
+    if (payloads == NULL || !JSON_NODE_HOLDS_ARRAY (payloads))
+      continue;
+    for (guint j = 0; j < json_array_get_length (json_node_get_array
+            (payloads)); j++) {
+      node = json_array_get_element (json_node_get_array (payloads), j);
+      if (JSON_NODE_HOLDS_OBJECT (node))
+        func (json_node_get_object (node), data);
+    }
+  }
+}
+
+/* The string member @name of @object if it is one of at most @max bytes */
+static const gchar *
+bounded_string (JsonObject * object, const gchar * name, gsize max)
+{
+  JsonNode *node = json_object_get_member (object, name);
+  const gchar *value;
+
+  if (node == NULL || json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+  value = json_node_get_string (node);
+
+  return value && strlen (value) <= max ? value : NULL;
+}
+
+/* The integer member @name of @object, clamped to [0, a year]; -1 if
+ * there is none. */
+static gint64
+seconds_member (JsonObject * object, const gchar * name)
+{
+  JsonNode *node = json_object_get_member (object, name);
+
+  if (node == NULL || json_node_get_value_type (node) != G_TYPE_INT64)
+    return -1;
+
+  return CLAMP (json_node_get_int (node), 0, 366 * 24 * 60 * 60);
+}
+
+typedef struct
+{
+  GArray *entries;
+  gint64 now;
+} StoreRead;
+
+/* One `state:store` payload: key, value, maxAge in seconds */
+static void
+read_entry (JsonObject * payload, gpointer data)
+{
+  StoreRead *read = data;
+  const gchar *key = bounded_string (payload, "key", MAX_STATE_KEY);
+  const gchar *value = bounded_string (payload, "value", MAX_STATE_VALUE);
+  gint64 max_age = seconds_member (payload, "maxAge");
+  MediaEdgeStateEntry entry;
+
+  if (key == NULL || *key == '\0' || value == NULL || max_age < 0
+      || read->entries->len >= MAX_STATE_ENTRIES)
+    return;
+  entry.key = (gchar *) key;
+  entry.value = (gchar *) value;
+  entry.expires = read->now + max_age;
+  g_array_append_val (read->entries, entry);
+}
+
+/* A location hint goes into the URL's path: letters and digits only */
+static gboolean
+is_hint (const gchar * hint)
+{
+  if (hint == NULL || *hint == '\0')
+    return FALSE;
+  for (const gchar * c = hint; *c; c++)
+    if (!g_ascii_isalnum (*c))
+      return FALSE;
+
+  return TRUE;
+}
+
+typedef struct
+{
+  MediaEdgeState *state;
+  gint64 now;
+} HintRead;
+
+/* One `locationHint:result` payload: the EdgeNetwork scope's is ours */
+static void
+read_hint (JsonObject * payload, gpointer data)
+{
+  HintRead *read = data;
+  const gchar *hint = bounded_string (payload, "hint", MAX_HINT);
+  gint64 ttl = seconds_member (payload, "ttlSeconds");
+
+  if (g_strcmp0 (bounded_string (payload, "scope", MAX_HINT),
+          EDGE_NETWORK_SCOPE) != 0 || !is_hint (hint) || ttl < 0)
+    return;
+  media_edge_state_set_hint (read->state, hint, read->now + ttl);
+}
+
+/* What a delivered answer asks the device to keep: its `state:store`
+ * entries and its EdgeNetwork location hint. Answers without a body
+ * (204) ask nothing. */
+static void
+media_edge_codec_edge_read_state (MediaEdgeCodec * codec,
+    const MediaEdgeAnswer * answer, MediaEdgeState * state, gint64 now)
+{
+  MediaEdgeCodecEdge *self = MEDIA_EDGE_CODEC_EDGE (codec);
+  g_autoptr (JsonParser) parser = json_parser_new_immutable ();
+  g_autoptr (GArray) entries = g_array_new (FALSE, FALSE,
+      sizeof (MediaEdgeStateEntry));
+  StoreRead store = { entries, now };
+  HintRead hint = { state, now };
+  JsonArray *handles;
+
+  if (answer->body == NULL || g_bytes_get_size (answer->body) == 0
+      || !(handles = load_handles (answer->body, parser, NULL)))
+    return;
+
+  foreach_payload (handles, STATE_STORE_HANDLE, read_entry, &store);
+  if (entries->len > 0)
+    media_edge_state_store (state, (MediaEdgeStateEntry *) entries->data,
+        entries->len, now);
+  foreach_payload (handles, LOCATION_HINT_HANDLE, read_hint, &hint);
+  GST_DEBUG_ID (self->log_id, "kept %u client state entries", entries->len);
 }
 
 /* 207: the service found problems with what it was sent (errors[]). */
@@ -368,6 +558,7 @@ media_edge_codec_edge_iface_init (MediaEdgeCodecInterface * iface)
 {
   iface->encode = media_edge_codec_edge_encode;
   iface->parse_session_id = media_edge_codec_edge_parse_session_id;
+  iface->read_state = media_edge_codec_edge_read_state;
 }
 
 static void
@@ -377,6 +568,8 @@ media_edge_codec_edge_finalize (GObject * object)
 
   g_uri_unref (self->endpoint);
   g_free (self->config_id);
+  g_free (self->fpid);
+  g_free (self->authenticated_state);
   g_free (self->log_id);
 
   G_OBJECT_CLASS (media_edge_codec_edge_parent_class)->finalize (object);
@@ -396,30 +589,69 @@ media_edge_codec_edge_init (MediaEdgeCodecEdge * self)
 {
 }
 
+/* @uri with a location hint slot after its path's `ee` segment, where
+ * Adobe's edge puts the cluster (`/ee/or2/va/v1`); as it is when its path
+ * has no `ee/va` (a local service, a hint already there). */
+static GUri *
+with_hint_slot (GUri * uri)
+{
+  const gchar *path = g_uri_get_path (uri);
+  const gchar *at = strstr (path, "/ee/va/");
+  g_autofree gchar *slotted = NULL;
+
+  if (at == NULL)
+    return g_uri_ref (uri);
+  slotted = g_strdup_printf ("%.*s/ee" MEDIA_EDGE_REQUEST_HINT_SLOT "%s",
+      (int) (at - path), path, at + strlen ("/ee"));
+
+  return g_uri_build (g_uri_get_flags (uri), g_uri_get_scheme (uri),
+      g_uri_get_userinfo (uri), g_uri_get_host (uri), g_uri_get_port (uri),
+      slotted, g_uri_get_query (uri), g_uri_get_fragment (uri));
+}
+
 /**
- * media_edge_codec_edge_new:
+ * media_edge_codec_edge_new_full:
  * @endpoint: the Media Edge base URI, e.g. `https://edge.adobedc.net/ee/va/v1`;
  *   an absolute URI
  * @config_id: the datastream id
+ * @identity: (nullable): the device's identity, for sessionStart
  * @log_id: (nullable): who the codec works for, in its log lines
  *
  * Returns: (transfer full): the Media Edge codec
  */
 MediaEdgeCodec *
-media_edge_codec_edge_new (const gchar * endpoint, const gchar * config_id,
+media_edge_codec_edge_new_full (const gchar * endpoint,
+    const gchar * config_id, const MediaEdgeIdentity * identity,
     const gchar * log_id)
 {
   MediaEdgeCodecEdge *self;
-  GUri *uri;
+  g_autoptr (GUri) uri = NULL;
 
   g_return_val_if_fail (endpoint != NULL && config_id != NULL, NULL);
   uri = g_uri_parse (endpoint, G_URI_FLAGS_ENCODED, NULL);
   g_return_val_if_fail (uri != NULL, NULL);
 
   self = g_object_new (MEDIA_EDGE_TYPE_CODEC_EDGE, NULL);
-  self->endpoint = uri;
+  self->endpoint = with_hint_slot (uri);
   self->config_id = g_strdup (config_id);
+  if (identity && identity->fpid && *identity->fpid) {
+    self->fpid = g_strdup (identity->fpid);
+    self->authenticated_state = g_strdup (identity->authenticated_state ?
+        identity->authenticated_state : "ambiguous");
+  }
   self->log_id = g_strdup (log_id);
 
   return MEDIA_EDGE_CODEC (self);
+}
+
+/**
+ * media_edge_codec_edge_new:
+ *
+ * media_edge_codec_edge_new_full() for a device without an identity.
+ */
+MediaEdgeCodec *
+media_edge_codec_edge_new (const gchar * endpoint, const gchar * config_id,
+    const gchar * log_id)
+{
+  return media_edge_codec_edge_new_full (endpoint, config_id, NULL, log_id);
 }

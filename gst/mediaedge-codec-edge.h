@@ -13,14 +13,29 @@
 #include "mediaedge-codec.h"
 
 G_BEGIN_DECLS
-
 #define MEDIA_EDGE_TYPE_CODEC_EDGE (media_edge_codec_edge_get_type ())
 G_DECLARE_FINAL_TYPE (MediaEdgeCodecEdge, media_edge_codec_edge, MEDIA_EDGE,
     CODEC_EDGE, GObject);
 
+/**
+ * MediaEdgeIdentity:
+ * @fpid: (nullable): the device's first-party id, sent as the primary FPID
+ *   of sessionStart's identityMap; none when %NULL
+ * @authenticated_state: (nullable): its authenticatedState (`ambiguous`,
+ *   `authenticated` or `loggedOut`); `ambiguous` when %NULL
+ */
+typedef struct
+{
+  const gchar *fpid;
+  const gchar *authenticated_state;
+} MediaEdgeIdentity;
+
 MediaEdgeCodec *media_edge_codec_edge_new (const gchar * endpoint,
     const gchar * config_id, const gchar * log_id);
 
-G_END_DECLS
+MediaEdgeCodec *media_edge_codec_edge_new_full (const gchar * endpoint,
+    const gchar * config_id, const MediaEdgeIdentity * identity,
+    const gchar * log_id);
 
+G_END_DECLS
 #endif /* __MEDIA_EDGE_CODEC_EDGE_H__ */

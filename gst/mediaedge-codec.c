@@ -100,6 +100,29 @@ media_edge_codec_parse_session_id (MediaEdgeCodec * codec,
 }
 
 /**
+ * media_edge_codec_read_state:
+ * @answer: a delivered answer
+ * @state: where the device keeps what it is told to
+ * @now: wall-clock time, in seconds since the epoch
+ *
+ * Keeps in @state what @answer asks the device to keep; nothing for an
+ * API that asks nothing of the kind.
+ */
+void
+media_edge_codec_read_state (MediaEdgeCodec * codec,
+    const MediaEdgeAnswer * answer, MediaEdgeState * state, gint64 now)
+{
+  MediaEdgeCodecInterface *iface;
+
+  g_return_if_fail (MEDIA_EDGE_IS_CODEC (codec));
+  g_return_if_fail (answer != NULL && state != NULL);
+
+  iface = MEDIA_EDGE_CODEC_GET_IFACE (codec);
+  if (iface->read_state)
+    iface->read_state (codec, answer, state, now);
+}
+
+/**
  * media_edge_codec_format_timestamp:
  * @timestamp_ms: milliseconds since the Unix epoch
  *

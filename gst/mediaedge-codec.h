@@ -14,11 +14,11 @@
 #include <json-glib/json-glib.h>
 #include "mediaedge-event.h"
 #include "mediaedge-request.h"
+#include "mediaedge-state.h"
 
 G_BEGIN_DECLS
-
 #define MEDIA_EDGE_CODEC_ERROR (media_edge_codec_error_quark ())
-GQuark media_edge_codec_error_quark (void);
+    GQuark media_edge_codec_error_quark (void);
 
 typedef enum
 {
@@ -41,6 +41,9 @@ G_DECLARE_INTERFACE (MediaEdgeCodec, media_edge_codec, MEDIA_EDGE, CODEC,
  * @parse_session_id: the session id in the answer to the request that
  *   opened the session, or %NULL with an error that says why there is
  *   none. Called on the sender thread: it must only read the codec.
+ * @read_state: (nullable): keeps in @state what a delivered answer asks
+ *   the device to keep (client state entries, location hint), @now being
+ *   the wall-clock time in seconds. Called on the sender thread.
  *
  * A wire format of Adobe's media tracking (Media Edge, Media Collection):
  * the only place that knows URLs, bodies and how a session is named. An
@@ -56,6 +59,8 @@ struct _MediaEdgeCodecInterface
       const MediaEdgeEvent * event);
   gchar *(*parse_session_id) (MediaEdgeCodec * codec,
       const MediaEdgeAnswer * answer, GError ** error);
+  void (*read_state) (MediaEdgeCodec * codec, const MediaEdgeAnswer * answer,
+      MediaEdgeState * state, gint64 now);
 };
 
 MediaEdgeRequest *media_edge_codec_encode (MediaEdgeCodec * codec,
@@ -67,6 +72,9 @@ GPtrArray *media_edge_codec_encode_all (MediaEdgeCodec * codec,
 gchar *media_edge_codec_parse_session_id (MediaEdgeCodec * codec,
     const MediaEdgeAnswer * answer, GError ** error);
 
+void media_edge_codec_read_state (MediaEdgeCodec * codec,
+    const MediaEdgeAnswer * answer, MediaEdgeState * state, gint64 now);
+
 gchar *media_edge_codec_format_timestamp (gint64 timestamp_ms);
 
 JsonNode *media_edge_codec_variant_to_json (GVariant * value);
@@ -76,12 +84,10 @@ JsonNode *media_edge_codec_dictionary_to_json (GVariant * dict);
 gchar *media_edge_codec_build_uri (GUri * endpoint, const gchar * path,
     const gchar * query);
 
-MediaEdgeRequestFlags media_edge_codec_request_flags (MediaEdgeEventType
-    type);
+MediaEdgeRequestFlags media_edge_codec_request_flags (MediaEdgeEventType type);
 
 gboolean media_edge_codec_json_too_deep (const gchar * data, gsize size,
     guint max_depth);
 
 G_END_DECLS
-
 #endif /* __MEDIA_EDGE_CODEC_H__ */

@@ -19,6 +19,7 @@
 #include <json-glib/json-glib.h>
 
 #include "mediaedge-request.h"
+#include "mediaedge-state.h"
 
 /* bumped when the serialized form changes in a way older readers would
  * misread */
@@ -41,6 +42,7 @@ static const struct
 } flag_names[] = {
   {MEDIA_EDGE_REQUEST_OPENS_SESSION, "opens-session"},
   {MEDIA_EDGE_REQUEST_EXPENDABLE, "expendable"},
+  {MEDIA_EDGE_REQUEST_CARRIES_STATE, "carries-state"},
 };
 
 /* Spelled out rather than G_DEFINE_QUARK: gst-indent would put spaces into
@@ -147,27 +149,58 @@ media_edge_request_is_expendable (const MediaEdgeRequest * request)
   return (request->flags & MEDIA_EDGE_REQUEST_EXPENDABLE) != 0;
 }
 
+/* @text with every @slot in it replaced by @with */
+static gchar *
+fill_slot (const gchar * text, const gchar * slot, const gchar * with)
+{
+  g_auto (GStrv) parts = g_strsplit (text, slot, -1);
+
+  return g_strjoinv (with, parts);
+}
+
+/**
+ * media_edge_request_build_uri_full:
+ * @session_id: (nullable): the session id, if known
+ * @location_hint: (nullable): the edge cluster the device was told to use
+ *
+ * Returns: (transfer full): the URL, each session slot replaced by the
+ * URI-escaped @session_id (or by nothing while it is not known), each
+ * hint slot by a slash and the URI-escaped @location_hint (or by nothing)
+ */
+gchar *
+media_edge_request_build_uri_full (const MediaEdgeRequest * request,
+    const gchar * session_id, const gchar * location_hint)
+{
+  g_autofree gchar *escaped_id = NULL;
+  g_autofree gchar *escaped_hint = NULL;
+  g_autofree gchar *hinted = NULL;
+  g_autofree gchar *with_id = NULL;
+
+  g_return_val_if_fail (request != NULL, NULL);
+
+  escaped_id = g_uri_escape_string (session_id ? session_id : "", NULL, FALSE);
+  if (location_hint && *location_hint) {
+    escaped_hint = g_uri_escape_string (location_hint, NULL, FALSE);
+    hinted = g_strconcat ("/", escaped_hint, NULL);
+  }
+  with_id = fill_slot (request->url_template, MEDIA_EDGE_REQUEST_SESSION_SLOT,
+      escaped_id);
+
+  return fill_slot (with_id, MEDIA_EDGE_REQUEST_HINT_SLOT,
+      hinted ? hinted : "");
+}
+
 /**
  * media_edge_request_build_uri:
  * @session_id: (nullable): the session id, if known
  *
- * Returns: (transfer full): the URL, each slot replaced by the URI-escaped
- * @session_id (or by nothing while it is not known)
+ * media_edge_request_build_uri_full() without a location hint.
  */
 gchar *
 media_edge_request_build_uri (const MediaEdgeRequest * request,
     const gchar * session_id)
 {
-  g_auto (GStrv) parts = NULL;
-  g_autofree gchar *escaped = NULL;
-
-  g_return_val_if_fail (request != NULL, NULL);
-
-  parts = g_strsplit (request->url_template, MEDIA_EDGE_REQUEST_SESSION_SLOT,
-      -1);
-  escaped = g_uri_escape_string (session_id ? session_id : "", NULL, FALSE);
-
-  return g_strjoinv (escaped, parts);
+  return media_edge_request_build_uri_full (request, session_id, NULL);
 }
 
 /* One reference token of a JSON pointer with ~1 and ~0 undone; NULL if
@@ -242,40 +275,99 @@ pointer_parent (JsonNode * root, const gchar * pointer, gchar ** member)
   return *member ? json_node_get_object (node) : NULL;
 }
 
+/* meta.state.entries: each entry's key and value, as the Edge Network
+ * asks its clients to send back what it stored */
+static JsonObject *
+build_meta (GPtrArray * entries)
+{
+  JsonObject *meta = json_object_new ();
+  JsonObject *state = json_object_new ();
+  JsonArray *array = json_array_new ();
+
+  for (guint i = 0; i < entries->len; i++) {
+    const MediaEdgeStateEntry *entry = g_ptr_array_index (entries, i);
+    JsonObject *object = json_object_new ();
+
+    json_object_set_string_member (object, "key", entry->key);
+    json_object_set_string_member (object, "value", entry->value);
+    json_array_add_object_element (array, object);
+  }
+  json_object_set_array_member (state, "entries", array);
+  json_object_set_object_member (meta, "state", state);
+
+  return meta;
+}
+
+/* @root with @session_id at the request's pointer; FALSE if it leads
+ * nowhere */
+static gboolean
+set_session_id (const MediaEdgeRequest * request, JsonNode * root,
+    const gchar * session_id)
+{
+  g_autofree gchar *member = NULL;
+  JsonObject *parent = pointer_parent (root, request->session_id_pointer,
+      &member);
+
+  if (parent == NULL)
+    return FALSE;
+  json_object_set_string_member (parent, member, session_id);
+
+  return TRUE;
+}
+
+/**
+ * media_edge_request_build_body_full:
+ * @session_id: (nullable): the session id, if known
+ * @state_entries: (nullable) (element-type MediaEdgeStateEntry): the
+ *   device's live client state entries
+ * @length: (out) (optional): the length of the body
+ *
+ * Returns: (transfer full): the body, with @session_id as the string at the
+ * request's session id pointer, and for a request that carries state,
+ * @state_entries as `meta.state.entries`; as it was made when there is
+ * neither to add
+ */
+gchar *
+media_edge_request_build_body_full (const MediaEdgeRequest * request,
+    const gchar * session_id, GPtrArray * state_entries, gsize * length)
+{
+  gboolean with_id = session_id && request->session_id_pointer;
+  gboolean with_state = state_entries && state_entries->len > 0
+      && (request->flags & MEDIA_EDGE_REQUEST_CARRIES_STATE);
+  g_autoptr (JsonNode) root = NULL;
+  gboolean changed = FALSE;
+  gchar *body;
+
+  g_return_val_if_fail (request != NULL, NULL);
+
+  if (with_id || with_state)
+    root = json_from_string (request->body, NULL);
+  if (root && with_id)
+    changed |= set_session_id (request, root, session_id);
+  if (root && with_state && JSON_NODE_HOLDS_OBJECT (root)) {
+    json_object_set_object_member (json_node_get_object (root), "meta",
+        build_meta (state_entries));
+    changed = TRUE;
+  }
+  body = changed ? json_to_string (root, FALSE) : g_strdup (request->body);
+  if (length)
+    *length = strlen (body);
+
+  return body;
+}
+
 /**
  * media_edge_request_build_body:
  * @session_id: (nullable): the session id, if known
  * @length: (out) (optional): the length of the body
  *
- * Returns: (transfer full): the body, with @session_id as the string at the
- * request's session id pointer; as it was made when @session_id is %NULL or
- * the request has no pointer
+ * media_edge_request_build_body_full() without client state.
  */
 gchar *
 media_edge_request_build_body (const MediaEdgeRequest * request,
     const gchar * session_id, gsize * length)
 {
-  g_autoptr (JsonNode) root = NULL;
-  g_autofree gchar *member = NULL;
-  JsonObject *parent = NULL;
-  gchar *body;
-
-  g_return_val_if_fail (request != NULL, NULL);
-
-  if (session_id && request->session_id_pointer)
-    root = json_from_string (request->body, NULL);
-  if (root)
-    parent = pointer_parent (root, request->session_id_pointer, &member);
-  if (parent) {
-    json_object_set_string_member (parent, member, session_id);
-    body = json_to_string (root, FALSE);
-  } else {
-    body = g_strdup (request->body);
-  }
-  if (length)
-    *length = strlen (body);
-
-  return body;
+  return media_edge_request_build_body_full (request, session_id, NULL, length);
 }
 
 /* The member @name, a string or null. */

@@ -13,19 +13,21 @@
 #include <glib.h>
 
 G_BEGIN_DECLS
-
 /**
  * MediaEdgeRequestFlags:
  * @MEDIA_EDGE_REQUEST_OPENS_SESSION: its answer names the session (the
  *   session id comes from it); never dropped to bound a queue
  * @MEDIA_EDGE_REQUEST_EXPENDABLE: the first to go when a queue is full
  *   (a ping: the next one says the same)
+ * @MEDIA_EDGE_REQUEST_CARRIES_STATE: the device's client state entries go
+ *   with it, as `meta.state.entries` in the body (the Edge Network's)
  */
-typedef enum
+    typedef enum
 {
   MEDIA_EDGE_REQUEST_NONE = 0,
   MEDIA_EDGE_REQUEST_OPENS_SESSION = 1 << 0,
   MEDIA_EDGE_REQUEST_EXPENDABLE = 1 << 1,
+  MEDIA_EDGE_REQUEST_CARRIES_STATE = 1 << 2,
 } MediaEdgeRequestFlags;
 
 #define MEDIA_EDGE_REQUEST_ERROR (media_edge_request_error_quark ())
@@ -38,6 +40,10 @@ typedef enum
 
 /* In a URL template, replaced by the URI-escaped session id. */
 #define MEDIA_EDGE_REQUEST_SESSION_SLOT "{sessionId}"
+
+/* In a URL template, replaced by a slash and the URI-escaped location
+ * hint when the device has one, by nothing otherwise. */
+#define MEDIA_EDGE_REQUEST_HINT_SLOT "{locationHint}"
 
 /**
  * MediaEdgeRequest:
@@ -95,6 +101,12 @@ gchar *media_edge_request_build_uri (const MediaEdgeRequest * request,
 gchar *media_edge_request_build_body (const MediaEdgeRequest * request,
     const gchar * session_id, gsize * length);
 
+gchar *media_edge_request_build_uri_full (const MediaEdgeRequest * request,
+    const gchar * session_id, const gchar * location_hint);
+
+gchar *media_edge_request_build_body_full (const MediaEdgeRequest * request,
+    const gchar * session_id, GPtrArray * state_entries, gsize * length);
+
 gchar *media_edge_request_serialize (const MediaEdgeRequest * request);
 
 MediaEdgeRequest *media_edge_request_deserialize (const gchar * text,
@@ -105,5 +117,4 @@ void media_edge_request_free (MediaEdgeRequest * request);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (MediaEdgeRequest, media_edge_request_free);
 
 G_END_DECLS
-
 #endif /* __MEDIA_EDGE_REQUEST_H__ */
