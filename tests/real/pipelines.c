@@ -808,6 +808,70 @@ GST_START_TEST (test_preroll_ad_before_playing)
 
 GST_END_TEST;
 
+/* The FPID of the sessionStart at @i, or NULL */
+static gchar *
+fpid_at (GPtrArray * records, guint i)
+{
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  JsonObject *xdm;
+
+  fail_unless (json_parser_load_from_data (parser, record_at (records,
+              i)->body, -1, NULL));
+  xdm = json_object_get_object_member (json_array_get_object_element
+      (json_object_get_array_member (json_node_get_object
+              (json_parser_get_root (parser)), "events"), 0), "xdm");
+  if (!json_object_has_member (xdm, "identityMap"))
+    return NULL;
+
+  return g_strdup (json_object_get_string_member
+      (json_array_get_object_element (json_object_get_array_member
+              (json_object_get_object_member (xdm, "identityMap"), "FPID"),
+              0), "id"));
+}
+
+/* A device is one visitor across runs: a second gst-launch-1.0 with the
+ * same state-dir sends the first one's FPID and the client state the
+ * service handed it, to the cluster it named. */
+GST_START_TEST (test_identity_across_processes)
+{
+  Fixture *f = fixture_new ();
+  g_autofree gchar *dir = g_dir_make_tmp ("mediaedge-real-XXXXXX", NULL);
+  g_autofree gchar *line = g_strdup_printf ("videotestsrc num-buffers=10 ! "
+      "TRACK fpid=auto state-dir=%s ! fakesink sync=true", dir);
+  g_autoptr (GPtrArray) first_run = NULL;
+  g_autoptr (GPtrArray) records = NULL;
+  g_autofree gchar *fpid = NULL;
+  g_autofree gchar *fpid_again = NULL;
+  g_autofree gchar *device_file = g_build_filename (dir, "device.ini", NULL);
+
+  edge_server_set_client_state (f->server, "{\"type\": \"state:store\", "
+      "\"payload\": [{\"key\": \"kndctr_ORG_AdobeOrg_identity\", "
+      "\"value\": \"CiY0\", \"maxAge\": 3600}]}, {\"type\": "
+      "\"locationHint:result\", \"payload\": [{\"scope\": \"EdgeNetwork\", "
+      "\"hint\": \"or2\", \"ttlSeconds\": 3600}]}");
+  first_run = launch (f, line);
+  assert_events (first_run, "sessionStart play sessionComplete");
+  records = launch (f, line);
+  assert_events (records, "sessionStart play sessionComplete "
+      "sessionStart play sessionComplete");
+
+  fpid = fpid_at (records, 0);
+  fpid_again = fpid_at (records, 3);
+  fail_unless (g_uuid_string_is_valid (fpid));
+  fail_unless_equals_string (fpid_again, fpid);
+  fail_unless (record_at (records, 0)->location_hint == NULL);
+  fail_unless_equals_string (record_at (records, 3)->location_hint, "or2");
+  fail_unless (strstr (record_at (records, 3)->body,
+          "\"meta\":{\"state\":{\"entries\":[{\"key\":"
+          "\"kndctr_ORG_AdobeOrg_identity\",\"value\":\"CiY0\"}]}}") != NULL,
+      "%s", record_at (records, 3)->body);
+  fail_unless (g_file_test (device_file, G_FILE_TEST_EXISTS));
+  fixture_teardown (f);
+  remove_tree (dir);
+}
+
+GST_END_TEST;
+
 /* The chaptered clip at @path, the tracker before a queue */
 static GstElement *
 clip_before_queue (Fixture * f, const gchar * path)
@@ -1111,6 +1175,7 @@ real_pipelines_suite (void)
   tcase_add_test (tc, test_playbin_chapters_when_rendered);
   tcase_add_test (tc, test_pause_holds_what_passed);
   tcase_add_test (tc, test_preroll_ad_before_playing);
+  tcase_add_test (tc, test_identity_across_processes);
   tcase_add_test (tc, test_chapters_free_running_sink);
   tcase_add_test (tc, test_stop_before_the_end_rendered);
   tcase_add_test (tc, test_seek_with_a_queue_after);

@@ -51,6 +51,9 @@ struct _EdgeServer
   /* the Location of Collection sessions: a template with {sid}; "" for
    * none; NULL for the path of the session */
   gchar *session_location;
+  /* handles added to sessionStart's answers (state:store,
+   * locationHint:result), as JSON array members */
+  gchar *client_state;
   /* every request, recorded or not (a GET is not) */
   guint requests;
   gboolean forget_always;
@@ -113,6 +116,7 @@ edge_record_free (EdgeRecord * record)
   g_free (record->event_type);
   g_free (record->session_id);
   g_free (record->body);
+  g_free (record->location_hint);
   g_free (record);
 }
 
@@ -126,6 +130,7 @@ edge_record_copy (const EdgeRecord * record)
   copy->event_type = g_strdup (record->event_type);
   copy->session_id = g_strdup (record->session_id);
   copy->body = g_strdup (record->body);
+  copy->location_hint = g_strdup (record->location_hint);
 
   return copy;
 }
@@ -326,12 +331,20 @@ answer_error (SoupServerMessage * msg, guint status, const gchar * problem)
 }
 
 static void
-answer_session_start (SoupServerMessage * msg, const gchar * session_id)
+answer_session_start (EdgeServer * server, SoupServerMessage * msg,
+    const gchar * session_id)
 {
-  g_autofree gchar *json = g_strdup_printf ("{\"requestId\":\"local-%s\","
+  g_autofree gchar *client_state = NULL;
+  g_autofree gchar *json = NULL;
+
+  g_mutex_lock (&server->lock);
+  client_state = g_strdup (server->client_state);
+  g_mutex_unlock (&server->lock);
+  json = g_strdup_printf ("{\"requestId\":\"local-%s\","
       "\"handle\":[{\"payload\":[{\"sessionId\":\"%s\"}],"
-      "\"type\":\"media-analytics:new-session\",\"eventIndex\":0}]}",
-      session_id, session_id);
+      "\"type\":\"media-analytics:new-session\",\"eventIndex\":0}%s%s]}",
+      session_id, session_id, client_state ? "," : "",
+      client_state ? client_state : "");
 
   answer_json (msg, SOUP_STATUS_OK, json);
 }
@@ -501,14 +514,16 @@ answer_event_of_session (EdgeServer * server, SoupServerMessage * msg,
 
 static void
 handle_event (EdgeServer * server, SoupServerMessage * msg,
-    const gchar * path, GHashTable * query)
+    const gchar * path, const gchar * api_path, const gchar * hint,
+    GHashTable * query)
 {
   EdgeRecord *rec = g_new0 (EdgeRecord, 1);
-  const gchar *path_event = path + strlen (API_PREFIX);
+  const gchar *path_event = api_path + strlen (API_PREFIX);
   SoupMessageBody *body = soup_server_message_get_request_body (msg);
   g_autofree gchar *problem = NULL;
 
   rec->path = g_strdup (path);
+  rec->location_hint = g_strdup (hint);
   rec->config_id = g_strdup (query ? g_hash_table_lookup (query,
           "configId") : NULL);
   rec->body = g_strndup (body->data, body->length);
@@ -531,7 +546,7 @@ handle_event (EdgeServer * server, SoupServerMessage * msg,
   } else if (strcmp (path_event, "sessionStart") == 0) {
     open_session (server, rec);
     rec->status = SOUP_STATUS_OK;
-    answer_session_start (msg, rec->session_id);
+    answer_session_start (server, msg, rec->session_id);
   } else {
     answer_event_of_session (server, msg, rec);
   }
@@ -655,11 +670,33 @@ handle_collection_event (EdgeServer * server, SoupServerMessage * msg,
   record (server, rec);
 }
 
+/* /ee/<hint>/va/v1/...: the Media Edge API's path without the location
+ * hint, which is set in @hint; NULL for any other path */
+static gchar *
+unhinted_path (const gchar * path, gchar ** hint)
+{
+  const gchar *rest;
+  const gchar *slash;
+
+  if (!g_str_has_prefix (path, "/ee/"))
+    return NULL;
+  rest = path + strlen ("/ee/");
+  slash = strchr (rest, '/');
+  if (slash == NULL || slash == rest
+      || !g_str_has_prefix (slash, API_PREFIX + strlen ("/ee")))
+    return NULL;
+  *hint = g_strndup (rest, slash - rest);
+
+  return g_strconcat ("/ee", slash, NULL);
+}
+
 static void
 on_request (SoupServer * soup, SoupServerMessage * msg, const gchar * path,
     GHashTable * query, gpointer user_data)
 {
   EdgeServer *server = user_data;
+  g_autofree gchar *hinted = NULL;
+  g_autofree gchar *hint = NULL;
 
   g_mutex_lock (&server->lock);
   server->requests++;
@@ -669,7 +706,9 @@ on_request (SoupServer * soup, SoupServerMessage * msg, const gchar * path,
     return;
   }
   if (g_str_has_prefix (path, API_PREFIX))
-    handle_event (server, msg, path, query);
+    handle_event (server, msg, path, path, NULL, query);
+  else if ((hinted = unhinted_path (path, &hint)))
+    handle_event (server, msg, path, hinted, hint, query);
   else if (strcmp (path, SESSIONS_PATH) == 0
       || g_str_has_prefix (path, SESSIONS_PATH "/"))
     handle_collection_event (server, msg, path);
@@ -863,6 +902,7 @@ edge_server_free (EdgeServer * server)
   g_free (server->redirect_location);
   g_clear_pointer (&server->start_body, g_bytes_unref);
   g_free (server->session_location);
+  g_free (server->client_state);
   g_mutex_clear (&server->lock);
   g_cond_clear (&server->changed);
   g_free (server);
@@ -1073,6 +1113,21 @@ edge_server_set_session_start_answer (EdgeServer * server, guint status,
   g_clear_pointer (&server->start_body, g_bytes_unref);
   if (body)
     server->start_body = g_bytes_new (body, size);
+  g_mutex_unlock (&server->lock);
+}
+
+/**
+ * edge_server_set_client_state:
+ * @handles: (nullable): JSON array members (handles such as `state:store`
+ *   and `locationHint:result`) added to the handle[] of every sessionStart
+ *   answer from now on; %NULL for none
+ */
+void
+edge_server_set_client_state (EdgeServer * server, const gchar * handles)
+{
+  g_mutex_lock (&server->lock);
+  g_free (server->client_state);
+  server->client_state = g_strdup (handles);
   g_mutex_unlock (&server->lock);
 }
 

@@ -14,7 +14,6 @@
 #include <glib.h>
 
 G_BEGIN_DECLS
-
 /* A local stand-in for the Media Edge API: sessionStart answers a
  * sessionId, events 204, an unknown session 404, a body missing a required
  * field 400. It records what it received, for tests, and can print one line
@@ -32,6 +31,8 @@ typedef struct
   gint64 timestamp_ms;          /* xdm.timestamp, ms since the epoch */
   gchar *body;
   guint status;                 /* what the server answered */
+  gchar *location_hint;         /* the edge cluster named in the path
+                                 * (/ee/<hint>/va/v1/...), or NULL */
 } EdgeRecord;
 
 EdgeServer *edge_server_new (guint port, GError ** error);
@@ -47,14 +48,15 @@ EdgeServer *edge_server_new_threaded_tls (const gchar * cert_file,
 void edge_server_fail_next (EdgeServer * server, guint count, guint status,
     const gchar * retry_after);
 
-void edge_server_stall_next (EdgeServer * server, guint count,
-    guint delay_ms);
+void edge_server_stall_next (EdgeServer * server, guint count, guint delay_ms);
 
 void edge_server_redirect_next (EdgeServer * server, guint count,
     guint status, const gchar * location);
 
 void edge_server_set_session_start_answer (EdgeServer * server,
     guint status, const gchar * body, gsize size);
+
+void edge_server_set_client_state (EdgeServer * server, const gchar * handles);
 
 void edge_server_set_session_location (EdgeServer * server,
     const gchar * location);
@@ -93,5 +95,4 @@ void edge_record_free (EdgeRecord * record);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (EdgeServer, edge_server_free);
 
 G_END_DECLS
-
 #endif /* __EDGE_SERVER_H__ */

@@ -18,11 +18,9 @@
 #include "edge-server.h"
 
 G_BEGIN_DECLS
-
 #define WAIT_US (10 * G_USEC_PER_SEC)
 #define S(n) ((GstClockTime) (n) * GST_SECOND)
-
-typedef struct
+    typedef struct
 {
   const gchar *event;
   gint64 offset_ms;
@@ -83,7 +81,7 @@ GstMessage *refused_start (GstElement * track);
 
 gchar *write_clip (const gchar * title, GstToc * toc);
 void remove_clip (gchar * path);
+void remove_tree (const gchar * path);
 
 G_END_DECLS
-
 #endif /* __MEDIA_EDGE_TEST_FIXTURE_H__ */

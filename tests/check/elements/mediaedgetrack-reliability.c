@@ -911,6 +911,52 @@ GST_START_TEST (test_datastream_id_not_logged)
 
 GST_END_TEST;
 
+/* Identity values are no one else's business either: the FPID, a client
+ * state entry and the location hint appear in no log line above DEBUG
+ * and no element message, also when the state cannot be written. */
+GST_START_TEST (test_identity_not_logged)
+{
+  const gchar *secret = "s3cr3t7e1f";
+  g_autofree gchar *dir = g_dir_make_tmp ("mediaedge-state-XXXXXX", NULL);
+  g_autofree gchar *blocker = g_build_filename (dir, "a-file", NULL);
+  g_autofree gchar *under_file = g_build_filename (blocker, "state", NULL);
+  g_autofree gchar *handles = g_strdup_printf ("{\"payload\": [{\"key\": "
+      "\"kndctr_ORG_AdobeOrg_identity\", \"value\": \"%s\", \"maxAge\": 60}],"
+      " \"type\": \"state:store\"}, {\"payload\": [{\"scope\": "
+      "\"EdgeNetwork\", \"hint\": \"%s\", \"ttlSeconds\": 60}], "
+      "\"type\": \"locationHint:result\"}", secret, secret);
+  g_autoptr (GPtrArray) records = NULL;
+  g_autoptr (GstBus) bus = NULL;
+  Fixture *f = fixture_new ();
+
+  fail_unless (g_file_set_contents (blocker, "", -1, NULL));
+  watch_logs (secret);
+  edge_server_set_client_state (f->server, handles);
+  make_pipeline (f, "identity");
+  bus = gst_element_get_bus (f->pipeline);
+  g_object_set (f->track, "fpid", secret, "state-dir", under_file, NULL);
+  set_state (f, GST_STATE_PLAYING);
+  start_stream (f, NULL);
+  wait_for_request (f, "play");
+  play_to_ping (f, 10);
+  wait_for_request (f, "ping");
+  stop_pipeline (f);
+  watch_bus (bus);
+
+  /* the hint was used, and the state warning said so */
+  records = edge_server_dup_records (f->server);
+  fail_unless_equals_string (record_at (records, 2)->location_hint, secret);
+  fail_unless (watched_line_mentions ("identity state"));
+  fail_unless (watch.leaks->len == 0, "logged: %s",
+      (gchar *) g_ptr_array_index (watch.leaks, 0));
+  unwatch_logs ();
+  fixture_teardown (f);
+  g_unlink (blocker);
+  g_rmdir (dir);
+}
+
+GST_END_TEST;
+
 /* A Collection sessionStart answered 201 with a Location that names no
  * session (none, garbage, another path): a warning that says so, nothing
  * more sent this run. A relative or an absolute one names it. */
@@ -1383,6 +1429,7 @@ mediaedgetrack_reliability_suite (void)
   tcase_add_test (tc, test_proxy_property);
   tcase_add_test (tc, test_system_proxy_honoured);
   tcase_add_test (tc, test_bad_transport_settings_refused);
+  tcase_add_test (tc, test_identity_not_logged);
   tcase_add_test (tc, test_collection_session_locations);
   tcase_add_test (tc, test_collection_answers);
   tcase_add_test (tc, test_datastream_id_not_logged);

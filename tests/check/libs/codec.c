@@ -502,12 +502,13 @@ GST_START_TEST (test_request_flags_and_session_slot)
   ping_request = encode (ENDPOINT, CONFIG_ID, ping);
   play_request = encode (ENDPOINT, CONFIG_ID, play);
 
+  /* every Edge request carries the device's client state */
   fail_unless_equals_int (media_edge_request_get_flags (start_request),
-      MEDIA_EDGE_REQUEST_OPENS_SESSION);
+      MEDIA_EDGE_REQUEST_OPENS_SESSION | MEDIA_EDGE_REQUEST_CARRIES_STATE);
   fail_unless_equals_int (media_edge_request_get_flags (ping_request),
-      MEDIA_EDGE_REQUEST_EXPENDABLE);
+      MEDIA_EDGE_REQUEST_EXPENDABLE | MEDIA_EDGE_REQUEST_CARRIES_STATE);
   fail_unless_equals_int (media_edge_request_get_flags (play_request),
-      MEDIA_EDGE_REQUEST_NONE);
+      MEDIA_EDGE_REQUEST_CARRIES_STATE);
   fail_unless (media_edge_request_get_session_id_pointer (start_request) ==
       NULL);
   fail_unless_equals_string (media_edge_request_get_session_id_pointer
@@ -892,6 +893,289 @@ GST_START_TEST (test_collection_bad_locations_refused)
 
 GST_END_TEST;
 
+/* ------------------------------------------------------------------ */
+/* the device's identity: FPID, location hint, client state */
+
+static MediaEdgeRequest *
+encode_with_identity (const gchar * endpoint, MediaEdgeEventType type,
+    const MediaEdgeIdentity * identity)
+{
+  g_autoptr (MediaEdgeCodec) codec = media_edge_codec_edge_new_full (endpoint,
+      CONFIG_ID, identity, "codec-test");
+  MediaEdgeEvent *event = media_edge_event_new (type, T (0), 0);
+  MediaEdgeRequest *request;
+
+  if (type == MEDIA_EDGE_EVENT_SESSION_START)
+    media_edge_event_set_details (event, session_details (60));
+  request = media_edge_codec_encode (codec, event);
+  media_edge_event_free (event);
+
+  return request;
+}
+
+/* The xdm object of @request's body, built with @entries */
+static JsonNode *
+body_of (MediaEdgeRequest * request, GPtrArray * entries)
+{
+  g_autofree gchar *body = media_edge_request_build_body_full (request, SID,
+      entries, NULL);
+
+  return parse (body);
+}
+
+static JsonObject *
+xdm_of (JsonNode * root)
+{
+  return json_object_get_object_member (json_array_get_object_element
+      (json_object_get_array_member (json_node_get_object (root), "events"),
+          0), "xdm");
+}
+
+/* sessionStart names the device's FPID, primary, as media-edge.yaml
+ * shows; later events do not, and without an FPID there is none. */
+GST_START_TEST (test_identity_map_on_session_start)
+{
+  const MediaEdgeIdentity identity = { "device-7", "authenticated" };
+  g_autoptr (MediaEdgeRequest) start = encode_with_identity (ENDPOINT,
+      MEDIA_EDGE_EVENT_SESSION_START, &identity);
+  g_autoptr (MediaEdgeRequest) play = encode_with_identity (ENDPOINT,
+      MEDIA_EDGE_EVENT_PLAY, &identity);
+  g_autoptr (MediaEdgeRequest) anonymous = encode_with_identity (ENDPOINT,
+      MEDIA_EDGE_EVENT_SESSION_START, NULL);
+  g_autoptr (JsonNode) start_body = body_of (start, NULL);
+  g_autoptr (JsonNode) play_body = body_of (play, NULL);
+  g_autoptr (JsonNode) anonymous_body = body_of (anonymous, NULL);
+  g_autoptr (JsonNode) expected = parse ("{\"FPID\": [{\"id\": \"device-7\", "
+      "\"authenticatedState\": \"authenticated\", \"primary\": true}]}");
+
+  fail_unless (json_node_equal (json_object_get_member (xdm_of (start_body),
+              "identityMap"), expected));
+  fail_if (json_object_has_member (xdm_of (play_body), "identityMap"));
+  fail_if (json_object_has_member (xdm_of (anonymous_body), "identityMap"));
+}
+
+GST_END_TEST;
+
+/* The location hint goes after the endpoint's `ee` segment, where Adobe's
+ * edge names its clusters; an endpoint without one (a local service, a
+ * hint already given) has no room for it. */
+GST_START_TEST (test_location_hint_in_url)
+{
+  const struct
+  {
+    const gchar *endpoint;
+    const gchar *hinted;
+  } cases[] = {
+    {ENDPOINT, "https://edge.adobedc.net/ee/or2/va/v1/sessionStart"
+          "?configId=" CONFIG_ID},
+    {"https://edge.adobedc.net/ee/va/v1/?trace=1",
+        "https://edge.adobedc.net/ee/or2/va/v1/sessionStart"
+          "?trace=1&configId=" CONFIG_ID},
+    {"http://127.0.0.1:8080/custom/va/v1", "http://127.0.0.1:8080/custom/va/"
+          "v1/sessionStart?configId=" CONFIG_ID},
+    {"https://edge.adobedc.net/ee/irl1/va/v1",
+        "https://edge.adobedc.net/ee/irl1/va/v1/sessionStart?configId="
+          CONFIG_ID},
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++) {
+    g_autoptr (MediaEdgeRequest) request =
+        encode_with_identity (cases[i].endpoint,
+        MEDIA_EDGE_EVENT_SESSION_START, NULL);
+    g_autofree gchar *hinted = media_edge_request_build_uri_full (request,
+        NULL, "or2");
+    g_autofree gchar *plain = media_edge_request_build_uri (request, NULL);
+    g_autofree gchar *expected_plain = NULL;
+
+    fail_unless_equals_string (hinted, cases[i].hinted);
+    /* without a hint, as before */
+    expected_plain = g_strdup (cases[i].hinted);
+    if (i < 2) {
+      g_autofree gchar *undone = g_strdup (cases[i].hinted);
+      gchar *at = strstr (undone, "/or2");
+
+      memmove (at, at + 4, strlen (at + 4) + 1);
+      g_free (expected_plain);
+      expected_plain = g_steal_pointer (&undone);
+    }
+    fail_unless_equals_string (plain, expected_plain);
+  }
+}
+
+GST_END_TEST;
+
+static GPtrArray *
+two_entries (void)
+{
+  GPtrArray *entries = g_ptr_array_new_with_free_func ((GDestroyNotify)
+      media_edge_state_entry_free);
+  const gchar *pairs[][2] = {
+    {"kndctr_ORG_AdobeOrg_cluster", "or2"},
+    {"kndctr_ORG_AdobeOrg_identity", "CiY0Mzg5\"quoted\""},
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (pairs); i++) {
+    MediaEdgeStateEntry *entry = g_new0 (MediaEdgeStateEntry, 1);
+
+    entry->key = g_strdup (pairs[i][0]);
+    entry->value = g_strdup (pairs[i][1]);
+    entry->expires = G_MAXINT64;
+    g_ptr_array_add (entries, entry);
+  }
+
+  return entries;
+}
+
+/* The device's client state entries go back as meta.state.entries, key
+ * and value, with the session id in its place; a Collection request
+ * carries none. */
+GST_START_TEST (test_state_entries_in_body)
+{
+  g_autoptr (GPtrArray) entries = two_entries ();
+  g_autoptr (MediaEdgeRequest) play = encode_with_identity (ENDPOINT,
+      MEDIA_EDGE_EVENT_PLAY, NULL);
+  g_autoptr (JsonNode) root = body_of (play, entries);
+  g_autoptr (JsonNode) expected = parse ("{\"state\": {\"entries\": ["
+      "{\"key\": \"kndctr_ORG_AdobeOrg_cluster\", \"value\": \"or2\"},"
+      "{\"key\": \"kndctr_ORG_AdobeOrg_identity\", "
+      "\"value\": \"CiY0Mzg5\\\"quoted\\\"\"}]}}");
+  g_autoptr (JsonNode) empty = NULL;
+  g_autoptr (GPtrArray) none = g_ptr_array_new ();
+  g_autoptr (MediaEdgeRequest) collection = encode_collection (COLLECTION "/",
+      media_edge_event_new (MEDIA_EDGE_EVENT_PLAY, TS, 0));
+  g_autofree gchar *collection_body = NULL;
+
+  fail_unless (json_node_equal (json_object_get_member (json_node_get_object
+              (root), "meta"), expected));
+  fail_unless_equals_string (json_object_get_string_member
+      (json_object_get_object_member (xdm_of (root), "mediaCollection"),
+          "sessionID"), SID);
+  empty = body_of (play, none);
+  fail_if (json_object_has_member (json_node_get_object (empty), "meta"));
+  collection_body = media_edge_request_build_body_full (collection, SID,
+      entries, NULL);
+  fail_unless (strstr (collection_body, "kndctr") == NULL);
+}
+
+GST_END_TEST;
+
+/* What the Edge codec keeps of @answer, read into a state of its own:
+ * its entries as "key=value@expires" words, and the hint */
+static gchar *
+kept_of (const gchar * answer, gchar ** hint)
+{
+  static guint n = 0;
+  g_autofree gchar *datastream = g_strdup_printf ("codec-test-%u", n++);
+  g_autoptr (MediaEdgeState) state = media_edge_state_get (NULL, datastream);
+  g_autoptr (MediaEdgeCodec) codec =
+      media_edge_codec_edge_new (ENDPOINT, CONFIG_ID, "codec-test");
+  g_autoptr (GBytes) body = g_bytes_new (answer, strlen (answer));
+  MediaEdgeAnswer reply = {.status = 200,.body = body };
+  g_autoptr (GPtrArray) entries = NULL;
+  GString *words = g_string_new (NULL);
+
+  media_edge_codec_read_state (codec, &reply, state, 1000);
+  entries = media_edge_state_dup_entries (state, 1000);
+  for (guint i = 0; i < entries->len; i++) {
+    MediaEdgeStateEntry *entry = g_ptr_array_index (entries, i);
+
+    g_string_append_printf (words, "%s%s=%s@%" G_GINT64_FORMAT, i ? " " : "",
+        entry->key, entry->value, entry->expires);
+  }
+  *hint = media_edge_state_dup_hint (state, 1000);
+
+  return g_string_free (words, FALSE);
+}
+
+#define HANDLES(...) "{\"handle\": [" __VA_ARGS__ "]}"
+#define STORE(...) "{\"type\": \"state:store\", \"payload\": [" __VA_ARGS__ "]}"
+#define HINTS(...) "{\"type\": \"locationHint:result\", \"payload\": [" \
+  __VA_ARGS__ "]}"
+
+/* The sessionStart answer of media-edge.yaml: its entries kept until
+ * maxAge, the EdgeNetwork hint (not Target's, not AAM's) until its ttl. */
+GST_START_TEST (test_read_state_from_answer)
+{
+  g_autofree gchar *hint = NULL;
+  g_autofree gchar *kept = kept_of (HANDLES ("{\"type\": "
+          "\"media-analytics:new-session\", \"payload\": [{\"sessionId\": "
+          "\"" SID "\"}]},"
+          HINTS ("{\"scope\": \"Target\", \"hint\": \"34\", "
+              "\"ttlSeconds\": 1800},"
+              "{\"scope\": \"EdgeNetwork\", \"hint\": \"va6\", "
+              "\"ttlSeconds\": 1800}") "," STORE ("{\"key\": "
+              "\"kndctr_EA0C_AdobeOrg_cluster\", \"value\": \"va6\", "
+              "\"maxAge\": 1800}, {\"key\": \"kndctr_EA0C_AdobeOrg_identity\","
+              " \"value\": \"CiY0Mzg5NTEy\", \"maxAge\": 34128000}")), &hint);
+
+  fail_unless_equals_string (kept, "kndctr_EA0C_AdobeOrg_cluster=va6@2800 "
+      "kndctr_EA0C_AdobeOrg_identity=CiY0Mzg5NTEy@31623400");
+  fail_unless_equals_string (hint, "va6");
+}
+
+GST_END_TEST;
+
+/* What a hostile answer asks the device to keep is not kept: a hint that
+ * would change the URL's path, values of the wrong type, a key too long,
+ * a negative age; and no answer that is not JSON breaks anything. */
+GST_START_TEST (test_read_state_refuses_hostile)
+{
+  const gchar *nothing_kept[] = {
+    HANDLES (HINTS ("{\"scope\": \"EdgeNetwork\", \"hint\": \"../x\", "
+            "\"ttlSeconds\": 60}")),
+    HANDLES (HINTS ("{\"scope\": \"EdgeNetwork\", \"hint\": \"or2/va\", "
+            "\"ttlSeconds\": 60}")),
+    HANDLES (HINTS ("{\"scope\": \"EdgeNetwork\", \"hint\": 7, "
+            "\"ttlSeconds\": 60}")),
+    HANDLES (HINTS ("{\"scope\": \"EdgeNetwork\", \"hint\": \"or2\"}")),
+    HANDLES (STORE ("{\"key\": 1, \"value\": \"v\", \"maxAge\": 60}")),
+    HANDLES (STORE ("{\"key\": \"k\", \"value\": [], \"maxAge\": 60}")),
+    HANDLES (STORE ("{\"key\": \"k\", \"value\": \"v\"}")),
+    HANDLES (STORE ("{\"key\": \"\", \"value\": \"v\", \"maxAge\": 60}")),
+    HANDLES (STORE ("{\"key\": \"k\", \"value\": \"v\", \"maxAge\": -5}")),
+    HANDLES ("{\"type\": \"state:store\", \"payload\": {}}"),
+    HANDLES ("7, null, \"state:store\""),
+    "{\"handle\": {}}", "[]", "not json", "",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (nothing_kept); i++) {
+    g_autofree gchar *hint = NULL;
+    g_autofree gchar *kept = kept_of (nothing_kept[i], &hint);
+
+    fail_unless_equals_string (kept, "");
+    fail_unless (hint == NULL, "%s kept %s", nothing_kept[i], hint);
+  }
+}
+
+GST_END_TEST;
+
+/* At most 32 entries of an answer are kept, each key at most 256 bytes */
+GST_START_TEST (test_read_state_bounded)
+{
+  GString *answer = g_string_new ("{\"handle\": [{\"type\": "
+      "\"state:store\", \"payload\": [");
+  g_autofree gchar *long_key = g_strnfill (257, 'k');
+  g_autofree gchar *hint = NULL;
+  g_autofree gchar *kept = NULL;
+  g_autofree gchar *text = NULL;
+  g_auto (GStrv) words = NULL;
+
+  g_string_append_printf (answer, "{\"key\": \"%s\", \"value\": \"v\", "
+      "\"maxAge\": 60}", long_key);
+  for (guint i = 0; i < 40; i++)
+    g_string_append_printf (answer, ", {\"key\": \"k%02u\", \"value\": "
+        "\"v\", \"maxAge\": 60}", i);
+  g_string_append (answer, "]}]}");
+  text = g_string_free (answer, FALSE);
+  kept = kept_of (text, &hint);
+  words = g_strsplit (kept, " ", -1);
+  fail_unless_equals_int (g_strv_length (words), 32);
+  fail_unless_equals_string (words[0], "k00=v@1060");
+  fail_unless (strstr (kept, long_key) == NULL);
+}
+
+GST_END_TEST;
+
 static Suite *
 codec_suite (void)
 {
@@ -928,6 +1212,15 @@ codec_suite (void)
   tcase_add_test (tc, test_encode_all_gives_one_request);
   tcase_add_test (tc, test_collection_location_gives_session_id);
   tcase_add_test (tc, test_collection_bad_locations_refused);
+
+  tc = tcase_create ("identity");
+  suite_add_tcase (s, tc);
+  tcase_add_test (tc, test_identity_map_on_session_start);
+  tcase_add_test (tc, test_location_hint_in_url);
+  tcase_add_test (tc, test_state_entries_in_body);
+  tcase_add_test (tc, test_read_state_from_answer);
+  tcase_add_test (tc, test_read_state_refuses_hostile);
+  tcase_add_test (tc, test_read_state_bounded);
 
   return s;
 }
