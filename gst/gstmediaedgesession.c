@@ -968,6 +968,32 @@ apply_held_actions (GstMediaEdgeSession * session, MediaEdgeTime now,
   g_clear_pointer (&session->rehearsal, media_edge_tracker_free);
 }
 
+/**
+ * gst_media_edge_session_take_held:
+ *
+ * The actions held for a session that will not start here (the element
+ * joined another's), in order, for the caller to feed where the session
+ * is.
+ *
+ * Returns: (transfer full) (element-type GstMediaEdgeInput): the held
+ * inputs, each with its fields; feeding one consumes its fields
+ */
+GPtrArray *
+gst_media_edge_session_take_held (GstMediaEdgeSession * session)
+{
+  GPtrArray *held =
+      g_ptr_array_new_with_free_func ((GDestroyNotify) held_input_free);
+  GstMediaEdgeInput *input;
+
+  g_mutex_lock (&session->lock);
+  while ((input = g_queue_pop_head (&session->held)))
+    g_ptr_array_add (held, input);
+  g_clear_pointer (&session->rehearsal, media_edge_tracker_free);
+  g_mutex_unlock (&session->lock);
+
+  return held;
+}
+
 static void
 drop_held (GstMediaEdgeSession * session)
 {

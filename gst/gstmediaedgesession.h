@@ -16,9 +16,8 @@
 #include "mediaedge-tracker.h"
 
 G_BEGIN_DECLS
-
 /* What a session is told: what the pipeline did, or the application. */
-typedef enum
+    typedef enum
 {
   GST_MEDIA_EDGE_INPUT_START,   /* asked to play: @clock, @flag = live */
   GST_MEDIA_EDGE_INPUT_NEXT_ITEM,       /* another content item begins: as
@@ -93,8 +92,9 @@ gboolean gst_media_edge_session_feed (GstMediaEdgeSession * session,
 
 void gst_media_edge_session_wake (GstMediaEdgeSession * session);
 
-gboolean gst_media_edge_session_needs_details (GstMediaEdgeSession *
-    session);
+GPtrArray *gst_media_edge_session_take_held (GstMediaEdgeSession * session);
+
+gboolean gst_media_edge_session_needs_details (GstMediaEdgeSession * session);
 
 gboolean gst_media_edge_session_is_stalled (GstMediaEdgeSession * session);
 
@@ -103,9 +103,7 @@ gboolean gst_media_edge_session_is_tracking (GstMediaEdgeSession * session);
 void gst_media_edge_session_close (GstMediaEdgeSession * session,
     guint flush_timeout_ms);
 
-GstStructure *gst_media_edge_session_get_stats (GstMediaEdgeSession *
-    session);
+GstStructure *gst_media_edge_session_get_stats (GstMediaEdgeSession * session);
 
 G_END_DECLS
-
 #endif /* __GST_MEDIA_EDGE_SESSION_H__ */

@@ -1188,6 +1188,25 @@ watch_removal (GstMediaEdgeWatch * watch, GstElement * pipeline)
   g_mutex_unlock (&watch->lock);
 }
 
+/* What the application did on this element before it knew that another
+ * one would report (playbin's two filters: a pre-roll opened on either)
+ * goes to the session that one reports. */
+static void
+hand_over_held (GstMediaEdgeWatch * watch)
+{
+  g_autoptr (GPtrArray) held =
+      gst_media_edge_session_take_held (watch->session);
+  g_autoptr (GError) error = NULL;
+
+  for (guint i = 0; i < held->len; i++) {
+    if (!gst_media_edge_watch_feed (watch, g_ptr_array_index (held, i), &error)) {
+      GST_WARNING_OBJECT (watch->element, "an action held for the session "
+          "was refused by the one this element joined: %s", error->message);
+      g_clear_error (&error);
+    }
+  }
+}
+
 /**
  * gst_media_edge_watch_start:
  * @settings: (transfer none): the run's settings
@@ -1222,6 +1241,7 @@ gst_media_edge_watch_start (GstMediaEdgeWatch * watch,
       GST_WARNING_OBJECT (watch->element, "this element's config-id, "
           "endpoint or content differ from those of %" GST_PTR_FORMAT
           ", which reports for the pipeline: they are not used", watch->joined);
+    hand_over_held (watch);
     return;
   }
   watch_bus (watch, pipeline);

@@ -70,6 +70,9 @@ struct _MediaEdgeTracker
   /* since when no data has come, or NONE */
   MediaEdgeTime stalled_since;
   PlaybackState reported;
+  /* an ad played before the content ever did (a pre-roll): pausing it is
+   * the viewer's pause, not the player coming to rest */
+  gboolean ad_played;
 
   /* what the content is made of right now */
   Part chapter;

@@ -280,6 +280,9 @@ media_edge_tracker_set_live (MediaEdgeTracker * tracker, gboolean live)
     MediaEdgeEvent *event = g_ptr_array_index (tracker->events, i);
 
     event->playhead = second_of_day (event->timestamp_ms);
+    /* a break opened meanwhile (a pre-roll) stands still at its start's */
+    if (event->type == MEDIA_EDGE_EVENT_AD_BREAK_START)
+      tracker->break_playhead = event->playhead;
   }
 }
 
@@ -292,6 +295,7 @@ reset_session_state (MediaEdgeTracker * tracker)
   tracker->stalled_since = MEDIA_EDGE_TIME_NONE;
   tracker->playing_since = MEDIA_EDGE_TIME_NONE;
   tracker->reported = PLAYBACK_STARTING;
+  tracker->ad_played = FALSE;
   tracker->dormant = FALSE;
   g_clear_pointer (&tracker->session_details, g_variant_unref);
   g_clear_pointer (&tracker->session_metadata, g_variant_unref);
@@ -529,7 +533,8 @@ playback_event (PlaybackState state)
 }
 
 /* Whether the backend should hear about @desired now. A player that comes
- * to rest after prerolling or after buffering was not paused by the user:
+ * to rest after prerolling or after buffering was not paused by the user
+ * (but one pausing a pre-roll ad it played was):
  * the usual application pauses the pipeline while it buffers and plays it
  * again at 100 %, which must read as bufferStart then play. Inside an ad
  * break the player's state is the ad's: with no ad playing there is
@@ -543,8 +548,10 @@ should_report (MediaEdgeTracker * tracker, PlaybackState desired)
     return FALSE;
   if (tracker->ad_break.open && !tracker->ad.open)
     return FALSE;
-  if (desired == PLAYBACK_PAUSED && (tracker->reported == PLAYBACK_STARTING
-          || tracker->reported == PLAYBACK_BUFFERING))
+  if (desired == PLAYBACK_PAUSED && tracker->reported == PLAYBACK_BUFFERING)
+    return FALSE;
+  if (desired == PLAYBACK_PAUSED && tracker->reported == PLAYBACK_STARTING
+      && !(tracker->ad.open && tracker->ad_played))
     return FALSE;
   if (desired == PLAYBACK_PLAYING && tracker->reported == PLAYBACK_STARTING
       && tracker->ad_break.open)
@@ -559,6 +566,8 @@ _media_edge_tracker_report_playback (MediaEdgeTracker * tracker,
 {
   PlaybackState desired = desired_playback (tracker);
 
+  if (desired == PLAYBACK_PLAYING && tracker->ad.open)
+    tracker->ad_played = TRUE;
   if (!should_report (tracker, desired))
     return;
 

@@ -745,21 +745,16 @@ GST_START_TEST (test_pause_holds_what_passed)
 
 GST_END_TEST;
 
+static gboolean emit_details_on (GstElement * track, const gchar * signal,
+    const gchar * details);
+
 static gboolean
 emit_on (GstElement * pipeline, const gchar * signal, const gchar * details)
 {
   g_autoptr (GstElement) track = gst_bin_get_by_name (GST_BIN (pipeline),
       "track");
-  g_autoptr (GstStructure) structure = details ?
-      gst_structure_from_string (details, NULL) : NULL;
-  gboolean accepted = FALSE;
 
-  if (structure)
-    g_signal_emit_by_name (track, signal, structure, &accepted);
-  else
-    g_signal_emit_by_name (track, signal, &accepted);
-
-  return accepted;
+  return emit_details_on (track, signal, details);
 }
 
 /* A pre-roll stitched into the stream, as a player tells it: the break
@@ -868,6 +863,85 @@ GST_START_TEST (test_identity_across_processes)
   fail_unless (g_file_test (device_file, G_FILE_TEST_EXISTS));
   fixture_teardown (f);
   remove_tree (dir);
+}
+
+GST_END_TEST;
+
+static gboolean
+emit_details_on (GstElement * track, const gchar * signal,
+    const gchar * details)
+{
+  g_autoptr (GstStructure) structure = details ?
+      gst_structure_from_string (details, NULL) : NULL;
+  gboolean accepted = FALSE;
+
+  if (structure)
+    g_signal_emit_by_name (track, signal, structure, &accepted);
+  else
+    g_signal_emit_by_name (track, signal, &accepted);
+
+  return accepted;
+}
+
+static GstElement *
+syncing_sink (void)
+{
+  GstElement *sink = gst_element_factory_make ("fakesink", NULL);
+
+  g_object_set (sink, "sync", TRUE, NULL);
+
+  return sink;
+}
+
+/* playbin with both filters: the application cannot know which of the
+ * two will report, and opens a pre-roll on either before playing; it
+ * reaches the session all the same, and the break ends where the other
+ * filter is told. */
+GST_START_TEST (test_playbin_preroll_on_either_filter)
+{
+  gchar *path = write_media ("film.mkv", "videotestsrc num-buffers=50 ! "
+      "video/x-raw,width=64,height=48,framerate=25/1 ! vp8enc deadline=1 ! "
+      "queue ! mux. audiotestsrc num-buffers=86 ! audio/x-raw,rate=44100 ! "
+      "vorbisenc ! queue ! mux. matroskamux name=mux ! "
+      "filesink location=\"PATH\"");
+  g_autofree gchar *uri = gst_filename_to_uri (path, NULL);
+
+  for (guint opened_on = 0; opened_on < 2; opened_on++) {
+    Fixture *f = fixture_new ();
+    GstElement *filters[2];
+    g_autoptr (GstElement) playbin = gst_element_factory_make ("playbin", NULL);
+    g_autoptr (GstBus) bus = gst_element_get_bus (playbin);
+    g_autoptr (GstMessage) end = NULL;
+    g_autoptr (GPtrArray) records = NULL;
+
+    for (guint i = 0; i < 2; i++) {
+      filters[i] = gst_element_factory_make ("mediaedgetrack", NULL);
+      g_object_set (filters[i], "config-id", "real", "endpoint", f->endpoint,
+          NULL);
+    }
+    g_object_set (playbin, "uri", uri, "audio-filter", filters[0],
+        "video-filter", filters[1], "audio-sink", syncing_sink (),
+        "video-sink", syncing_sink (), "flags", 0x3, NULL);
+    fail_unless (emit_details_on (filters[opened_on], "ad-break-start",
+            "pod, index=0, offset=0"));
+    fail_unless (emit_details_on (filters[opened_on], "ad-start",
+            "ad, name=(string)a1, length=1, podPosition=1"));
+    gst_element_set_state (playbin, GST_STATE_PLAYING);
+    fail_unless_equals_int (gst_element_get_state (playbin, NULL, NULL,
+            10 * GST_SECOND), GST_STATE_CHANGE_SUCCESS);
+    g_usleep (500 * 1000);
+    fail_unless (emit_details_on (filters[1 - opened_on], "ad-complete", NULL));
+    fail_unless (emit_details_on (filters[1 - opened_on],
+            "ad-break-complete", NULL));
+    end = pop_end (bus);
+    gst_element_set_state (playbin, GST_STATE_NULL);
+
+    records = edge_server_dup_records (f->server);
+    assert_events (records, "sessionStart adBreakStart adStart adComplete "
+        "adBreakComplete play sessionComplete");
+    fixture_teardown (f);
+  }
+  remove_clip (path);
 }
 
 GST_END_TEST;
@@ -1176,6 +1250,7 @@ real_pipelines_suite (void)
   tcase_add_test (tc, test_pause_holds_what_passed);
   tcase_add_test (tc, test_preroll_ad_before_playing);
   tcase_add_test (tc, test_identity_across_processes);
+  tcase_add_test (tc, test_playbin_preroll_on_either_filter);
   tcase_add_test (tc, test_chapters_free_running_sink);
   tcase_add_test (tc, test_stop_before_the_end_rendered);
   tcase_add_test (tc, test_seek_with_a_queue_after);

@@ -1348,6 +1348,79 @@ GST_START_TEST (test_live_playhead)
 
 GST_END_TEST;
 
+/* A live pre-roll opened before the session knew it is live: its pings
+ * and its end stand at the break's second of the day, not at 0. */
+GST_START_TEST (test_live_preroll_told_live_late)
+{
+  g_autoptr (MediaEdgeTracker) tracker = media_edge_tracker_new (10);
+  const Expected expected[] = {
+    {MEDIA_EDGE_EVENT_SESSION_START, 0, 7200},
+    {MEDIA_EDGE_EVENT_AD_BREAK_START, 1, 7200},
+    {MEDIA_EDGE_EVENT_AD_START, 2, 7200},
+    {MEDIA_EDGE_EVENT_PING, 10000, 7200},
+    {MEDIA_EDGE_EVENT_AD_COMPLETE, 12000, 7200},
+    {MEDIA_EDGE_EVENT_AD_BREAK_COMPLETE, 12001, 7200},
+    {MEDIA_EDGE_EVENT_PLAY, 12002, 7212},
+  };
+
+  media_edge_tracker_start_session (tracker, S (0), WALL_START, 0);
+  fail_unless (media_edge_tracker_start_ad_break (tracker, S (0), 0,
+          fields ("{'index': <0>, 'offset': <0>}"), NULL));
+  fail_unless (media_edge_tracker_start_ad (tracker, S (0), 0,
+          fields ("{'name': <'a1'>, 'length': <12>, 'podPosition': <1>, "
+              "'playerName': <'p'>}"), NULL));
+  media_edge_tracker_set_playing (tracker, S (0), 0, TRUE);
+  /* prerolled: the source says it is live */
+  media_edge_tracker_set_live (tracker, TRUE);
+  media_edge_tracker_describe_session (tracker, sample_details (), NULL);
+  media_edge_tracker_advance (tracker, S (10), 10);
+  fail_unless (media_edge_tracker_complete_ad (tracker, S (12), 12, NULL));
+  fail_unless (media_edge_tracker_complete_ad_break (tracker, S (12), 12,
+          NULL));
+  collect (tracker);
+
+  assert_collected (expected, G_N_ELEMENTS (expected));
+}
+
+GST_END_TEST;
+
+/* The viewer pauses a pre-roll ad: pauseStart, and play when it goes on,
+ * as in a mid-roll; the break's end then adds no second play. A player
+ * that only prerolled before the break is not paused by anyone. */
+GST_START_TEST (test_preroll_ad_paused)
+{
+  g_autoptr (MediaEdgeTracker) tracker = start_described ();
+  const Expected expected[] = {
+    {MEDIA_EDGE_EVENT_SESSION_START, 0, 0},
+    {MEDIA_EDGE_EVENT_AD_BREAK_START, 1, 0},
+    {MEDIA_EDGE_EVENT_AD_START, 2, 0},
+    {MEDIA_EDGE_EVENT_PAUSE_START, 3000, 0},
+    {MEDIA_EDGE_EVENT_PLAY, 5000, 0},
+    {MEDIA_EDGE_EVENT_AD_COMPLETE, 8000, 0},
+    {MEDIA_EDGE_EVENT_AD_BREAK_COMPLETE, 8001, 0},
+    {MEDIA_EDGE_EVENT_PING, 10000, 2},
+  };
+
+  /* prerolled, not playing yet: no pause */
+  media_edge_tracker_set_playing (tracker, S (0), 0, FALSE);
+  fail_unless (media_edge_tracker_start_ad_break (tracker, S (0), 0,
+          fields ("{'index': <0>, 'offset': <0>}"), NULL));
+  fail_unless (media_edge_tracker_start_ad (tracker, S (0), 0,
+          fields ("{'name': <'a1'>, 'length': <6>, 'podPosition': <1>, "
+              "'playerName': <'p'>}"), NULL));
+  media_edge_tracker_set_playing (tracker, S (0), 0, TRUE);
+  media_edge_tracker_set_playing (tracker, S (3), 3, FALSE);
+  media_edge_tracker_set_playing (tracker, S (5), 3, TRUE);
+  fail_unless (media_edge_tracker_complete_ad (tracker, S (8), 6, NULL));
+  fail_unless (media_edge_tracker_complete_ad_break (tracker, S (8), 6, NULL));
+  media_edge_tracker_advance (tracker, S (10), 8);
+  collect (tracker);
+
+  assert_collected (expected, G_N_ELEMENTS (expected));
+}
+
+GST_END_TEST;
+
 /* The stream's own chapters (its TOC): started once the player plays,
  * completed when playback runs out of them, skipped when a seek leaves
  * them. */
@@ -1609,6 +1682,8 @@ tracker_suite (void)
   tcase_add_test (tc, test_stall_counts_from_play);
   tcase_add_test (tc, test_day_long_session_restarts);
   tcase_add_test (tc, test_live_playhead);
+  tcase_add_test (tc, test_live_preroll_told_live_late);
+  tcase_add_test (tc, test_preroll_ad_paused);
   tcase_add_test (tc, test_stream_chapters);
   tcase_add_test (tc, test_application_chapters_win);
   tcase_add_test (tc, test_data_flow_makes_stalls);
