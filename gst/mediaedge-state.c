@@ -841,6 +841,10 @@ media_edge_state_get (const gchar * dir, const gchar * datastream)
   } else {
     state = state_new (dir, datastream);
     g_hash_table_add (instances, state);
+    /* kept nowhere else, a state without a folder is kept by the process
+     * (the table holds a reference): the next element finds it */
+    if (dir == NULL)
+      g_atomic_ref_count_inc (&state->refcount);
   }
   g_mutex_unlock (&instances_lock);
 

@@ -21,7 +21,7 @@ G_BEGIN_DECLS
  * expiry. With no folder, it is kept for the process only.
  *
  * One instance per (folder, datastream) and process, shared and
- * thread-safe. Every change is written at once, atomically, mode 0600,
+ * thread-safe; one without a folder lives as long as the process. Every change is written at once, atomically, mode 0600,
  * merged with what other processes wrote meanwhile under a lock file
  * (last writer wins per key). Times are wall-clock seconds (UNIX time),
  * given by the caller so that tests can drive them. */

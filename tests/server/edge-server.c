@@ -13,7 +13,9 @@
 
 #include "edge-server.h"
 
-#define API_PREFIX "/ee/va/v1/"
+/* the Media Edge API's path after the `ee` segment (and a location hint) */
+#define API_TAIL "/va/v1/"
+#define API_PREFIX "/ee" API_TAIL
 /* the legacy Media Collection API (seeds 002 and 004) */
 #define SESSIONS_PATH "/api/v1/sessions"
 
@@ -683,7 +685,7 @@ unhinted_path (const gchar * path, gchar ** hint)
   rest = path + strlen ("/ee/");
   slash = strchr (rest, '/');
   if (slash == NULL || slash == rest
-      || !g_str_has_prefix (slash, API_PREFIX + strlen ("/ee")))
+      || !g_str_has_prefix (slash, API_TAIL))
     return NULL;
   *hint = g_strndup (rest, slash - rest);
 

@@ -173,7 +173,6 @@ GST_START_TEST (test_fpid_as_given)
   g_autoptr (GPtrArray) given = NULL;
   g_autoptr (GPtrArray) none = NULL;
   g_autofree gchar *fpid = NULL;
-  g_autoptr (JsonParser) parser = json_parser_new ();
   Fixture *f = fixture_new ();
 
   make_pipeline (f, "identity");
@@ -206,20 +205,23 @@ GST_START_TEST (test_empty_state_dir_writes_nothing)
   g_autofree gchar *default_dir = g_build_filename (g_get_user_state_dir (),
       "gst-mediaedge", NULL);
   g_autofree gchar *file = g_build_filename (default_dir,
-      "datastream-memory-only.ini", NULL);
+      "datastream-identity.ini", NULL);
   g_autoptr (GPtrArray) earlier = NULL;
   g_autoptr (GPtrArray) later = NULL;
+  g_autofree gchar *fpid = NULL;
+  g_autofree gchar *fpid_again = NULL;
   Fixture *f = fixture_new ();
 
+  g_unlink (file);
   edge_server_set_client_state (f->server, CLIENT_STATE);
-  make_pipeline (f, "memory-only");
-  g_object_set (f->track, "state-dir", "", "fpid", "auto", NULL);
-  set_state (f, GST_STATE_PLAYING);
-  start_stream (f, NULL);
-  wait_for_request (f, "play");
-  stop_pipeline (f);
-  earlier = edge_server_dup_records (f->server);
+  earlier = play_one_session (f, "", "auto");
+  later = play_one_session (f, "", "auto");
+
   fail_unless_equals_string (record_at (earlier, 1)->location_hint, "or2");
+  fail_unless_equals_string (record_at (later, 0)->location_hint, "or2");
+  fpid = fpid_of (record_at (earlier, 0));
+  fpid_again = fpid_of (record_at (later, 0));
+  fail_unless_equals_string (fpid_again, fpid);
   fail_if (g_file_test (file, G_FILE_TEST_EXISTS));
   fixture_teardown (f);
 }
