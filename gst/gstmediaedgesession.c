@@ -607,13 +607,18 @@ static void
 warn_unreachable (GstMediaEdgeSession * session, GstElement * owner,
     const gchar * detail)
 {
+  guint seconds;
+
   if (g_atomic_int_exchange (&session->warned_unreachable, TRUE))
     return;
 
+  g_mutex_lock (&session->lock);
+  seconds = session->settings->unreachable_timeout;
+  g_mutex_unlock (&session->lock);
   GST_ELEMENT_WARNING (owner, RESOURCE, WRITE,
-      ("The Media Edge service has been out of reach for unreachable-timeout "
-          "seconds; events are kept (up to max-queued-events) and tried "
-          "again."), ("%s", detail));
+      ("The tracking service has been out of reach for %u seconds "
+          "(unreachable-timeout); events are kept (up to max-queued-events) "
+          "and tried again.", seconds), ("%s", detail));
 }
 
 static void
@@ -641,7 +646,7 @@ on_notice (MediaEdgeSessionNotice what, const gchar * session_id,
       /* stopped before anyone hears of it */
       abort_tracking (session, notice->generation);
       GST_ELEMENT_WARNING (owner, RESOURCE, OPEN_WRITE,
-          ("The Media Edge service did not start a tracking session; "
+          ("The tracking service did not start a session; "
               "nothing more is reported until the next item, or the next "
               "play from READY."), ("%s", detail));
       post_session_message (owner, session_id, "failed", notice->resumed);
@@ -650,12 +655,12 @@ on_notice (MediaEdgeSessionNotice what, const gchar * session_id,
       post_session_message (owner, session_id, "lost", notice->resumed);
       if (resume_lost_session (session, notice->generation))
         GST_ELEMENT_WARNING (owner, RESOURCE, WRITE,
-            ("The Media Edge service lost %u tracking sessions in a row "
+            ("The tracking service lost %u sessions in a row "
                 "without taking an event; nothing more is reported until the "
                 "next item, or the next play from READY.",
                 MAX_RESUMES_IN_A_ROW + 1), ("%s", detail));
       else
-        GST_WARNING_OBJECT (owner, "%s: a new session resumes it", detail);
+        GST_WARNING_OBJECT (owner, "the service lost the session: %s", detail);
       break;
     case MEDIA_EDGE_SESSION_DROPPED:
       GST_DEBUG_OBJECT (owner, "%s", detail);

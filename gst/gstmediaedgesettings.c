@@ -279,8 +279,16 @@ gst_media_edge_settings_set (GstMediaEdgeSettings * settings,
   GstStructure **structure = structure_field (settings, id);
 
   if (string) {
+    const gchar *text = g_value_get_string (value);
+
+    /* every string goes into JSON, GLib messages and structures */
+    if (text && !g_utf8_validate (text, -1, NULL)) {
+      g_set_error_literal (error, GST_RESOURCE_ERROR,
+          GST_RESOURCE_ERROR_SETTINGS, "not valid UTF-8");
+      return FALSE;
+    }
     g_free (*string);
-    *string = g_value_dup_string (value);
+    *string = g_strdup (text);
   } else if (uint) {
     *uint = g_value_get_uint (value);
   } else if (structure) {
@@ -330,10 +338,16 @@ gst_media_edge_settings_get (const GstMediaEdgeSettings * settings,
     g_return_if_reached ();
 }
 
+/* Set, and more than blanks */
 static gboolean
 is_set (const gchar * value)
 {
-  return value && *value;
+  if (value == NULL)
+    return FALSE;
+  while (g_ascii_isspace (*value))
+    value++;
+
+  return *value != '\0';
 }
 
 /* Whether @url has a host and one of @schemes. */
@@ -389,6 +403,19 @@ check_transport (const GstMediaEdgeSettings * settings, GError ** error)
  * Whether a session can report with @settings; if not, @error (in
  * GST_RESOURCE_ERROR) names the property to fix.
  */
+/* Whether @url is on the Media Edge API's host (whatever its path) */
+static gboolean
+is_edge_host (const gchar * url)
+{
+  g_autoptr (GUri) edge = g_uri_parse (MEDIA_EDGE_DEFAULT_ENDPOINT,
+      G_URI_FLAGS_NONE, NULL);
+  g_autoptr (GUri) uri = url ? g_uri_parse (url, G_URI_FLAGS_NONE, NULL) : NULL;
+
+  const gchar *host = uri ? g_uri_get_host (uri) : NULL;
+
+  return host == NULL || g_ascii_strcasecmp (host, g_uri_get_host (edge)) == 0;
+}
+
 /* The Media Collection API's sessions say whom they are for; its host is
  * the customer's own, never the Edge endpoint. */
 static gboolean
@@ -417,7 +444,7 @@ check_collection_account (const GstMediaEdgeSettings * settings,
       return FALSE;
     }
   }
-  if (g_strcmp0 (settings->endpoint, MEDIA_EDGE_DEFAULT_ENDPOINT) == 0) {
+  if (is_edge_host (settings->endpoint)) {
     g_set_error (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_SETTINGS,
         "api=collection needs the endpoint property: your Media Collection "
         "host, e.g. https://example.hb-api.omtrdc.net.");

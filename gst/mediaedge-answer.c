@@ -44,10 +44,12 @@ media_edge_answer_describe (const MediaEdgeReply * reply, gsize limit)
   gsize size = 0;
   const gchar *data = reply->body ? g_bytes_get_data (reply->body, &size) :
       NULL;
+  g_autofree gchar *reason = reply->reason ?
+      media_edge_quote_text (reply->reason, strlen (reply->reason), 128) : NULL;
+  g_autofree gchar *quoted = media_edge_quote_text (data, size, limit);
 
-  return g_strdup_printf ("HTTP %u %s: %.*s", reply->status,
-      reply->reason ? reply->reason : "", (int) MIN (size, limit),
-      data ? data : "");
+  return g_strdup_printf ("HTTP %u %s: %s", reply->status,
+      reason ? reason : "", quoted);
 }
 
 static const gchar *
@@ -87,6 +89,9 @@ retry_after_ms (const MediaEdgeReply * reply)
   /* any number of seconds: a huge one is the longest wait, not none */
   if (g_ascii_string_to_unsigned (value, 10, 0, G_MAXUINT64, &seconds, NULL))
     return MIN (seconds, MEDIA_EDGE_MAX_RETRY_AFTER_MS / 1000) * 1000;
+  /* digits beyond any integer */
+  if (*value && value[strspn (value, "0123456789")] == '\0')
+    return MEDIA_EDGE_MAX_RETRY_AFTER_MS;
   when = soup_date_time_new_from_http_string (value);
   if (when == NULL)
     return -1;
@@ -138,20 +143,21 @@ redirect_target (const MediaEdgeReply * reply, const gchar * location)
       SOUP_HTTP_URI_FLAGS, NULL) : NULL;
   g_autoptr (GUri) target = g_uri_parse_relative (base, location,
       SOUP_HTTP_URI_FLAGS, NULL);
-  gchar *text;
+  g_autofree gchar *text = NULL;
+  g_autofree gchar *quoted = NULL;
+  gsize length;
 
   if (target == NULL || g_uri_get_host (target) == NULL)
     return NULL;
 
   text = mask_query_values (base, g_uri_to_string_partial (target,
           G_URI_HIDE_USERINFO | G_URI_HIDE_QUERY | G_URI_HIDE_FRAGMENT));
-  if (strlen (text) > MAX_QUOTED_TARGET) {
-    gchar *cut = g_utf8_find_prev_char (text, text + MAX_QUOTED_TARGET - 3);
+  length = strlen (text);
+  if (length <= MAX_QUOTED_TARGET)
+    return media_edge_quote_text (text, length, length);
+  quoted = media_edge_quote_text (text, length, MAX_QUOTED_TARGET - 3);
 
-    strcpy (cut ? cut : text, "...");
-  }
-
-  return text;
+  return g_strconcat (quoted, "...", NULL);
 }
 
 /* Why a redirect is refused. Following it would be wrong as libsoup does

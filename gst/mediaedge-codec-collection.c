@@ -27,6 +27,8 @@
 GST_DEBUG_CATEGORY_STATIC (media_edge_codec_collection_debug);
 #define GST_CAT_DEFAULT media_edge_codec_collection_debug
 
+/* how much of a bad Location an error quotes */
+#define MAX_QUOTED_LOCATION 200
 #define SESSIONS_PATH "api/v1/sessions"
 /* a session id is a token: longer or stranger is not one */
 #define MAX_SESSION_ID_LENGTH 256
@@ -424,10 +426,13 @@ media_edge_codec_collection_parse_session_id (MediaEdgeCodec * codec,
   }
   session_id = location_session_id (answer->location);
   if (session_id == NULL || !is_session_token (session_id)) {
+    g_autofree gchar *quoted = media_edge_quote_text (answer->location,
+        strlen (answer->location), MAX_QUOTED_LOCATION);
+
     g_set_error (error, MEDIA_EDGE_CODEC_ERROR,
         MEDIA_EDGE_CODEC_ERROR_MALFORMED, "the Location of the answer to "
-        "sessionStart names no session (…/" SESSIONS_PATH "/{id}): %.200s",
-        answer->location);
+        "sessionStart names no session (…/" SESSIONS_PATH "/{id}): %s",
+        quoted);
     return NULL;
   }
   GST_DEBUG_ID (self->log_id, "session id %s", session_id);
@@ -491,7 +496,7 @@ media_edge_codec_collection_new (const gchar * endpoint,
   g_return_val_if_fail (endpoint != NULL && account != NULL, NULL);
   g_return_val_if_fail (account->tracking_server && account->report_suite
       && account->visitor_id && account->org_id, NULL);
-  uri = g_uri_parse (endpoint, G_URI_FLAGS_ENCODED, NULL);
+  uri = media_edge_codec_parse_endpoint (endpoint);
   g_return_val_if_fail (uri != NULL, NULL);
 
   self = g_object_new (MEDIA_EDGE_TYPE_CODEC_COLLECTION, NULL);

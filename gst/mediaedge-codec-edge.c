@@ -529,10 +529,11 @@ refuse (const MediaEdgeAnswer * answer, GError ** error)
   gsize size = 0;
   const gchar *data = answer->body ? g_bytes_get_data (answer->body, &size) :
       NULL;
+  g_autofree gchar *quoted = media_edge_quote_text (data, size,
+      MAX_QUOTED_ANSWER);
 
   g_set_error (error, MEDIA_EDGE_CODEC_ERROR, MEDIA_EDGE_CODEC_ERROR_REFUSED,
-      "HTTP %u Multi-Status: %.*s", answer->status,
-      (int) MIN (size, MAX_QUOTED_ANSWER), data ? data : "");
+      "HTTP %u Multi-Status: %s", answer->status, quoted);
 }
 
 static gchar *
@@ -628,7 +629,7 @@ media_edge_codec_edge_new_full (const gchar * endpoint,
   g_autoptr (GUri) uri = NULL;
 
   g_return_val_if_fail (endpoint != NULL && config_id != NULL, NULL);
-  uri = g_uri_parse (endpoint, G_URI_FLAGS_ENCODED, NULL);
+  uri = media_edge_codec_parse_endpoint (endpoint);
   g_return_val_if_fail (uri != NULL, NULL);
 
   self = g_object_new (MEDIA_EDGE_TYPE_CODEC_EDGE, NULL);

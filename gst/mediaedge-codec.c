@@ -256,6 +256,25 @@ media_edge_codec_variant_to_json (GVariant * value)
 }
 
 /**
+ * media_edge_codec_parse_endpoint:
+ * @endpoint: the endpoint property: an absolute http(s) URI
+ *
+ * Returns: (transfer full) (nullable): @endpoint parsed, its braces
+ * escaped: a request's URL template marks its slots with them
+ * (`{sessionId}`), which an endpoint of its own must not fill
+ */
+GUri *
+media_edge_codec_parse_endpoint (const gchar * endpoint)
+{
+  g_auto (GStrv) opening = g_strsplit (endpoint, "{", -1);
+  g_autofree gchar *escaped_opening = g_strjoinv ("%7B", opening);
+  g_auto (GStrv) closing = g_strsplit (escaped_opening, "}", -1);
+  g_autofree gchar *escaped = g_strjoinv ("%7D", closing);
+
+  return g_uri_parse (escaped, G_URI_FLAGS_ENCODED, NULL);
+}
+
+/**
  * media_edge_codec_build_uri:
  * @endpoint: the service's base URI
  * @path: what follows the endpoint's path, after a slash

@@ -81,6 +81,8 @@ JsonNode *media_edge_codec_variant_to_json (GVariant * value);
 
 JsonNode *media_edge_codec_dictionary_to_json (GVariant * dict);
 
+GUri *media_edge_codec_parse_endpoint (const gchar * endpoint);
+
 gchar *media_edge_codec_build_uri (GUri * endpoint, const gchar * path,
     const gchar * query);
 

@@ -557,3 +557,32 @@ media_edge_request_deserialize (const gchar * text, GError ** error)
 
   return media_edge_request_new (name, method, url, body, pointer, flags);
 }
+
+/**
+ * media_edge_quote_text:
+ * @data: (nullable): what the network sent: any bytes
+ * @size: how many
+ * @limit: how many bytes to quote at most
+ *
+ * Every warning, error and statistic quotes what the service sent through
+ * here: GLib's messages and GStreamer's structures take UTF-8 only, and a
+ * cut inside a character, or a service that sends anything else, must
+ * not cost the message.
+ *
+ * Returns: (transfer full): valid UTF-8, at most @limit bytes of @data
+ *   before its invalid sequences are replaced
+ */
+gchar *
+media_edge_quote_text (const gchar * data, gsize size, gsize limit)
+{
+  gsize n = MIN (size, limit);
+
+  if (data == NULL)
+    return g_strdup ("");
+  /* a cut inside a character: back to its first byte */
+  if (n < size)
+    while (n > 0 && ((guchar) data[n] & 0xc0) == 0x80)
+      n--;
+
+  return g_utf8_make_valid (data, n);
+}

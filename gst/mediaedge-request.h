@@ -114,6 +114,8 @@ MediaEdgeRequest *media_edge_request_deserialize (const gchar * text,
 
 void media_edge_request_free (MediaEdgeRequest * request);
 
+gchar *media_edge_quote_text (const gchar * data, gsize size, gsize limit);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (MediaEdgeRequest, media_edge_request_free);
 
 G_END_DECLS

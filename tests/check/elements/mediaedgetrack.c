@@ -341,6 +341,46 @@ GST_START_TEST (test_collection_refuses_missing_account)
 
 GST_END_TEST;
 
+/* Strings that are not UTF-8 are refused when set (they would go into
+ * JSON), naming the property; blanks are no value; a Collection host
+ * that is the Edge's, whatever its spelling, is no Collection host. */
+GST_START_TEST (test_refuses_bad_strings)
+{
+  g_autoptr (GstElement) track = gst_element_factory_make ("mediaedgetrack",
+      NULL);
+  g_autofree gchar *content_id = NULL;
+  const gchar *edge_hosts[] = { "https://edge.adobedc.net/ee/va/v1/",
+    "https://EDGE.adobedc.net/other"
+  };
+
+  gst_object_ref_sink (track);
+  g_object_set (track, "content-id", "clip-1", NULL);
+  g_object_set (track, "content-id", "clip\xff\xfe", NULL);
+  g_object_get (track, "content-id", &content_id, NULL);
+  fail_unless_equals_string (content_id, "clip-1");
+
+  for (guint i = 0; i < G_N_ELEMENTS (edge_hosts); i++) {
+    GstElement *collection = gst_element_factory_make ("mediaedgetrack",
+        NULL);
+
+    gst_util_set_object_arg (G_OBJECT (collection), "api", "collection");
+    g_object_set (collection, "endpoint", edge_hosts[i], "tracking-server",
+        "ts", "report-suite", "rs", "visitor-id", "v", "org-id", "o", NULL);
+    assert_error_names (refused_start (collection), "endpoint");
+  }
+  {
+    GstElement *blank = gst_element_factory_make ("mediaedgetrack", NULL);
+
+    gst_util_set_object_arg (G_OBJECT (blank), "api", "collection");
+    g_object_set (blank, "endpoint", "https://example.hb-api.omtrdc.net",
+        "tracking-server", "  ", "report-suite", "rs", "visitor-id", "v",
+        "org-id", "o", NULL);
+    assert_error_names (refused_start (blank), "tracking-server");
+  }
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_refuses_bad_endpoint)
 {
   const gchar *bad[] = { "ftp://127.0.0.1/ee", "edge.adobedc.net/ee/va/v1",
@@ -389,6 +429,7 @@ mediaedgetrack_suite (void)
   tcase_add_test (tc, test_session_details_and_custom_metadata);
   tcase_add_test (tc, test_refuses_without_config_id);
   tcase_add_test (tc, test_collection_refuses_missing_account);
+  tcase_add_test (tc, test_refuses_bad_strings);
   tcase_add_test (tc, test_refuses_bad_endpoint);
   tcase_add_test (tc, test_refuses_ping_interval_out_of_range);
 

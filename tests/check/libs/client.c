@@ -734,7 +734,9 @@ judge (guint status, const gchar * header, const gchar * value,
  * (10 min), not none. */
 GST_START_TEST (test_huge_retry_after_is_capped)
 {
-  const gchar *values[] = { "4294967296", "18446744073709551615", "700" };
+  const gchar *values[] = { "4294967296", "18446744073709551615", "700",
+    "99999999999999999999999"
+  };
 
   for (guint i = 0; i < G_N_ELEMENTS (values); i++) {
     MediaEdgeVerdict verdict = { 0, };
@@ -745,6 +747,42 @@ GST_START_TEST (test_huge_retry_after_is_capped)
         MEDIA_EDGE_MAX_RETRY_AFTER_MS);
     media_edge_verdict_clear (&verdict);
   }
+}
+
+GST_END_TEST;
+
+/* What a service says is quoted as valid UTF-8, whatever it sent and
+ * wherever the quote is cut: GLib's messages and GStreamer's structures
+ * take nothing else. */
+GST_START_TEST (test_quoted_answers_are_utf8)
+{
+  GString *accents = g_string_new ("a");
+  g_autoptr (GBytes) body = NULL;
+  g_autoptr (SoupMessageHeaders) headers =
+      soup_message_headers_new (SOUP_MESSAGE_HEADERS_RESPONSE);
+  MediaEdgeReply reply = {
+    .name = "play",
+    .uri = "https://edge.example.com/ee/va/v1/play",
+    .status = 400,
+    .reason = "Bad \xff Request",
+    .headers = headers,
+  };
+  MediaEdgeVerdict verdict = { 0, };
+  g_autofree gchar *text = NULL;
+  gsize size;
+
+  for (guint i = 0; i < 300; i++)
+    g_string_append (accents, "\xc3\xa9");
+  g_string_append (accents, "\xfe\xff");
+  size = accents->len;
+  text = g_string_free (accents, FALSE);
+  body = g_bytes_new (text, size);
+  reply.body = body;
+  media_edge_answer_judge (&reply, NULL, NULL, &verdict);
+  fail_unless_equals_int (verdict.kind, MEDIA_EDGE_VERDICT_REFUSED);
+  fail_unless (g_utf8_validate (verdict.why, -1, NULL), "%s", verdict.why);
+  fail_unless (strstr (verdict.why, "a\xc3\xa9\xc3\xa9") != NULL);
+  media_edge_verdict_clear (&verdict);
 }
 
 GST_END_TEST;
@@ -790,6 +828,7 @@ client_suite (void)
   tcase_add_test (tc, test_retry_after);
   tcase_add_test (tc, test_retry_after_never_shortens);
   tcase_add_test (tc, test_huge_retry_after_is_capped);
+  tcase_add_test (tc, test_quoted_answers_are_utf8);
   tcase_add_test (tc, test_redirect_target_masked_and_short);
   tcase_add_test (tc, test_refused_event_is_dropped);
   tcase_add_test (tc, test_first_cause_is_kept);

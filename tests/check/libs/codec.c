@@ -1176,6 +1176,22 @@ GST_START_TEST (test_read_state_bounded)
 
 GST_END_TEST;
 
+/* An endpoint's own braces are not slots: they go out escaped, and the
+ * session id only where the codec put its slot. */
+GST_START_TEST (test_endpoint_braces_are_no_slots)
+{
+  g_autoptr (MediaEdgeRequest) request = encode_with_identity
+      ("https://edge.example.com/{sessionId}/ee/va/v1", MEDIA_EDGE_EVENT_PLAY,
+      NULL);
+  g_autofree gchar *uri = media_edge_request_build_uri_full (request, SID,
+      "or2");
+
+  fail_unless_equals_string (uri, "https://edge.example.com/%7BsessionId%7D"
+      "/ee/or2/va/v1/play?configId=" CONFIG_ID);
+}
+
+GST_END_TEST;
+
 static Suite *
 codec_suite (void)
 {
@@ -1221,6 +1237,7 @@ codec_suite (void)
   tcase_add_test (tc, test_read_state_from_answer);
   tcase_add_test (tc, test_read_state_refuses_hostile);
   tcase_add_test (tc, test_read_state_bounded);
+  tcase_add_test (tc, test_endpoint_braces_are_no_slots);
 
   return s;
 }
