@@ -684,8 +684,7 @@ unhinted_path (const gchar * path, gchar ** hint)
     return NULL;
   rest = path + strlen ("/ee/");
   slash = strchr (rest, '/');
-  if (slash == NULL || slash == rest
-      || !g_str_has_prefix (slash, API_TAIL))
+  if (slash == NULL || slash == rest || !g_str_has_prefix (slash, API_TAIL))
     return NULL;
   *hint = g_strndup (rest, slash - rest);
 
