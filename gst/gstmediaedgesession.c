@@ -71,6 +71,9 @@ struct _GstMediaEdgeSession
   GPtrArray *closing_sessions;
   /* a session was started in this run (READY→PAUSED to PAUSED→READY) */
   gboolean started;
+  /* the run was stopped (END): no session starts until the next one,
+   * whatever item boundary the streaming thread still sees */
+  gboolean stopped;
   GstClock *clock;
   GstClockID ping_id;
   MediaEdgeTime ping_deadline;
@@ -1077,6 +1080,7 @@ apply_input (GstMediaEdgeSession * session, GstMediaEdgeInput * input,
       return TRUE;
     case GST_MEDIA_EDGE_INPUT_COMPLETE:
     case GST_MEDIA_EDGE_INPUT_END:
+      session->stopped |= input->type == GST_MEDIA_EDGE_INPUT_END;
       finish_session (session, now, position,
           input->type == GST_MEDIA_EDGE_INPUT_COMPLETE);
       return TRUE;
@@ -1128,6 +1132,13 @@ gst_media_edge_session_feed (GstMediaEdgeSession * session,
     g_mutex_unlock (&session->lock);
     clear_input (input);
     return FALSE;
+  }
+  if (session->stopped && (input->type == GST_MEDIA_EDGE_INPUT_START
+          || input->type == GST_MEDIA_EDGE_INPUT_NEXT_ITEM)) {
+    GST_DEBUG_OBJECT (session->owner, "stopped: no session starts");
+    g_mutex_unlock (&session->lock);
+    clear_input (input);
+    return TRUE;
   }
   if (is_action (input->type) && !session->started) {
     accepted = hold_action (session, input, error);
@@ -1285,6 +1296,7 @@ gst_media_edge_session_prepare (GstMediaEdgeSession * session,
   session->log_id = log_id;
   g_clear_pointer (&session->state, media_edge_state_unref);
   session->state = state;
+  session->stopped = FALSE;
   g_atomic_int_set (&session->warned_unreachable, FALSE);
   g_mutex_unlock (&session->lock);
 

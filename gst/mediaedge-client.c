@@ -838,11 +838,17 @@ deliver_request (MediaEdgeClientSession * session, MediaEdgeRequest * request,
 static void
 log_answer (MediaEdgeClientSession * session, const MediaEdgeReply * reply)
 {
-  g_autofree gchar *text = media_edge_answer_describe (reply,
-      MAX_LOGGED_ANSWER);
+  g_autofree gchar *text = NULL;
 
-  GST_DEBUG_ID (session->log_id, "answer to %s (%" G_GSIZE_FORMAT " bytes) %s",
-      reply->name, reply->body ? g_bytes_get_size (reply->body) : 0, text);
+  GST_DEBUG_ID (session->log_id, "answer to %s: HTTP %u (%" G_GSIZE_FORMAT
+      " bytes)", reply->name, reply->status,
+      reply->body ? g_bytes_get_size (reply->body) : 0);
+  /* what the service sent back may name the device (its client state):
+   * at TRACE only, as the requests */
+  if (gst_debug_category_get_threshold (GST_CAT_DEFAULT) < GST_LEVEL_TRACE)
+    return;
+  text = media_edge_answer_describe (reply, MAX_LOGGED_ANSWER);
+  GST_TRACE_ID (session->log_id, "answer to %s: %s", reply->name, text);
 }
 
 /**
@@ -1273,9 +1279,10 @@ new_message (MediaEdgeClientSession * session, MediaEdgeRequest * request)
   g_signal_connect (msg, "got-headers", G_CALLBACK (on_got_headers), NULL);
   text = media_edge_request_build_body_full (request, session->session_id,
       entries, &length);
-  GST_DEBUG_ID (session->log_id, "sending %s %s %s (attempt %u)", name,
-      method, uri, session->attempt + 1);
-  GST_DEBUG_ID (session->log_id, "%s body: %s", name, text);
+  /* the URL names the datastream, the body the device: at TRACE only */
+  GST_DEBUG_ID (session->log_id, "sending %s (attempt %u)", name,
+      session->attempt + 1);
+  GST_TRACE_ID (session->log_id, "%s: %s %s %s", name, method, uri, text);
   body = g_bytes_new_take (text, length);
   soup_message_set_request_body_from_bytes (msg, "application/json", body);
 

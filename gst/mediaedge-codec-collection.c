@@ -291,7 +291,7 @@ new_request (MediaEdgeCodecCollection * self, const gchar * name,
 
   json_node_take_object (root, body);
   text = json_to_string (root, FALSE);
-  GST_LOG_ID (self->log_id, "%s: POST %s %s", name, uri, text);
+  GST_TRACE_ID (self->log_id, "%s: POST %s %s", name, uri, text);
 
   return media_edge_request_new (name, "POST", uri, text, NULL, flags);
 }
@@ -435,7 +435,7 @@ media_edge_codec_collection_parse_session_id (MediaEdgeCodec * codec,
         quoted);
     return NULL;
   }
-  GST_DEBUG_ID (self->log_id, "session id %s", session_id);
+  GST_TRACE_ID (self->log_id, "session id %s", session_id);
 
   return g_steal_pointer (&session_id);
 }

@@ -247,7 +247,7 @@ media_edge_codec_edge_encode (MediaEdgeCodec * codec,
   g_autofree gchar *uri = build_uri (self, name);
   g_autofree gchar *body = build_body (self, event);
 
-  GST_LOG_ID (self->log_id, "%s: POST %s %s", name, uri, body);
+  GST_TRACE_ID (self->log_id, "%s: POST %s %s", name, uri, body);
 
   return media_edge_request_new (name, "POST", uri, body,
       opens ? NULL : SESSION_ID_POINTER,

@@ -13,10 +13,11 @@
  *     [device]
  *     fpid=5f1c0c1e-...
  *
- *   datastream-NAME.ini      what the Edge Network gave one datastream;
- *                            NAME is the datastream id when it is 1 to 64 of
- *                            [A-Za-z0-9_-], else its SHA-256 in hex, so that
- *                            no id can name a file outside the folder
+ *   datastream-HASH.ini      what the Edge Network gave one datastream;
+ *                            HASH is the SHA-256 of the datastream id in
+ *                            hex: no id names a file outside the folder,
+ *                            and no path logged or warned about names the
+ *                            datastream
  *     [hint]
  *     value=or2
  *     expires=1767225600
@@ -74,9 +75,6 @@ GST_DEBUG_CATEGORY_STATIC (media_edge_state_debug);
 #define KEY_KEY "key"
 #define VALUE_KEY "value"
 #define EXPIRES_KEY "expires"
-
-/* the longest datastream id that names its file as it is */
-#define MAX_PLAIN_NAME 64
 
 /* A state file holds a few cookies: anything larger is not ours, and is
  * not read into memory. */
@@ -748,17 +746,9 @@ state_equal (gconstpointer a, gconstpointer b)
 static gchar *
 datastream_path (const gchar * dir, const gchar * datastream)
 {
-  g_autofree gchar *hash = NULL;
-  g_autofree gchar *name = NULL;
-  gsize length = strlen (datastream);
-  gboolean plain = length >= 1 && length <= MAX_PLAIN_NAME;
-
-  for (gsize i = 0; plain && i < length; i++)
-    plain = g_ascii_isalnum (datastream[i]) || datastream[i] == '_' ||
-        datastream[i] == '-';
-  if (!plain)
-    hash = g_compute_checksum_for_string (G_CHECKSUM_SHA256, datastream, -1);
-  name = g_strdup_printf ("datastream-%s.ini", plain ? datastream : hash);
+  g_autofree gchar *hash = g_compute_checksum_for_string (G_CHECKSUM_SHA256,
+      datastream, -1);
+  g_autofree gchar *name = g_strdup_printf ("datastream-%s.ini", hash);
 
   return g_build_filename (dir, name, NULL);
 }

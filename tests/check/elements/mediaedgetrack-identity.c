@@ -32,6 +32,17 @@
   "{\"scope\": \"EdgeNetwork\", \"hint\": \"or2\", \"ttlSeconds\": 1800}]," \
   " \"type\": \"locationHint:result\"}"
 
+/* The file of @datastream in the state folder @dir */
+static gchar *
+datastream_file (const gchar * dir, const gchar * datastream)
+{
+  g_autofree gchar *hash = g_compute_checksum_for_string (G_CHECKSUM_SHA256,
+      datastream, -1);
+  g_autofree gchar *name = g_strdup_printf ("datastream-%s.ini", hash);
+
+  return g_build_filename (dir, name, NULL);
+}
+
 /* One short session: sessionStart, play, sessionEnd, all answered */
 static GPtrArray *
 play_one_session (Fixture * f, const gchar * state_dir, const gchar * fpid)
@@ -204,8 +215,7 @@ GST_START_TEST (test_empty_state_dir_writes_nothing)
 {
   g_autofree gchar *default_dir = g_build_filename (g_get_user_state_dir (),
       "gst-mediaedge", NULL);
-  g_autofree gchar *file = g_build_filename (default_dir,
-      "datastream-identity.ini", NULL);
+  g_autofree gchar *file = datastream_file (default_dir, "identity");
   g_autoptr (GPtrArray) earlier = NULL;
   g_autoptr (GPtrArray) later = NULL;
   g_autofree gchar *fpid = NULL;
@@ -277,8 +287,7 @@ GST_END_TEST;
 GST_START_TEST (test_corrupt_state_file_replaced)
 {
   g_autofree gchar *dir = g_dir_make_tmp ("mediaedge-state-XXXXXX", NULL);
-  g_autofree gchar *file = g_build_filename (dir, "datastream-corrupt.ini",
-      NULL);
+  g_autofree gchar *file = datastream_file (dir, "corrupt");
   g_autofree gchar *contents = NULL;
   g_autoptr (GKeyFile) keys = g_key_file_new ();
   g_autoptr (GPtrArray) records = NULL;

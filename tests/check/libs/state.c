@@ -101,6 +101,17 @@ file_mode (const gchar * path)
   return st.st_mode & 0777;
 }
 
+/* The file of @datastream in @dir: named by the id's SHA-256 */
+static gchar *
+datastream_file (const gchar * dir, const gchar * datastream)
+{
+  g_autofree gchar *hash = g_compute_checksum_for_string (G_CHECKSUM_SHA256,
+      datastream, -1);
+  g_autofree gchar *name = g_strdup_printf ("datastream-%s.ini", hash);
+
+  return g_build_filename (dir, name, NULL);
+}
+
 static GKeyFile *
 load_key_file (const gchar * path)
 {
@@ -281,8 +292,9 @@ GST_START_TEST (test_persistence)
 {
   g_autofree gchar *tmp = make_tmp ();
   g_autofree gchar *dir = g_build_filename (tmp, "state", NULL);
-  g_autofree gchar *ds_path = g_build_filename (dir, "datastream-ds1.ini",
-      NULL);
+  g_autofree gchar *ds_path = datastream_file (dir, "ds1");
+  g_autofree gchar *ds_name = NULL;
+  g_autofree gchar *expected_listing = NULL;
   g_autofree gchar *ds_lock = g_strconcat (ds_path, ".lock", NULL);
   g_autofree gchar *device_path = g_build_filename (dir, "device.ini", NULL);
   g_autofree gchar *device_lock = g_strconcat (device_path, ".lock", NULL);
@@ -305,8 +317,10 @@ GST_START_TEST (test_persistence)
   media_edge_state_unref (state);
 
   listing = list_dir (dir);
-  fail_unless_equals_string (listing, "datastream-ds1.ini "
-      "datastream-ds1.ini.lock device.ini device.ini.lock");
+  ds_name = g_path_get_basename (ds_path);
+  expected_listing = g_strdup_printf ("%s %s.lock device.ini device.ini.lock",
+      ds_name, ds_name);
+  fail_unless_equals_string (listing, expected_listing);
   fail_unless_equals_int (file_mode (dir), 0700);
   fail_unless_equals_int (file_mode (ds_path), 0600);
   fail_unless_equals_int (file_mode (ds_lock), 0600);
@@ -347,8 +361,7 @@ GST_START_TEST (test_expiry)
     {(gchar *) "later", (gchar *) "4", NOW + 10},
   };
   g_autofree gchar *tmp = make_tmp ();
-  g_autofree gchar *ds_path = g_build_filename (tmp, "datastream-ds.ini",
-      NULL);
+  g_autofree gchar *ds_path = datastream_file (tmp, "ds");
   g_autoptr (GKeyFile) file = NULL;
   g_autofree gchar *text = NULL;
   g_autofree gchar *hint = NULL;
@@ -518,7 +531,7 @@ store_fifty (gpointer data)
 GST_START_TEST (test_concurrent_processes)
 {
   g_autofree gchar *tmp = make_tmp ();
-  g_autofree gchar *path = g_build_filename (tmp, "datastream-ds.ini", NULL);
+  g_autofree gchar *path = datastream_file (tmp, "ds");
   g_autoptr (GKeyFile) file = NULL;
   g_autoptr (GPtrArray) entries = NULL;
   Writer writers[] = { {tmp, "one"}, {tmp, "two"}
@@ -606,7 +619,7 @@ static void
 check_damaged (const gchar * text)
 {
   g_autofree gchar *tmp = make_tmp ();
-  g_autofree gchar *path = g_build_filename (tmp, "datastream-ds.ini", NULL);
+  g_autofree gchar *path = datastream_file (tmp, "ds");
   g_autofree gchar *problem = NULL;
   g_autofree gchar *live = NULL;
   g_autofree gchar *value = NULL;
@@ -733,14 +746,16 @@ GST_START_TEST (test_unwritable_folder)
 
 GST_END_TEST;
 
-/* Ids that are no plain names map to their SHA-256, inside the folder. */
+/* Every id maps to its SHA-256, inside the folder: no path names the
+ * datastream, and none leads out. */
 GST_START_TEST (test_datastream_names)
 {
   g_autofree gchar *long_id = g_strnfill (200, 'a');
   g_autofree gchar *just_plain = g_strnfill (64, 'b');
   g_autofree gchar *too_long = g_strnfill (65, 'b');
-  const gchar *hashed[] = { "../x", "a b", long_id, too_long, "" };
-  const gchar *plain[] = { "Ab_9-z", just_plain };
+  const gchar *hashed[] = { "../x", "a b", long_id, too_long, "", "Ab_9-z",
+    just_plain
+  };
   g_autofree gchar *tmp = make_tmp ();
   g_autofree gchar *dir = g_build_filename (tmp, "state", NULL);
   g_autoptr (GPtrArray) expected = g_ptr_array_new_with_free_func (g_free);
@@ -748,18 +763,15 @@ GST_START_TEST (test_datastream_names)
   g_autofree gchar *expected_listing = NULL;
   g_autofree gchar *tmp_listing = NULL;
 
-  for (guint i = 0; i < G_N_ELEMENTS (hashed) + G_N_ELEMENTS (plain); i++) {
-    const gchar *id = i < G_N_ELEMENTS (hashed) ? hashed[i] :
-        plain[i - G_N_ELEMENTS (hashed)];
+  for (guint i = 0; i < G_N_ELEMENTS (hashed); i++) {
     g_autofree gchar *hash =
-        g_compute_checksum_for_string (G_CHECKSUM_SHA256, id, -1);
-    g_autoptr (MediaEdgeState) state = media_edge_state_get (dir, id);
+        g_compute_checksum_for_string (G_CHECKSUM_SHA256, hashed[i], -1);
+    g_autoptr (MediaEdgeState) state = media_edge_state_get (dir, hashed[i]);
 
-    store_one (state, "k", id, NOW + 10, NOW);
-    g_ptr_array_add (expected, g_strdup_printf ("datastream-%s.ini",
-            i < G_N_ELEMENTS (hashed) ? hash : id));
+    store_one (state, "k", hashed[i], NOW + 10, NOW);
+    g_ptr_array_add (expected, g_strdup_printf ("datastream-%s.ini", hash));
     g_ptr_array_add (expected, g_strdup_printf ("datastream-%s.ini.lock",
-            i < G_N_ELEMENTS (hashed) ? hash : id));
+            hash));
   }
   g_ptr_array_sort (expected, compare_names);
   g_ptr_array_add (expected, NULL);
