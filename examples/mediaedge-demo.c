@@ -11,12 +11,14 @@
  * started in this process, which prints each event as it arrives.
  *
  * The viewer watches 12 s (a ping comes at 10 s), pauses for 3 s, watches
- * 3 s more to the end of the content: sessionStart, play, ping,
- * pauseStart, play, sessionComplete.
+ * the 6 s left to the end of the content: sessionStart, play, ping,
+ * pauseStart, play, ping, sessionComplete. Ctrl-C stops it early, the
+ * way a viewer leaves: sessionEnd.
  *
  *   mediaedge-demo [--sink autovideosink] */
 
 #include <stdlib.h>
+#include <glib-unix.h>
 #include <gst/gst.h>
 
 #include "edge-server.h"
@@ -27,6 +29,17 @@ typedef struct
   GMainLoop *loop;
   gint exit_code;
 } Demo;
+
+/* Ctrl-C: the viewer leaves, the pipeline stops, sessionEnd goes out */
+static gboolean
+on_interrupt (gpointer data)
+{
+  Demo *demo = data;
+
+  g_main_loop_quit (demo->loop);
+
+  return G_SOURCE_CONTINUE;
+}
 
 static gboolean
 on_bus_message (GstBus * bus, GstMessage * message, gpointer data)
@@ -144,14 +157,17 @@ main (int argc, char **argv)
       "channel=demo length=18 ! videoconvert ! %s", endpoint, sink);
   g_print ("Pipeline: %s\n\n", description);
   demo.pipeline = gst_parse_launch (description, &error);
-  if (demo.pipeline == NULL) {
+  /* a missing element is an error with a pipeline all the same */
+  if (error) {
     g_printerr ("Could not build the pipeline: %s\n", error->message);
+    gst_clear_object (&demo.pipeline);
     return EXIT_FAILURE;
   }
 
   demo.loop = g_main_loop_new (NULL, FALSE);
   bus = gst_element_get_bus (demo.pipeline);
   gst_bus_add_watch (bus, on_bus_message, &demo);
+  g_unix_signal_add (SIGINT, on_interrupt, &demo);
 
   g_print ("time (UTC)    event             playhead  session\n");
   gst_element_set_state (demo.pipeline, GST_STATE_PLAYING);

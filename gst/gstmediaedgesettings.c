@@ -264,6 +264,27 @@ check_session_details (const GstStructure * s, GError ** error)
       &details, &extra, error);
 }
 
+static gboolean
+check_metadata_key (GQuark field, const GValue * value, gpointer user_data)
+{
+  GError **error = user_data;
+  const gchar *key = g_quark_to_string (field);
+
+  if (media_edge_xdm_is_metadata_key (key))
+    return TRUE;
+  g_set_error (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_SETTINGS,
+      "custom metadata name '%s' is not of the form [a-zA-Z0-9_.]+", key);
+
+  return FALSE;
+}
+
+/* custom-metadata names are what customMetadata takes */
+static gboolean
+check_custom_metadata (const GstStructure * s, GError ** error)
+{
+  return s == NULL || gst_structure_foreach (s, check_metadata_key, error);
+}
+
 /**
  * gst_media_edge_settings_set:
  *
@@ -296,6 +317,9 @@ gst_media_edge_settings_set (GstMediaEdgeSettings * settings,
 
     if (id == GST_MEDIA_EDGE_SETTING_SESSION_DETAILS
         && !check_session_details (s, error))
+      return FALSE;
+    if (id == GST_MEDIA_EDGE_SETTING_CUSTOM_METADATA
+        && !check_custom_metadata (s, error))
       return FALSE;
     g_clear_pointer (structure, gst_structure_free);
     *structure = copy_structure (s);

@@ -603,7 +603,8 @@ gst_media_edge_track_class_init (GstMediaEdgeTrackClass * klass)
    */
   install_string_property (gobject_class, GST_MEDIA_EDGE_SETTING_CONFIG_ID,
       "config-id", "Datastream ID",
-      "The Adobe datastream id (configId) to report to " "(required)", NULL);
+      "The Adobe datastream id (configId) to report to; required with "
+      "api=edge", NULL);
   /**
    * GstMediaEdgeTrack:endpoint:
    *
@@ -745,7 +746,7 @@ gst_media_edge_track_class_init (GstMediaEdgeTrackClass * klass)
   install_string_property (gobject_class, GST_MEDIA_EDGE_SETTING_CONTENT_TYPE,
       "content-type", "Content type",
       "Broadcast content type (sessionDetails.contentType); "
-      "default: \"VOD\", or \"Live\" for a live pipeline", NULL);
+      "default: \"VOD\", or \"Live\" for a live source", NULL);
   /**
    * GstMediaEdgeTrack:length:
    *

@@ -342,13 +342,15 @@ GST_START_TEST (test_collection_refuses_missing_account)
 GST_END_TEST;
 
 /* Strings that are not UTF-8 are refused when set (they would go into
- * JSON), naming the property; blanks are no value; a Collection host
+ * JSON), naming the property, and so are custom metadata names that
+ * customMetadata cannot take; blanks are no value; a Collection host
  * that is the Edge's, whatever its spelling, is no Collection host. */
 GST_START_TEST (test_refuses_bad_strings)
 {
   g_autoptr (GstElement) track = gst_element_factory_make ("mediaedgetrack",
       NULL);
   g_autofree gchar *content_id = NULL;
+  g_autoptr (GstStructure) metadata = NULL;
   const gchar *edge_hosts[] = { "https://edge.adobedc.net/ee/va/v1/",
     "https://EDGE.adobedc.net/other"
   };
@@ -358,6 +360,13 @@ GST_START_TEST (test_refuses_bad_strings)
   g_object_set (track, "content-id", "clip\xff\xfe", NULL);
   g_object_get (track, "content-id", &content_id, NULL);
   fail_unless_equals_string (content_id, "clip-1");
+  /* a custom metadata name customMetadata cannot take */
+  gst_util_set_object_arg (G_OBJECT (track), "custom-metadata", "meta,ok=1");
+  gst_util_set_object_arg (G_OBJECT (track), "custom-metadata",
+      "meta,bad-name=1,ok=2");
+  g_object_get (track, "custom-metadata", &metadata, NULL);
+  fail_unless_equals_int (gst_structure_n_fields (metadata), 1);
+  fail_unless (gst_structure_has_field (metadata, "ok"));
 
   for (guint i = 0; i < G_N_ELEMENTS (edge_hosts); i++) {
     GstElement *collection = gst_element_factory_make ("mediaedgetrack",
