@@ -30,23 +30,27 @@ typedef struct
   Member reporting;
   GstMediaEdgeSettings *settings;
   /* the trackers that joined, in the order they did: the first still
-   * there reports when the reporting one stops before the pipeline */
-  GArray *joined;
+   * there reports when the reporting one stops before the pipeline. Each
+   * Member on the heap: a GWeakRef is registered by its address, and
+   * must never be copied or moved (no GArray of them). */
+  GPtrArray *joined;
 } Reporter;
 
 static void
-clear_member (gpointer data)
+free_member (gpointer data)
 {
   g_weak_ref_clear (&((Member *) data)->element);
+  g_free (data);
 }
 
 static void
 add_joined (Reporter * reporter, GstElement * element, gpointer watch)
 {
-  Member member = { {{0}}, watch };
+  Member *member = g_new0 (Member, 1);
 
-  g_weak_ref_init (&member.element, element);
-  g_array_append_val (reporter->joined, member);
+  member->watch = watch;
+  g_weak_ref_init (&member->element, element);
+  g_ptr_array_add (reporter->joined, member);
 }
 
 static GQuark
@@ -62,7 +66,7 @@ free_reporter (gpointer data)
 
   g_weak_ref_clear (&reporter->reporting.element);
   gst_media_edge_settings_unref (reporter->settings);
-  g_array_unref (reporter->joined);
+  g_ptr_array_unref (reporter->joined);
   g_free (reporter);
 }
 
@@ -126,8 +130,7 @@ gst_media_edge_reporter_claim (GstElement * pipeline, GstElement * element,
     g_weak_ref_init (&reporter->reporting.element, element);
     reporter->reporting.watch = watch;
     reporter->settings = gst_media_edge_settings_ref (settings);
-    reporter->joined = g_array_new (FALSE, TRUE, sizeof (Member));
-    g_array_set_clear_func (reporter->joined, clear_member);
+    reporter->joined = g_ptr_array_new_with_free_func (free_member);
     g_object_set_qdata_full (G_OBJECT (pipeline), reporter_quark (), reporter,
         free_reporter);
     gst_clear_object (&current);
@@ -145,11 +148,11 @@ static GstElement *
 take_successor (Reporter * reporter, gpointer * watch)
 {
   while (reporter->joined->len > 0) {
-    Member *member = &g_array_index (reporter->joined, Member, 0);
+    Member *member = g_ptr_array_index (reporter->joined, 0);
     GstElement *element = g_weak_ref_get (&member->element);
 
     *watch = member->watch;
-    g_array_remove_index (reporter->joined, 0);
+    g_ptr_array_remove_index (reporter->joined, 0);
     if (element)
       return element;
   }
@@ -199,11 +202,11 @@ gst_media_edge_reporter_leave (GstElement * pipeline, GstElement * element)
   GST_OBJECT_LOCK (pipeline);
   reporter = get_reporter (pipeline);
   for (guint i = 0; reporter && i < reporter->joined->len; i++) {
-    GstElement *joined = g_weak_ref_get (&g_array_index (reporter->joined,
-            Member, i).element);
+    GstElement *joined = g_weak_ref_get (&((Member *)
+            g_ptr_array_index (reporter->joined, i))->element);
 
     if (joined == element || joined == NULL)
-      g_array_remove_index (reporter->joined, i--);
+      g_ptr_array_remove_index (reporter->joined, i--);
     gst_clear_object (&joined);
   }
   GST_OBJECT_UNLOCK (pipeline);
