@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "mediaedge-answer.h"
+#include "mediaedge-codec.h"
 
 /* libsoup 3.2 has no name for it */
 #define STATUS_TOO_MANY_REQUESTS 429
@@ -46,7 +47,8 @@ media_edge_answer_describe (const MediaEdgeReply * reply, gsize limit)
       NULL;
   g_autofree gchar *reason = reply->reason ?
       media_edge_quote_text (reply->reason, strlen (reply->reason), 128) : NULL;
-  g_autofree gchar *quoted = media_edge_quote_text (data, size, limit);
+  g_autofree gchar *quoted = media_edge_codec_quote_answer (data, size,
+      limit);
 
   return g_strdup_printf ("HTTP %u %s: %s", reply->status,
       reason ? reason : "", quoted);

@@ -86,6 +86,10 @@ struct _MediaEdgeClientSession
   /* client thread only */
   GQueue outgoing;
   gchar *session_id;
+  /* the cluster the session started in: its events stay there, though
+   * the hint expire meanwhile (answers to events renew nothing) */
+  gboolean hint_pinned;
+  gchar *pinned_hint;
   gboolean failed;
   MediaEdgeRequest *current;
   guint attempt;
@@ -110,6 +114,7 @@ static GMutex client_lock;
 static MediaEdgeClient *default_client;
 
 static void send_next (MediaEdgeClientSession * session);
+static void pin_hint (MediaEdgeClientSession * session);
 
 /* The core is used without the plugin too (the tests link it directly):
  * whoever comes first sets the category up. */
@@ -410,6 +415,7 @@ media_edge_client_session_unref (MediaEdgeClientSession * session)
   g_queue_clear_full (&session->outgoing,
       (GDestroyNotify) media_edge_request_free);
   g_free (session->session_id);
+  g_free (session->pinned_hint);
   g_free (session->log_id);
   if (session->id_destroy)
     session->id_destroy (session->id_data);
@@ -1008,6 +1014,7 @@ session_delivered (MediaEdgeClientSession * session, guint status,
   session->attempt = 0;
   if (opens) {
     session->session_id = session_id;
+    pin_hint (session);
     GST_DEBUG_ID (session->log_id, "session %s started", session_id);
     g_atomic_int_inc (&session->stats->sessions_started);
   }
@@ -1035,6 +1042,18 @@ session_unanswered (MediaEdgeClientSession * session, const GError * error)
     schedule_retry (session, -1, why);
 }
 
+/* The session started: the hint it knows now is its cluster's */
+static void
+pin_hint (MediaEdgeClientSession * session)
+{
+  if (session->state == NULL)
+    return;
+  g_free (session->pinned_hint);
+  session->pinned_hint = media_edge_state_dup_hint (session->state,
+      g_get_real_time () / G_USEC_PER_SEC);
+  session->hint_pinned = TRUE;
+}
+
 /* What a delivered answer asks the device to keep */
 static void
 keep_state (MediaEdgeClientSession * session, const MediaEdgeReply * reply)
@@ -1054,7 +1073,10 @@ static void
 session_answered (MediaEdgeClientSession * session, SoupMessage * msg,
     GBytes * body)
 {
-  g_autofree gchar *uri = g_uri_to_string (soup_message_get_uri (msg));
+  /* the URL without the location hint: a redirect's target is quoted,
+   * and the hint is the device's */
+  g_autofree gchar *uri = media_edge_request_build_uri (session->current,
+      session->session_id);
   MediaEdgeReply reply = {
     .name = media_edge_request_get_name (session->current),
     .uri = uri,
@@ -1259,7 +1281,8 @@ new_message (MediaEdgeClientSession * session, MediaEdgeRequest * request)
   if (session->state) {
     gint64 now = g_get_real_time () / G_USEC_PER_SEC;
 
-    hint = media_edge_state_dup_hint (session->state, now);
+    hint = session->hint_pinned ? g_strdup (session->pinned_hint) :
+        media_edge_state_dup_hint (session->state, now);
     entries = media_edge_state_dup_entries (session->state, now);
   }
   uri = media_edge_request_build_uri_full (request, session->session_id, hint);

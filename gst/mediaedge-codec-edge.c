@@ -479,9 +479,11 @@ typedef struct
 {
   MediaEdgeState *state;
   gint64 now;
+  gboolean kept;
 } HintRead;
 
-/* One `locationHint:result` payload: the EdgeNetwork scope's is ours */
+/* One `locationHint:result` payload: the EdgeNetwork scope's is ours,
+ * the first one only (each is written to disk) */
 static void
 read_hint (JsonObject * payload, gpointer data)
 {
@@ -489,10 +491,11 @@ read_hint (JsonObject * payload, gpointer data)
   const gchar *hint = bounded_string (payload, "hint", MAX_HINT);
   gint64 ttl = seconds_member (payload, "ttlSeconds");
 
-  if (g_strcmp0 (bounded_string (payload, "scope", MAX_HINT),
+  if (read->kept || g_strcmp0 (bounded_string (payload, "scope", MAX_HINT),
           EDGE_NETWORK_SCOPE) != 0 || !is_hint (hint) || ttl < 0)
     return;
   media_edge_state_set_hint (read->state, hint, read->now + ttl);
+  read->kept = TRUE;
 }
 
 /* What a delivered answer asks the device to keep: its `state:store`
@@ -507,7 +510,7 @@ media_edge_codec_edge_read_state (MediaEdgeCodec * codec,
   g_autoptr (GArray) entries = g_array_new (FALSE, FALSE,
       sizeof (MediaEdgeStateEntry));
   StoreRead store = { entries, now };
-  HintRead hint = { state, now };
+  HintRead hint = { state, now, FALSE };
   JsonArray *handles;
 
   if (answer->body == NULL || g_bytes_get_size (answer->body) == 0
@@ -529,7 +532,7 @@ refuse (const MediaEdgeAnswer * answer, GError ** error)
   gsize size = 0;
   const gchar *data = answer->body ? g_bytes_get_data (answer->body, &size) :
       NULL;
-  g_autofree gchar *quoted = media_edge_quote_text (data, size,
+  g_autofree gchar *quoted = media_edge_codec_quote_answer (data, size,
       MAX_QUOTED_ANSWER);
 
   g_set_error (error, MEDIA_EDGE_CODEC_ERROR, MEDIA_EDGE_CODEC_ERROR_REFUSED,

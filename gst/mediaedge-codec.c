@@ -308,6 +308,67 @@ media_edge_codec_build_uri (GUri * endpoint, const gchar * path,
   return g_uri_to_string (uri);
 }
 
+/* The members of a JSON answer that say what went wrong: the rest (a
+ * 207's handles) may carry the device's client state, which no warning
+ * may quote */
+static const gchar *const problem_members[] = {
+  "errors", "error", "title", "detail", "message", "type", "status", NULL
+};
+
+/* The members of @root that say what went wrong, as JSON text, or NULL */
+static gchar *
+problem_of (JsonNode * root)
+{
+  g_autoptr (JsonNode) node = json_node_new (JSON_NODE_OBJECT);
+  JsonObject *problem = json_object_new ();
+  JsonObject *object = json_node_get_object (root);
+
+  for (guint i = 0; problem_members[i]; i++) {
+    JsonNode *member = json_object_get_member (object, problem_members[i]);
+
+    if (member)
+      json_object_set_member (problem, problem_members[i],
+          json_node_copy (member));
+  }
+  json_node_take_object (node, problem);
+
+  return json_object_get_size (problem) > 0 ? json_to_string (node, FALSE) :
+      NULL;
+}
+
+/**
+ * media_edge_codec_quote_answer:
+ * @data: (nullable): the body of an answer
+ * @limit: how many bytes to quote at most
+ *
+ * What an answer said, fit for a warning: of a JSON object, only the
+ * members that say what went wrong (`errors`, `title`, `detail`...), never
+ * what it asks the device to keep; other text as it is. Valid UTF-8.
+ *
+ * Returns: (transfer full): the quote
+ */
+gchar *
+media_edge_codec_quote_answer (const gchar * data, gsize size, gsize limit)
+{
+  g_autoptr (JsonParser) parser = json_parser_new_immutable ();
+  g_autofree gchar *problem = NULL;
+  JsonNode *root;
+
+  if (data == NULL || size == 0 || size > G_MAXSSIZE
+      || media_edge_codec_json_too_deep (data, size, 64)
+      || !json_parser_load_from_data (parser, data, size, NULL)
+      || !(root = json_parser_get_root (parser))
+      || !JSON_NODE_HOLDS_OBJECT (root))
+    return media_edge_quote_text (data, size, limit);
+
+  problem = problem_of (root);
+  if (problem == NULL)
+    return g_strdup_printf ("(%" G_GSIZE_FORMAT " bytes of JSON that name "
+        "no error)", size);
+
+  return media_edge_quote_text (problem, strlen (problem), limit);
+}
+
 /**
  * media_edge_codec_json_too_deep:
  * @data: JSON text from the network

@@ -88,6 +88,9 @@ gchar *media_edge_codec_build_uri (GUri * endpoint, const gchar * path,
 
 MediaEdgeRequestFlags media_edge_codec_request_flags (MediaEdgeEventType type);
 
+gchar *media_edge_codec_quote_answer (const gchar * data, gsize size,
+    gsize limit);
+
 gboolean media_edge_codec_json_too_deep (const gchar * data, gsize size,
     guint max_depth);
 

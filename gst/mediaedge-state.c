@@ -79,6 +79,9 @@ GST_DEBUG_CATEGORY_STATIC (media_edge_state_debug);
 /* A state file holds a few cookies: anything larger is not ours, and is
  * not read into memory. */
 #define MAX_FILE_SIZE (1024 * 1024)
+/* entries kept per datastream: 64 of the largest an answer may hold
+ * (mediaedge-codec-edge.c) stay well below MAX_FILE_SIZE */
+#define MAX_KEPT_ENTRIES 64
 
 /* Which version of a file we last read or wrote */
 typedef struct
@@ -264,6 +267,33 @@ contents_drop_expired (Contents * contents, gint64 now)
   g_hash_table_foreach_remove (contents->entries, entry_expired, &now);
   if (contents->hint != NULL && contents->hint->expires <= now)
     g_clear_pointer (&contents->hint, media_edge_state_entry_free);
+}
+
+/* At most MAX_KEPT_ENTRIES entries, those that live longest: a service
+ * that hands out new keys every session must not grow the file past what
+ * a reader takes (MAX_FILE_SIZE). */
+static void
+contents_bound (Contents * contents)
+{
+  while (g_hash_table_size (contents->entries) > MAX_KEPT_ENTRIES) {
+    GHashTableIter iter;
+    gpointer key, value;
+    const gchar *soonest = NULL;
+    gint64 soonest_expiry = G_MAXINT64;
+
+    g_hash_table_iter_init (&iter, contents->entries);
+    while (g_hash_table_iter_next (&iter, &key, &value)) {
+      const MediaEdgeStateEntry *entry = value;
+
+      if (entry->expires < soonest_expiry
+          || (entry->expires == soonest_expiry && g_strcmp0 (key,
+                  soonest) < 0)) {
+        soonest = key;
+        soonest_expiry = entry->expires;
+      }
+    }
+    g_hash_table_remove (contents->entries, soonest);
+  }
 }
 
 /* Carries into @to what @from holds for @keys, and the hint if
@@ -544,6 +574,26 @@ write_file (MediaEdgeState * state, const gchar * path, const gchar * data,
   return TRUE;
 }
 
+/* A stopped or stuck player holding the lock must not stop the others:
+ * they wait this long at most, then keep their state in memory. */
+#define LOCK_WAIT_MS 1000
+
+/* flock() @fd, waiting LOCK_WAIT_MS at most; errno says why not */
+static gboolean
+wait_for_lock (int fd)
+{
+  for (guint waited = 0; waited <= LOCK_WAIT_MS; waited += 10) {
+    if (flock (fd, LOCK_EX | LOCK_NB) == 0)
+      return TRUE;
+    if (errno != EWOULDBLOCK && errno != EINTR)
+      return FALSE;
+    g_usleep (10 * 1000);
+  }
+  errno = EWOULDBLOCK;
+
+  return FALSE;
+}
+
 /* Creates the folder if need be and takes @path's lock file, or returns
  * -1. Closing what it returns lets the lock go. */
 static int
@@ -564,13 +614,12 @@ lock_file (MediaEdgeState * state, const gchar * path)
             lock_path, g_strerror (errno)));
     return -1;
   }
-  while (flock (fd, LOCK_EX) < 0) {
-    if (errno != EINTR) {
-      note_problem (state, g_strdup_printf ("Could not lock %s: %s", lock_path,
-              g_strerror (errno)));
-      g_close (fd, NULL);
-      return -1;
-    }
+  if (!wait_for_lock (fd)) {
+    note_problem (state, g_strdup_printf ("Could not lock %s within %u ms: "
+            "%s", lock_path, LOCK_WAIT_MS, errno == EWOULDBLOCK ?
+            "another process holds it" : g_strerror (errno)));
+    g_close (fd, NULL);
+    return -1;
   }
 
   return fd;
@@ -606,6 +655,7 @@ state_write (MediaEdgeState * state, gint64 now)
   contents_apply (&merged, &state->contents, state->changed,
       state->hint_changed);
   contents_drop_expired (&merged, now);
+  contents_bound (&merged);
   data = contents_to_data (&merged, &length);
   if (write_file (state, state->path, data, length)) {
     GST_DEBUG ("%s: wrote %u changed keys, %u entries in all", state->path,
@@ -649,7 +699,7 @@ state_refresh (MediaEdgeState * state)
 
 /* The FPID @path holds, or NULL if there is none yet, or it is damaged */
 static gchar *
-read_fpid (MediaEdgeState * state, const gchar * path)
+read_fpid (MediaEdgeState * state, const gchar * path, gboolean * readable)
 {
   g_autoptr (GBytes) data = NULL;
   g_autoptr (GKeyFile) file = NULL;
@@ -657,7 +707,8 @@ read_fpid (MediaEdgeState * state, const gchar * path)
   g_autofree gchar *fpid = NULL;
   FileStamp stamp;
 
-  if (!read_file (state, path, &data, &stamp) || data == NULL)
+  *readable = read_file (state, path, &data, &stamp);
+  if (!*readable || data == NULL)
     return NULL;
   file = parse_key_file (data);
   if (file != NULL) {
@@ -698,19 +749,25 @@ device_fpid (MediaEdgeState * state)
   gchar *fpid;
   int lock_fd;
 
-  /* without a lock first: a folder that is only read keeps its FPID */
-  fpid = read_fpid (state, path);
+  gboolean readable;
+
+  /* without a lock first: a folder that is only read keeps its FPID; a
+   * file that cannot be read is not replaced */
+  fpid = read_fpid (state, path, &readable);
   if (fpid != NULL)
     return fpid;
+  if (!readable)
+    return g_uuid_string_random ();
 
   lock_fd = lock_file (state, path);
   if (lock_fd < 0)
     return g_uuid_string_random ();
   /* another process may have made it since we looked */
-  fpid = read_fpid (state, path);
+  fpid = read_fpid (state, path, &readable);
   if (fpid == NULL) {
     fpid = g_uuid_string_random ();
-    write_fpid (state, path, fpid);
+    if (readable)
+      write_fpid (state, path, fpid);
   }
   g_close (lock_fd, NULL);
 

@@ -464,21 +464,34 @@ GST_START_TEST (test_parse_refuses_nul)
 
 GST_END_TEST;
 
-/* 207: the service refused what it was sent; the error quotes its answer,
- * at most 512 bytes of it. */
+/* 207: the service refused what it was sent; the error quotes what its
+ * answer says went wrong, never what it asks the device to keep (its
+ * client state, the location hint), at most 512 bytes. */
 GST_START_TEST (test_parse_refusal)
 {
+  g_autofree gchar *long_title = g_strnfill (600, 't');
   g_autofree gchar *answer = g_strdup_printf ("{\"errors\":[{\"title\":"
-      "\"sessionDetails.channel is invalid\"}],\"pad\":\"%0600d\"}", 0);
+      "\"sessionDetails.channel is invalid\"}],\"handle\":[{\"type\": "
+      "\"state:store\", \"payload\": [{\"key\": \"kndctr_identity\", "
+      "\"value\": \"SECRETVALUE\", \"maxAge\": 60}]}, {\"type\": "
+      "\"locationHint:result\", \"payload\": [{\"scope\": \"EdgeNetwork\", "
+      "\"hint\": \"secrethint\", \"ttlSeconds\": 60}]}]}");
+  g_autofree gchar *long_answer = g_strdup_printf ("{\"errors\":[{\"title\":"
+      "\"%s\"}]}", long_title);
   g_autoptr (GError) error = NULL;
+  g_autoptr (GError) long_error = NULL;
   g_autofree gchar *id = parse_answer_with_status (207, answer, &error);
-  g_autofree gchar *quoted = g_strdup_printf ("HTTP 207 Multi-Status: %.512s",
-      answer);
+  g_autofree gchar *long_id = parse_answer_with_status (207, long_answer,
+      &long_error);
 
   fail_unless (id == NULL);
   fail_unless (g_error_matches (error, MEDIA_EDGE_CODEC_ERROR,
           MEDIA_EDGE_CODEC_ERROR_REFUSED));
-  fail_unless_equals_string (error->message, quoted);
+  fail_unless_equals_string (error->message, "HTTP 207 Multi-Status: "
+      "{\"errors\":[{\"title\":\"sessionDetails.channel is invalid\"}]}");
+  fail_unless (long_id == NULL);
+  fail_unless_equals_int (strlen (long_error->message),
+      strlen ("HTTP 207 Multi-Status: ") + 512);
 }
 
 GST_END_TEST;
@@ -1192,6 +1205,28 @@ GST_START_TEST (test_endpoint_braces_are_no_slots)
 
 GST_END_TEST;
 
+/* Of a flood of location hints the first is kept, and only it is set
+ * (each set was a write to disk: 5,000 of them held the sender thread
+ * for seconds). */
+GST_START_TEST (test_read_state_first_hint_only)
+{
+  GString *answer = g_string_new ("{\"handle\": [{\"type\": "
+      "\"locationHint:result\", \"payload\": [");
+  g_autofree gchar *hint = NULL;
+  g_autofree gchar *kept = NULL;
+  g_autofree gchar *text = NULL;
+
+  for (guint i = 0; i < 5000; i++)
+    g_string_append_printf (answer, "%s{\"scope\": \"EdgeNetwork\", "
+        "\"hint\": \"h%u\", \"ttlSeconds\": 60}", i ? ", " : "", i);
+  g_string_append (answer, "]}]}");
+  text = g_string_free (answer, FALSE);
+  kept = kept_of (text, &hint);
+  fail_unless_equals_string (hint, "h0");
+}
+
+GST_END_TEST;
+
 static Suite *
 codec_suite (void)
 {
@@ -1237,6 +1272,7 @@ codec_suite (void)
   tcase_add_test (tc, test_read_state_from_answer);
   tcase_add_test (tc, test_read_state_refuses_hostile);
   tcase_add_test (tc, test_read_state_bounded);
+  tcase_add_test (tc, test_read_state_first_hint_only);
   tcase_add_test (tc, test_endpoint_braces_are_no_slots);
 
   return s;

@@ -14,6 +14,8 @@
 
 #include <errno.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -513,18 +515,18 @@ typedef struct
 } Writer;
 
 static gboolean
-store_fifty (gpointer data)
+store_thirty (gpointer data)
 {
   const Writer *writer = data;
   g_autoptr (MediaEdgeState) state = media_edge_state_get (writer->dir, "ds");
 
-  for (guint i = 0; i < 50; i++) {
+  for (guint i = 0; i < 30; i++) {
     g_autofree gchar *key = g_strdup_printf ("%s-%02u", writer->prefix, i);
 
     store_one (state, key, writer->prefix, NOW + 10, NOW);
   }
 
-  return count_entries (state, NOW) >= 50;
+  return count_entries (state, NOW) >= 30;
 }
 
 /* Two processes storing different keys at once lose none. */
@@ -539,22 +541,22 @@ GST_START_TEST (test_concurrent_processes)
   gpointer data[] = { &writers[0], &writers[1] };
   MediaEdgeState *state;
 
-  run_children (G_N_ELEMENTS (data), store_fifty, data);
+  run_children (G_N_ELEMENTS (data), store_thirty, data);
 
   file = load_key_file (path);
-  fail_unless (g_key_file_has_group (file, "entry 99"));
-  fail_if (g_key_file_has_group (file, "entry 100"));
+  fail_unless (g_key_file_has_group (file, "entry 59"));
+  fail_if (g_key_file_has_group (file, "entry 60"));
 
   state = media_edge_state_get (tmp, "ds");
   entries = media_edge_state_dup_entries (state, NOW);
-  fail_unless_equals_int (entries->len, 100);
+  fail_unless_equals_int (entries->len, 60);
   for (guint i = 0; i < entries->len; i++) {
     const MediaEdgeStateEntry *entry = g_ptr_array_index (entries, i);
-    g_autofree gchar *key = g_strdup_printf ("%s-%02u", i < 50 ? "one" : "two",
-        i % 50);
+    g_autofree gchar *key = g_strdup_printf ("%s-%02u", i < 30 ? "one" : "two",
+        i % 30);
 
     fail_unless_equals_string (entry->key, key);
-    fail_unless_equals_string (entry->value, i < 50 ? "one" : "two");
+    fail_unless_equals_string (entry->value, i < 30 ? "one" : "two");
   }
   media_edge_state_unref (state);
   remove_tree (tmp);
@@ -807,7 +809,7 @@ store_from_thread (gpointer data)
 {
   const Worker *worker = data;
 
-  for (guint i = 0; i < 25; i++) {
+  for (guint i = 0; i < 15; i++) {
     g_autofree gchar *key = g_strdup_printf ("t%u-%02u", worker->n, i);
     g_autoptr (GPtrArray) entries = NULL;
 
@@ -834,12 +836,66 @@ GST_START_TEST (test_threads)
   }
   for (guint i = 0; i < G_N_ELEMENTS (threads); i++)
     g_thread_join (threads[i]);
-  fail_unless_equals_int (count_entries (state, NOW), 100);
+  fail_unless_equals_int (count_entries (state, NOW), 60);
 
   media_edge_state_unref (state);
   state = media_edge_state_get (tmp, "ds");
-  fail_unless_equals_int (count_entries (state, NOW), 100);
+  fail_unless_equals_int (count_entries (state, NOW), 60);
   media_edge_state_unref (state);
+  remove_tree (tmp);
+}
+
+GST_END_TEST;
+
+/* A service handing out new keys every session cannot grow the file past
+ * what a reader takes: 64 entries are kept, those that live longest. */
+GST_START_TEST (test_entries_bounded)
+{
+  g_autofree gchar *tmp = make_tmp ();
+  g_autoptr (MediaEdgeState) state = media_edge_state_get (tmp, "ds");
+  g_autoptr (MediaEdgeState) again = NULL;
+  g_autoptr (GPtrArray) entries = NULL;
+
+  for (guint i = 0; i < 70; i++) {
+    g_autofree gchar *key = g_strdup_printf ("k%02u", i);
+
+    /* k00 ... k05 expire first */
+    store_one (state, key, "v", NOW + 100 + i, NOW);
+  }
+  g_clear_pointer (&state, media_edge_state_unref);
+  again = media_edge_state_get (tmp, "ds");
+  entries = media_edge_state_dup_entries (again, NOW);
+  fail_unless_equals_int (entries->len, 64);
+  fail_unless_equals_string (((MediaEdgeStateEntry *)
+          g_ptr_array_index (entries, 0))->key, "k06");
+  remove_tree (tmp);
+}
+
+GST_END_TEST;
+
+/* A player stuck holding the lock does not stop another: after a second
+ * it keeps its state in memory, and says so once. */
+GST_START_TEST (test_lock_wait_is_bounded)
+{
+  g_autofree gchar *tmp = make_tmp ();
+  g_autofree gchar *path = datastream_file (tmp, "ds");
+  g_autofree gchar *lock_path = g_strconcat (path, ".lock", NULL);
+  g_autoptr (MediaEdgeState) state = media_edge_state_get (tmp, "ds");
+  g_autofree gchar *problem = NULL;
+  gint64 start;
+  int fd;
+
+  fd = g_open (lock_path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  fail_unless (fd >= 0);
+  /* another open file description: as another process's */
+  fail_unless (flock (fd, LOCK_EX) == 0);
+  start = g_get_monotonic_time ();
+  store_one (state, "k", "v", NOW + 10, NOW);
+  fail_unless (g_get_monotonic_time () - start < 5 * G_USEC_PER_SEC);
+  fail_unless_equals_int (count_entries (state, NOW), 1);
+  problem = media_edge_state_take_problem (state);
+  fail_unless (problem != NULL && strstr (problem, "lock") != NULL);
+  g_close (fd, NULL);
   remove_tree (tmp);
 }
 
@@ -865,6 +921,8 @@ state_suite (void)
   tcase_add_test (tc, test_unwritable_folder);
   tcase_add_test (tc, test_datastream_names);
   tcase_add_test (tc, test_threads);
+  tcase_add_test (tc, test_entries_bounded);
+  tcase_add_test (tc, test_lock_wait_is_bounded);
 
   return s;
 }
