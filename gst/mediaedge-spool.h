@@ -1,0 +1,97 @@
+/* gst-mediaedge
+ * Copyright (C) 2026 gst-mediaedge contributors
+ *
+ * This library is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Library General Public
+ * License as published by the Free Software Foundation; either
+ * version 2.1 of the License, or (at your option) any later version.
+ */
+
+#ifndef __MEDIA_EDGE_SPOOL_H__
+#define __MEDIA_EDGE_SPOOL_H__
+
+#include <glib.h>
+#include "mediaedge-request.h"
+
+G_BEGIN_DECLS
+
+/* The on-disk journal of what a session has not yet had answered, so that
+ * nothing played is lost to a crash, a power cut or a long time offline.
+ *
+ * A spool is a folder (`<state-dir>/spool/`) of journals, one per tracking
+ * session, each a file of JSON lines appended to and never rewritten in
+ * place: the session's requests as they are queued (serialized with
+ * media_edge_request_serialize()), its session id once known, each
+ * request's answer (delivered or given up), and its end. A journal whose
+ * every request was answered and that ended is removed. A journal is held
+ * (flock) by the process writing it or replaying it: two processes never
+ * touch one journal at once, and a replayer skips journals in use.
+ *
+ * Bounds: past @max_bytes for the whole spool, or for journals older than
+ * @max_age seconds, the oldest whole journals not in use are removed and
+ * counted. Times are wall-clock seconds (UNIX time), given by the caller.
+ *
+ * Every function is safe from any thread; one journal is written by one
+ * thread at a time (the sender's). Nothing here blocks on another
+ * process for long: a lock that cannot be taken at once means "in use". */
+
+typedef struct _MediaEdgeSpool MediaEdgeSpool;
+typedef struct _MediaEdgeJournal MediaEdgeJournal;
+
+/* What a journal left by an earlier process holds, for its replay */
+typedef struct
+{
+  gchar *path;
+  gboolean offline;             /* the session never started live */
+  gchar *session_id;            /* NULL if no sessionStart was answered */
+  gboolean ended;               /* the session's last request was queued */
+  /* the requests never answered, in order (MediaEdgeRequest) */
+  GPtrArray *pending;
+  /* every request of the session, answered or not, in order: an offline
+   * session goes whole as /downloaded */
+  GPtrArray *all;
+  gint64 created;               /* UNIX time */
+} MediaEdgeJournalContents;
+
+MediaEdgeSpool *media_edge_spool_open (const gchar * dir, guint64 max_bytes,
+    gint64 max_age, GError ** error);
+
+void media_edge_spool_free (MediaEdgeSpool * spool);
+
+guint media_edge_spool_enforce_bounds (MediaEdgeSpool * spool, gint64 now);
+
+MediaEdgeJournal *media_edge_spool_create_journal (MediaEdgeSpool * spool,
+    gboolean offline, gint64 now, GError ** error);
+
+GPtrArray *media_edge_spool_claim_orphans (MediaEdgeSpool * spool);
+
+gboolean media_edge_journal_append_request (MediaEdgeJournal * journal,
+    guint64 seq, const MediaEdgeRequest * request, GError ** error);
+
+gboolean media_edge_journal_append_session_id (MediaEdgeJournal * journal,
+    const gchar * session_id, GError ** error);
+
+gboolean media_edge_journal_append_answered (MediaEdgeJournal * journal,
+    guint64 seq, GError ** error);
+
+gboolean media_edge_journal_append_end (MediaEdgeJournal * journal,
+    GError ** error);
+
+gboolean media_edge_journal_sync (MediaEdgeJournal * journal, GError ** error);
+
+gboolean media_edge_journal_is_done (MediaEdgeJournal * journal);
+
+void media_edge_journal_close (MediaEdgeJournal * journal);
+
+MediaEdgeJournalContents *media_edge_journal_read (MediaEdgeJournal *
+    journal, GError ** error);
+
+void media_edge_journal_contents_free (MediaEdgeJournalContents * contents);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (MediaEdgeSpool, media_edge_spool_free);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (MediaEdgeJournalContents,
+    media_edge_journal_contents_free);
+
+G_END_DECLS
+
+#endif /* __MEDIA_EDGE_SPOOL_H__ */
