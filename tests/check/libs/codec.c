@@ -14,6 +14,7 @@
 
 #include <gst/check/gstcheck.h>
 #include <json-glib/json-glib.h>
+#include <glib/gstdio.h>
 
 #include "mediaedge-codec-edge.h"
 #include "mediaedge-codec-collection.h"
@@ -1227,6 +1228,151 @@ GST_START_TEST (test_read_state_first_hint_only)
 
 GST_END_TEST;
 
+/* @body for @path validates against media-edge.yaml (tests/spec) */
+static void
+assert_valid_body (const gchar * path, const gchar * body)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree gchar *records = NULL;
+  g_autofree gchar *output = NULL;
+  g_autofree gchar *line =
+      g_strdup_printf ("{\"path\": \"%s\", \"body\": %s}\n",
+      path, body);
+  gint fd = g_file_open_tmp ("codec-XXXXXX.jsonl", &records, &error);
+  gint status = -1;
+  gchar *argv[] = { (gchar *) PYTHON, (gchar *) VALIDATOR, (gchar *) SPEC,
+    NULL, NULL
+  };
+
+  fail_unless (fd >= 0, "%s", error ? error->message : "");
+  g_close (fd, NULL);
+  fail_unless (g_file_set_contents (records, line, -1, NULL));
+  argv[3] = records;
+  fail_unless (g_spawn_sync (NULL, argv, NULL, G_SPAWN_STDERR_TO_DEV_NULL,
+          NULL, NULL, &output, NULL, &status, NULL));
+  g_unlink (records);
+  fail_unless (g_spawn_check_wait_status (status, NULL), "%s", output);
+}
+
+/* A session's live requests, as an offline session keeps them */
+static GPtrArray *
+offline_session (MediaEdgeCodec * codec)
+{
+  const MediaEdgeEventType types[] = { MEDIA_EDGE_EVENT_SESSION_START,
+    MEDIA_EDGE_EVENT_PLAY, MEDIA_EDGE_EVENT_PING,
+    MEDIA_EDGE_EVENT_SESSION_COMPLETE
+  };
+  const gint64 at_ms[] = { 0, 1, 10000, 12001 };
+  GPtrArray *requests = g_ptr_array_new_with_free_func ((GDestroyNotify)
+      media_edge_request_free);
+
+  for (guint i = 0; i < G_N_ELEMENTS (types); i++) {
+    MediaEdgeEvent *event = media_edge_event_new (types[i], T (at_ms[i]),
+        at_ms[i] / 1000);
+
+    if (i == 0)
+      media_edge_event_set_details (event, session_details (12));
+    g_ptr_array_add (requests, media_edge_codec_encode (codec, event));
+    media_edge_event_free (event);
+  }
+
+  return requests;
+}
+
+/* A session played offline goes whole to /downloaded: every event with
+ * its own type, time and mediaCollection, naming no session, the device
+ * named by its FPID; valid against media-edge.yaml. */
+GST_START_TEST (test_downloaded_session)
+{
+  const MediaEdgeIdentity identity = { "device-7", NULL };
+  g_autoptr (MediaEdgeCodec) codec = media_edge_codec_edge_new_full (ENDPOINT,
+      CONFIG_ID, &identity, "codec-test");
+  g_autoptr (GPtrArray) requests = offline_session (codec);
+  g_autoptr (GPtrArray) downloaded = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonNode) root = NULL;
+  g_autofree gchar *uri = NULL;
+  g_autofree gchar *body = NULL;
+  const gchar *types[] = { "media.sessionStart", "media.play", "media.ping",
+    "media.sessionComplete"
+  };
+  const gchar *times[] = { "2026-11-26T02:00:00.000Z",
+    "2026-11-26T02:00:00.001Z", "2026-11-26T02:00:10.000Z",
+    "2026-11-26T02:00:12.001Z"
+  };
+  JsonObject *xdm;
+  JsonArray *events;
+
+  downloaded = media_edge_codec_edge_encode_downloaded (codec, requests, 0,
+      &error);
+  g_assert_no_error (error);
+  fail_unless_equals_int (downloaded->len, 1);
+  uri = media_edge_request_build_uri (g_ptr_array_index (downloaded, 0), NULL);
+  fail_unless_equals_string (uri, ENDPOINT "/downloaded?configId=" CONFIG_ID);
+  body = media_edge_request_build_body (g_ptr_array_index (downloaded, 0),
+      NULL, NULL);
+  assert_valid_body ("/ee/va/v1/downloaded", body);
+  root = parse (body);
+  xdm = xdm_of (root);
+  fail_unless_equals_string (json_object_get_string_member (xdm,
+          "eventType"), "media.downloaded");
+  fail_unless (strstr (body, "\"FPID\":[{\"id\":\"device-7\","
+          "\"authenticatedState\":\"ambiguous\",\"primary\":true}]") != NULL,
+      "%s", body);
+  fail_unless (strstr (body, "sessionID") == NULL);
+  events = json_object_get_array_member (xdm, "mediaDownloadedEvents");
+  fail_unless_equals_int (json_array_get_length (events), 4);
+  for (guint i = 0; i < 4; i++) {
+    JsonObject *event = json_array_get_object_element (events, i);
+
+    fail_unless_equals_string (json_object_get_string_member (event,
+            "mediaEventType"), types[i]);
+    fail_unless_equals_string (json_object_get_string_member (event,
+            "mediaEventTimestamp"), times[i]);
+  }
+  fail_unless_equals_int (json_object_get_int_member
+      (json_object_get_object_member (json_array_get_object_element (events,
+                  2), "mediaCollection"), "playhead"), 10);
+}
+
+GST_END_TEST;
+
+/* Split only when one request would pass the size limit, each part a
+ * valid request of its own; without an FPID there is none. */
+GST_START_TEST (test_downloaded_split_and_refused)
+{
+  const MediaEdgeIdentity identity = { "device-7", NULL };
+  g_autoptr (MediaEdgeCodec) codec = media_edge_codec_edge_new_full (ENDPOINT,
+      CONFIG_ID, &identity, "codec-test");
+  g_autoptr (MediaEdgeCodec) anonymous = media_edge_codec_edge_new (ENDPOINT,
+      CONFIG_ID, "codec-test");
+  g_autoptr (GPtrArray) requests = offline_session (codec);
+  g_autoptr (GPtrArray) parts = NULL;
+  g_autoptr (GPtrArray) none = NULL;
+  g_autoptr (GError) error = NULL;
+  guint events = 0;
+
+  parts = media_edge_codec_edge_encode_downloaded (codec, requests, 900, NULL);
+  fail_unless (parts->len > 1);
+  for (guint i = 0; i < parts->len; i++) {
+    g_autofree gchar *body = media_edge_request_build_body
+        (g_ptr_array_index (parts, i), NULL, NULL);
+    g_autoptr (JsonNode) root = parse (body);
+
+    fail_unless (strlen (body) <= 900, "%" G_GSIZE_FORMAT, strlen (body));
+    assert_valid_body ("/ee/va/v1/downloaded", body);
+    events += json_array_get_length (json_object_get_array_member (xdm_of
+            (root), "mediaDownloadedEvents"));
+  }
+  fail_unless_equals_int (events, 4);
+
+  none = media_edge_codec_edge_encode_downloaded (anonymous, requests, 0,
+      &error);
+  fail_unless (none == NULL && error != NULL);
+}
+
+GST_END_TEST;
+
 static Suite *
 codec_suite (void)
 {
@@ -1274,6 +1420,11 @@ codec_suite (void)
   tcase_add_test (tc, test_read_state_bounded);
   tcase_add_test (tc, test_read_state_first_hint_only);
   tcase_add_test (tc, test_endpoint_braces_are_no_slots);
+
+  tc = tcase_create ("downloaded");
+  suite_add_tcase (s, tc);
+  tcase_add_test (tc, test_downloaded_session);
+  tcase_add_test (tc, test_downloaded_split_and_refused);
 
   return s;
 }
