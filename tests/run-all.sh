@@ -42,7 +42,9 @@ echo "== build and test under ASan + UBSan =="
 # GLib and GStreamer keep caches for the process's life: only real leaks
 # of ours should count (tests/lsan.supp).
 # Full stacks on malloc, so that the suppressions can see who allocated.
-export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:fast_unwind_on_malloc=0
+# detect_stack_use_after_return: a pointer into a dead frame (a weak ref
+# registered at a stack address once crashed the real suite) faults here.
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:fast_unwind_on_malloc=0:detect_stack_use_after_return=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 export LSAN_OPTIONS=suppressions=$PWD/tests/lsan.supp:print_suppressions=0
 # GLib's slice allocator hides what it hands out (GVariants, lists) from
