@@ -18,10 +18,13 @@ run_suite () {
 
 echo "== house style (gst-indent) =="
 .ci/gst-indent --check gst/*.c tests/check/*/*.c tests/real/*.c tests/server/*.c \
-  tests/fuzz/*.c examples/*.c
+  tests/fuzz/*.c tests/bench/*.c examples/*.c
 
 echo "== build and test =="
 run_suite build
+
+echo "== benchmarks, a quick smoke of each (figures: docs/performance.md) =="
+meson test -C build --benchmark --suite bench --print-errorlogs
 
 echo "== devenv and install, as the README says =="
 bash tests/install-check.sh build
