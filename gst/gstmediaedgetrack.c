@@ -108,7 +108,14 @@ GST_DEBUG_CATEGORY_STATIC (gst_media_edge_track_debug);
 
 struct _GstMediaEdgeTrack
 {
-  GstBaseTransform parent;
+  GstElement parent;
+
+  /* buffers pass from one to the other untouched; caps, allocation and
+   * scheduling queries are proxied (as valve does) */
+  GstPad *sinkpad;
+  GstPad *srcpad;
+  /* the stream's segment: streaming thread only */
+  GstSegment segment;
 
   /* the properties; object lock */
   GstMediaEdgeSettings *props;
@@ -126,7 +133,7 @@ static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE ("src",
 
 #define gst_media_edge_track_parent_class parent_class
 G_DEFINE_TYPE_WITH_CODE (GstMediaEdgeTrack, gst_media_edge_track,
-    GST_TYPE_BASE_TRANSFORM,
+    GST_TYPE_ELEMENT,
     GST_DEBUG_CATEGORY_INIT (gst_media_edge_track_debug, "mediaedgetrack", 0,
         "Media Edge tracker element"));
 GST_ELEMENT_REGISTER_DEFINE (mediaedgetrack, "mediaedgetrack", GST_RANK_NONE,
@@ -183,6 +190,7 @@ gst_media_edge_track_change_state (GstElement * element,
     case GST_STATE_CHANGE_READY_TO_PAUSED:
       if (!(settings = take_settings (self)))
         return GST_STATE_CHANGE_FAILURE;
+      gst_segment_init (&self->segment, GST_FORMAT_UNDEFINED);
       gst_media_edge_session_prepare (self->session, settings);
       gst_media_edge_watch_start (self->watch, settings);
       break;
@@ -211,23 +219,43 @@ gst_media_edge_track_change_state (GstElement * element,
 /* ------------------------------------------------------------------ */
 /* the stream */
 
-static gboolean
-gst_media_edge_track_sink_event (GstBaseTransform * trans, GstEvent * event)
+/* The segment the buffers' times are in, as GstBaseTransform would keep
+ * it */
+static void
+follow_segment (GstMediaEdgeTrack * self, GstEvent * event)
 {
-  GstMediaEdgeTrack *self = GST_MEDIA_EDGE_TRACK (trans);
+  switch (GST_EVENT_TYPE (event)) {
+    case GST_EVENT_SEGMENT:
+      gst_event_copy_segment (event, &self->segment);
+      break;
+    case GST_EVENT_FLUSH_STOP:
+      gst_segment_init (&self->segment, GST_FORMAT_UNDEFINED);
+      break;
+    default:
+      break;
+  }
+}
 
+static gboolean
+gst_media_edge_track_sink_event (GstPad * pad, GstObject * parent,
+    GstEvent * event)
+{
+  GstMediaEdgeTrack *self = (GstMediaEdgeTrack *) parent;
+
+  follow_segment (self, event);
   gst_media_edge_watch_sink_event (self->watch, event);
 
-  return GST_BASE_TRANSFORM_CLASS (parent_class)->sink_event (trans, event);
+  return gst_pad_event_default (pad, parent, event);
 }
 
 /* Per buffer: the watch notes where the stream is, and when the buffer
- * will be rendered, in O(1). */
+ * will be rendered, in O(1); then the buffer goes on, untouched. A plain
+ * chain function and an unchecked cast: this is every buffer's path. */
 static GstFlowReturn
-gst_media_edge_track_transform_ip (GstBaseTransform * trans, GstBuffer * buf)
+gst_media_edge_track_chain (GstPad * pad, GstObject * parent, GstBuffer * buf)
 {
-  GstMediaEdgeTrack *self = GST_MEDIA_EDGE_TRACK (trans);
-  const GstSegment *segment = &trans->segment;
+  GstMediaEdgeTrack *self = (GstMediaEdgeTrack *) parent;
+  const GstSegment *segment = &self->segment;
   GstClockTime pts = GST_BUFFER_PTS (buf);
   GstClockTime duration = GST_BUFFER_DURATION (buf);
   GstClockTime position = GST_CLOCK_TIME_NONE;
@@ -247,7 +275,31 @@ gst_media_edge_track_transform_ip (GstBaseTransform * trans, GstBuffer * buf)
   gst_media_edge_watch_buffer (self->watch, position, end_position,
       running_time, end);
 
-  return GST_FLOW_OK;
+  return gst_pad_push (self->srcpad, buf);
+}
+
+/* Before a demuxer that pulls its data (a file read by qtdemux): the
+ * bytes pass as they are asked for, and the element, which sees no time,
+ * follows the pipeline instead (its EOS ends the content). */
+static GstFlowReturn
+gst_media_edge_track_getrange (GstPad * pad, GstObject * parent,
+    guint64 offset, guint length, GstBuffer ** buffer)
+{
+  GstMediaEdgeTrack *self = (GstMediaEdgeTrack *) parent;
+
+  return gst_pad_pull_range (self->sinkpad, offset, length, buffer);
+}
+
+static gboolean
+gst_media_edge_track_src_activate_mode (GstPad * pad, GstObject * parent,
+    GstPadMode mode, gboolean active)
+{
+  GstMediaEdgeTrack *self = (GstMediaEdgeTrack *) parent;
+
+  if (mode != GST_PAD_MODE_PULL)
+    return TRUE;
+
+  return gst_pad_activate_mode (self->sinkpad, GST_PAD_MODE_PULL, active);
 }
 
 /* ------------------------------------------------------------------ */
@@ -587,7 +639,6 @@ gst_media_edge_track_class_init (GstMediaEdgeTrackClass * klass)
 {
   GObjectClass *gobject_class = G_OBJECT_CLASS (klass);
   GstElementClass *element_class = GST_ELEMENT_CLASS (klass);
-  GstBaseTransformClass *trans_class = GST_BASE_TRANSFORM_CLASS (klass);
 
   gobject_class->set_property = gst_media_edge_track_set_property;
   gobject_class->get_property = gst_media_edge_track_get_property;
@@ -1040,9 +1091,6 @@ gst_media_edge_track_class_init (GstMediaEdgeTrackClass * klass)
 
   element_class->change_state =
       GST_DEBUG_FUNCPTR (gst_media_edge_track_change_state);
-  trans_class->sink_event = GST_DEBUG_FUNCPTR (gst_media_edge_track_sink_event);
-  trans_class->transform_ip =
-      GST_DEBUG_FUNCPTR (gst_media_edge_track_transform_ip);
 }
 
 static void
@@ -1051,7 +1099,25 @@ gst_media_edge_track_init (GstMediaEdgeTrack * self)
   self->props = gst_media_edge_settings_new ();
   self->session = gst_media_edge_session_new (GST_ELEMENT (self));
   self->watch = gst_media_edge_watch_new (GST_ELEMENT (self), self->session);
+  gst_segment_init (&self->segment, GST_FORMAT_UNDEFINED);
 
-  gst_base_transform_set_passthrough (GST_BASE_TRANSFORM (self), TRUE);
-  gst_base_transform_set_gap_aware (GST_BASE_TRANSFORM (self), TRUE);
+  self->sinkpad = gst_pad_new_from_static_template (&sink_template, "sink");
+  gst_pad_set_chain_function (self->sinkpad,
+      GST_DEBUG_FUNCPTR (gst_media_edge_track_chain));
+  gst_pad_set_event_function (self->sinkpad,
+      GST_DEBUG_FUNCPTR (gst_media_edge_track_sink_event));
+  GST_PAD_SET_PROXY_CAPS (self->sinkpad);
+  GST_PAD_SET_PROXY_ALLOCATION (self->sinkpad);
+  GST_PAD_SET_PROXY_SCHEDULING (self->sinkpad);
+  gst_element_add_pad (GST_ELEMENT (self), self->sinkpad);
+
+  self->srcpad = gst_pad_new_from_static_template (&src_template, "src");
+  gst_pad_set_getrange_function (self->srcpad,
+      GST_DEBUG_FUNCPTR (gst_media_edge_track_getrange));
+  gst_pad_set_activatemode_function (self->srcpad,
+      GST_DEBUG_FUNCPTR (gst_media_edge_track_src_activate_mode));
+  GST_PAD_SET_PROXY_CAPS (self->srcpad);
+  GST_PAD_SET_PROXY_ALLOCATION (self->srcpad);
+  GST_PAD_SET_PROXY_SCHEDULING (self->srcpad);
+  gst_element_add_pad (GST_ELEMENT (self), self->srcpad);
 }

@@ -11,14 +11,11 @@
 #define __GST_MEDIA_EDGE_TRACK_H__
 
 #include <gst/gst.h>
-#include <gst/base/gstbasetransform.h>
 
 G_BEGIN_DECLS
-
 #define GST_TYPE_MEDIA_EDGE_TRACK (gst_media_edge_track_get_type ())
 G_DECLARE_FINAL_TYPE (GstMediaEdgeTrack, gst_media_edge_track, GST,
-    MEDIA_EDGE_TRACK, GstBaseTransform);
+    MEDIA_EDGE_TRACK, GstElement);
 
 G_END_DECLS
-
 #endif /* __GST_MEDIA_EDGE_TRACK_H__ */
