@@ -17,17 +17,15 @@
 #include <fcntl.h>
 #include <sys/file.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <gst/check/gstcheck.h>
 #include <glib/gstdio.h>
 
 #include "mediaedge-state.h"
+#include "support.h"
 
 #define NOW G_GINT64_CONSTANT (1700000000)
-
-typedef gboolean (*ChildFunc) (gpointer data);
 
 /* Keys and values the key file syntax would trip on */
 static const MediaEdgeStateEntry odd_entries[] = {
@@ -36,72 +34,6 @@ static const MediaEdgeStateEntry odd_entries[] = {
   {(gchar *) " lead=[x]#;", (gchar *) "two\nlines\t\\s trailing ", NOW + 200},
   {(gchar *) "ünï ✓\r\n", (gchar *) "", NOW + 300},
 };
-
-static gchar *
-make_tmp (void)
-{
-  g_autoptr (GError) error = NULL;
-  gchar *dir = g_dir_make_tmp ("mediaedge-state-XXXXXX", &error);
-
-  fail_unless (dir != NULL, "%s", error ? error->message : "");
-
-  return dir;
-}
-
-static void
-remove_tree (const gchar * path)
-{
-  GDir *dir;
-  const gchar *name;
-
-  g_chmod (path, 0700);
-  dir = g_dir_open (path, 0, NULL);
-  if (dir == NULL) {
-    g_unlink (path);
-    return;
-  }
-  while ((name = g_dir_read_name (dir)) != NULL) {
-    g_autofree gchar *child = g_build_filename (path, name, NULL);
-
-    remove_tree (child);
-  }
-  g_dir_close (dir);
-  g_rmdir (path);
-}
-
-static gint
-compare_names (gconstpointer a, gconstpointer b)
-{
-  return strcmp (*(const gchar **) a, *(const gchar **) b);
-}
-
-/* The names in @path, sorted, joined by spaces */
-static gchar *
-list_dir (const gchar * path)
-{
-  g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
-  GDir *dir = g_dir_open (path, 0, NULL);
-  const gchar *name;
-
-  fail_unless (dir != NULL, "no folder %s", path);
-  while ((name = g_dir_read_name (dir)) != NULL)
-    g_ptr_array_add (names, g_strdup (name));
-  g_dir_close (dir);
-  g_ptr_array_sort (names, compare_names);
-  g_ptr_array_add (names, NULL);
-
-  return g_strjoinv (" ", (gchar **) names->pdata);
-}
-
-static guint
-file_mode (const gchar * path)
-{
-  struct stat st;
-
-  fail_unless (g_stat (path, &st) == 0, "no %s", path);
-
-  return st.st_mode & 0777;
-}
 
 /* The file of @datastream in @dir: named by the id's SHA-256 */
 static gchar *
@@ -176,55 +108,6 @@ assert_odd_entries (MediaEdgeState * state)
     fail_unless_equals_string (entry->value, expected->value);
     fail_unless_equals_int64 (entry->expires, expected->expires);
   }
-}
-
-/* Forks a child that waits until @barrier's write end is closed by every
- * process, then runs @func and exits with 0 if it returned TRUE */
-static GPid
-fork_child (const int barrier[2], ChildFunc func, gpointer data)
-{
-  pid_t pid = fork ();
-
-  fail_unless (pid >= 0);
-  if (pid == 0) {
-    gchar byte;
-    ssize_t n;
-
-    close (barrier[1]);
-    do {
-      n = read (barrier[0], &byte, 1);
-    } while (n < 0 && errno == EINTR);
-    _exit (func (data) ? 0 : 1);
-  }
-
-  return pid;
-}
-
-static void
-wait_child (GPid pid)
-{
-  int status;
-
-  fail_unless (waitpid (pid, &status, 0) == pid);
-  fail_unless (WIFEXITED (status) && WEXITSTATUS (status) == 0,
-      "child %d failed: status %d", pid, status);
-}
-
-/* Forks @n children running @func with each of @data at once */
-static void
-run_children (guint n, ChildFunc func, gpointer * data)
-{
-  GPid pids[8];
-  int barrier[2];
-
-  g_assert (n <= G_N_ELEMENTS (pids));
-  fail_unless (pipe (barrier) == 0);
-  for (guint i = 0; i < n; i++)
-    pids[i] = fork_child (barrier, func, data[i]);
-  close (barrier[0]);
-  close (barrier[1]);
-  for (guint i = 0; i < n; i++)
-    wait_child (pids[i]);
 }
 
 GST_START_TEST (test_default_dir)

@@ -1,0 +1,1229 @@
+/* gst-mediaedge
+ * Copyright (C) 2026 gst-mediaedge contributors
+ *
+ * This library is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Library General Public
+ * License as published by the Free Software Foundation; either
+ * version 2.1 of the License, or (at your option) any later version.
+ */
+
+/* The spool folder holds one journal per tracking session:
+ *
+ *   journal-CREATED-RANDOM.jsonl   one JSON object a line, only appended
+ *     {"journal":1,"created":1767225600,"offline":false}
+ *                                  the header: when, and whether the
+ *                                  session never started live
+ *     {"request":1,"body":{...}}   request 1 (the caller numbers them), as
+ *                                  media_edge_request_serialize() wrote it
+ *     {"session":"..."}            the session id, once the service gave it
+ *     {"answered":1}               request 1 was delivered, or given up
+ *     {"end":true}                 the session queued its last request
+ *
+ * A line goes with one write() of the whole line, newline included, so a
+ * power cut leaves at most one partial last line. A reader takes whole
+ * lines only and skips those it does not understand; a replayer cuts a
+ * partial last line off before appending, or its first line would be
+ * glued to it. Appends are not synced: the caller syncs about once a
+ * second, which is what a power cut may lose.
+ *
+ * A journal is held with flock() from its creation, or its claim by a
+ * replayer, to its close, and when done it is unlinked under that lock,
+ * then closed. Locks are only ever tried (LOCK_NB): one that cannot be
+ * taken at once means "in use". Whoever takes a lock checks afterwards
+ * that the path still names the file it opened: its holder may have
+ * removed it between our open() and our flock(), and a creator may lose
+ * its new, empty file to a claimer that took it for an orphan.
+ *
+ * The bodies carry the datastream id and the session id identifies the
+ * device's session: neither is logged but at TRACE. Paths and counts are
+ * logged at DEBUG. */
+
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <glib/gstdio.h>
+#include <gst/gst.h>
+#include <json-glib/json-glib.h>
+
+#include "mediaedge-spool.h"
+
+GST_DEBUG_CATEGORY_STATIC (media_edge_spool_debug);
+#define GST_CAT_DEFAULT media_edge_spool_debug
+
+#define JOURNAL_PREFIX "journal-"
+#define JOURNAL_SUFFIX ".jsonl"
+#define JOURNAL_VERSION 1
+
+/* A new journal's name is taken only by a file of the same second and
+ * random number, and its lock only by a claimer that found it before we
+ * locked it: a few tries are plenty. */
+#define CREATE_TRIES 8
+
+/* The header is the first line, and short: no need to read further to
+ * know when a journal was made. */
+#define HEADER_READ_SIZE 1024
+
+struct _MediaEdgeSpool
+{
+  /* the caller's, and one per open journal */
+  gatomicrefcount refcount;
+  gchar *dir;
+  guint64 max_bytes;            /* 0: no bound */
+  gint64 max_age;               /* seconds; 0: no bound */
+
+  GMutex lock;
+  /* under lock: the paths of this process's open journals, in use
+   * whatever the files say */
+  GHashTable *held;
+};
+
+struct _MediaEdgeJournal
+{
+  MediaEdgeSpool *spool;
+  gchar *path;
+  int fd;                       /* flock()ed, O_APPEND */
+  off_t length;                 /* of the whole lines in the file */
+  /* a partial line could not be cut off: the next line starts with a
+   * newline, which leaves the partial one on a line of its own */
+  gboolean torn;
+  /* the seqs of the requests appended and not answered (gint64) */
+  GHashTable *unanswered;
+  gboolean ended;
+  gboolean dir_synced;
+};
+
+/* What the whole lines of a journal say */
+typedef struct
+{
+  gboolean has_header;
+  gint64 created;
+  gboolean offline;
+  gchar *session_id;
+  gboolean ended;
+  GPtrArray *requests;          /* MediaEdgeRequest, in the file's order */
+  GArray *seqs;                 /* the seq of each of requests */
+  GHashTable *answered;         /* seqs (gint64) */
+  guint entries;                /* lines understood, the header aside */
+  guint skipped;                /* lines not understood */
+  gsize whole;                  /* bytes up to the end of the last line */
+  gsize size;                   /* bytes in all */
+} Parsed;
+
+/* The core is used without the plugin too (the tests link it directly):
+ * whoever comes first sets the category up. */
+static void
+init_debug (void)
+{
+  static gsize done = 0;
+
+  if (g_once_init_enter (&done)) {
+    GST_DEBUG_CATEGORY_INIT (media_edge_spool_debug, "mediaedgespool", 0,
+        "Media Edge on-disk journals");
+    g_once_init_leave (&done, 1);
+  }
+}
+
+static gboolean
+set_errno_error (GError ** error, int saved_errno, const gchar * what,
+    const gchar * path)
+{
+  g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved_errno),
+      "Could not %s %s: %s", what, path, g_strerror (saved_errno));
+
+  return FALSE;
+}
+
+/* ------------------------------------------------------------------ */
+/* seqs */
+
+static GHashTable *
+seq_set_new (void)
+{
+  return g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+}
+
+static void
+seq_set_add (GHashTable * set, gint64 seq)
+{
+  g_hash_table_add (set, g_memdup2 (&seq, sizeof (seq)));
+}
+
+static gboolean
+seq_set_has (GHashTable * set, gint64 seq)
+{
+  return g_hash_table_contains (set, &seq);
+}
+
+/* ------------------------------------------------------------------ */
+/* reading */
+
+static void
+parsed_init (Parsed * parsed)
+{
+  memset (parsed, 0, sizeof (*parsed));
+  parsed->requests = g_ptr_array_new_with_free_func ((GDestroyNotify)
+      media_edge_request_free);
+  parsed->seqs = g_array_new (FALSE, FALSE, sizeof (gint64));
+  parsed->answered = seq_set_new ();
+}
+
+static void
+parsed_clear (Parsed * parsed)
+{
+  g_clear_pointer (&parsed->session_id, g_free);
+  g_clear_pointer (&parsed->requests, g_ptr_array_unref);
+  g_clear_pointer (&parsed->seqs, g_array_unref);
+  g_clear_pointer (&parsed->answered, g_hash_table_unref);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Parsed, parsed_clear);
+
+static gboolean
+request_is_answered (const Parsed * parsed, guint i)
+{
+  return seq_set_has (parsed->answered, g_array_index (parsed->seqs, gint64,
+          i));
+}
+
+/* Every request answered, and the end: nothing left to replay */
+static gboolean
+parsed_is_done (const Parsed * parsed)
+{
+  if (!parsed->ended)
+    return FALSE;
+  for (guint i = 0; i < parsed->requests->len; i++)
+    if (!request_is_answered (parsed, i))
+      return FALSE;
+
+  return TRUE;
+}
+
+/* The member @name of @object if it holds a value of @type */
+static JsonNode *
+get_value (JsonObject * object, const gchar * name, GType type)
+{
+  JsonNode *node = json_object_get_member (object, name);
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
+      json_node_get_value_type (node) != type)
+    return NULL;
+
+  return node;
+}
+
+/* The non-negative integer member @name of @object, if it has one */
+static gboolean
+get_count (JsonObject * object, const gchar * name, gint64 * value)
+{
+  JsonNode *node = get_value (object, name, G_TYPE_INT64);
+
+  if (node == NULL || json_node_get_int (node) < 0)
+    return FALSE;
+  *value = json_node_get_int (node);
+
+  return TRUE;
+}
+
+static gboolean
+parse_header (Parsed * parsed, JsonObject * object, gint64 version)
+{
+  JsonNode *created = get_value (object, "created", G_TYPE_INT64);
+  JsonNode *offline = get_value (object, "offline", G_TYPE_BOOLEAN);
+
+  if (version != JOURNAL_VERSION || created == NULL || offline == NULL)
+    return FALSE;
+  parsed->has_header = TRUE;
+  parsed->created = json_node_get_int (created);
+  parsed->offline = json_node_get_boolean (offline);
+
+  return TRUE;
+}
+
+static gboolean
+parse_request (Parsed * parsed, JsonObject * object, gint64 seq)
+{
+  JsonNode *body = json_object_get_member (object, "body");
+  g_autofree gchar *text = NULL;
+  g_autoptr (GError) error = NULL;
+  MediaEdgeRequest *request;
+
+  if (body == NULL || !JSON_NODE_HOLDS_OBJECT (body))
+    return FALSE;
+  text = json_to_string (body, FALSE);
+  request = media_edge_request_deserialize (text, &error);
+  if (request == NULL) {
+    /* the reason may quote the body */
+    GST_TRACE ("request %" G_GINT64_FORMAT ": %s", seq, error->message);
+    return FALSE;
+  }
+  g_ptr_array_add (parsed->requests, request);
+  g_array_append_val (parsed->seqs, seq);
+
+  return TRUE;
+}
+
+/* Takes in a line other than the header; FALSE if it says nothing this
+ * version understands */
+static gboolean
+parse_entry (Parsed * parsed, JsonObject * object)
+{
+  JsonNode *node;
+  gint64 number;
+
+  if (get_count (object, "request", &number))
+    return parse_request (parsed, object, number);
+  if (get_count (object, "answered", &number)) {
+    seq_set_add (parsed->answered, number);
+    return TRUE;
+  }
+  if ((node = get_value (object, "session", G_TYPE_STRING)) != NULL) {
+    g_free (parsed->session_id);
+    parsed->session_id = g_strdup (json_node_get_string (node));
+    return TRUE;
+  }
+  if ((node = get_value (object, "end", G_TYPE_BOOLEAN)) != NULL &&
+      json_node_get_boolean (node)) {
+    parsed->ended = TRUE;
+    return TRUE;
+  }
+
+  return FALSE;
+}
+
+/* Takes in one line, without its newline; FALSE if it says nothing this
+ * version understands */
+static gboolean
+parse_line (Parsed * parsed, JsonParser * parser, const gchar * line,
+    gsize length)
+{
+  JsonObject *object;
+  JsonNode *root;
+  gint64 version;
+
+  if (length == 0 || !json_parser_load_from_data (parser, line, length, NULL))
+    return FALSE;
+  root = json_parser_get_root (parser);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    return FALSE;
+  object = json_node_get_object (root);
+
+  if (get_count (object, "journal", &version))
+    return parse_header (parsed, object, version);
+  if (!parse_entry (parsed, object))
+    return FALSE;
+  parsed->entries++;
+
+  return TRUE;
+}
+
+/* Takes in every whole line of @data; what follows the last newline is a
+ * line a power cut interrupted */
+static void
+parse_lines (Parsed * parsed, const gchar * data, gsize size)
+{
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  const gchar *line = data;
+  const gchar *newline;
+
+  while ((newline = memchr (line, '\n', data + size - line)) != NULL) {
+    if (!parse_line (parsed, parser, line, newline - line))
+      parsed->skipped++;
+    line = newline + 1;
+  }
+  parsed->whole = line - data;
+  parsed->size = size;
+}
+
+/* Reads @fd from its start through to its end, whatever its offset:
+ * NULL with errno set on an error */
+static gchar *
+read_fd (int fd, gsize max, gsize * size)
+{
+  g_autoptr (GByteArray) bytes = g_byte_array_new ();
+  guint8 buffer[16384];
+  gssize n;
+
+  do {
+    n = pread (fd, buffer, MIN (sizeof (buffer), max - bytes->len), bytes->len);
+    if (n > 0)
+      g_byte_array_append (bytes, buffer, n);
+  } while ((n > 0 && bytes->len < max) || (n < 0 && errno == EINTR));
+  if (n < 0)
+    return NULL;
+  *size = bytes->len;
+  /* NUL-terminated, for whoever reads it as a string */
+  g_byte_array_append (bytes, (const guint8 *) "", 1);
+
+  return (gchar *) g_byte_array_free (g_steal_pointer (&bytes), FALSE);
+}
+
+/* Fills @parsed from the journal @fd, read through the descriptor its
+ * lock is on. With no header, its time is the file's. */
+static gboolean
+parse_fd (Parsed * parsed, int fd, const gchar * path, GError ** error)
+{
+  g_autofree gchar *data = NULL;
+  struct stat st;
+  gsize size;
+
+  data = read_fd (fd, G_MAXSIZE, &size);
+  if (data == NULL || fstat (fd, &st) < 0)
+    return set_errno_error (error, errno, "read the journal", path);
+  parse_lines (parsed, data, size);
+  if (!parsed->has_header)
+    parsed->created = st.st_mtime;
+  GST_DEBUG ("%s: %u requests, %u answers, %u lines skipped, %" G_GSIZE_FORMAT
+      " bytes past the last whole line", path, parsed->requests->len,
+      g_hash_table_size (parsed->answered), parsed->skipped, parsed->size -
+      parsed->whole);
+
+  return TRUE;
+}
+
+/* When the journal @path was made: its header's time, or the file's */
+static gboolean
+read_created (const gchar * path, gint64 * created, guint64 * size)
+{
+  g_auto (Parsed) parsed = { 0, };
+  g_autofree gchar *data = NULL;
+  const gchar *newline;
+  struct stat st;
+  gsize length;
+  int fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
+
+  if (fd < 0)
+    return FALSE;
+  data = read_fd (fd, HEADER_READ_SIZE, &length);
+  if (data == NULL || fstat (fd, &st) < 0) {
+    g_close (fd, NULL);
+    return FALSE;
+  }
+  g_close (fd, NULL);
+
+  parsed_init (&parsed);
+  newline = memchr (data, '\n', length);
+  if (newline != NULL)
+    parse_lines (&parsed, data, newline + 1 - data);
+  *created = parsed.has_header ? parsed.created : st.st_mtime;
+  *size = st.st_size;
+
+  return TRUE;
+}
+
+/* ------------------------------------------------------------------ */
+/* locks */
+
+/* Takes the lock of @fd, opened from @path, without waiting, and checks
+ * that @path still names that file. FALSE with errno set otherwise:
+ * EWOULDBLOCK if someone holds it, ENOENT if it went away. */
+static gboolean
+lock_opened (int fd, const gchar * path)
+{
+  struct stat opened, named;
+
+  if (flock (fd, LOCK_EX | LOCK_NB) < 0 || fstat (fd, &opened) < 0 ||
+      stat (path, &named) < 0)
+    return FALSE;
+  if (opened.st_dev != named.st_dev || opened.st_ino != named.st_ino) {
+    errno = ENOENT;
+    return FALSE;
+  }
+
+  return TRUE;
+}
+
+/* Opens the journal @path for appending and locks it, or returns -1 with
+ * errno set */
+static int
+open_locked (const gchar * path)
+{
+  int fd = g_open (path, O_RDWR | O_APPEND | O_CLOEXEC, 0);
+  int saved;
+
+  if (fd < 0 || lock_opened (fd, path))
+    return fd;
+  saved = errno;
+  g_close (fd, NULL);
+  errno = saved;
+
+  return -1;
+}
+
+/* Removes the file of @fd, locked, then lets the lock go: nobody takes
+ * a file on its way out for a journal to replay. */
+static void
+remove_locked (const gchar * path, int fd)
+{
+  if (g_unlink (path) < 0)
+    GST_WARNING ("Could not remove the journal %s: %s", path,
+        g_strerror (errno));
+  g_close (fd, NULL);
+}
+
+/* ------------------------------------------------------------------ */
+/* the spool */
+
+static MediaEdgeSpool *
+spool_ref (MediaEdgeSpool * spool)
+{
+  g_atomic_ref_count_inc (&spool->refcount);
+
+  return spool;
+}
+
+static void
+spool_unref (MediaEdgeSpool * spool)
+{
+  if (!g_atomic_ref_count_dec (&spool->refcount))
+    return;
+
+  g_hash_table_unref (spool->held);
+  g_mutex_clear (&spool->lock);
+  g_free (spool->dir);
+  g_free (spool);
+}
+
+static gboolean
+spool_holds (MediaEdgeSpool * spool, const gchar * path)
+{
+  gboolean held;
+
+  g_mutex_lock (&spool->lock);
+  held = g_hash_table_contains (spool->held, path);
+  g_mutex_unlock (&spool->lock);
+
+  return held;
+}
+
+static gint
+compare_paths (gconstpointer a, gconstpointer b)
+{
+  return strcmp (*(const gchar **) a, *(const gchar **) b);
+}
+
+/* The paths of the journals in the folder, sorted; none if there is no
+ * folder */
+static GPtrArray *
+list_journals (MediaEdgeSpool * spool)
+{
+  GPtrArray *paths = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GError) error = NULL;
+  GDir *dir = g_dir_open (spool->dir, 0, &error);
+  const gchar *name;
+
+  if (dir == NULL) {
+    /* a folder that cannot be made fails the journal's creation, which
+     * says so */
+    GST_DEBUG ("%s", error->message);
+    return paths;
+  }
+  while ((name = g_dir_read_name (dir)) != NULL)
+    if (g_str_has_prefix (name, JOURNAL_PREFIX) &&
+        g_str_has_suffix (name, JOURNAL_SUFFIX))
+      g_ptr_array_add (paths, g_build_filename (spool->dir, name, NULL));
+  g_dir_close (dir);
+  g_ptr_array_sort (paths, compare_paths);
+
+  return paths;
+}
+
+/* ------------------------------------------------------------------ */
+/* journals */
+
+/* Takes @path, and @fd, open on it and locked */
+static MediaEdgeJournal *
+journal_new (MediaEdgeSpool * spool, gchar * path, int fd)
+{
+  MediaEdgeJournal *journal = g_new0 (MediaEdgeJournal, 1);
+
+  journal->spool = spool_ref (spool);
+  journal->path = path;
+  journal->fd = fd;
+  journal->unanswered = seq_set_new ();
+
+  g_mutex_lock (&spool->lock);
+  g_hash_table_add (spool->held, g_strdup (path));
+  g_mutex_unlock (&spool->lock);
+
+  return journal;
+}
+
+static void
+journal_free (MediaEdgeJournal * journal)
+{
+  MediaEdgeSpool *spool = journal->spool;
+
+  g_close (journal->fd, NULL);
+  g_mutex_lock (&spool->lock);
+  g_hash_table_remove (spool->held, journal->path);
+  g_mutex_unlock (&spool->lock);
+
+  g_hash_table_unref (journal->unanswered);
+  g_free (journal->path);
+  g_free (journal);
+  spool_unref (spool);
+}
+
+/* Appends @line, newline included, with one write(). A write that fails
+ * part way is cut off again, so that the next line starts on a line of
+ * its own. */
+static gboolean
+append_line (MediaEdgeJournal * journal, const gchar * line, gsize size,
+    GError ** error)
+{
+  gssize written;
+  int saved;
+
+  do {
+    written = write (journal->fd, line, size);
+  } while (written < 0 && errno == EINTR);
+  if (written == (gssize) size) {
+    journal->length += size;
+    journal->torn = FALSE;
+    return TRUE;
+  }
+
+  saved = errno;
+  if (written > 0 && ftruncate (journal->fd, journal->length) < 0) {
+    GST_WARNING ("Could not cut a partial line off %s: %s", journal->path,
+        g_strerror (errno));
+    journal->length += written;
+    journal->torn = TRUE;
+  }
+  if (written >= 0) {
+    /* a write cut short gives no reason: a full disk is the usual one */
+    g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_NOSPC,
+        "Could not append to the journal %s: only %" G_GSSIZE_FORMAT " of %"
+        G_GSIZE_FORMAT " bytes were written", journal->path, written, size);
+    return FALSE;
+  }
+
+  return set_errno_error (error, saved, "append to the journal", journal->path);
+}
+
+/* A builder that began an object with the member @name, for its value */
+static JsonBuilder *
+begin_line (const gchar * name)
+{
+  JsonBuilder *builder = json_builder_new ();
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, name);
+
+  return builder;
+}
+
+/* Ends the object @builder holds and appends it as a line */
+static gboolean
+end_line (MediaEdgeJournal * journal, JsonBuilder * builder, GError ** error)
+{
+  g_autoptr (JsonNode) root = NULL;
+  g_autofree gchar *text = NULL;
+  g_autofree gchar *line = NULL;
+
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  /* not pretty: a newline in a string is escaped, so one line it is */
+  text = json_to_string (root, FALSE);
+  line = g_strconcat (journal->torn ? "\n" : "", text, "\n", NULL);
+
+  return append_line (journal, line, strlen (line), error);
+}
+
+static gboolean
+append_header (MediaEdgeJournal * journal, gboolean offline, gint64 created,
+    GError ** error)
+{
+  g_autoptr (JsonBuilder) builder = begin_line ("journal");
+
+  json_builder_add_int_value (builder, JOURNAL_VERSION);
+  json_builder_set_member_name (builder, "created");
+  json_builder_add_int_value (builder, created);
+  json_builder_set_member_name (builder, "offline");
+  json_builder_add_boolean_value (builder, offline);
+
+  return end_line (journal, builder, error);
+}
+
+/* A new, empty, locked journal file in the folder */
+static MediaEdgeJournal *
+open_new_journal (MediaEdgeSpool * spool, gint64 now, GError ** error)
+{
+  for (guint i = 0; i < CREATE_TRIES; i++) {
+    g_autofree gchar *name = g_strdup_printf (JOURNAL_PREFIX "%"
+        G_GINT64_FORMAT "-%08x" JOURNAL_SUFFIX, now, g_random_int ());
+    g_autofree gchar *path = g_build_filename (spool->dir, name, NULL);
+    int fd = g_open (path, O_RDWR | O_APPEND | O_CREAT | O_EXCL | O_CLOEXEC,
+        0600);
+
+    if (fd < 0 && errno != EEXIST) {
+      set_errno_error (error, errno, "create the journal", path);
+      return NULL;
+    }
+    if (fd < 0)
+      continue;
+    /* until we hold it, a claimer may take it for an empty orphan and
+     * remove it */
+    if (lock_opened (fd, path))
+      return journal_new (spool, g_steal_pointer (&path), fd);
+    GST_DEBUG ("%s: lost to another process, trying another name", path);
+    g_close (fd, NULL);
+  }
+  g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_EXIST,
+      "Could not create a journal in %s: each name tried was taken, or "
+      "lost to another process", spool->dir);
+
+  return NULL;
+}
+
+/* The journal @path for its replay, locked; NULL if another holds it, or
+ * if there is nothing to replay in it, and then it is removed */
+static MediaEdgeJournal *
+claim (MediaEdgeSpool * spool, const gchar * path)
+{
+  g_auto (Parsed) parsed = { 0, };
+  g_autoptr (GError) error = NULL;
+  MediaEdgeJournal *journal;
+  int fd = open_locked (path);
+
+  if (fd < 0) {
+    GST_DEBUG ("%s: skipped: %s", path, errno == EWOULDBLOCK ? "in use" :
+        g_strerror (errno));
+    return NULL;
+  }
+  parsed_init (&parsed);
+  if (!parse_fd (&parsed, fd, path, &error)) {
+    GST_WARNING ("%s", error->message);
+    g_close (fd, NULL);
+    return NULL;
+  }
+  if (parsed.entries == 0 || parsed_is_done (&parsed)) {
+    GST_DEBUG ("%s: nothing to replay, removed", path);
+    remove_locked (path, fd);
+    return NULL;
+  }
+
+  journal = journal_new (spool, g_strdup (path), fd);
+  journal->length = parsed.whole;
+  journal->ended = parsed.ended;
+  journal->dir_synced = TRUE;
+  for (guint i = 0; i < parsed.requests->len; i++)
+    if (!request_is_answered (&parsed, i))
+      seq_set_add (journal->unanswered, g_array_index (parsed.seqs, gint64, i));
+  /* our lines go after the whole ones */
+  if (parsed.whole < parsed.size && ftruncate (fd, parsed.whole) < 0) {
+    GST_WARNING ("Could not cut a partial line off %s: %s", path,
+        g_strerror (errno));
+    journal->torn = TRUE;
+  }
+
+  return journal;
+}
+
+/* ------------------------------------------------------------------ */
+/* bounds */
+
+typedef struct
+{
+  gchar *path;
+  gint64 created;
+  guint64 size;
+  gboolean held;                /* by this process */
+} Survey;
+
+static void
+survey_clear (Survey * survey)
+{
+  g_free (survey->path);
+}
+
+static gint
+compare_age (gconstpointer a, gconstpointer b)
+{
+  const Survey *sa = a;
+  const Survey *sb = b;
+
+  if (sa->created != sb->created)
+    return sa->created < sb->created ? -1 : 1;
+
+  return strcmp (sa->path, sb->path);
+}
+
+/* Every journal in the folder, oldest first, and their @total size */
+static GArray *
+survey_journals (MediaEdgeSpool * spool, guint64 * total)
+{
+  g_autoptr (GPtrArray) paths = list_journals (spool);
+  GArray *journals = g_array_new (FALSE, TRUE, sizeof (Survey));
+
+  g_array_set_clear_func (journals, (GDestroyNotify) survey_clear);
+  *total = 0;
+  for (guint i = 0; i < paths->len; i++) {
+    Survey survey = { 0 };
+
+    /* gone meanwhile, or not for us to read: not ours to count either.
+     * An empty file is one being made, not yet locked (or one a crash
+     * left, which the next claim removes): nothing to bound in it. */
+    if (!read_created (g_ptr_array_index (paths, i), &survey.created,
+            &survey.size) || survey.size == 0)
+      continue;
+    survey.path = g_strdup (g_ptr_array_index (paths, i));
+    survey.held = spool_holds (spool, survey.path);
+    *total += survey.size;
+    g_array_append_val (journals, survey);
+  }
+  g_array_sort (journals, compare_age);
+
+  return journals;
+}
+
+/* Removes the journal @path unless someone uses it */
+static gboolean
+remove_unused (const gchar * path)
+{
+  int fd = open_locked (path);
+
+  if (fd < 0) {
+    GST_DEBUG ("%s: past the bounds, but %s", path, errno == EWOULDBLOCK ?
+        "in use" : g_strerror (errno));
+    return FALSE;
+  }
+  remove_locked (path, fd);
+
+  return TRUE;
+}
+
+/* ------------------------------------------------------------------ */
+/* API */
+
+/**
+ * media_edge_spool_open:
+ * @dir: the spool folder, made (mode 0700) when the first journal is
+ * @max_bytes: what all the journals may take together, in bytes; 0 for
+ *   no bound
+ * @max_age: how old a journal may get, in seconds; 0 for no bound
+ *
+ * Returns: (transfer full): the spool, or %NULL with @error set if @dir
+ *   is %NULL or empty
+ */
+MediaEdgeSpool *
+media_edge_spool_open (const gchar * dir, guint64 max_bytes, gint64 max_age,
+    GError ** error)
+{
+  MediaEdgeSpool *spool;
+
+  g_return_val_if_fail (max_age >= 0, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  init_debug ();
+  if (dir == NULL || dir[0] == '\0') {
+    g_set_error_literal (error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
+        "A spool needs a folder");
+    return NULL;
+  }
+
+  spool = g_new0 (MediaEdgeSpool, 1);
+  g_atomic_ref_count_init (&spool->refcount);
+  spool->dir = g_strdup (dir);
+  spool->max_bytes = max_bytes;
+  spool->max_age = max_age;
+  g_mutex_init (&spool->lock);
+  spool->held = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  GST_DEBUG ("spool %s: at most %" G_GUINT64_FORMAT " bytes, %"
+      G_GINT64_FORMAT " s (0: no bound)", dir, max_bytes, max_age);
+
+  return spool;
+}
+
+/**
+ * media_edge_spool_free:
+ *
+ * Lets the spool go. Journals still open keep what they need of it until
+ * they are closed.
+ */
+void
+media_edge_spool_free (MediaEdgeSpool * spool)
+{
+  if (spool != NULL)
+    spool_unref (spool);
+}
+
+/**
+ * media_edge_spool_enforce_bounds:
+ * @now: the time, UNIX seconds
+ *
+ * Removes whole journals, oldest first (by the time in their header, or
+ * else the file's), while all of them together take more than the spool's
+ * max_bytes, and those older than its max_age. Journals in use, by this
+ * process or another, are never removed, but they count in the total.
+ *
+ * Returns: how many journals were removed
+ */
+guint
+media_edge_spool_enforce_bounds (MediaEdgeSpool * spool, gint64 now)
+{
+  g_autoptr (GArray) journals = NULL;
+  guint64 total;
+  guint removed = 0;
+
+  g_return_val_if_fail (spool != NULL, 0);
+
+  if (spool->max_bytes == 0 && spool->max_age == 0)
+    return 0;
+  journals = survey_journals (spool, &total);
+  for (guint i = 0; i < journals->len; i++) {
+    const Survey *survey = &g_array_index (journals, Survey, i);
+    gboolean too_old = spool->max_age > 0 &&
+        now - survey->created > spool->max_age;
+    gboolean too_large = spool->max_bytes > 0 && total > spool->max_bytes;
+
+    /* the rest are younger, and the total only went down */
+    if (!too_old && !too_large)
+      break;
+    if (survey->held || !remove_unused (survey->path))
+      continue;
+    GST_INFO ("%s: removed, %s", survey->path, too_old ? "too old" :
+        "the spool is full");
+    total -= survey->size;
+    removed++;
+  }
+  if (removed > 0)
+    GST_WARNING ("Removed %u journals past the bounds of the spool %s: what "
+        "they had not sent is lost", removed, spool->dir);
+
+  return removed;
+}
+
+/**
+ * media_edge_spool_create_journal:
+ * @offline: whether the session never started live
+ * @now: the time, UNIX seconds
+ *
+ * Enforces the bounds, then makes a journal (mode 0600) and holds it
+ * until it is closed. Its header is written, not synced.
+ *
+ * Returns: (transfer full): the journal, or %NULL with @error set if it
+ *   could not be made or written: the caller goes on in memory
+ */
+MediaEdgeJournal *
+media_edge_spool_create_journal (MediaEdgeSpool * spool, gboolean offline,
+    gint64 now, GError ** error)
+{
+  MediaEdgeJournal *journal;
+
+  g_return_val_if_fail (spool != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  media_edge_spool_enforce_bounds (spool, now);
+  if (g_mkdir_with_parents (spool->dir, 0700) < 0) {
+    set_errno_error (error, errno, "create the spool folder", spool->dir);
+    return NULL;
+  }
+  journal = open_new_journal (spool, now, error);
+  if (journal == NULL)
+    return NULL;
+  if (!append_header (journal, offline, now, error)) {
+    /* unlinked before the lock goes with the descriptor */
+    g_unlink (journal->path);
+    journal_free (journal);
+    return NULL;
+  }
+  GST_DEBUG ("%s: created%s", journal->path, offline ? ", offline" : "");
+
+  return journal;
+}
+
+/**
+ * media_edge_spool_claim_orphans:
+ *
+ * Takes for replay every journal of the folder that nobody uses: those an
+ * earlier process left. Those with nothing to replay (empty, header only,
+ * or every request answered and ended) are removed instead.
+ *
+ * Returns: (transfer container) (element-type MediaEdgeJournal): the
+ *   journals, held by this process; each is the caller's to close with
+ *   media_edge_journal_close(), the array does not close them
+ */
+GPtrArray *
+media_edge_spool_claim_orphans (MediaEdgeSpool * spool)
+{
+  g_autoptr (GPtrArray) paths = NULL;
+  GPtrArray *claimed;
+
+  g_return_val_if_fail (spool != NULL, NULL);
+
+  paths = list_journals (spool);
+  claimed = g_ptr_array_new ();
+  for (guint i = 0; i < paths->len; i++) {
+    const gchar *path = g_ptr_array_index (paths, i);
+    MediaEdgeJournal *journal;
+
+    if (spool_holds (spool, path))
+      continue;
+    journal = claim (spool, path);
+    if (journal != NULL)
+      g_ptr_array_add (claimed, journal);
+  }
+  GST_DEBUG ("spool %s: claimed %u of %u journals", spool->dir, claimed->len,
+      paths->len);
+
+  return claimed;
+}
+
+/**
+ * media_edge_journal_append_request:
+ * @seq: the request's number, unique in the journal
+ *
+ * Returns: %FALSE with @error set if it could not be written
+ */
+gboolean
+media_edge_journal_append_request (MediaEdgeJournal * journal, guint64 seq,
+    const MediaEdgeRequest * request, GError ** error)
+{
+  g_autoptr (JsonBuilder) builder = NULL;
+  g_autofree gchar *text = NULL;
+  JsonNode *body;
+
+  g_return_val_if_fail (journal != NULL && request != NULL, FALSE);
+  g_return_val_if_fail (seq <= G_MAXINT64, FALSE);
+
+  /* an object of its own in the line, not a string: the file stays
+   * readable, and nothing is escaped twice */
+  text = media_edge_request_serialize (request);
+  body = json_from_string (text, error);
+  if (body == NULL)
+    return FALSE;
+  builder = begin_line ("request");
+  json_builder_add_int_value (builder, seq);
+  json_builder_set_member_name (builder, "body");
+  json_builder_add_value (builder, body);
+  if (!end_line (journal, builder, error))
+    return FALSE;
+  seq_set_add (journal->unanswered, seq);
+  GST_LOG ("%s: request %" G_GUINT64_FORMAT " (%s)", journal->path, seq,
+      media_edge_request_get_name (request));
+
+  return TRUE;
+}
+
+/**
+ * media_edge_journal_append_session_id:
+ *
+ * Returns: %FALSE with @error set if it could not be written
+ */
+gboolean
+media_edge_journal_append_session_id (MediaEdgeJournal * journal,
+    const gchar * session_id, GError ** error)
+{
+  g_autoptr (JsonBuilder) builder = NULL;
+
+  g_return_val_if_fail (journal != NULL && session_id != NULL, FALSE);
+  g_return_val_if_fail (g_utf8_validate (session_id, -1, NULL), FALSE);
+
+  builder = begin_line ("session");
+  json_builder_add_string_value (builder, session_id);
+  if (!end_line (journal, builder, error))
+    return FALSE;
+  GST_TRACE ("%s: session %s", journal->path, session_id);
+
+  return TRUE;
+}
+
+/**
+ * media_edge_journal_append_answered:
+ * @seq: the number of a request appended before, delivered or given up
+ *
+ * Returns: %FALSE with @error set if it could not be written
+ */
+gboolean
+media_edge_journal_append_answered (MediaEdgeJournal * journal, guint64 seq,
+    GError ** error)
+{
+  g_autoptr (JsonBuilder) builder = NULL;
+  gint64 key = seq;
+
+  g_return_val_if_fail (journal != NULL, FALSE);
+  g_return_val_if_fail (seq <= G_MAXINT64, FALSE);
+
+  builder = begin_line ("answered");
+  json_builder_add_int_value (builder, seq);
+  if (!end_line (journal, builder, error))
+    return FALSE;
+  g_hash_table_remove (journal->unanswered, &key);
+  GST_LOG ("%s: request %" G_GUINT64_FORMAT " answered", journal->path, seq);
+
+  return TRUE;
+}
+
+/**
+ * media_edge_journal_append_end:
+ *
+ * Says that the session queued its last request.
+ *
+ * Returns: %FALSE with @error set if it could not be written
+ */
+gboolean
+media_edge_journal_append_end (MediaEdgeJournal * journal, GError ** error)
+{
+  g_autoptr (JsonBuilder) builder = NULL;
+
+  g_return_val_if_fail (journal != NULL, FALSE);
+
+  builder = begin_line ("end");
+  json_builder_add_boolean_value (builder, TRUE);
+  if (!end_line (journal, builder, error))
+    return FALSE;
+  journal->ended = TRUE;
+  GST_LOG ("%s: ended, %u requests unanswered", journal->path,
+      g_hash_table_size (journal->unanswered));
+
+  return TRUE;
+}
+
+/**
+ * media_edge_journal_sync:
+ *
+ * Puts what was appended on the disk, and the first time, the journal's
+ * name in its folder.
+ *
+ * Returns: %FALSE with @error set if the disk said no
+ */
+gboolean
+media_edge_journal_sync (MediaEdgeJournal * journal, GError ** error)
+{
+  g_autofree gchar *dir = NULL;
+  int fd;
+
+  g_return_val_if_fail (journal != NULL, FALSE);
+
+  if (fsync (journal->fd) < 0)
+    return set_errno_error (error, errno, "sync the journal", journal->path);
+  if (journal->dir_synced)
+    return TRUE;
+
+  /* a file synced is still lost to a power cut if its name is not */
+  dir = g_path_get_dirname (journal->path);
+  fd = g_open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
+  if (fd < 0 || (fsync (fd) < 0 && errno != EINVAL)) {
+    set_errno_error (error, errno, "sync the folder", dir);
+    if (fd >= 0)
+      g_close (fd, NULL);
+    return FALSE;
+  }
+  g_close (fd, NULL);
+  journal->dir_synced = TRUE;
+
+  return TRUE;
+}
+
+/**
+ * media_edge_journal_is_done:
+ *
+ * Returns: whether every request appended was answered, and the end was
+ *   appended
+ */
+gboolean
+media_edge_journal_is_done (MediaEdgeJournal * journal)
+{
+  g_return_val_if_fail (journal != NULL, FALSE);
+
+  return journal->ended && g_hash_table_size (journal->unanswered) == 0;
+}
+
+/**
+ * media_edge_journal_close:
+ *
+ * Removes the journal if it is done, else leaves it for a later process
+ * to replay; lets its lock go, and frees it.
+ */
+void
+media_edge_journal_close (MediaEdgeJournal * journal)
+{
+  if (journal == NULL)
+    return;
+
+  if (media_edge_journal_is_done (journal)) {
+    GST_DEBUG ("%s: done, removed", journal->path);
+    /* unlinked under the lock: nobody takes it on its way out */
+    if (g_unlink (journal->path) < 0)
+      GST_WARNING ("Could not remove the journal %s: %s", journal->path,
+          g_strerror (errno));
+  } else {
+    GST_DEBUG ("%s: left for a replay, %u requests unanswered%s",
+        journal->path, g_hash_table_size (journal->unanswered),
+        journal->ended ? "" : ", not ended");
+  }
+  journal_free (journal);
+}
+
+static MediaEdgeRequest *
+request_copy (const MediaEdgeRequest * request)
+{
+  return media_edge_request_new (media_edge_request_get_name (request),
+      media_edge_request_get_method (request),
+      media_edge_request_get_url_template (request),
+      media_edge_request_get_body (request),
+      media_edge_request_get_session_id_pointer (request),
+      media_edge_request_get_flags (request));
+}
+
+/**
+ * media_edge_journal_read:
+ *
+ * Reads the journal's whole lines; those it does not understand, and a
+ * request that does not read back, are skipped.
+ *
+ * Returns: (transfer full): what the journal holds, or %NULL with @error
+ *   set if it could not be read
+ */
+MediaEdgeJournalContents *
+media_edge_journal_read (MediaEdgeJournal * journal, GError ** error)
+{
+  g_auto (Parsed) parsed = { 0, };
+  MediaEdgeJournalContents *contents;
+
+  g_return_val_if_fail (journal != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  parsed_init (&parsed);
+  if (!parse_fd (&parsed, journal->fd, journal->path, error))
+    return NULL;
+
+  contents = g_new0 (MediaEdgeJournalContents, 1);
+  contents->path = g_strdup (journal->path);
+  contents->offline = parsed.offline;
+  contents->session_id = g_steal_pointer (&parsed.session_id);
+  contents->ended = parsed.ended;
+  contents->created = parsed.created;
+  contents->pending = g_ptr_array_new_with_free_func ((GDestroyNotify)
+      media_edge_request_free);
+  for (guint i = 0; i < parsed.requests->len; i++) {
+    if (!request_is_answered (&parsed, i))
+      g_ptr_array_add (contents->pending,
+          request_copy (g_ptr_array_index (parsed.requests, i)));
+  }
+  contents->all = g_steal_pointer (&parsed.requests);
+
+  return contents;
+}
+
+void
+media_edge_journal_contents_free (MediaEdgeJournalContents * contents)
+{
+  if (contents == NULL)
+    return;
+
+  g_free (contents->path);
+  g_free (contents->session_id);
+  g_clear_pointer (&contents->pending, g_ptr_array_unref);
+  g_clear_pointer (&contents->all, g_ptr_array_unref);
+  g_free (contents);
+}
