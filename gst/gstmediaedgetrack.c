@@ -286,8 +286,15 @@ gst_media_edge_track_getrange (GstPad * pad, GstObject * parent,
     guint64 offset, guint length, GstBuffer ** buffer)
 {
   GstMediaEdgeTrack *self = (GstMediaEdgeTrack *) parent;
+  GstFlowReturn ret = gst_pad_pull_range (self->sinkpad, offset, length,
+      buffer);
 
-  return gst_pad_pull_range (self->sinkpad, offset, length, buffer);
+  /* bytes, no time: but data flows, which tells a stall from playback */
+  if (ret == GST_FLOW_OK)
+    gst_media_edge_watch_buffer (self->watch, GST_CLOCK_TIME_NONE,
+        GST_CLOCK_TIME_NONE, GST_CLOCK_TIME_NONE, GST_CLOCK_TIME_NONE);
+
+  return ret;
 }
 
 static gboolean

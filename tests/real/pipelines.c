@@ -1097,6 +1097,28 @@ GST_START_TEST (test_before_a_pulling_demuxer)
 
 GST_END_TEST;
 
+/* Before a pulling demuxer the element sees bytes pulled, not times: the
+ * data flowing all the same, a longer content is no stall. 12 s, pings
+ * every 10 s, idle-timeout 5 s: one ping, and the content completes in
+ * the one session. */
+GST_START_TEST (test_pulled_data_is_no_stall)
+{
+  Fixture *f = fixture_new ();
+  gchar *path = write_media ("long.mkv", "videotestsrc num-buffers=300 ! "
+      "video/x-raw,width=64,height=48,framerate=25/1 ! vp8enc deadline=1 ! "
+      "matroskamux ! filesink location=\"PATH\"");
+  g_autofree gchar *line = g_strdup_printf ("filesrc location=\"%s\" ! "
+      "TRACK idle-timeout=5 ! matroskademux ! fakesink sync=true", path);
+  g_autoptr (GPtrArray) records = launch (f, line);
+
+  assert_events (records, "sessionStart play ping sessionComplete");
+  fail_unless_equals_int64 (record_at (records, 3)->playhead, 12);
+  remove_clip (path);
+  fixture_teardown (f);
+}
+
+GST_END_TEST;
+
 /* At twice the speed, the content still ends at its end: 2 s. */
 GST_START_TEST (test_end_at_double_rate)
 {
@@ -1256,6 +1278,7 @@ real_pipelines_suite (void)
   tcase_add_test (tc, test_seek_with_a_queue_after);
   tcase_add_test (tc, test_length_beside_an_endless_branch);
   tcase_add_test (tc, test_before_a_pulling_demuxer);
+  tcase_add_test (tc, test_pulled_data_is_no_stall);
   tcase_add_test (tc, test_end_at_double_rate);
   tcase_add_test (tc, test_playbin_over_slow_http);
   tcase_add_test (tc, test_live_set_playing_directly);
