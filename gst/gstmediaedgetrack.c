@@ -249,12 +249,11 @@ gst_media_edge_track_sink_event (GstPad * pad, GstObject * parent,
 }
 
 /* Per buffer: the watch notes where the stream is, and when the buffer
- * will be rendered, in O(1); then the buffer goes on, untouched. A plain
- * chain function and an unchecked cast: this is every buffer's path. */
-static GstFlowReturn
-gst_media_edge_track_chain (GstPad * pad, GstObject * parent, GstBuffer * buf)
+ * will be rendered, in O(1). An unchecked cast: this is every buffer's
+ * path. */
+static void
+note_buffer (GstMediaEdgeTrack * self, GstBuffer * buf)
 {
-  GstMediaEdgeTrack *self = (GstMediaEdgeTrack *) parent;
   const GstSegment *segment = &self->segment;
   GstClockTime pts = GST_BUFFER_PTS (buf);
   GstClockTime duration = GST_BUFFER_DURATION (buf);
@@ -274,8 +273,32 @@ gst_media_edge_track_chain (GstPad * pad, GstObject * parent, GstBuffer * buf)
   }
   gst_media_edge_watch_buffer (self->watch, position, end_position,
       running_time, end);
+}
+
+/* The buffer goes on, untouched */
+static GstFlowReturn
+gst_media_edge_track_chain (GstPad * pad, GstObject * parent, GstBuffer * buf)
+{
+  GstMediaEdgeTrack *self = (GstMediaEdgeTrack *) parent;
+
+  note_buffer (self, buf);
 
   return gst_pad_push (self->srcpad, buf);
+}
+
+/* A list goes on as a list: a sink that sends in batches keeps its
+ * batches */
+static GstFlowReturn
+gst_media_edge_track_chain_list (GstPad * pad, GstObject * parent,
+    GstBufferList * list)
+{
+  GstMediaEdgeTrack *self = (GstMediaEdgeTrack *) parent;
+  guint n = gst_buffer_list_length (list);
+
+  for (guint i = 0; i < n; i++)
+    note_buffer (self, gst_buffer_list_get (list, i));
+
+  return gst_pad_push_list (self->srcpad, list);
 }
 
 /* Before a demuxer that pulls its data (a file read by qtdemux): the
@@ -1111,6 +1134,8 @@ gst_media_edge_track_init (GstMediaEdgeTrack * self)
   self->sinkpad = gst_pad_new_from_static_template (&sink_template, "sink");
   gst_pad_set_chain_function (self->sinkpad,
       GST_DEBUG_FUNCPTR (gst_media_edge_track_chain));
+  gst_pad_set_chain_list_function (self->sinkpad,
+      GST_DEBUG_FUNCPTR (gst_media_edge_track_chain_list));
   gst_pad_set_event_function (self->sinkpad,
       GST_DEBUG_FUNCPTR (gst_media_edge_track_sink_event));
   GST_PAD_SET_PROXY_CAPS (self->sinkpad);

@@ -109,6 +109,52 @@ GST_START_TEST (test_buffer_passes_untouched_in_session)
 
 GST_END_TEST;
 
+static GstPadProbeReturn
+count_lists (GstPad * pad, GstPadProbeInfo * info, gpointer data)
+{
+  guint *lists = data;
+
+  (*lists)++;
+
+  return GST_PAD_PROBE_OK;
+}
+
+/* A buffer list goes on as the same list, its buffers untouched, for
+ * sinks that send in batches */
+GST_START_TEST (test_buffer_list_passes_as_a_list)
+{
+  Fixture *f = fixture_new ();
+  GstHarness *h = harness_new (f->endpoint);
+  g_autoptr (GstPad) src = gst_element_get_static_pad (h->element, "src");
+  GstBufferList *list = gst_buffer_list_new ();
+  GstBuffer *sent[3];
+  guint lists = 0;
+
+  wait_for_request (f, "play");
+  gst_harness_set_src_caps_str (h, "mycaps");
+  gst_pad_add_probe (src, GST_PAD_PROBE_TYPE_BUFFER_LIST, count_lists,
+      &lists, NULL);
+  for (guint i = 0; i < G_N_ELEMENTS (sent); i++) {
+    sent[i] = gst_buffer_new_memdup ("data", 4);
+    GST_BUFFER_PTS (sent[i]) = S (i);
+    gst_buffer_list_add (list, gst_buffer_ref (sent[i]));
+  }
+  fail_unless_equals_int (gst_pad_push_list (h->srcpad, list), GST_FLOW_OK);
+
+  fail_unless_equals_int (lists, 1);
+  for (guint i = 0; i < G_N_ELEMENTS (sent); i++) {
+    GstBuffer *out = gst_harness_pull (h);
+
+    fail_unless (out == sent[i]);
+    gst_buffer_unref (out);
+    gst_buffer_unref (sent[i]);
+  }
+  gst_harness_teardown (h);
+  fixture_teardown (f);
+}
+
+GST_END_TEST;
+
 /* In a pipeline only prerolled there is no session, and data flows all the
  * same. Had a session started, the element would have delivered its
  * sessionStart by the time it is back at NULL. */
@@ -511,6 +557,7 @@ mediaedgetrack_harness_suite (void)
 
   suite_add_tcase (s, tc);
   tcase_add_test (tc, test_buffer_passes_untouched_in_session);
+  tcase_add_test (tc, test_buffer_list_passes_as_a_list);
   tcase_add_test (tc, test_buffer_passes_untouched_without_session);
   tcase_add_test (tc, test_downstream_events_pass_in_order);
   tcase_add_test (tc, test_upstream_events_reach_the_source);
