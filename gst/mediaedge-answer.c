@@ -188,6 +188,20 @@ set_verdict (MediaEdgeVerdict * verdict, MediaEdgeVerdictKind kind, gchar * why)
   verdict->why = why;
 }
 
+/**
+ * media_edge_reply_get_answer:
+ * @answer: (out caller-allocates): what a codec reads of @reply, which
+ *   keeps owning its parts
+ */
+void
+media_edge_reply_get_answer (const MediaEdgeReply * reply,
+    MediaEdgeAnswer * answer)
+{
+  answer->status = reply->status;
+  answer->location = get_header (reply, "Location");
+  answer->body = reply->body;
+}
+
 /* A successful answer to the request that opened the session names the
  * session, as the owner's function reads it, or there is none. */
 static void
@@ -196,11 +210,9 @@ judge_session_start (const MediaEdgeReply * reply,
     MediaEdgeVerdict * verdict)
 {
   g_autoptr (GError) error = NULL;
-  MediaEdgeAnswer answer = {
-    .status = reply->status,
-    .location = get_header (reply, "Location"),
-    .body = reply->body,
-  };
+  MediaEdgeAnswer answer;
+
+  media_edge_reply_get_answer (reply, &answer);
 
   if (reply->body && g_bytes_get_size (reply->body) >
       MEDIA_EDGE_SESSION_ANSWER_MAX) {

@@ -14,7 +14,6 @@
 #include "mediaedge-request.h"
 
 G_BEGIN_DECLS
-
 /* Called on the client thread with the answer to the request that opened
  * the session: the session id, or NULL with @error set to say why there is
  * none. */
@@ -78,6 +77,9 @@ typedef struct
   gchar *why;
 } MediaEdgeVerdict;
 
+void media_edge_reply_get_answer (const MediaEdgeReply * reply,
+    MediaEdgeAnswer * answer);
+
 void media_edge_answer_judge (const MediaEdgeReply * reply,
     MediaEdgeSessionIdFunc id_func, gpointer id_data,
     MediaEdgeVerdict * verdict);
@@ -87,5 +89,4 @@ void media_edge_verdict_clear (MediaEdgeVerdict * verdict);
 gchar *media_edge_answer_describe (const MediaEdgeReply * reply, gsize limit);
 
 G_END_DECLS
-
 #endif /* __MEDIA_EDGE_ANSWER_H__ */

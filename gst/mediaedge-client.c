@@ -1058,14 +1058,12 @@ pin_hint (MediaEdgeClientSession * session)
 static void
 keep_state (MediaEdgeClientSession * session, const MediaEdgeReply * reply)
 {
-  MediaEdgeAnswer answer = {
-    .status = reply->status,
-    .location = soup_message_headers_get_one (reply->headers, "Location"),
-    .body = reply->body,
-  };
+  MediaEdgeAnswer answer;
 
-  if (session->state && session->state_func)
-    session->state_func (&answer, session->state, session->state_data);
+  if (session->state == NULL || session->state_func == NULL)
+    return;
+  media_edge_reply_get_answer (reply, &answer);
+  session->state_func (&answer, session->state, session->state_data);
 }
 
 /* An answer came: what it means is for media_edge_answer_judge() to say. */

@@ -32,8 +32,6 @@ GST_DEBUG_CATEGORY_STATIC (media_edge_codec_debug);
 #define NEW_SESSION_HANDLE "media-analytics:new-session"
 /* where every event but sessionStart names its session */
 #define SESSION_ID_POINTER "/events/0/xdm/mediaCollection/sessionID"
-/* how deep an answer's JSON may nest */
-#define MAX_ANSWER_DEPTH 64
 /* how much of a refusal its error quotes */
 #define MAX_QUOTED_ANSWER 512
 #define STATE_STORE_HANDLE "state:store"
@@ -326,10 +324,12 @@ load_handles (GBytes * answer, JsonParser * parser, GError ** error)
     return NULL;
   }
   /* the answer's handles lie a few levels down; far deeper is hostile */
-  if (media_edge_codec_json_too_deep (data, size, MAX_ANSWER_DEPTH)) {
+  if (media_edge_codec_json_too_deep (data, size,
+          MEDIA_EDGE_CODEC_MAX_ANSWER_DEPTH)) {
     g_set_error (error, MEDIA_EDGE_CODEC_ERROR,
         MEDIA_EDGE_CODEC_ERROR_MALFORMED,
-        "answer to sessionStart nests deeper than %u levels", MAX_ANSWER_DEPTH);
+        "answer to sessionStart nests deeper than %u levels",
+        MEDIA_EDGE_CODEC_MAX_ANSWER_DEPTH);
     return NULL;
   }
   if (!json_parser_load_from_data (parser, data, size, &parse_error)) {

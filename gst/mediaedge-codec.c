@@ -355,7 +355,8 @@ media_edge_codec_quote_answer (const gchar * data, gsize size, gsize limit)
   JsonNode *root;
 
   if (data == NULL || size == 0 || size > G_MAXSSIZE
-      || media_edge_codec_json_too_deep (data, size, 64)
+      || media_edge_codec_json_too_deep (data, size,
+          MEDIA_EDGE_CODEC_MAX_ANSWER_DEPTH)
       || !json_parser_load_from_data (parser, data, size, NULL)
       || !(root = json_parser_get_root (parser))
       || !JSON_NODE_HOLDS_OBJECT (root))

@@ -88,6 +88,10 @@ gchar *media_edge_codec_build_uri (GUri * endpoint, const gchar * path,
 
 MediaEdgeRequestFlags media_edge_codec_request_flags (MediaEdgeEventType type);
 
+/* how deep an answer's JSON may nest: far deeper is hostile (json-glib
+ * parses by recursion) */
+#define MEDIA_EDGE_CODEC_MAX_ANSWER_DEPTH 64
+
 gchar *media_edge_codec_quote_answer (const gchar * data, gsize size,
     gsize limit);
 

@@ -159,6 +159,21 @@ fill_slot (const gchar * text, const gchar * slot, const gchar * with)
 }
 
 /**
+ * media_edge_request_copy:
+ *
+ * Returns: (transfer full): a request of its own, the same as @request
+ */
+MediaEdgeRequest *
+media_edge_request_copy (const MediaEdgeRequest * request)
+{
+  g_return_val_if_fail (request != NULL, NULL);
+
+  return media_edge_request_new (request->name, request->method,
+      request->url_template, request->body, request->session_id_pointer,
+      request->flags);
+}
+
+/**
  * media_edge_request_build_uri_full:
  * @session_id: (nullable): the session id, if known
  * @location_hint: (nullable): the edge cluster the device was told to use

@@ -112,6 +112,8 @@ gchar *media_edge_request_serialize (const MediaEdgeRequest * request);
 MediaEdgeRequest *media_edge_request_deserialize (const gchar * text,
     GError ** error);
 
+MediaEdgeRequest *media_edge_request_copy (const MediaEdgeRequest * request);
+
 void media_edge_request_free (MediaEdgeRequest * request);
 
 gchar *media_edge_quote_text (const gchar * data, gsize size, gsize limit);

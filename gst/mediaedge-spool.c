@@ -1164,17 +1164,6 @@ media_edge_journal_close (MediaEdgeJournal * journal)
   journal_free (journal);
 }
 
-static MediaEdgeRequest *
-request_copy (const MediaEdgeRequest * request)
-{
-  return media_edge_request_new (media_edge_request_get_name (request),
-      media_edge_request_get_method (request),
-      media_edge_request_get_url_template (request),
-      media_edge_request_get_body (request),
-      media_edge_request_get_session_id_pointer (request),
-      media_edge_request_get_flags (request));
-}
-
 /**
  * media_edge_journal_read:
  *
@@ -1208,7 +1197,7 @@ media_edge_journal_read (MediaEdgeJournal * journal, GError ** error)
   for (guint i = 0; i < parsed.requests->len; i++) {
     if (!request_is_answered (&parsed, i))
       g_ptr_array_add (contents->pending,
-          request_copy (g_ptr_array_index (parsed.requests, i)));
+          media_edge_request_copy (g_ptr_array_index (parsed.requests, i)));
   }
   contents->all = g_steal_pointer (&parsed.requests);
 
