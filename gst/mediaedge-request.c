@@ -43,6 +43,7 @@ static const struct
   {MEDIA_EDGE_REQUEST_OPENS_SESSION, "opens-session"},
   {MEDIA_EDGE_REQUEST_EXPENDABLE, "expendable"},
   {MEDIA_EDGE_REQUEST_CARRIES_STATE, "carries-state"},
+  {MEDIA_EDGE_REQUEST_SESSIONLESS, "sessionless"},
 };
 
 /* Spelled out rather than G_DEFINE_QUARK: gst-indent would put spaces into

@@ -21,6 +21,8 @@ G_BEGIN_DECLS
  *   (a ping: the next one says the same)
  * @MEDIA_EDGE_REQUEST_CARRIES_STATE: the device's client state entries go
  *   with it, as `meta.state.entries` in the body (the Edge Network's)
+ * @MEDIA_EDGE_REQUEST_SESSIONLESS: needs no session: it goes though no
+ *   session was started (a /downloaded request)
  */
     typedef enum
 {
@@ -28,6 +30,7 @@ G_BEGIN_DECLS
   MEDIA_EDGE_REQUEST_OPENS_SESSION = 1 << 0,
   MEDIA_EDGE_REQUEST_EXPENDABLE = 1 << 1,
   MEDIA_EDGE_REQUEST_CARRIES_STATE = 1 << 2,
+  MEDIA_EDGE_REQUEST_SESSIONLESS = 1 << 3,
 } MediaEdgeRequestFlags;
 
 #define MEDIA_EDGE_REQUEST_ERROR (media_edge_request_error_quark ())

@@ -58,8 +58,8 @@ assert_same (const MediaEdgeRequest * a, const MediaEdgeRequest * b)
       media_edge_request_get_flags (b));
 }
 
-/* Every field, with each combination of flags, with and without a
- * pointer. */
+/* Every field, with each flag and combinations of them, with and without
+ * a pointer. */
 GST_START_TEST (test_round_trip)
 {
   const MediaEdgeRequestFlags flags[] = {
@@ -67,6 +67,9 @@ GST_START_TEST (test_round_trip)
     MEDIA_EDGE_REQUEST_OPENS_SESSION,
     MEDIA_EDGE_REQUEST_EXPENDABLE,
     MEDIA_EDGE_REQUEST_OPENS_SESSION | MEDIA_EDGE_REQUEST_EXPENDABLE,
+    MEDIA_EDGE_REQUEST_CARRIES_STATE,
+    MEDIA_EDGE_REQUEST_SESSIONLESS,
+    MEDIA_EDGE_REQUEST_CARRIES_STATE | MEDIA_EDGE_REQUEST_SESSIONLESS,
   };
   g_autoptr (MediaEdgeRequest) plain =
       media_edge_request_new ("play", "POST", "http://h/play", "[]", NULL,
