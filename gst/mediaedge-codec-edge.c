@@ -52,6 +52,7 @@ struct _MediaEdgeCodecEdge
    * the endpoint with a location hint slot after its `ee` segment */
   GUri *endpoint;
   gchar *config_id;
+  /* the device's identity: both NULL when it has none */
   gchar *fpid;
   gchar *authenticated_state;
   gchar *log_id;
@@ -175,19 +176,26 @@ build_uri (MediaEdgeCodecEdge * self, const gchar * name)
   return media_edge_codec_build_uri (self->endpoint, name, query);
 }
 
-/* The xdm object; sessionID, which the request fills in when it is sent,
- * comes last. */
-/* identityMap: the device's FPID, primary */
+/* Whether @identity names the device */
+static gboolean
+has_fpid (const MediaEdgeIdentity * identity)
+{
+  return identity && identity->fpid && *identity->fpid;
+}
+
+/* identityMap: @identity's FPID, primary; `ambiguous` when it says
+ * nothing of its authentication */
 static JsonObject *
-build_identity_map (MediaEdgeCodecEdge * self)
+build_identity_map (const MediaEdgeIdentity * identity)
 {
   JsonObject *identity_map = json_object_new ();
   JsonObject *fpid = json_object_new ();
   JsonArray *ids = json_array_new ();
 
-  json_object_set_string_member (fpid, "id", self->fpid);
+  json_object_set_string_member (fpid, "id", identity->fpid);
   json_object_set_string_member (fpid, "authenticatedState",
-      self->authenticated_state);
+      identity->authenticated_state ? identity->authenticated_state :
+      "ambiguous");
   json_object_set_boolean_member (fpid, "primary", TRUE);
   json_array_add_object_element (ids, fpid);
   json_object_set_array_member (identity_map, "FPID", ids);
@@ -195,8 +203,11 @@ build_identity_map (MediaEdgeCodecEdge * self)
   return identity_map;
 }
 
+/* The xdm object, the device named by @identity (nullable) when the event
+ * opens the session; sessionID, which the request fills in when it is
+ * sent, comes last. */
 static JsonObject *
-build_xdm (MediaEdgeCodecEdge * self, const MediaEdgeEvent * event)
+build_xdm (const MediaEdgeIdentity * identity, const MediaEdgeEvent * event)
 {
   JsonObject *xdm = json_object_new ();
   JsonObject *media = build_media_collection (event);
@@ -212,22 +223,22 @@ build_xdm (MediaEdgeCodecEdge * self, const MediaEdgeEvent * event)
   json_object_set_string_member (xdm, "eventType", event_type);
   json_object_set_string_member (xdm, "timestamp", timestamp);
   json_object_set_object_member (xdm, "mediaCollection", media);
-  if (self->fpid && event->type == MEDIA_EDGE_EVENT_SESSION_START)
+  if (has_fpid (identity) && event->type == MEDIA_EDGE_EVENT_SESSION_START)
     json_object_set_object_member (xdm, "identityMap",
-        build_identity_map (self));
+        build_identity_map (identity));
 
   return xdm;
 }
 
 static gchar *
-build_body (MediaEdgeCodecEdge * self, const MediaEdgeEvent * event)
+build_body (const MediaEdgeIdentity * identity, const MediaEdgeEvent * event)
 {
   g_autoptr (JsonNode) root = json_node_new (JSON_NODE_OBJECT);
   JsonObject *wrapper = json_object_new ();
   JsonObject *envelope = json_object_new ();
   JsonArray *events = json_array_new ();
 
-  json_object_set_object_member (wrapper, "xdm", build_xdm (self, event));
+  json_object_set_object_member (wrapper, "xdm", build_xdm (identity, event));
   json_array_add_object_element (events, wrapper);
   json_object_set_array_member (envelope, "events", events);
   json_node_take_object (root, envelope);
@@ -242,8 +253,9 @@ media_edge_codec_edge_encode (MediaEdgeCodec * codec,
   MediaEdgeCodecEdge *self = MEDIA_EDGE_CODEC_EDGE (codec);
   const gchar *name = media_edge_event_type_get_name (event->type);
   gboolean opens = event->type == MEDIA_EDGE_EVENT_SESSION_START;
+  const MediaEdgeIdentity identity = { self->fpid, self->authenticated_state };
   g_autofree gchar *uri = build_uri (self, name);
-  g_autofree gchar *body = build_body (self, event);
+  g_autofree gchar *body = build_body (&identity, event);
 
   GST_TRACE_ID (self->log_id, "%s: POST %s %s", name, uri, body);
 
@@ -596,7 +608,7 @@ media_edge_codec_edge_init (MediaEdgeCodecEdge * self)
 /* ------------------------------------------------------------------ */
 /* a session played offline, reported whole (/downloaded) */
 
-/* The xdm object of a request this codec made, or NULL */
+/* The xdm object of @request's body, in @parser, or NULL */
 static JsonObject *
 request_xdm (const MediaEdgeRequest * request, JsonParser * parser)
 {
@@ -619,25 +631,67 @@ request_xdm (const MediaEdgeRequest * request, JsonParser * parser)
       NULL;
 }
 
-/* One entry of mediaDownloadedEvents from the live request of the same
- * event: its type, time and mediaCollection, which names no session */
-static JsonObject *
-downloaded_event (const MediaEdgeRequest * request)
+/* @template, `<base>/<event>?<query>`, with @name for @event: the base
+ * (its slots, its endpoint's path) and the query (configId) as they are;
+ * NULL if @template is not of that form. */
+static gchar *
+sibling_uri (const gchar * template, const gchar * event, const gchar * name)
 {
-  g_autoptr (JsonParser) parser = json_parser_new ();
-  JsonObject *xdm = request_xdm (request, parser);
-  JsonObject *entry, *media;
+  const gchar *query = strchr (template, '?');
+  const gchar *authority = strstr (template, "://");
+  const gchar *slash;
 
-  if (xdm == NULL || !json_object_has_member (xdm, "mediaCollection")
-      || json_object_get_string_member_with_default (xdm, "eventType",
-          NULL) == NULL)
+  if (query == NULL || authority == NULL || authority > query)
     return NULL;
-  entry = json_object_new ();
+  slash = g_strrstr_len (template, query - template, "/");
+  /* the slashes of `://` begin no path */
+  if (slash == NULL || slash < authority + strlen ("://")
+      || (gsize) (query - slash - 1) != strlen (event)
+      || strncmp (slash + 1, event, query - slash - 1) != 0)
+    return NULL;
+
+  return g_strdup_printf ("%.*s/%s%s", (int) (slash - template), template,
+      name, query);
+}
+
+/* The xdm of @request, in @parser, if this codec made it for an event,
+ * and in @uri, where the same session's request @name goes; NULL if
+ * @request is none of this codec's (a Collection request, another body) */
+static JsonObject *
+edge_event (const MediaEdgeRequest * request, JsonParser * parser,
+    const gchar * name, gchar ** uri)
+{
+  JsonObject *xdm = request_xdm (request, parser);
+  const gchar *event_type;
+  JsonNode *media;
+
+  if (xdm == NULL)
+    return NULL;
+  event_type = bounded_string (xdm, "eventType", G_MAXSIZE);
+  media = json_object_get_member (xdm, "mediaCollection");
+  if (event_type == NULL || !g_str_has_prefix (event_type, "media.")
+      || media == NULL || !JSON_NODE_HOLDS_OBJECT (media))
+    return NULL;
+  *uri = sibling_uri (media_edge_request_get_url_template (request),
+      event_type + strlen ("media."), name);
+
+  return *uri ? xdm : NULL;
+}
+
+/* One entry of mediaDownloadedEvents from the xdm of the live request of
+ * the same event: its type, time and mediaCollection, which names no
+ * session */
+static JsonObject *
+downloaded_event (JsonObject * xdm)
+{
+  JsonObject *entry = json_object_new ();
+  const gchar *timestamp = bounded_string (xdm, "timestamp", G_MAXSIZE);
+  JsonObject *media = json_object_get_object_member (xdm, "mediaCollection");
+
   json_object_set_string_member (entry, "mediaEventTimestamp",
-      json_object_get_string_member_with_default (xdm, "timestamp", ""));
+      timestamp ? timestamp : "");
   json_object_set_string_member (entry, "mediaEventType",
       json_object_get_string_member (xdm, "eventType"));
-  media = json_object_get_object_member (xdm, "mediaCollection");
   json_object_remove_member (media, "sessionID");
   json_object_set_object_member (entry, "mediaCollection",
       json_object_ref (media));
@@ -645,10 +699,56 @@ downloaded_event (const MediaEdgeRequest * request)
   return entry;
 }
 
+/* What a session's live requests tell of it played offline */
+typedef struct
+{
+  /* mediaDownloadedEvents entries (JsonObject), in order */
+  GPtrArray *events;
+  /* where they go: the first event's URL, its event made `downloaded` */
+  gchar *uri;
+  /* (nullable) sessionStart's identityMap: the device it named */
+  JsonObject *identity_map;
+} Downloaded;
+
+static void
+downloaded_clear (Downloaded * downloaded)
+{
+  g_clear_pointer (&downloaded->events, g_ptr_array_unref);
+  g_clear_pointer (&downloaded->uri, g_free);
+  g_clear_pointer (&downloaded->identity_map, json_object_unref);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Downloaded, downloaded_clear);
+
+/* Adds the event @request reported to @downloaded; nothing if it is none
+ * of this codec's */
+static void
+add_downloaded (Downloaded * downloaded, const MediaEdgeRequest * request)
+{
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autofree gchar *uri = NULL;
+  JsonObject *xdm = edge_event (request, parser, "downloaded", &uri);
+  JsonNode *identity_map;
+
+  if (xdm == NULL)
+    return;
+  if (downloaded->uri == NULL)
+    downloaded->uri = g_steal_pointer (&uri);
+  identity_map = json_object_get_member (xdm, "identityMap");
+  if (downloaded->identity_map == NULL && identity_map
+      && JSON_NODE_HOLDS_OBJECT (identity_map)
+      && g_strcmp0 (json_object_get_string_member (xdm, "eventType"),
+          "media.sessionStart") == 0)
+    downloaded->identity_map =
+        json_object_ref (json_node_get_object (identity_map));
+  g_ptr_array_add (downloaded->events, downloaded_event (xdm));
+}
+
 /* The /downloaded request of @events (JsonObject entries), the device
- * named as its FPID */
+ * named by @identity_map */
 static MediaEdgeRequest *
-downloaded_request (MediaEdgeCodecEdge * self, GPtrArray * events)
+downloaded_request (const gchar * uri, JsonObject * identity_map,
+    GPtrArray * events)
 {
   g_autoptr (JsonNode) root = json_node_new (JSON_NODE_OBJECT);
   JsonObject *envelope = json_object_new ();
@@ -656,14 +756,14 @@ downloaded_request (MediaEdgeCodecEdge * self, GPtrArray * events)
   JsonObject *xdm = json_object_new ();
   JsonArray *array = json_array_new ();
   JsonArray *all = json_array_new ();
-  g_autofree gchar *uri = build_uri (self, "downloaded");
   g_autofree gchar *body = NULL;
 
   for (guint i = 0; i < events->len; i++)
     json_array_add_object_element (array,
         json_object_ref (g_ptr_array_index (events, i)));
   json_object_set_string_member (xdm, "eventType", "media.downloaded");
-  json_object_set_object_member (xdm, "identityMap", build_identity_map (self));
+  json_object_set_object_member (xdm, "identityMap",
+      json_object_ref (identity_map));
   /* media-edge.yaml requires it beside the events, and says nothing of
    * what it holds: every event carries its own */
   json_object_set_object_member (xdm, "mediaCollection", json_object_new ());
@@ -675,7 +775,7 @@ downloaded_request (MediaEdgeCodecEdge * self, GPtrArray * events)
   body = json_to_string (root, FALSE);
 
   return media_edge_request_new ("downloaded", "POST", uri, body, NULL,
-      MEDIA_EDGE_REQUEST_CARRIES_STATE);
+      MEDIA_EDGE_REQUEST_CARRIES_STATE | MEDIA_EDGE_REQUEST_SESSIONLESS);
 }
 
 static gsize
@@ -690,65 +790,101 @@ event_size (JsonObject * event)
   return strlen (text);
 }
 
-/**
- * media_edge_codec_edge_encode_downloaded:
- * @requests: (element-type MediaEdgeRequest): a whole session's live
- *   requests, as this codec made them, in order
- * @max_body: the largest body a request may have; 0 for no limit
- *
- * A session played offline, reported whole (`POST /downloaded`): each
- * event with its original type, time and mediaCollection, in order, the
- * device named by its FPID (media-edge.yaml requires one). Split into
- * several requests only when one would pass @max_body.
- *
- * Returns: (transfer full) (element-type MediaEdgeRequest): the requests,
- *   or %NULL with @error set when the codec has no FPID or no request is
- *   an event
- */
-GPtrArray *
-media_edge_codec_edge_encode_downloaded (MediaEdgeCodec * codec,
-    GPtrArray * requests, gsize max_body, GError ** error)
+/* @downloaded's /downloaded requests, as few as @max_body allows, the
+ * device named by @identity_map */
+static GPtrArray *
+split_downloaded (Downloaded * downloaded, JsonObject * identity_map,
+    gsize max_body)
 {
-  MediaEdgeCodecEdge *self = MEDIA_EDGE_CODEC_EDGE (codec);
   g_autoptr (GPtrArray) part =
       g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
   GPtrArray *encoded = g_ptr_array_new_with_free_func ((GDestroyNotify)
       media_edge_request_free);
   gsize part_size = 0;
 
-  if (self->fpid == NULL) {
-    g_set_error (error, MEDIA_EDGE_CODEC_ERROR,
-        MEDIA_EDGE_CODEC_ERROR_MALFORMED, "a downloaded session needs the "
-        "device's FPID");
-    g_ptr_array_unref (encoded);
-    return NULL;
-  }
-  for (guint i = 0; i < requests->len; i++) {
-    JsonObject *event = downloaded_event (g_ptr_array_index (requests, i));
-    gsize size;
+  for (guint i = 0; i < downloaded->events->len; i++) {
+    JsonObject *event = g_ptr_array_index (downloaded->events, i);
+    gsize size = event_size (event);
 
-    if (event == NULL)
-      continue;
-    size = event_size (event);
     /* the envelope is a few hundred bytes: a part stays under the limit */
     if (max_body && part->len > 0 && part_size + size + 512 > max_body) {
-      g_ptr_array_add (encoded, downloaded_request (self, part));
+      g_ptr_array_add (encoded, downloaded_request (downloaded->uri,
+              identity_map, part));
       g_ptr_array_set_size (part, 0);
       part_size = 0;
     }
-    g_ptr_array_add (part, event);
+    g_ptr_array_add (part, json_object_ref (event));
     part_size += size + 1;
   }
   if (part->len > 0)
-    g_ptr_array_add (encoded, downloaded_request (self, part));
-  if (encoded->len == 0) {
-    g_set_error (error, MEDIA_EDGE_CODEC_ERROR,
-        MEDIA_EDGE_CODEC_ERROR_MALFORMED, "no event to report as downloaded");
-    g_ptr_array_unref (encoded);
-    return NULL;
-  }
+    g_ptr_array_add (encoded, downloaded_request (downloaded->uri,
+            identity_map, part));
 
   return encoded;
+}
+
+/* The identityMap that names the device of @downloaded: its sessionStart's,
+ * as the journal kept it, else @fallback's FPID; NULL with @error set if
+ * neither names one */
+static JsonObject *
+downloaded_identity (Downloaded * downloaded,
+    const MediaEdgeIdentity * fallback, GError ** error)
+{
+  if (downloaded->identity_map)
+    return json_object_ref (downloaded->identity_map);
+  if (has_fpid (fallback))
+    return build_identity_map (fallback);
+  g_set_error (error, MEDIA_EDGE_CODEC_ERROR, MEDIA_EDGE_CODEC_ERROR_MALFORMED,
+      "a downloaded session needs the device's FPID");
+
+  return NULL;
+}
+
+/**
+ * media_edge_codec_edge_encode_downloaded:
+ * @requests: (element-type MediaEdgeRequest): a whole session's live
+ *   requests, as the Media Edge codec made them, in order; those that are
+ *   not (a Collection request, a body of another shape) are skipped
+ * @fallback: (nullable): the device's identity, for a session whose
+ *   sessionStart named none
+ * @max_body: the largest body a request may have; 0 for no limit
+ *
+ * A session played offline, reported whole (`POST /downloaded`): each
+ * event with its original type, time and mediaCollection, in order, the
+ * device named as the session's sessionStart named it, else by
+ * @fallback's FPID (media-edge.yaml requires one). The requests go where
+ * the session's went: the same endpoint, location hint slot and configId,
+ * whatever codec made them, so that a later process can replay a
+ * session without it. Split into several requests only when one would
+ * pass @max_body.
+ *
+ * Returns: (transfer full) (element-type MediaEdgeRequest): the requests,
+ *   or %NULL with @error set when no request is an event, or the device
+ *   has no FPID
+ */
+GPtrArray *
+media_edge_codec_edge_encode_downloaded (GPtrArray * requests,
+    const MediaEdgeIdentity * fallback, gsize max_body, GError ** error)
+{
+  g_auto (Downloaded) downloaded = { NULL, };
+  g_autoptr (JsonObject) identity_map = NULL;
+
+  g_return_val_if_fail (requests != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  downloaded.events = g_ptr_array_new_with_free_func ((GDestroyNotify)
+      json_object_unref);
+  for (guint i = 0; i < requests->len; i++)
+    add_downloaded (&downloaded, g_ptr_array_index (requests, i));
+  if (downloaded.events->len == 0) {
+    g_set_error (error, MEDIA_EDGE_CODEC_ERROR,
+        MEDIA_EDGE_CODEC_ERROR_MALFORMED, "no event to report as downloaded");
+    return NULL;
+  }
+  identity_map = downloaded_identity (&downloaded, fallback, error);
+
+  return identity_map ? split_downloaded (&downloaded, identity_map,
+      max_body) : NULL;
 }
 
 /* @uri with a location hint slot after its path's `ee` segment, where
@@ -796,10 +932,9 @@ media_edge_codec_edge_new_full (const gchar * endpoint,
   self = g_object_new (MEDIA_EDGE_TYPE_CODEC_EDGE, NULL);
   self->endpoint = with_hint_slot (uri);
   self->config_id = g_strdup (config_id);
-  if (identity && identity->fpid && *identity->fpid) {
+  if (has_fpid (identity)) {
     self->fpid = g_strdup (identity->fpid);
-    self->authenticated_state = g_strdup (identity->authenticated_state ?
-        identity->authenticated_state : "ambiguous");
+    self->authenticated_state = g_strdup (identity->authenticated_state);
   }
   self->log_id = g_strdup (log_id);
 

@@ -37,8 +37,8 @@ MediaEdgeCodec *media_edge_codec_edge_new_full (const gchar * endpoint,
     const gchar * config_id, const MediaEdgeIdentity * identity,
     const gchar * log_id);
 
-GPtrArray *media_edge_codec_edge_encode_downloaded (MediaEdgeCodec * codec,
-    GPtrArray * requests, gsize max_body, GError ** error);
+GPtrArray *media_edge_codec_edge_encode_downloaded (GPtrArray * requests,
+    const MediaEdgeIdentity * fallback, gsize max_body, GError ** error);
 
 G_END_DECLS
 #endif /* __MEDIA_EDGE_CODEC_EDGE_H__ */

@@ -1279,20 +1279,61 @@ offline_session (MediaEdgeCodec * codec)
   return requests;
 }
 
-/* A session played offline goes whole to /downloaded: every event with
- * its own type, time and mediaCollection, naming no session, the device
- * named by its FPID; valid against media-edge.yaml. */
+/* The live requests of a session played offline on a device named
+ * @identity (nullable), made by a codec of @endpoint and @config_id that
+ * is gone once they are made, as a replay in a later process finds them */
+static GPtrArray *
+journal_of (const gchar * endpoint, const gchar * config_id,
+    const MediaEdgeIdentity * identity)
+{
+  g_autoptr (MediaEdgeCodec) codec = media_edge_codec_edge_new_full (endpoint,
+      config_id, identity, "codec-test");
+
+  return offline_session (codec);
+}
+
+/* @requests to /downloaded with @fallback, in one request */
+static MediaEdgeRequest *
+downloaded_of (GPtrArray * requests, const MediaEdgeIdentity * fallback)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) downloaded =
+      media_edge_codec_edge_encode_downloaded (requests, fallback, 0, &error);
+
+  g_assert_no_error (error);
+  fail_unless_equals_int (downloaded->len, 1);
+
+  return g_ptr_array_steal_index (downloaded, 0);
+}
+
+/* The identityMap of the /downloaded request @request */
+static JsonNode *
+identity_map_of (const MediaEdgeRequest * request)
+{
+  g_autofree gchar *body = media_edge_request_build_body (request, NULL,
+      NULL);
+  g_autoptr (JsonNode) root = parse (body);
+
+  assert_valid_body ("/ee/va/v1/downloaded", body);
+
+  return json_node_copy (json_object_get_member (xdm_of (root), "identityMap"));
+}
+
+/* A session played offline goes whole to /downloaded, no codec needed:
+ * every event with its own type, time and mediaCollection, naming no
+ * session, the device named by its FPID; valid against media-edge.yaml;
+ * a request that needs no session, and says so once read back from disk. */
 GST_START_TEST (test_downloaded_session)
 {
   const MediaEdgeIdentity identity = { "device-7", NULL };
-  g_autoptr (MediaEdgeCodec) codec = media_edge_codec_edge_new_full (ENDPOINT,
-      CONFIG_ID, &identity, "codec-test");
-  g_autoptr (GPtrArray) requests = offline_session (codec);
-  g_autoptr (GPtrArray) downloaded = NULL;
+  g_autoptr (GPtrArray) requests = journal_of (ENDPOINT, CONFIG_ID, &identity);
+  g_autoptr (MediaEdgeRequest) request = downloaded_of (requests, NULL);
+  g_autoptr (MediaEdgeRequest) read_back = NULL;
   g_autoptr (GError) error = NULL;
   g_autoptr (JsonNode) root = NULL;
   g_autofree gchar *uri = NULL;
   g_autofree gchar *body = NULL;
+  g_autofree gchar *text = NULL;
   const gchar *types[] = { "media.sessionStart", "media.play", "media.ping",
     "media.sessionComplete"
   };
@@ -1303,14 +1344,9 @@ GST_START_TEST (test_downloaded_session)
   JsonObject *xdm;
   JsonArray *events;
 
-  downloaded = media_edge_codec_edge_encode_downloaded (codec, requests, 0,
-      &error);
-  g_assert_no_error (error);
-  fail_unless_equals_int (downloaded->len, 1);
-  uri = media_edge_request_build_uri (g_ptr_array_index (downloaded, 0), NULL);
+  uri = media_edge_request_build_uri (request, NULL);
   fail_unless_equals_string (uri, ENDPOINT "/downloaded?configId=" CONFIG_ID);
-  body = media_edge_request_build_body (g_ptr_array_index (downloaded, 0),
-      NULL, NULL);
+  body = media_edge_request_build_body (request, NULL, NULL);
   assert_valid_body ("/ee/va/v1/downloaded", body);
   root = parse (body);
   xdm = xdm_of (root);
@@ -1333,26 +1369,164 @@ GST_START_TEST (test_downloaded_session)
   fail_unless_equals_int (json_object_get_int_member
       (json_object_get_object_member (json_array_get_object_element (events,
                   2), "mediaCollection"), "playhead"), 10);
+
+  fail_unless_equals_int (media_edge_request_get_flags (request),
+      MEDIA_EDGE_REQUEST_CARRIES_STATE | MEDIA_EDGE_REQUEST_SESSIONLESS);
+  fail_unless (media_edge_request_get_session_id_pointer (request) == NULL);
+  text = media_edge_request_serialize (request);
+  read_back = media_edge_request_deserialize (text, &error);
+  g_assert_no_error (error);
+  fail_unless_equals_int (media_edge_request_get_flags (read_back),
+      MEDIA_EDGE_REQUEST_CARRIES_STATE | MEDIA_EDGE_REQUEST_SESSIONLESS);
+}
+
+GST_END_TEST;
+
+/* /downloaded goes where the session's requests went, whatever the
+ * element is set to now: their endpoint, with its own query and the
+ * location hint slot, and their datastream; the first one's, should a
+ * later one have gone elsewhere. */
+GST_START_TEST (test_downloaded_where_the_session_went)
+{
+  const MediaEdgeIdentity identity = { "device-7", NULL };
+  g_autoptr (GPtrArray) requests =
+      journal_of ("http://127.0.0.1:1234/ee/va/v1?trace=1", "config-A",
+      &identity);
+  g_autoptr (GPtrArray) elsewhere = journal_of (ENDPOINT, "config-B", NULL);
+  g_autoptr (MediaEdgeRequest) request = NULL;
+  g_autofree gchar *hinted = NULL;
+
+  g_ptr_array_add (requests, media_edge_request_copy (g_ptr_array_index
+          (elsewhere, 1)));
+  request = downloaded_of (requests, NULL);
+  hinted = media_edge_request_build_uri_full (request, NULL, "or2");
+
+  fail_unless_equals_string (media_edge_request_get_url_template (request),
+      "http://127.0.0.1:1234/ee" MEDIA_EDGE_REQUEST_HINT_SLOT
+      "/va/v1/downloaded?trace=1&configId=config-A");
+  fail_unless_equals_string (hinted,
+      "http://127.0.0.1:1234/ee/or2/va/v1/downloaded?trace=1&configId=config-A");
+}
+
+GST_END_TEST;
+
+/* The device is the one the session's sessionStart named, as it named
+ * it; the fallback only names a device the session did not; with
+ * neither, or an empty FPID, there is no /downloaded. */
+GST_START_TEST (test_downloaded_identity)
+{
+  const MediaEdgeIdentity played = { "device-7", "authenticated" };
+  const MediaEdgeIdentity now = { "device-9", NULL };
+  const MediaEdgeIdentity empty = { "", "authenticated" };
+  g_autoptr (GPtrArray) named = journal_of (ENDPOINT, CONFIG_ID, &played);
+  g_autoptr (GPtrArray) anonymous = journal_of (ENDPOINT, CONFIG_ID, NULL);
+  g_autoptr (MediaEdgeRequest) from_session = downloaded_of (named, &now);
+  g_autoptr (MediaEdgeRequest) from_fallback = downloaded_of (anonymous, &now);
+  g_autoptr (JsonNode) session_map = identity_map_of (from_session);
+  g_autoptr (JsonNode) fallback_map = identity_map_of (from_fallback);
+  g_autoptr (JsonNode) expected_session = parse ("{\"FPID\": [{\"id\": "
+      "\"device-7\", \"authenticatedState\": \"authenticated\", "
+      "\"primary\": true}]}");
+  g_autoptr (JsonNode) expected_fallback = parse ("{\"FPID\": [{\"id\": "
+      "\"device-9\", \"authenticatedState\": \"ambiguous\", "
+      "\"primary\": true}]}");
+  const MediaEdgeIdentity *refused[] = { NULL, &empty };
+
+  fail_unless (json_node_equal (session_map, expected_session));
+  fail_unless (json_node_equal (fallback_map, expected_fallback));
+  for (guint i = 0; i < G_N_ELEMENTS (refused); i++) {
+    g_autoptr (GError) error = NULL;
+    g_autoptr (GPtrArray) none =
+        media_edge_codec_edge_encode_downloaded (anonymous, refused[i], 0,
+        &error);
+
+    fail_unless (none == NULL);
+    fail_unless (g_error_matches (error, MEDIA_EDGE_CODEC_ERROR,
+            MEDIA_EDGE_CODEC_ERROR_MALFORMED));
+    fail_unless (strstr (error->message, "FPID") != NULL, "%s", error->message);
+  }
+}
+
+GST_END_TEST;
+
+/* A journal may hold what is no Media Edge event: a Collection request, a
+ * body that is no JSON or of another shape, an event sent elsewhere than
+ * its own path. Each is skipped, and the URL is the first event's; only
+ * when nothing is left is there an error. */
+GST_START_TEST (test_downloaded_skips_foreign)
+{
+  const MediaEdgeIdentity identity = { "device-7", NULL };
+  g_autoptr (MediaEdgeCodec) collection =
+      media_edge_codec_collection_new (COLLECTION, &account, "codec-test");
+  g_autoptr (MediaEdgeEvent) ping = media_edge_event_new
+      (MEDIA_EDGE_EVENT_PING, T (5000), 5);
+  const gchar *ping_body = "{\"events\":[{\"xdm\":{\"eventType\":"
+      "\"media.ping\",\"timestamp\":\"2026-11-26T02:00:05.000Z\","
+      "\"mediaCollection\":{\"playhead\":5}}}]}";
+  MediaEdgeRequest *foreign[] = {
+    media_edge_codec_encode (collection, ping),
+    media_edge_request_new ("x", "POST", ENDPOINT "/ping?configId=z",
+        "not json", NULL, 0),
+    media_edge_request_new ("x", "POST", ENDPOINT "/ping?configId=z",
+        "{\"events\":[{\"xdm\":{\"eventType\":7,\"mediaCollection\":{}}}]}",
+        NULL, 0),
+    media_edge_request_new ("x", "POST", ENDPOINT "/ping?configId=z",
+        "{\"events\":[{\"xdm\":{\"eventType\":\"media.ping\","
+        "\"mediaCollection\":[]}}]}", NULL, 0),
+    media_edge_request_new ("x", "POST", ENDPOINT "/play?configId=z",
+        ping_body, NULL, 0),
+    media_edge_request_new ("x", "POST", ENDPOINT "/ping", ping_body, NULL, 0),
+    media_edge_request_new ("x", "POST", "ping?configId=z", ping_body, NULL,
+        0),
+    media_edge_request_new ("x", "POST", "http://ping?configId=z", ping_body,
+        NULL, 0),
+  };
+  g_autoptr (GPtrArray) requests = g_ptr_array_new_with_free_func
+      ((GDestroyNotify) media_edge_request_free);
+  g_autoptr (GPtrArray) session = journal_of (ENDPOINT, CONFIG_ID, &identity);
+  g_autoptr (MediaEdgeRequest) request = NULL;
+  g_autofree gchar *body = NULL;
+  g_autoptr (JsonNode) root = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (foreign); i++) {
+    g_autoptr (GPtrArray) alone = g_ptr_array_new ();
+    g_autoptr (GPtrArray) none = NULL;
+    g_autoptr (GError) error = NULL;
+
+    g_ptr_array_add (alone, foreign[i]);
+    none = media_edge_codec_edge_encode_downloaded (alone, &identity, 0,
+        &error);
+    fail_unless (none == NULL, "foreign request %u was taken", i);
+    fail_unless (g_error_matches (error, MEDIA_EDGE_CODEC_ERROR,
+            MEDIA_EDGE_CODEC_ERROR_MALFORMED));
+    g_ptr_array_add (requests, foreign[i]);
+  }
+  for (guint i = 0; i < session->len; i++)
+    g_ptr_array_add (requests, media_edge_request_copy (g_ptr_array_index
+            (session, i)));
+  request = downloaded_of (requests, NULL);
+  fail_unless_equals_string (media_edge_request_get_url_template (request),
+      "https://edge.adobedc.net/ee" MEDIA_EDGE_REQUEST_HINT_SLOT
+      "/va/v1/downloaded?configId=" CONFIG_ID);
+  body = media_edge_request_build_body (request, NULL, NULL);
+  assert_valid_body ("/ee/va/v1/downloaded", body);
+  root = parse (body);
+  fail_unless_equals_int (json_array_get_length (json_object_get_array_member
+          (xdm_of (root), "mediaDownloadedEvents")), 4);
 }
 
 GST_END_TEST;
 
 /* Split only when one request would pass the size limit, each part a
- * valid request of its own; without an FPID there is none. */
-GST_START_TEST (test_downloaded_split_and_refused)
+ * valid request of its own. */
+GST_START_TEST (test_downloaded_split)
 {
   const MediaEdgeIdentity identity = { "device-7", NULL };
-  g_autoptr (MediaEdgeCodec) codec = media_edge_codec_edge_new_full (ENDPOINT,
-      CONFIG_ID, &identity, "codec-test");
-  g_autoptr (MediaEdgeCodec) anonymous = media_edge_codec_edge_new (ENDPOINT,
-      CONFIG_ID, "codec-test");
-  g_autoptr (GPtrArray) requests = offline_session (codec);
+  g_autoptr (GPtrArray) requests = journal_of (ENDPOINT, CONFIG_ID, &identity);
   g_autoptr (GPtrArray) parts = NULL;
-  g_autoptr (GPtrArray) none = NULL;
-  g_autoptr (GError) error = NULL;
   guint events = 0;
 
-  parts = media_edge_codec_edge_encode_downloaded (codec, requests, 900, NULL);
+  parts = media_edge_codec_edge_encode_downloaded (requests, NULL, 900, NULL);
   fail_unless (parts->len > 1);
   for (guint i = 0; i < parts->len; i++) {
     g_autofree gchar *body = media_edge_request_build_body
@@ -1365,10 +1539,6 @@ GST_START_TEST (test_downloaded_split_and_refused)
             (root), "mediaDownloadedEvents"));
   }
   fail_unless_equals_int (events, 4);
-
-  none = media_edge_codec_edge_encode_downloaded (anonymous, requests, 0,
-      &error);
-  fail_unless (none == NULL && error != NULL);
 }
 
 GST_END_TEST;
@@ -1424,7 +1594,10 @@ codec_suite (void)
   tc = tcase_create ("downloaded");
   suite_add_tcase (s, tc);
   tcase_add_test (tc, test_downloaded_session);
-  tcase_add_test (tc, test_downloaded_split_and_refused);
+  tcase_add_test (tc, test_downloaded_where_the_session_went);
+  tcase_add_test (tc, test_downloaded_identity);
+  tcase_add_test (tc, test_downloaded_skips_foreign);
+  tcase_add_test (tc, test_downloaded_split);
 
   return s;
 }
