@@ -654,6 +654,17 @@ sibling_uri (const gchar * template, const gchar * event, const gchar * name)
       name, query);
 }
 
+/* Whether @name is one of the API's events: /downloaded reports none */
+static gboolean
+is_event_name (const gchar * name)
+{
+  for (guint type = 0; type < MEDIA_EDGE_EVENT_N_TYPES; type++)
+    if (strcmp (name, media_edge_event_type_get_name (type)) == 0)
+      return TRUE;
+
+  return FALSE;
+}
+
 /* The xdm of @request, in @parser, if this codec made it for an event,
  * and in @uri, where the same session's request @name goes; NULL if
  * @request is none of this codec's (a Collection request, another body) */
@@ -670,6 +681,7 @@ edge_event (const MediaEdgeRequest * request, JsonParser * parser,
   event_type = bounded_string (xdm, "eventType", G_MAXSIZE);
   media = json_object_get_member (xdm, "mediaCollection");
   if (event_type == NULL || !g_str_has_prefix (event_type, "media.")
+      || !is_event_name (event_type + strlen ("media."))
       || media == NULL || !JSON_NODE_HOLDS_OBJECT (media))
     return NULL;
   *uri = sibling_uri (media_edge_request_get_url_template (request),

@@ -1451,8 +1451,8 @@ GST_END_TEST;
 
 /* A journal may hold what is no Media Edge event: a Collection request, a
  * body that is no JSON or of another shape, an event sent elsewhere than
- * its own path. Each is skipped, and the URL is the first event's; only
- * when nothing is left is there an error. */
+ * its own path, a /downloaded request. Each is skipped, and the URL is
+ * the first event's; only when nothing is left is there an error. */
 GST_START_TEST (test_downloaded_skips_foreign)
 {
   const MediaEdgeIdentity identity = { "device-7", NULL };
@@ -1463,8 +1463,10 @@ GST_START_TEST (test_downloaded_skips_foreign)
   const gchar *ping_body = "{\"events\":[{\"xdm\":{\"eventType\":"
       "\"media.ping\",\"timestamp\":\"2026-11-26T02:00:05.000Z\","
       "\"mediaCollection\":{\"playhead\":5}}}]}";
+  g_autoptr (GPtrArray) played = journal_of (ENDPOINT, CONFIG_ID, &identity);
   MediaEdgeRequest *foreign[] = {
     media_edge_codec_encode (collection, ping),
+    downloaded_of (played, NULL),
     media_edge_request_new ("x", "POST", ENDPOINT "/ping?configId=z",
         "not json", NULL, 0),
     media_edge_request_new ("x", "POST", ENDPOINT "/ping?configId=z",
