@@ -30,6 +30,8 @@ GST_DEBUG_CATEGORY_STATIC (media_edge_codec_collection_debug);
 /* how much of a bad Location an error quotes */
 #define MAX_QUOTED_LOCATION 200
 #define SESSIONS_PATH "api/v1/sessions"
+/* where every event but sessionStart goes */
+#define EVENTS_PATH SESSIONS_PATH "/" MEDIA_EDGE_REQUEST_SESSION_SLOT "/events"
 /* a session id is a token: longer or stranger is not one */
 #define MAX_SESSION_ID_LENGTH 256
 #define SESSION_ID_CHARS "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ" \
@@ -174,16 +176,16 @@ details_mapping (MediaEdgeEventType type)
 
 /* sessionStart's parameters that say whom the data is for */
 static void
-add_account (MediaEdgeCodecCollection * self, JsonObject * params)
+add_account (const MediaEdgeCollectionAccount * account, JsonObject * params)
 {
   json_object_set_string_member (params, "analytics.trackingServer",
-      self->tracking_server);
+      account->tracking_server);
   json_object_set_string_member (params, "analytics.reportSuite",
-      self->report_suite);
+      account->report_suite);
   json_object_set_string_member (params, "analytics.visitorId",
-      self->visitor_id);
+      account->visitor_id);
   json_object_set_string_member (params, "visitor.marketingCloudOrgId",
-      self->org_id);
+      account->org_id);
 }
 
 static void
@@ -195,14 +197,16 @@ add_pod_name (JsonObject * params, GVariant * ad_break)
     json_object_set_string_member (params, "media.ad.podFriendlyName", name);
 }
 
+/* @event's parameters; @account's (nullable) with sessionStart */
 static JsonObject *
-build_params (MediaEdgeCodecCollection * self, const MediaEdgeEvent * event)
+build_params (const MediaEdgeCollectionAccount * account,
+    const MediaEdgeEvent * event)
 {
   const Mapping *mapping = details_mapping (event->type);
   JsonObject *params = json_object_new ();
 
-  if (event->type == MEDIA_EDGE_EVENT_SESSION_START)
-    add_account (self, params);
+  if (event->type == MEDIA_EDGE_EVENT_SESSION_START && account)
+    add_account (account, params);
   if (event->details && mapping)
     add_mapped (params, event->details, mapping);
   /* seed 002's adStart names its break */
@@ -277,23 +281,52 @@ new_body (const MediaEdgeEvent * event, const gchar * event_type)
   return body;
 }
 
+/* The request @name with @body (taken), to @uri */
+static MediaEdgeRequest *
+request_to (const gchar * uri, const gchar * name,
+    MediaEdgeRequestFlags flags, JsonObject * body)
+{
+  g_autoptr (JsonNode) root = json_node_new (JSON_NODE_OBJECT);
+  g_autofree gchar *text = NULL;
+
+  json_node_take_object (root, body);
+  text = json_to_string (root, FALSE);
+
+  return media_edge_request_new (name, "POST", uri, text, NULL, flags);
+}
+
 /* The request @name with @body: to the sessions, when it opens one, else
  * to its session's events. */
 static MediaEdgeRequest *
 new_request (MediaEdgeCodecCollection * self, const gchar * name,
     MediaEdgeRequestFlags flags, JsonObject * body)
 {
-  g_autoptr (JsonNode) root = json_node_new (JSON_NODE_OBJECT);
   g_autofree gchar *uri = media_edge_codec_build_uri (self->endpoint,
       (flags & MEDIA_EDGE_REQUEST_OPENS_SESSION) ? SESSIONS_PATH :
-      SESSIONS_PATH "/" MEDIA_EDGE_REQUEST_SESSION_SLOT "/events", NULL);
-  g_autofree gchar *text = NULL;
+      EVENTS_PATH, NULL);
+  MediaEdgeRequest *request = request_to (uri, name, flags, body);
 
-  json_node_take_object (root, body);
-  text = json_to_string (root, FALSE);
-  GST_TRACE_ID (self->log_id, "%s: POST %s %s", name, uri, text);
+  GST_TRACE_ID (self->log_id, "%s: POST %s %s", name, uri,
+      media_edge_request_get_body (request));
 
-  return media_edge_request_new (name, "POST", uri, text, NULL, flags);
+  return request;
+}
+
+/* The body that reports @event, for @account (nullable: none but
+ * sessionStart names it) */
+static JsonObject *
+event_body (const MediaEdgeCollectionAccount * account,
+    const MediaEdgeEvent * event)
+{
+  JsonObject *body = new_body (event,
+      media_edge_event_type_get_name (event->type));
+
+  set_object_unless_empty (body, "params", build_params (account, event));
+  set_object_unless_empty (body, "qoeData", build_qoe (event));
+  set_object_unless_empty (body, "customMetadata",
+      build_custom_metadata (event));
+
+  return body;
 }
 
 static MediaEdgeRequest *
@@ -301,22 +334,18 @@ media_edge_codec_collection_encode (MediaEdgeCodec * codec,
     const MediaEdgeEvent * event)
 {
   MediaEdgeCodecCollection *self = MEDIA_EDGE_CODEC_COLLECTION (codec);
-  const gchar *name = media_edge_event_type_get_name (event->type);
-  JsonObject *body;
+  const MediaEdgeCollectionAccount account = { self->tracking_server,
+    self->report_suite, self->visitor_id, self->org_id
+  };
 
   /* the API's stateStart and stateEnd name one state each: several
    * requests, which encode_all gives */
   if (event->type == MEDIA_EDGE_EVENT_STATES_UPDATE)
     return NULL;
 
-  body = new_body (event, name);
-  set_object_unless_empty (body, "params", build_params (self, event));
-  set_object_unless_empty (body, "qoeData", build_qoe (event));
-  set_object_unless_empty (body, "customMetadata",
-      build_custom_metadata (event));
-
-  return new_request (self, name, media_edge_codec_request_flags (event->type),
-      body);
+  return new_request (self, media_edge_event_type_get_name (event->type),
+      media_edge_codec_request_flags (event->type), event_body (&account,
+          event));
 }
 
 /* stateStart or stateEnd (@name) of the state @state, at @event's time

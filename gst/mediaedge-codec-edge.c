@@ -246,23 +246,35 @@ build_body (const MediaEdgeIdentity * identity, const MediaEdgeEvent * event)
   return json_to_string (root, FALSE);
 }
 
+/* The request that reports @event at @uri, the device named by @identity
+ * (nullable) when it opens the session */
+static MediaEdgeRequest *
+event_request (const gchar * uri, const MediaEdgeIdentity * identity,
+    const MediaEdgeEvent * event)
+{
+  gboolean opens = event->type == MEDIA_EDGE_EVENT_SESSION_START;
+  g_autofree gchar *body = build_body (identity, event);
+
+  return media_edge_request_new (media_edge_event_type_get_name (event->type),
+      "POST", uri, body, opens ? NULL : SESSION_ID_POINTER,
+      media_edge_codec_request_flags (event->type) |
+      MEDIA_EDGE_REQUEST_CARRIES_STATE);
+}
+
 static MediaEdgeRequest *
 media_edge_codec_edge_encode (MediaEdgeCodec * codec,
     const MediaEdgeEvent * event)
 {
   MediaEdgeCodecEdge *self = MEDIA_EDGE_CODEC_EDGE (codec);
   const gchar *name = media_edge_event_type_get_name (event->type);
-  gboolean opens = event->type == MEDIA_EDGE_EVENT_SESSION_START;
   const MediaEdgeIdentity identity = { self->fpid, self->authenticated_state };
   g_autofree gchar *uri = build_uri (self, name);
-  g_autofree gchar *body = build_body (&identity, event);
+  MediaEdgeRequest *request = event_request (uri, &identity, event);
 
-  GST_TRACE_ID (self->log_id, "%s: POST %s %s", name, uri, body);
+  GST_TRACE_ID (self->log_id, "%s: POST %s %s", name, uri,
+      media_edge_request_get_body (request));
 
-  return media_edge_request_new (name, "POST", uri, body,
-      opens ? NULL : SESSION_ID_POINTER,
-      media_edge_codec_request_flags (event->type) |
-      MEDIA_EDGE_REQUEST_CARRIES_STATE);
+  return request;
 }
 
 static const gchar *
@@ -606,7 +618,8 @@ media_edge_codec_edge_init (MediaEdgeCodecEdge * self)
 }
 
 /* ------------------------------------------------------------------ */
-/* a session played offline, reported whole (/downloaded) */
+/* the codec's requests read back, as a journal keeps them: a later
+ * process knows them without the codec that made them */
 
 /* The xdm object of @request's body, in @parser, or NULL */
 static JsonObject *
@@ -689,6 +702,9 @@ edge_event (const MediaEdgeRequest * request, JsonParser * parser,
 
   return *uri ? xdm : NULL;
 }
+
+/* ------------------------------------------------------------------ */
+/* a session played offline, reported whole (/downloaded) */
 
 /* One entry of mediaDownloadedEvents from the xdm of the live request of
  * the same event: its type, time and mediaCollection, which names no
