@@ -506,6 +506,88 @@ media_edge_codec_collection_init (MediaEdgeCodecCollection * self)
 {
 }
 
+/* ------------------------------------------------------------------ */
+/* a session closed after the fact */
+
+/* The URL of the events of the session @template went to: itself, or,
+ * for the sessions URL that opened the session, its events'; the
+ * endpoint's path and query kept. NULL if it is neither. */
+static gchar *
+events_uri (const gchar * template)
+{
+  const gchar *query = strchr (template, '?');
+  g_autofree gchar *path = g_strndup (template,
+      query ? (gsize) (query - template) : strlen (template));
+
+  if (strstr (path, "://") == NULL)
+    return NULL;
+  if (g_str_has_suffix (path, "/" EVENTS_PATH))
+    return g_strdup (template);
+  if (g_str_has_suffix (path, "/" SESSIONS_PATH))
+    return g_strconcat (path, "/" MEDIA_EDGE_REQUEST_SESSION_SLOT "/events",
+        query ? query : "", NULL);
+
+  return NULL;
+}
+
+/* The playerTime of @request's body, `{"playerTime": {"playhead", "ts"},
+ * …}`; FALSE if it has none */
+static gboolean
+read_player_time (const MediaEdgeRequest * request, gdouble * playhead,
+    gint64 * ts)
+{
+  g_autoptr (JsonParser) parser = json_parser_new_immutable ();
+  JsonNode *root, *player_time, *time;
+
+  if (!json_parser_load_from_data (parser,
+          media_edge_request_get_body (request), -1, NULL)
+      || !(root = json_parser_get_root (parser))
+      || !JSON_NODE_HOLDS_OBJECT (root))
+    return FALSE;
+  player_time = json_object_get_member (json_node_get_object (root),
+      "playerTime");
+  if (player_time == NULL || !JSON_NODE_HOLDS_OBJECT (player_time))
+    return FALSE;
+  time = json_object_get_member (json_node_get_object (player_time), "ts");
+  if (time == NULL || json_node_get_value_type (time) != G_TYPE_INT64)
+    return FALSE;
+  *ts = json_node_get_int (time);
+
+  return media_edge_codec_number_member (json_node_get_object (player_time),
+      "playhead", playhead);
+}
+
+/**
+ * media_edge_codec_collection_encode_end_after:
+ * @last: the last request of a session, as the Media Collection API codec
+ *   made it
+ *
+ * The sessionEnd that closes the session of @last, as the codec would
+ * have encoded it 1 ms after @last, at its playhead, to the same
+ * endpoint, whatever codec made @last.
+ *
+ * Returns: (transfer full) (nullable): the request, or %NULL if @last is
+ *   no Media Collection API event
+ */
+MediaEdgeRequest *
+media_edge_codec_collection_encode_end_after (const MediaEdgeRequest * last)
+{
+  g_autofree gchar *uri = NULL;
+  g_autoptr (MediaEdgeEvent) end = NULL;
+  gdouble playhead;
+  gint64 ts;
+
+  g_return_val_if_fail (last != NULL, NULL);
+
+  uri = events_uri (media_edge_request_get_url_template (last));
+  if (uri == NULL || !read_player_time (last, &playhead, &ts))
+    return NULL;
+  end = media_edge_event_new (MEDIA_EDGE_EVENT_SESSION_END, ts + 1, playhead);
+
+  return request_to (uri, media_edge_event_type_get_name (end->type),
+      media_edge_codec_request_flags (end->type), event_body (NULL, end));
+}
+
 /**
  * media_edge_codec_collection_new:
  * @endpoint: the customer's collection host, e.g.

@@ -13,7 +13,6 @@
 #include "mediaedge-codec.h"
 
 G_BEGIN_DECLS
-
 /**
  * MediaEdgeCollectionAccount:
  * @tracking_server: analytics.trackingServer
@@ -24,7 +23,7 @@ G_BEGIN_DECLS
  * Whom a Media Collection API session is reported for: sessionStart's
  * mandatory parameters that are not the content's.
  */
-typedef struct
+    typedef struct
 {
   const gchar *tracking_server;
   const gchar *report_suite;
@@ -39,6 +38,8 @@ G_DECLARE_FINAL_TYPE (MediaEdgeCodecCollection, media_edge_codec_collection,
 MediaEdgeCodec *media_edge_codec_collection_new (const gchar * endpoint,
     const MediaEdgeCollectionAccount * account, const gchar * log_id);
 
-G_END_DECLS
+MediaEdgeRequest *media_edge_codec_collection_encode_end_after (const
+    MediaEdgeRequest * last);
 
+G_END_DECLS
 #endif /* __MEDIA_EDGE_CODEC_COLLECTION_H__ */

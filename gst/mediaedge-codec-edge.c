@@ -915,6 +915,53 @@ media_edge_codec_edge_encode_downloaded (GPtrArray * requests,
       max_body) : NULL;
 }
 
+/* ------------------------------------------------------------------ */
+/* a session closed after the fact */
+
+/* The playhead of @media, a mediaCollection: 0 when it names none */
+static gdouble
+playhead_of (JsonObject * media)
+{
+  gdouble playhead = 0;
+
+  media_edge_codec_number_member (media, "playhead", &playhead);
+
+  return playhead;
+}
+
+/**
+ * media_edge_codec_edge_encode_end_after:
+ * @last: the last request of a session, as the Media Edge codec made it
+ *
+ * The sessionEnd that closes the session of @last, as the codec would
+ * have encoded it 1 ms after @last, at its playhead: to the same
+ * endpoint, location hint slot and configId, whatever codec made @last.
+ *
+ * Returns: (transfer full) (nullable): the request, or %NULL if @last is
+ *   no Media Edge event
+ */
+MediaEdgeRequest *
+media_edge_codec_edge_encode_end_after (const MediaEdgeRequest * last)
+{
+  g_autoptr (JsonParser) parser = json_parser_new_immutable ();
+  g_autoptr (MediaEdgeEvent) end = NULL;
+  g_autofree gchar *uri = NULL;
+  gint64 timestamp_ms;
+  JsonObject *xdm;
+
+  g_return_val_if_fail (last != NULL, NULL);
+
+  xdm = edge_event (last, parser, media_edge_event_type_get_name
+      (MEDIA_EDGE_EVENT_SESSION_END), &uri);
+  if (xdm == NULL || !media_edge_codec_parse_timestamp (bounded_string (xdm,
+              "timestamp", G_MAXSIZE), &timestamp_ms))
+    return NULL;
+  end = media_edge_event_new (MEDIA_EDGE_EVENT_SESSION_END, timestamp_ms + 1,
+      playhead_of (json_object_get_object_member (xdm, "mediaCollection")));
+
+  return event_request (uri, NULL, end);
+}
+
 /* @uri with a location hint slot after its path's `ee` segment, where
  * Adobe's edge puts the cluster (`/ee/or2/va/v1`); as it is when its path
  * has no `ee/va` (a local service, a hint already there). */

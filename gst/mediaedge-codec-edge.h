@@ -40,5 +40,8 @@ MediaEdgeCodec *media_edge_codec_edge_new_full (const gchar * endpoint,
 GPtrArray *media_edge_codec_edge_encode_downloaded (GPtrArray * requests,
     const MediaEdgeIdentity * fallback, gsize max_body, GError ** error);
 
+MediaEdgeRequest *media_edge_codec_edge_encode_end_after (const
+    MediaEdgeRequest * last);
+
 G_END_DECLS
 #endif /* __MEDIA_EDGE_CODEC_EDGE_H__ */

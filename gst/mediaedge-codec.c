@@ -17,6 +17,8 @@
 #include <string.h>
 
 #include "mediaedge-codec.h"
+#include "mediaedge-codec-collection.h"
+#include "mediaedge-codec-edge.h"
 
 G_DEFINE_INTERFACE (MediaEdgeCodec, media_edge_codec, G_TYPE_OBJECT);
 
@@ -123,6 +125,30 @@ media_edge_codec_read_state (MediaEdgeCodec * codec,
 }
 
 /**
+ * media_edge_codec_encode_end_after:
+ * @last: the last request of a session, as a codec made it
+ *
+ * The sessionEnd that closes the session of @last, in the API @last
+ * belongs to, as its codec would have encoded it 1 ms after @last, at its
+ * playhead; for a replay in a later process, which has no codec of the
+ * session's (the element's may be set otherwise now).
+ *
+ * Returns: (transfer full) (nullable): the request, or %NULL if @last is
+ *   no codec's event
+ */
+MediaEdgeRequest *
+media_edge_codec_encode_end_after (const MediaEdgeRequest * last)
+{
+  MediaEdgeRequest *end;
+
+  g_return_val_if_fail (last != NULL, NULL);
+
+  end = media_edge_codec_edge_encode_end_after (last);
+
+  return end ? end : media_edge_codec_collection_encode_end_after (last);
+}
+
+/**
  * media_edge_codec_format_timestamp:
  * @timestamp_ms: milliseconds since the Unix epoch
  *
@@ -141,6 +167,49 @@ media_edge_codec_format_timestamp (gint64 timestamp_ms)
   seconds = g_date_time_format (utc, "%Y-%m-%dT%H:%M:%S");
 
   return g_strdup_printf ("%s.%03dZ", seconds, (int) (timestamp_ms % 1000));
+}
+
+/**
+ * media_edge_codec_parse_timestamp:
+ * @text: (nullable): an ISO 8601 time with its zone, as
+ *   media_edge_codec_format_timestamp() writes it
+ * @timestamp_ms: (out): @text in milliseconds since the Unix epoch
+ *
+ * Returns: whether @text is such a time
+ */
+gboolean
+media_edge_codec_parse_timestamp (const gchar * text, gint64 * timestamp_ms)
+{
+  g_autoptr (GDateTime) when = NULL;
+
+  if (text == NULL || !(when = g_date_time_new_from_iso8601 (text, NULL)))
+    return FALSE;
+  *timestamp_ms = g_date_time_to_unix (when) * 1000 +
+      g_date_time_get_microsecond (when) / 1000;
+
+  return TRUE;
+}
+
+/**
+ * media_edge_codec_number_member:
+ * @object: a JSON object
+ * @name: the name of one of its members
+ * @value: (out): the member, when it is a number
+ *
+ * Returns: whether @object's member @name is a number, integer or not
+ */
+gboolean
+media_edge_codec_number_member (JsonObject * object, const gchar * name,
+    gdouble * value)
+{
+  JsonNode *node = json_object_get_member (object, name);
+  GType type = node ? json_node_get_value_type (node) : G_TYPE_INVALID;
+
+  if (type != G_TYPE_INT64 && type != G_TYPE_DOUBLE)
+    return FALSE;
+  *value = json_node_get_double (node);
+
+  return TRUE;
 }
 
 static JsonNode *array_to_json (GVariant * array);

@@ -75,7 +75,16 @@ gchar *media_edge_codec_parse_session_id (MediaEdgeCodec * codec,
 void media_edge_codec_read_state (MediaEdgeCodec * codec,
     const MediaEdgeAnswer * answer, MediaEdgeState * state, gint64 now);
 
+MediaEdgeRequest *media_edge_codec_encode_end_after (const MediaEdgeRequest *
+    last);
+
 gchar *media_edge_codec_format_timestamp (gint64 timestamp_ms);
+
+gboolean media_edge_codec_parse_timestamp (const gchar * text,
+    gint64 * timestamp_ms);
+
+gboolean media_edge_codec_number_member (JsonObject * object,
+    const gchar * name, gdouble * value);
 
 JsonNode *media_edge_codec_variant_to_json (GVariant * value);
 

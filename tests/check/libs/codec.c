@@ -1545,6 +1545,219 @@ GST_START_TEST (test_downloaded_split)
 
 GST_END_TEST;
 
+/* ------------------------------------------------------------------ */
+/* a session closed after the fact */
+
+#define LOCAL "http://127.0.0.1:1234/ee/va/v1?trace=1"
+#define LOCAL_SLOTTED "http://127.0.0.1:1234/ee" MEDIA_EDGE_REQUEST_HINT_SLOT \
+  "/va/v1"
+#define C_MEDIA COLLECTION "/media"
+
+/* The request a Media Edge codec of LOCAL and config-A, gone once it is
+ * made, makes for @type at @timestamp_ms and @playhead */
+static MediaEdgeRequest *
+edge_request (MediaEdgeEventType type, gint64 timestamp_ms, gdouble playhead)
+{
+  const MediaEdgeIdentity identity = { "device-7", NULL };
+  g_autoptr (MediaEdgeCodec) codec = media_edge_codec_edge_new_full (LOCAL,
+      "config-A", &identity, "codec-test");
+  g_autoptr (MediaEdgeEvent) event = media_edge_event_new (type,
+      timestamp_ms, playhead);
+
+  if (type == MEDIA_EDGE_EVENT_SESSION_START)
+    media_edge_event_set_details (event, session_details (60));
+
+  return media_edge_codec_encode (codec, event);
+}
+
+/* The same for a Media Collection API codec of @endpoint */
+static MediaEdgeRequest *
+collection_request (const gchar * endpoint, MediaEdgeEventType type,
+    gint64 timestamp_ms, gdouble playhead)
+{
+  MediaEdgeEvent *event = media_edge_event_new (type, timestamp_ms, playhead);
+
+  if (type == MEDIA_EDGE_EVENT_SESSION_START)
+    media_edge_event_set_details (event, session_details (60));
+
+  return encode_collection (endpoint, event);
+}
+
+/* @actual is @expected, field for field, body to the letter */
+static void
+assert_same_request (const MediaEdgeRequest * actual,
+    const MediaEdgeRequest * expected)
+{
+  fail_unless (actual != NULL);
+  fail_unless_equals_string (media_edge_request_get_name (actual),
+      media_edge_request_get_name (expected));
+  fail_unless_equals_string (media_edge_request_get_method (actual),
+      media_edge_request_get_method (expected));
+  fail_unless_equals_string (media_edge_request_get_url_template (actual),
+      media_edge_request_get_url_template (expected));
+  fail_unless_equals_string (media_edge_request_get_body (actual),
+      media_edge_request_get_body (expected));
+  fail_unless_equals_string (media_edge_request_get_session_id_pointer
+      (actual), media_edge_request_get_session_id_pointer (expected));
+  fail_unless_equals_int (media_edge_request_get_flags (actual),
+      media_edge_request_get_flags (expected));
+}
+
+/* After a ping at 02:00:09.999, the sessionEnd at 02:00:10.000 and the
+ * ping's playhead, to where the ping went, its session id where the
+ * codec puts it: the request the codec makes for that sessionEnd. */
+GST_START_TEST (test_end_after_edge_ping)
+{
+  g_autoptr (MediaEdgeRequest) ping = edge_request (MEDIA_EDGE_EVENT_PING,
+      T (9999), 37);
+  g_autoptr (MediaEdgeRequest) end = media_edge_codec_encode_end_after (ping);
+  g_autoptr (MediaEdgeRequest) live =
+      edge_request (MEDIA_EDGE_EVENT_SESSION_END, T (10000), 37);
+  g_autofree gchar *body = NULL;
+  g_autoptr (JsonNode) root = NULL;
+  JsonObject *xdm, *media;
+
+  fail_unless (end != NULL);
+  fail_unless_equals_string (media_edge_request_get_url_template (end),
+      LOCAL_SLOTTED "/sessionEnd?trace=1&configId=config-A");
+  body = media_edge_request_build_body (end, "sid", NULL);
+  assert_valid_body ("/ee/va/v1/sessionEnd", body);
+  root = parse (body);
+  xdm = xdm_of (root);
+  media = json_object_get_object_member (xdm, "mediaCollection");
+  fail_unless_equals_string (json_object_get_string_member (xdm,
+          "eventType"), "media.sessionEnd");
+  fail_unless_equals_string (json_object_get_string_member (xdm,
+          "timestamp"), "2026-11-26T02:00:10.000Z");
+  fail_unless_equals_int (json_object_get_int_member (media, "playhead"), 37);
+  fail_unless_equals_string (json_object_get_string_member (media,
+          "sessionID"), "sid");
+  assert_same_request (end, live);
+}
+
+GST_END_TEST;
+
+/* After sessionStart: a sessionEnd 1 ms later at its playhead, which
+ * names no device; a sessionStart's mediaCollection without a playhead
+ * ends at 0. */
+GST_START_TEST (test_end_after_edge_session_start)
+{
+  g_autoptr (MediaEdgeRequest) start =
+      edge_request (MEDIA_EDGE_EVENT_SESSION_START, T (0), 0);
+  g_autoptr (MediaEdgeRequest) end = media_edge_codec_encode_end_after (start);
+  g_autoptr (MediaEdgeRequest) live =
+      edge_request (MEDIA_EDGE_EVENT_SESSION_END, T (1), 0);
+  g_autoptr (MediaEdgeRequest) bare = media_edge_request_new ("sessionStart",
+      "POST", LOCAL_SLOTTED "/sessionStart?trace=1&configId=config-A",
+      "{\"events\":[{\"xdm\":{\"eventType\":\"media.sessionStart\","
+      "\"timestamp\":\"2026-11-26T02:00:59.999Z\",\"mediaCollection\":"
+      "{\"sessionDetails\":{\"name\":\"x\"}}}}]}", NULL,
+      MEDIA_EDGE_REQUEST_OPENS_SESSION);
+  g_autoptr (MediaEdgeRequest) bare_end =
+      media_edge_codec_encode_end_after (bare);
+  g_autoptr (MediaEdgeRequest) bare_live =
+      edge_request (MEDIA_EDGE_EVENT_SESSION_END, T (60000), 0);
+  g_autofree gchar *body = NULL;
+
+  assert_same_request (end, live);
+  body = media_edge_request_build_body (end, "sid", NULL);
+  assert_valid_body ("/ee/va/v1/sessionEnd", body);
+  fail_unless (strstr (body, "identityMap") == NULL);
+  assert_same_request (bare_end, bare_live);
+}
+
+GST_END_TEST;
+
+/* The Media Collection API's sessionEnd: after an event, to the same
+ * session's events, 1 ms later, the playhead kept with its fractions;
+ * after sessionStart, to the events of the session it opened. The
+ * request the codec makes for that sessionEnd. */
+GST_START_TEST (test_end_after_collection)
+{
+  g_autoptr (MediaEdgeRequest) ping = collection_request (C_MEDIA "?trace=1",
+      MEDIA_EDGE_EVENT_PING, TS + 5000, 33.5);
+  g_autoptr (MediaEdgeRequest) end = media_edge_codec_encode_end_after (ping);
+  g_autoptr (MediaEdgeRequest) live = collection_request (C_MEDIA "?trace=1",
+      MEDIA_EDGE_EVENT_SESSION_END, TS + 5001, 33.5);
+  g_autoptr (MediaEdgeRequest) start = collection_request (C_MEDIA,
+      MEDIA_EDGE_EVENT_SESSION_START, TS, 0);
+  g_autoptr (MediaEdgeRequest) start_end =
+      media_edge_codec_encode_end_after (start);
+  g_autoptr (MediaEdgeRequest) start_live = collection_request (C_MEDIA,
+      MEDIA_EDGE_EVENT_SESSION_END, TS + 1, 0);
+  g_autofree gchar *uri = NULL;
+  g_autofree gchar *start_uri = NULL;
+  g_autoptr (JsonNode) body = NULL;
+  g_autoptr (JsonNode) expected = parse ("{\"playerTime\": {\"playhead\": "
+      "33.5, \"ts\": 1795658405001}, \"eventType\": \"sessionEnd\"}");
+
+  assert_same_request (end, live);
+  uri = media_edge_request_build_uri (end, SID);
+  fail_unless_equals_string (uri, C_MEDIA "/api/v1/sessions/" SID
+      "/events?trace=1");
+  body = parse (media_edge_request_get_body (end));
+  fail_unless (json_node_equal (body, expected), "%s",
+      media_edge_request_get_body (end));
+  assert_same_request (start_end, start_live);
+  start_uri = media_edge_request_build_uri (start_end, SID);
+  fail_unless_equals_string (start_uri, C_MEDIA "/api/v1/sessions/" SID
+      "/events");
+}
+
+GST_END_TEST;
+
+/* What is no codec's event has no sessionEnd after it; each API's codec
+ * takes only its own requests. */
+GST_START_TEST (test_end_after_garbage)
+{
+  const MediaEdgeIdentity identity = { "device-7", NULL };
+  g_autoptr (GPtrArray) played = journal_of (ENDPOINT, CONFIG_ID, &identity);
+  const gchar *events = C_MEDIA "/api/v1/sessions/"
+      MEDIA_EDGE_REQUEST_SESSION_SLOT "/events";
+  const gchar *edge_ping = LOCAL_SLOTTED "/ping?configId=c";
+  MediaEdgeRequest *garbage[] = {
+    media_edge_request_new ("x", "POST", edge_ping, "not json", NULL, 0),
+    media_edge_request_new ("x", "POST", edge_ping, "{}", NULL, 0),
+    media_edge_request_new ("x", "POST", edge_ping, "{\"events\":[{\"xdm\":"
+        "{\"eventType\":\"media.ping\",\"mediaCollection\":{}}}]}", NULL, 0),
+    media_edge_request_new ("x", "POST", edge_ping, "{\"events\":[{\"xdm\":"
+        "{\"eventType\":\"media.ping\",\"timestamp\":\"yesterday\","
+        "\"mediaCollection\":{}}}]}", NULL, 0),
+    media_edge_request_new ("x", "POST", LOCAL_SLOTTED "/ping",
+        "{\"events\":[{\"xdm\":{\"eventType\":\"media.ping\",\"timestamp\":"
+        "\"2026-11-26T02:00:59.999Z\",\"mediaCollection\":{}}}]}", NULL, 0),
+    downloaded_of (played, NULL),
+    media_edge_request_new ("x", "POST", events, "[]", NULL, 0),
+    media_edge_request_new ("x", "POST", events, "{\"playerTime\":"
+        "{\"playhead\":1},\"eventType\":\"ping\"}", NULL, 0),
+    media_edge_request_new ("x", "POST", events, "{\"playerTime\":"
+        "{\"playhead\":1,\"ts\":\"1\"},\"eventType\":\"ping\"}", NULL, 0),
+    media_edge_request_new ("x", "POST", events, "{\"playerTime\":"
+        "{\"playhead\":\"1\",\"ts\":1},\"eventType\":\"ping\"}", NULL, 0),
+    media_edge_request_new ("x", "POST", C_MEDIA "/other", "{\"playerTime\":"
+        "{\"playhead\":1,\"ts\":1},\"eventType\":\"ping\"}", NULL, 0),
+    media_edge_request_new ("x", "POST", "/api/v1/sessions", "{\"playerTime\":"
+        "{\"playhead\":1,\"ts\":1},\"eventType\":\"sessionStart\"}", NULL, 0),
+  };
+  g_autoptr (MediaEdgeRequest) edge = edge_request (MEDIA_EDGE_EVENT_PING,
+      T (0), 0);
+  g_autoptr (MediaEdgeRequest) collection = collection_request (COLLECTION,
+      MEDIA_EDGE_EVENT_PING, TS, 0);
+
+  for (guint i = 0; i < G_N_ELEMENTS (garbage); i++) {
+    g_autoptr (MediaEdgeRequest) end =
+        media_edge_codec_encode_end_after (garbage[i]);
+
+    fail_unless (end == NULL, "request %u has a sessionEnd: %s", i,
+        media_edge_request_get_body (end));
+    media_edge_request_free (garbage[i]);
+  }
+  fail_unless (media_edge_codec_edge_encode_end_after (collection) == NULL);
+  fail_unless (media_edge_codec_collection_encode_end_after (edge) == NULL);
+}
+
+GST_END_TEST;
+
 static Suite *
 codec_suite (void)
 {
@@ -1600,6 +1813,13 @@ codec_suite (void)
   tcase_add_test (tc, test_downloaded_identity);
   tcase_add_test (tc, test_downloaded_skips_foreign);
   tcase_add_test (tc, test_downloaded_split);
+
+  tc = tcase_create ("end-after");
+  suite_add_tcase (s, tc);
+  tcase_add_test (tc, test_end_after_edge_ping);
+  tcase_add_test (tc, test_end_after_edge_session_start);
+  tcase_add_test (tc, test_end_after_collection);
+  tcase_add_test (tc, test_end_after_garbage);
 
   return s;
 }
