@@ -907,8 +907,10 @@ media_edge_spool_enforce_bounds (MediaEdgeSpool * spool, gint64 now)
  * @offline: whether the session never started live
  * @now: the time, UNIX seconds
  *
- * Enforces the bounds, then makes a journal (mode 0600) and holds it
- * until it is closed. Its header is written, not synced.
+ * Makes a journal (mode 0600) and holds it until it is closed. Its header
+ * is written, not synced. The bounds are not enforced here: the caller
+ * calls media_edge_spool_enforce_bounds() first, which counts what it
+ * removed.
  *
  * Returns: (transfer full): the journal, or %NULL with @error set if it
  *   could not be made or written: the caller goes on in memory
@@ -922,7 +924,6 @@ media_edge_spool_create_journal (MediaEdgeSpool * spool, gboolean offline,
   g_return_val_if_fail (spool != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  media_edge_spool_enforce_bounds (spool, now);
   if (g_mkdir_with_parents (spool->dir, 0700) < 0) {
     set_errno_error (error, errno, "create the spool folder", spool->dir);
     return NULL;

@@ -29,7 +29,9 @@ G_BEGIN_DECLS
  *
  * Bounds: past @max_bytes for the whole spool, or for journals older than
  * @max_age seconds, the oldest whole journals not in use are removed and
- * counted. Times are wall-clock seconds (UNIX time), given by the caller.
+ * counted, when the caller calls media_edge_spool_enforce_bounds() (before
+ * it makes a journal, say: making one does not). Times are wall-clock
+ * seconds (UNIX time), given by the caller.
  *
  * Every function is safe from any thread; one journal is written by one
  * thread at a time (the sender's). Nothing here blocks on another

@@ -700,8 +700,10 @@ GST_START_TEST (test_bounds_spare_used)
   fd = g_open (paths[0], O_RDONLY | O_CLOEXEC, 0);
   fail_unless (fd >= 0 && flock (fd, LOCK_EX | LOCK_NB) == 0);
 
-  /* the journal's creation enforced the bounds first */
+  /* the journal's creation leaves the bounds to the caller */
   own = create_journal (spool, FALSE, 100);
+  assert_exist (paths, TRUE, TRUE, TRUE);
+  fail_unless_equals_int (media_edge_spool_enforce_bounds (spool, 100), 2);
   own_path = journal_path (own);
   assert_exist (paths, TRUE, FALSE, FALSE);
   held_name = g_path_get_basename (paths[0]);
