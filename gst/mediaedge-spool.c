@@ -17,6 +17,9 @@
  *                                  media_edge_request_serialize() wrote it
  *     {"session":"..."}            the session id, once the service gave it
  *     {"answered":1}               request 1 was delivered, or given up
+ *     {"offline":true}             the session went offline after the
+ *                                  header: its requests wait here only,
+ *                                  to go whole as /downloaded
  *     {"end":true}                 the session queued its last request
  *
  * A line goes with one write() of the whole line, newline included, so a
@@ -91,6 +94,8 @@ struct _MediaEdgeJournal
   gchar *path;
   int fd;                       /* flock()ed, O_APPEND */
   off_t length;                 /* of the whole lines in the file */
+  /* the header or a line says so: requests go whole, as /downloaded */
+  gboolean offline;
   /* a partial line could not be cut off: the next line starts with a
    * newline, which leaves the partial one on a line of its own */
   gboolean torn;
@@ -105,7 +110,7 @@ typedef struct
 {
   gboolean has_header;
   gint64 created;
-  gboolean offline;
+  gboolean offline;             /* by the header, or a line since */
   gchar *session_id;
   gboolean ended;
   GPtrArray *requests;          /* MediaEdgeRequest, in the file's order */
@@ -292,6 +297,11 @@ parse_entry (Parsed * parsed, JsonObject * object)
   if ((node = get_value (object, "end", G_TYPE_BOOLEAN)) != NULL &&
       json_node_get_boolean (node)) {
     parsed->ended = TRUE;
+    return TRUE;
+  }
+  if ((node = get_value (object, "offline", G_TYPE_BOOLEAN)) != NULL &&
+      json_node_get_boolean (node)) {
+    parsed->offline = TRUE;
     return TRUE;
   }
 
@@ -714,6 +724,7 @@ claim (MediaEdgeSpool * spool, const gchar * path)
   journal = journal_new (spool, g_strdup (path), fd);
   journal->length = parsed.whole;
   journal->ended = parsed.ended;
+  journal->offline = parsed.offline;
   journal->dir_synced = TRUE;
   for (guint i = 0; i < parsed.requests->len; i++)
     if (!request_is_answered (&parsed, i))
@@ -937,6 +948,7 @@ media_edge_spool_create_journal (MediaEdgeSpool * spool, gboolean offline,
     journal_free (journal);
     return NULL;
   }
+  journal->offline = offline;
   GST_DEBUG ("%s: created%s", journal->path, offline ? ", offline" : "");
 
   return journal;
@@ -1087,6 +1099,45 @@ media_edge_journal_append_end (MediaEdgeJournal * journal, GError ** error)
       g_hash_table_size (journal->unanswered));
 
   return TRUE;
+}
+
+/**
+ * media_edge_journal_append_offline:
+ *
+ * Says that the session went offline after the journal was made: its
+ * requests wait in the journal only, to go whole as /downloaded later, as
+ * those of a journal made offline do.
+ *
+ * Returns: %FALSE with @error set if it could not be written
+ */
+gboolean
+media_edge_journal_append_offline (MediaEdgeJournal * journal, GError ** error)
+{
+  g_autoptr (JsonBuilder) builder = NULL;
+
+  g_return_val_if_fail (journal != NULL, FALSE);
+
+  builder = begin_line ("offline");
+  json_builder_add_boolean_value (builder, TRUE);
+  if (!end_line (journal, builder, error))
+    return FALSE;
+  journal->offline = TRUE;
+  GST_DEBUG ("%s: offline", journal->path);
+
+  return TRUE;
+}
+
+/**
+ * media_edge_journal_is_offline:
+ *
+ * Returns: whether the journal was made offline, or went offline since
+ */
+gboolean
+media_edge_journal_is_offline (MediaEdgeJournal * journal)
+{
+  g_return_val_if_fail (journal != NULL, FALSE);
+
+  return journal->offline;
 }
 
 /**

@@ -44,7 +44,9 @@ typedef struct _MediaEdgeJournal MediaEdgeJournal;
 typedef struct
 {
   gchar *path;
-  gboolean offline;             /* the session never started live */
+  /* the session never started live, or went offline since: its requests
+   * go whole, as /downloaded */
+  gboolean offline;
   gchar *session_id;            /* NULL if no sessionStart was answered */
   gboolean ended;               /* the session's last request was queued */
   /* the requests never answered, in order (MediaEdgeRequest) */
@@ -78,6 +80,11 @@ gboolean media_edge_journal_append_answered (MediaEdgeJournal * journal,
 
 gboolean media_edge_journal_append_end (MediaEdgeJournal * journal,
     GError ** error);
+
+gboolean media_edge_journal_append_offline (MediaEdgeJournal * journal,
+    GError ** error);
+
+gboolean media_edge_journal_is_offline (MediaEdgeJournal * journal);
 
 gboolean media_edge_journal_sync (MediaEdgeJournal * journal, GError ** error);
 

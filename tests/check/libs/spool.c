@@ -350,6 +350,7 @@ GST_START_TEST (test_orphan)
   const guint none[] = { 0 };
 
   journal = create_journal (writer_spool, TRUE, NOW);
+  fail_unless (media_edge_journal_is_offline (journal));
   append_request (journal, 1);
   append_request (journal, 2);
   fail_unless (media_edge_journal_append_session_id (journal, SESSION_ID,
@@ -360,6 +361,7 @@ GST_START_TEST (test_orphan)
   fail_unless (g_file_test (path, G_FILE_TEST_EXISTS));
 
   journal = claim_only (claimer_spool);
+  fail_unless (media_edge_journal_is_offline (journal));
   contents = read_journal (journal);
   fail_unless_equals_string (contents->path, path);
   fail_unless (contents->offline);
@@ -387,6 +389,52 @@ GST_START_TEST (test_orphan)
   media_edge_journal_close (journal);
   listing = list_dir (tmp);
   fail_unless_equals_string (listing, "");
+  remove_tree (tmp);
+}
+
+GST_END_TEST;
+
+/* A session that went offline after its journal was made says so in a
+ * line of its own, and reads back offline, as one made offline does:
+ * here and in the process that claims it. */
+GST_START_TEST (test_went_offline)
+{
+  g_autofree gchar *tmp = make_tmp ();
+  g_autoptr (MediaEdgeSpool) writer = open_spool (tmp, 0, 0);
+  g_autoptr (MediaEdgeSpool) replayer = open_spool (tmp, 0, 0);
+  g_autoptr (MediaEdgeJournalContents) before = NULL;
+  g_autoptr (MediaEdgeJournalContents) after = NULL;
+  g_autoptr (MediaEdgeJournalContents) claimed = NULL;
+  g_autoptr (GError) error = NULL;
+  g_auto (GStrv) lines = NULL;
+  MediaEdgeJournal *journal = create_journal (writer, FALSE, NOW);
+  const guint one[] = { 1, 0 };
+
+  append_request (journal, 1);
+  fail_if (media_edge_journal_is_offline (journal));
+  before = read_journal (journal);
+  fail_if (before->offline);
+
+  fail_unless (media_edge_journal_append_offline (journal, &error), "%s",
+      error ? error->message : "");
+  fail_unless (media_edge_journal_is_offline (journal));
+  after = read_journal (journal);
+  fail_unless (after->offline);
+  assert_requests (after->pending, one);
+  lines = read_lines (after->path);
+  fail_unless_equals_int (g_strv_length (lines), 4);
+  /* the header still says what it said */
+  fail_unless_equals_string (lines[0],
+      "{\"journal\":1,\"created\":1700000000,\"offline\":false}");
+  fail_unless_equals_string (lines[2], "{\"offline\":true}");
+  media_edge_journal_close (journal);
+
+  journal = claim_only (replayer);
+  fail_unless (media_edge_journal_is_offline (journal));
+  claimed = read_journal (journal);
+  fail_unless (claimed->offline);
+  assert_requests (claimed->pending, one);
+  media_edge_journal_close (journal);
   remove_tree (tmp);
 }
 
@@ -1282,6 +1330,7 @@ spool_suite (void)
   suite_add_tcase (s, tc);
   tcase_add_test (tc, test_round_trip);
   tcase_add_test (tc, test_orphan);
+  tcase_add_test (tc, test_went_offline);
   tcase_add_test (tc, test_orphan_of_dead_process);
   tcase_add_test (tc, test_claim_removes_finished);
   tcase_add_test (tc, test_power_cut);
