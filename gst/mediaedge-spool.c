@@ -20,6 +20,12 @@
  *     {"offline":true}             the session went offline after the
  *                                  header: its requests wait here only,
  *                                  to go whole as /downloaded
+ *     {"downloaded":2}             the first 2 /downloaded requests made
+ *                                  of the journal were delivered: a
+ *                                  replay, which encodes it the same way,
+ *                                  skips them
+ *     {"downloaded":3,"all":true}  and those were all: the journal is
+ *                                  done
  *     {"end":true}                 the session queued its last request
  *
  * A line goes with one write() of the whole line, newline included, so a
@@ -96,6 +102,7 @@ struct _MediaEdgeJournal
   off_t length;                 /* of the whole lines in the file */
   /* the header or a line says so: requests go whole, as /downloaded */
   gboolean offline;
+  gboolean downloaded_all;      /* the journal went whole */
   /* a partial line could not be cut off: the next line starts with a
    * newline, which leaves the partial one on a line of its own */
   gboolean torn;
@@ -113,6 +120,8 @@ typedef struct
   gboolean offline;             /* by the header, or a line since */
   gchar *session_id;
   gboolean ended;
+  guint downloaded;             /* the most parts a line said */
+  gboolean downloaded_all;
   GPtrArray *requests;          /* MediaEdgeRequest, in the file's order */
   GArray *seqs;                 /* the seq of each of requests */
   GHashTable *answered;         /* seqs (gint64) */
@@ -198,10 +207,13 @@ request_is_answered (const Parsed * parsed, guint i)
           i));
 }
 
-/* Every request answered, and the end: nothing left to replay */
+/* Every request answered, and the end, or all of it downloaded: nothing
+ * left to replay */
 static gboolean
 parsed_is_done (const Parsed * parsed)
 {
+  if (parsed->downloaded_all)
+    return TRUE;
   if (!parsed->ended)
     return FALSE;
   for (guint i = 0; i < parsed->requests->len; i++)
@@ -275,6 +287,21 @@ parse_request (Parsed * parsed, JsonObject * object, gint64 seq)
   return TRUE;
 }
 
+static gboolean
+parse_downloaded (Parsed * parsed, JsonObject * object, gint64 parts)
+{
+  JsonNode *all = get_value (object, "all", G_TYPE_BOOLEAN);
+
+  if (parts > G_MAXUINT)
+    return FALSE;
+  /* a replay's line may follow an earlier one's: the most delivered */
+  parsed->downloaded = MAX (parsed->downloaded, parts);
+  if (all != NULL && json_node_get_boolean (all))
+    parsed->downloaded_all = TRUE;
+
+  return TRUE;
+}
+
 /* Takes in a line other than the header; FALSE if it says nothing this
  * version understands */
 static gboolean
@@ -289,6 +316,8 @@ parse_entry (Parsed * parsed, JsonObject * object)
     seq_set_add (parsed->answered, number);
     return TRUE;
   }
+  if (get_count (object, "downloaded", &number))
+    return parse_downloaded (parsed, object, number);
   if ((node = get_value (object, "session", G_TYPE_STRING)) != NULL) {
     g_free (parsed->session_id);
     parsed->session_id = g_strdup (json_node_get_string (node));
@@ -1141,6 +1170,42 @@ media_edge_journal_is_offline (MediaEdgeJournal * journal)
 }
 
 /**
+ * media_edge_journal_append_downloaded:
+ * @parts: how many /downloaded requests made of the journal, from the
+ *   first, were delivered (or given up)
+ * @all: whether those were all of them: the journal is then done
+ *
+ * For an offline journal, whose requests go whole as /downloaded, in as
+ * many parts as the codec makes of them: a replay encodes the journal
+ * again, the same way, and skips the first @parts.
+ *
+ * Returns: %FALSE with @error set if it could not be written
+ */
+gboolean
+media_edge_journal_append_downloaded (MediaEdgeJournal * journal,
+    guint parts, gboolean all, GError ** error)
+{
+  g_autoptr (JsonBuilder) builder = NULL;
+
+  g_return_val_if_fail (journal != NULL, FALSE);
+  g_return_val_if_fail (journal->offline, FALSE);
+
+  builder = begin_line ("downloaded");
+  json_builder_add_int_value (builder, parts);
+  if (all) {
+    json_builder_set_member_name (builder, "all");
+    json_builder_add_boolean_value (builder, TRUE);
+  }
+  if (!end_line (journal, builder, error))
+    return FALSE;
+  journal->downloaded_all |= all;
+  GST_DEBUG ("%s: %u parts downloaded%s", journal->path, parts,
+      all ? ", all of them" : "");
+
+  return TRUE;
+}
+
+/**
  * media_edge_journal_sync:
  *
  * Puts what was appended on the disk, and the first time, the journal's
@@ -1180,12 +1245,15 @@ media_edge_journal_sync (MediaEdgeJournal * journal, GError ** error)
  * media_edge_journal_is_done:
  *
  * Returns: whether every request appended was answered, and the end was
- *   appended
+ *   appended; or the journal went whole as /downloaded
  */
 gboolean
 media_edge_journal_is_done (MediaEdgeJournal * journal)
 {
   g_return_val_if_fail (journal != NULL, FALSE);
+
+  if (journal->downloaded_all)
+    return TRUE;
 
   return journal->ended && g_hash_table_size (journal->unanswered) == 0;
 }
@@ -1244,6 +1312,7 @@ media_edge_journal_read (MediaEdgeJournal * journal, GError ** error)
   contents->session_id = g_steal_pointer (&parsed.session_id);
   contents->ended = parsed.ended;
   contents->created = parsed.created;
+  contents->downloaded_parts = parsed.downloaded;
   contents->pending = g_ptr_array_new_with_free_func ((GDestroyNotify)
       media_edge_request_free);
   for (guint i = 0; i < parsed.requests->len; i++) {

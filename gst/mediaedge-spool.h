@@ -22,8 +22,11 @@ G_BEGIN_DECLS
  * session, each a file of JSON lines appended to and never rewritten in
  * place: the session's requests as they are queued (serialized with
  * media_edge_request_serialize()), its session id once known, each
- * request's answer (delivered or given up), and its end. A journal whose
- * every request was answered and that ended is removed. A journal is held
+ * request's answer (delivered or given up), and its end. A session that
+ * is offline (from the start, or since) sends nothing live: its journal
+ * goes whole as /downloaded, in parts, each counted when delivered. A
+ * journal whose every request was answered and that ended, or that went
+ * whole as /downloaded, is removed. A journal is held
  * (flock) by the process writing it or replaying it: two processes never
  * touch one journal at once, and a replayer skips journals in use.
  *
@@ -55,6 +58,9 @@ typedef struct
    * session goes whole as /downloaded */
   GPtrArray *all;
   gint64 created;               /* UNIX time */
+  /* of an offline journal: how many /downloaded requests made of it, from
+   * the first, were delivered; a replay makes them again and skips them */
+  guint downloaded_parts;
 } MediaEdgeJournalContents;
 
 MediaEdgeSpool *media_edge_spool_open (const gchar * dir, guint64 max_bytes,
@@ -85,6 +91,9 @@ gboolean media_edge_journal_append_offline (MediaEdgeJournal * journal,
     GError ** error);
 
 gboolean media_edge_journal_is_offline (MediaEdgeJournal * journal);
+
+gboolean media_edge_journal_append_downloaded (MediaEdgeJournal * journal,
+    guint parts, gboolean all, GError ** error);
 
 gboolean media_edge_journal_sync (MediaEdgeJournal * journal, GError ** error);
 

@@ -440,6 +440,100 @@ GST_START_TEST (test_went_offline)
 
 GST_END_TEST;
 
+static void
+append_downloaded (MediaEdgeJournal * journal, guint parts, gboolean all)
+{
+  g_autoptr (GError) error = NULL;
+
+  fail_unless (media_edge_journal_append_downloaded (journal, parts, all,
+          &error), "%s", error ? error->message : "");
+}
+
+/* An offline journal says how many /downloaded parts went, the most of
+ * its lines counting; not all of them, it outlives its close and is
+ * claimed; all of them, it is done, and goes (at the close, or at the
+ * claim of one a process left as it died). */
+GST_START_TEST (test_downloaded)
+{
+  g_autofree gchar *tmp = make_tmp ();
+  g_autoptr (MediaEdgeSpool) writer = open_spool (tmp, 0, 0);
+  g_autoptr (MediaEdgeSpool) replayer = open_spool (tmp, 0, 0);
+  g_autoptr (MediaEdgeRequest) request = make_request (1);
+  g_autofree gchar *serialized = media_edge_request_serialize (request);
+  g_autoptr (MediaEdgeJournalContents) one_part = NULL;
+  g_autoptr (MediaEdgeJournalContents) claimed = NULL;
+  g_autoptr (MediaEdgeJournalContents) last = NULL;
+  g_autoptr (MediaEdgeJournalContents) by_hand = NULL;
+  g_autoptr (GPtrArray) orphans = NULL;
+  g_autofree gchar *path = NULL;
+  g_autofree gchar *listing = NULL;
+  g_autofree gchar *text = NULL;
+  g_autofree gchar *went = g_build_filename (tmp, "journal-1-00000000.jsonl",
+      NULL);
+  g_autofree gchar *partly = g_build_filename (tmp,
+      "journal-2-00000000.jsonl", NULL);
+  g_auto (GStrv) lines = NULL;
+  MediaEdgeJournal *journal = create_journal (writer, TRUE, NOW);
+  const guint all[] = { 1, 2, 3, 0 };
+  const guint one[] = { 1, 0 };
+
+  path = journal_path (journal);
+  for (guint i = 1; i <= 3; i++)
+    append_request (journal, i);
+  append_end (journal);
+  append_downloaded (journal, 1, FALSE);
+  one_part = read_journal (journal);
+  fail_unless_equals_int (one_part->downloaded_parts, 1);
+  fail_if (media_edge_journal_is_done (journal));
+  append_downloaded (journal, 2, FALSE);
+  media_edge_journal_close (journal);
+  fail_unless (g_file_test (path, G_FILE_TEST_EXISTS));
+
+  journal = claim_only (replayer);
+  claimed = read_journal (journal);
+  fail_unless_equals_int (claimed->downloaded_parts, 2);
+  fail_unless (claimed->offline);
+  fail_unless (claimed->ended);
+  assert_requests (claimed->pending, all);
+  fail_if (media_edge_journal_is_done (journal));
+  append_downloaded (journal, 3, TRUE);
+  fail_unless (media_edge_journal_is_done (journal));
+  last = read_journal (journal);
+  fail_unless_equals_int (last->downloaded_parts, 3);
+  lines = read_lines (path);
+  fail_unless_equals_int (g_strv_length (lines), 9);
+  fail_unless_equals_string (lines[5], "{\"downloaded\":1}");
+  fail_unless_equals_string (lines[6], "{\"downloaded\":2}");
+  fail_unless_equals_string (lines[7], "{\"downloaded\":3,\"all\":true}");
+  media_edge_journal_close (journal);
+  fail_if (g_file_test (path, G_FILE_TEST_EXISTS));
+
+  /* not ended, yet gone whole; and a part counted twice, the most wins */
+  text = g_strdup_printf ("{\"journal\":1,\"created\":1,\"offline\":true}\n"
+      "{\"request\":1,\"body\":%s}\n{\"downloaded\":1,\"all\":true}\n",
+      serialized);
+  fail_unless (g_file_set_contents (went, text, -1, NULL));
+  g_free (text);
+  text = g_strdup_printf ("{\"journal\":1,\"created\":2,\"offline\":true}\n"
+      "{\"request\":1,\"body\":%s}\n{\"downloaded\":2}\n"
+      "{\"downloaded\":1}\n{\"downloaded\":1,\"all\":false}\n", serialized);
+  fail_unless (g_file_set_contents (partly, text, -1, NULL));
+  orphans = media_edge_spool_claim_orphans (replayer);
+  fail_unless_equals_int (orphans->len, 1);
+  journal = g_ptr_array_index (orphans, 0);
+  by_hand = read_journal (journal);
+  fail_unless_equals_string (by_hand->path, partly);
+  fail_unless_equals_int (by_hand->downloaded_parts, 2);
+  assert_requests (by_hand->pending, one);
+  fail_if (media_edge_journal_is_done (journal));
+  media_edge_journal_close (journal);
+  listing = list_dir (tmp);
+  fail_unless_equals_string (listing, "journal-2-00000000.jsonl");
+  remove_tree (tmp);
+}
+
+GST_END_TEST;
+
 typedef struct
 {
   const gchar *dir;
@@ -1331,6 +1425,7 @@ spool_suite (void)
   tcase_add_test (tc, test_round_trip);
   tcase_add_test (tc, test_orphan);
   tcase_add_test (tc, test_went_offline);
+  tcase_add_test (tc, test_downloaded);
   tcase_add_test (tc, test_orphan_of_dead_process);
   tcase_add_test (tc, test_claim_removes_finished);
   tcase_add_test (tc, test_power_cut);
