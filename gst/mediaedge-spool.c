@@ -124,6 +124,10 @@ typedef struct
   gboolean downloaded_all;
   GPtrArray *requests;          /* MediaEdgeRequest, in the file's order */
   GArray *seqs;                 /* the seq of each of requests */
+  /* 1 + the largest seq of a request line, readable or not: a seq a
+   * replayer may not take again, or an answer to the old request would
+   * answer its new one too; 0 if there is none */
+  guint64 next_seq;
   GHashTable *answered;         /* seqs (gint64) */
   guint entries;                /* lines understood, the header aside */
   guint skipped;                /* lines not understood */
@@ -310,8 +314,10 @@ parse_entry (Parsed * parsed, JsonObject * object)
   JsonNode *node;
   gint64 number;
 
-  if (get_count (object, "request", &number))
+  if (get_count (object, "request", &number)) {
+    parsed->next_seq = MAX (parsed->next_seq, (guint64) number + 1);
     return parse_request (parsed, object, number);
+  }
   if (get_count (object, "answered", &number)) {
     seq_set_add (parsed->answered, number);
     return TRUE;
@@ -1313,12 +1319,18 @@ media_edge_journal_read (MediaEdgeJournal * journal, GError ** error)
   contents->ended = parsed.ended;
   contents->created = parsed.created;
   contents->downloaded_parts = parsed.downloaded;
+  contents->next_seq = parsed.next_seq;
   contents->pending = g_ptr_array_new_with_free_func ((GDestroyNotify)
       media_edge_request_free);
+  contents->pending_seqs = g_array_new (FALSE, FALSE, sizeof (guint64));
   for (guint i = 0; i < parsed.requests->len; i++) {
-    if (!request_is_answered (&parsed, i))
-      g_ptr_array_add (contents->pending,
-          media_edge_request_copy (g_ptr_array_index (parsed.requests, i)));
+    guint64 seq = g_array_index (parsed.seqs, gint64, i);
+
+    if (request_is_answered (&parsed, i))
+      continue;
+    g_ptr_array_add (contents->pending,
+        media_edge_request_copy (g_ptr_array_index (parsed.requests, i)));
+    g_array_append_val (contents->pending_seqs, seq);
   }
   contents->all = g_steal_pointer (&parsed.requests);
 
@@ -1334,6 +1346,7 @@ media_edge_journal_contents_free (MediaEdgeJournalContents * contents)
   g_free (contents->path);
   g_free (contents->session_id);
   g_clear_pointer (&contents->pending, g_ptr_array_unref);
+  g_clear_pointer (&contents->pending_seqs, g_array_unref);
   g_clear_pointer (&contents->all, g_ptr_array_unref);
   g_free (contents);
 }

@@ -54,6 +54,12 @@ typedef struct
   gboolean ended;               /* the session's last request was queued */
   /* the requests never answered, in order (MediaEdgeRequest) */
   GPtrArray *pending;
+  /* the seq of each of pending (guint64): a replayer resends them under
+   * these, and appends their answers with them */
+  GArray *pending_seqs;
+  /* the seq a replayer's first new request takes: 1 + the largest of any
+   * request in the journal, 0 if there is none */
+  guint64 next_seq;
   /* every request of the session, answered or not, in order: an offline
    * session goes whole as /downloaded */
   GPtrArray *all;

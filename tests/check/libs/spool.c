@@ -88,14 +88,21 @@ assert_requests (GPtrArray * requests, const guint * expected)
     assert_request (g_ptr_array_index (requests, i), expected[i]);
 }
 
+/* Appends request @n under @seq */
 static void
-append_request (MediaEdgeJournal * journal, guint n)
+append_request_as (MediaEdgeJournal * journal, guint64 seq, guint n)
 {
   g_autoptr (MediaEdgeRequest) request = make_request (n);
   g_autoptr (GError) error = NULL;
 
-  fail_unless (media_edge_journal_append_request (journal, n, request,
+  fail_unless (media_edge_journal_append_request (journal, seq, request,
           &error), "%s", error ? error->message : "");
+}
+
+static void
+append_request (MediaEdgeJournal * journal, guint n)
+{
+  append_request_as (journal, n, n);
 }
 
 static void
@@ -529,6 +536,81 @@ GST_START_TEST (test_downloaded)
   media_edge_journal_close (journal);
   listing = list_dir (tmp);
   fail_unless_equals_string (listing, "journal-2-00000000.jsonl");
+  remove_tree (tmp);
+}
+
+GST_END_TEST;
+
+/* @seqs are @expected, in that order; 0 ends @expected */
+static void
+assert_seqs (GArray * seqs, const guint64 * expected)
+{
+  guint n = 0;
+
+  while (expected[n] != 0)
+    n++;
+  fail_unless_equals_int (seqs->len, n);
+  for (guint i = 0; i < n; i++)
+    fail_unless_equals_uint64 (g_array_index (seqs, guint64, i), expected[i]);
+}
+
+/* Each pending request reads back with its own seq, and a replayer's new
+ * requests go on from past the largest seq of any request line, one that
+ * does not read back included; with no request, from 0. */
+GST_START_TEST (test_seqs)
+{
+  g_autofree gchar *tmp = make_tmp ();
+  g_autoptr (MediaEdgeSpool) writer = open_spool (tmp, 0, 0);
+  g_autoptr (MediaEdgeSpool) replayer = open_spool (tmp, 0, 0);
+  g_autoptr (MediaEdgeJournalContents) empty = NULL;
+  g_autoptr (MediaEdgeJournalContents) some = NULL;
+  g_autoptr (MediaEdgeJournalContents) fewer = NULL;
+  g_autoptr (MediaEdgeJournalContents) claimed = NULL;
+  g_autoptr (MediaEdgeJournalContents) replayed = NULL;
+  g_autofree gchar *path = NULL;
+  MediaEdgeJournal *journal = create_journal (writer, FALSE, NOW);
+  const guint some_requests[] = { 1, 3, 5, 0 };
+  const guint64 some_seqs[] = { 10, 30, 50, 0 };
+  const guint fewer_requests[] = { 1, 3, 0 };
+  const guint64 fewer_seqs[] = { 10, 30, 0 };
+  const guint replayed_requests[] = { 3, 6, 0 };
+  const guint64 replayed_seqs[] = { 30, 71, 0 };
+  const guint64 none[] = { 0 };
+
+  path = journal_path (journal);
+  empty = read_journal (journal);
+  assert_seqs (empty->pending_seqs, none);
+  fail_unless_equals_uint64 (empty->next_seq, 0);
+
+  for (guint n = 1; n <= 5; n++)
+    append_request_as (journal, 10 * n, n);
+  append_answered (journal, 20);
+  append_answered (journal, 40);
+  some = read_journal (journal);
+  assert_requests (some->pending, some_requests);
+  assert_seqs (some->pending_seqs, some_seqs);
+  fail_unless_equals_uint64 (some->next_seq, 51);
+
+  /* the largest answered, and one of a later version's */
+  append_answered (journal, 50);
+  append_to_file (path, "{\"request\":70,\"body\":{\"version\":99}}\n");
+  fewer = read_journal (journal);
+  assert_requests (fewer->pending, fewer_requests);
+  assert_seqs (fewer->pending_seqs, fewer_seqs);
+  fail_unless_equals_uint64 (fewer->next_seq, 71);
+  media_edge_journal_close (journal);
+
+  journal = claim_only (replayer);
+  claimed = read_journal (journal);
+  assert_seqs (claimed->pending_seqs, fewer_seqs);
+  fail_unless_equals_uint64 (claimed->next_seq, 71);
+  append_answered (journal, g_array_index (claimed->pending_seqs, guint64, 0));
+  append_request_as (journal, claimed->next_seq, 6);
+  replayed = read_journal (journal);
+  assert_requests (replayed->pending, replayed_requests);
+  assert_seqs (replayed->pending_seqs, replayed_seqs);
+  fail_unless_equals_uint64 (replayed->next_seq, 72);
+  media_edge_journal_close (journal);
   remove_tree (tmp);
 }
 
@@ -1426,6 +1508,7 @@ spool_suite (void)
   tcase_add_test (tc, test_orphan);
   tcase_add_test (tc, test_went_offline);
   tcase_add_test (tc, test_downloaded);
+  tcase_add_test (tc, test_seqs);
   tcase_add_test (tc, test_orphan_of_dead_process);
   tcase_add_test (tc, test_claim_removes_finished);
   tcase_add_test (tc, test_power_cut);
