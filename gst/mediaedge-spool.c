@@ -903,6 +903,19 @@ media_edge_spool_free (MediaEdgeSpool * spool)
 }
 
 /**
+ * media_edge_spool_get_dir:
+ *
+ * Returns: (transfer none): the spool's folder
+ */
+const gchar *
+media_edge_spool_get_dir (MediaEdgeSpool * spool)
+{
+  g_return_val_if_fail (spool != NULL, NULL);
+
+  return spool->dir;
+}
+
+/**
  * media_edge_spool_enforce_bounds:
  * @now: the time, UNIX seconds
  *
@@ -1288,6 +1301,42 @@ media_edge_journal_close (MediaEdgeJournal * journal)
         journal->ended ? "" : ", not ended");
   }
   journal_free (journal);
+}
+
+/**
+ * media_edge_journal_discard:
+ *
+ * Removes the journal, whatever it holds, lets its lock go and frees it:
+ * for a session that goes on in memory only once a write failed. A
+ * journal that stopped being written must not be replayed: it would
+ * resend what was delivered after.
+ */
+void
+media_edge_journal_discard (MediaEdgeJournal * journal)
+{
+  if (journal == NULL)
+    return;
+
+  GST_DEBUG ("%s: discarded, %u requests unanswered", journal->path,
+      g_hash_table_size (journal->unanswered));
+  /* unlinked under the lock: nobody claims it on its way out */
+  if (g_unlink (journal->path) < 0)
+    GST_WARNING ("Could not remove the journal %s: %s", journal->path,
+        g_strerror (errno));
+  journal_free (journal);
+}
+
+/**
+ * media_edge_journal_get_path:
+ *
+ * Returns: (transfer none): the journal's file
+ */
+const gchar *
+media_edge_journal_get_path (MediaEdgeJournal * journal)
+{
+  g_return_val_if_fail (journal != NULL, NULL);
+
+  return journal->path;
 }
 
 /**

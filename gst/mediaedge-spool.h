@@ -74,6 +74,8 @@ MediaEdgeSpool *media_edge_spool_open (const gchar * dir, guint64 max_bytes,
 
 void media_edge_spool_free (MediaEdgeSpool * spool);
 
+const gchar *media_edge_spool_get_dir (MediaEdgeSpool * spool);
+
 guint media_edge_spool_enforce_bounds (MediaEdgeSpool * spool, gint64 now);
 
 MediaEdgeJournal *media_edge_spool_create_journal (MediaEdgeSpool * spool,
@@ -106,6 +108,10 @@ gboolean media_edge_journal_sync (MediaEdgeJournal * journal, GError ** error);
 gboolean media_edge_journal_is_done (MediaEdgeJournal * journal);
 
 void media_edge_journal_close (MediaEdgeJournal * journal);
+
+void media_edge_journal_discard (MediaEdgeJournal * journal);
+
+const gchar *media_edge_journal_get_path (MediaEdgeJournal * journal);
 
 MediaEdgeJournalContents *media_edge_journal_read (MediaEdgeJournal *
     journal, GError ** error);

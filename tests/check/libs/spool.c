@@ -616,6 +616,45 @@ GST_START_TEST (test_seqs)
 
 GST_END_TEST;
 
+/* A journal discarded goes, whatever it holds, written or claimed, and
+ * the spool no longer holds its name; the getters give the paths. */
+GST_START_TEST (test_discard)
+{
+  g_autofree gchar *tmp = make_tmp ();
+  g_autofree gchar *dir = g_build_filename (tmp, "spool", NULL);
+  g_autoptr (MediaEdgeSpool) spool = open_spool (dir, 0, 0);
+  g_autoptr (MediaEdgeJournalContents) contents = NULL;
+  g_autoptr (GPtrArray) claimed = NULL;
+  g_autofree gchar *path = NULL;
+  g_autofree gchar *listing = NULL;
+  MediaEdgeJournal *journal = create_journal (spool, FALSE, NOW);
+
+  fail_unless_equals_string (media_edge_spool_get_dir (spool), dir);
+  contents = read_journal (journal);
+  path = g_strdup (media_edge_journal_get_path (journal));
+  fail_unless_equals_string (path, contents->path);
+  append_request (journal, 1);
+  fail_unless (media_edge_journal_append_session_id (journal, SESSION_ID,
+          NULL));
+  media_edge_journal_discard (journal);
+  fail_if (g_file_test (path, G_FILE_TEST_EXISTS));
+
+  /* the same name again, left by hand: the spool takes it as any other */
+  fail_unless (g_file_set_contents (path, "{\"journal\":1,\"created\":1,"
+          "\"offline\":false}\n{\"session\":\"x\"}\n", -1, NULL));
+  claimed = media_edge_spool_claim_orphans (spool);
+  fail_unless_equals_int (claimed->len, 1);
+  journal = g_ptr_array_index (claimed, 0);
+  fail_unless_equals_string (media_edge_journal_get_path (journal), path);
+  media_edge_journal_discard (journal);
+  listing = list_dir (dir);
+  fail_unless_equals_string (listing, "");
+  media_edge_journal_discard (NULL);
+  remove_tree (tmp);
+}
+
+GST_END_TEST;
+
 typedef struct
 {
   const gchar *dir;
@@ -1509,6 +1548,7 @@ spool_suite (void)
   tcase_add_test (tc, test_went_offline);
   tcase_add_test (tc, test_downloaded);
   tcase_add_test (tc, test_seqs);
+  tcase_add_test (tc, test_discard);
   tcase_add_test (tc, test_orphan_of_dead_process);
   tcase_add_test (tc, test_claim_removes_finished);
   tcase_add_test (tc, test_power_cut);
