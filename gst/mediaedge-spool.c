@@ -815,11 +815,9 @@ survey_journals (MediaEdgeSpool * spool, guint64 * total)
   for (guint i = 0; i < paths->len; i++) {
     Survey survey = { 0 };
 
-    /* gone meanwhile, or not for us to read: not ours to count either.
-     * An empty file is one being made, not yet locked (or one a crash
-     * left, which the next claim removes): nothing to bound in it. */
+    /* gone meanwhile, or not for us to read: not ours to count either */
     if (!read_created (g_ptr_array_index (paths, i), &survey.created,
-            &survey.size) || survey.size == 0)
+            &survey.size))
       continue;
     survey.path = g_strdup (g_ptr_array_index (paths, i));
     survey.held = spool_holds (spool, survey.path);
@@ -947,7 +945,9 @@ media_edge_spool_enforce_bounds (MediaEdgeSpool * spool, gint64 now)
     /* the rest are younger, and the total only went down */
     if (!too_old && !too_large)
       break;
-    if (survey->held || !remove_unused (survey->path))
+    /* an empty file is one being made, not yet locked (or one a crash
+     * left, which the next claim removes): nothing to bound in it */
+    if (survey->held || survey->size == 0 || !remove_unused (survey->path))
       continue;
     GST_INFO ("%s: removed, %s", survey->path, too_old ? "too old" :
         "the spool is full");
@@ -1003,11 +1003,68 @@ media_edge_spool_create_journal (MediaEdgeSpool * spool, gboolean offline,
 }
 
 /**
+ * media_edge_spool_list_orphans:
+ *
+ * Lists the journals of the folder this process does not hold, oldest
+ * first (as the bounds go), for a replayer to claim one at a time with
+ * media_edge_spool_claim(): holding them all at once would take a
+ * descriptor each. No lock is taken: another process may hold some.
+ *
+ * Returns: (transfer container) (element-type utf8): their paths
+ */
+GPtrArray *
+media_edge_spool_list_orphans (MediaEdgeSpool * spool)
+{
+  g_autoptr (GArray) journals = NULL;
+  GPtrArray *paths;
+  guint64 total;
+
+  g_return_val_if_fail (spool != NULL, NULL);
+
+  journals = survey_journals (spool, &total);
+  paths = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; i < journals->len; i++) {
+    Survey *survey = &g_array_index (journals, Survey, i);
+
+    if (!survey->held)
+      g_ptr_array_add (paths, g_steal_pointer (&survey->path));
+  }
+
+  return paths;
+}
+
+/**
+ * media_edge_spool_claim:
+ * @path: a journal of the spool's, as media_edge_spool_list_orphans()
+ *   gives
+ *
+ * Takes the journal @path for replay, if nobody uses it. One with nothing
+ * to replay (empty, header only, or every request answered and ended, or
+ * gone whole as /downloaded) is removed instead.
+ *
+ * Returns: (transfer full) (nullable): the journal, held by this process
+ *   until media_edge_journal_close(); %NULL if it is in use, by another
+ *   process or this one, gone, or had nothing to replay
+ */
+MediaEdgeJournal *
+media_edge_spool_claim (MediaEdgeSpool * spool, const gchar * path)
+{
+  g_return_val_if_fail (spool != NULL && path != NULL, NULL);
+
+  if (spool_holds (spool, path)) {
+    GST_DEBUG ("%s: skipped: in use by this process", path);
+    return NULL;
+  }
+
+  return claim (spool, path);
+}
+
+/**
  * media_edge_spool_claim_orphans:
  *
- * Takes for replay every journal of the folder that nobody uses: those an
- * earlier process left. Those with nothing to replay (empty, header only,
- * or every request answered and ended) are removed instead.
+ * Takes for replay every journal of the folder that nobody uses, oldest
+ * first: those an earlier process left. Those with nothing to replay are
+ * removed instead (see media_edge_spool_claim()).
  *
  * Returns: (transfer container) (element-type MediaEdgeJournal): the
  *   journals, held by this process; each is the caller's to close with
@@ -1021,15 +1078,12 @@ media_edge_spool_claim_orphans (MediaEdgeSpool * spool)
 
   g_return_val_if_fail (spool != NULL, NULL);
 
-  paths = list_journals (spool);
+  paths = media_edge_spool_list_orphans (spool);
   claimed = g_ptr_array_new ();
   for (guint i = 0; i < paths->len; i++) {
-    const gchar *path = g_ptr_array_index (paths, i);
-    MediaEdgeJournal *journal;
+    MediaEdgeJournal *journal = media_edge_spool_claim (spool,
+        g_ptr_array_index (paths, i));
 
-    if (spool_holds (spool, path))
-      continue;
-    journal = claim (spool, path);
     if (journal != NULL)
       g_ptr_array_add (claimed, journal);
   }

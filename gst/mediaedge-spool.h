@@ -81,6 +81,11 @@ guint media_edge_spool_enforce_bounds (MediaEdgeSpool * spool, gint64 now);
 MediaEdgeJournal *media_edge_spool_create_journal (MediaEdgeSpool * spool,
     gboolean offline, gint64 now, GError ** error);
 
+GPtrArray *media_edge_spool_list_orphans (MediaEdgeSpool * spool);
+
+MediaEdgeJournal *media_edge_spool_claim (MediaEdgeSpool * spool,
+    const gchar * path);
+
 GPtrArray *media_edge_spool_claim_orphans (MediaEdgeSpool * spool);
 
 gboolean media_edge_journal_append_request (MediaEdgeJournal * journal,

@@ -874,6 +874,109 @@ assert_exist (gchar * paths[3], gboolean one, gboolean two, gboolean three)
         expected[i]);
 }
 
+/* Writes, as a process that died would have left it, the journal @name
+ * of @dir, made at @created, with request 1 unanswered; returns its path */
+static gchar *
+write_journal (const gchar * dir, const gchar * name, gint64 created)
+{
+  g_autoptr (MediaEdgeRequest) request = make_request (1);
+  g_autofree gchar *serialized = media_edge_request_serialize (request);
+  g_autofree gchar *text = NULL;
+  gchar *path = g_build_filename (dir, name, NULL);
+
+  text = g_strdup_printf ("{\"journal\":1,\"created\":%" G_GINT64_FORMAT
+      ",\"offline\":false}\n{\"request\":1,\"body\":%s}\n", created,
+      serialized);
+  fail_unless (g_file_set_contents (path, text, -1, NULL));
+
+  return path;
+}
+
+/* The paths of @spool's orphans, by name, joined by spaces */
+static gchar *
+list_orphans (MediaEdgeSpool * spool)
+{
+  g_autoptr (GPtrArray) paths = media_edge_spool_list_orphans (spool);
+  g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+
+  for (guint i = 0; i < paths->len; i++)
+    g_ptr_array_add (names, g_path_get_basename (g_ptr_array_index (paths, i)));
+  g_ptr_array_add (names, NULL);
+
+  return g_strjoinv (" ", (gchar **) names->pdata);
+}
+
+/* The orphans are listed oldest first, by the time in their header (or
+ * else the file's), then by name, without this process's own journals
+ * but with those another holds; they are claimed one by one, and not
+ * when in use, by this process or another, gone, or with nothing to
+ * replay (and then removed). */
+GST_START_TEST (test_list_and_claim)
+{
+  g_autofree gchar *tmp = make_tmp ();
+  g_autoptr (MediaEdgeSpool) spool = open_spool (tmp, 0, 0);
+  g_autoptr (MediaEdgeJournalContents) contents = NULL;
+  g_autofree gchar *late = write_journal (tmp, "journal-1-aaaaaaaa.jsonl", 30);
+  g_autofree gchar *early = write_journal (tmp, "journal-2-bbbbbbbb.jsonl",
+      10);
+  g_autofree gchar *tied = write_journal (tmp, "journal-3-cccccccc.jsonl", 30);
+  g_autofree gchar *held = write_journal (tmp, "journal-4-eeeeeeee.jsonl", 40);
+  g_autofree gchar *headless = g_build_filename (tmp,
+      "journal-0-dddddddd.jsonl", NULL);
+  g_autofree gchar *gone = g_build_filename (tmp, "journal-5-ffffffff.jsonl",
+      NULL);
+  g_autofree gchar *own_path = NULL;
+  g_autofree gchar *all = NULL;
+  g_autofree gchar *after = NULL;
+  struct utimbuf times = { 20, 20 };
+  MediaEdgeJournal *own, *journal;
+  const guint one[] = { 1, 0 };
+  int fd;
+
+  fail_unless (g_file_set_contents (headless, "garbage\n", -1, NULL));
+  fail_unless (g_utime (headless, &times) == 0);
+  fd = g_open (held, O_RDONLY | O_CLOEXEC, 0);
+  fail_unless (fd >= 0 && flock (fd, LOCK_EX | LOCK_NB) == 0);
+  own = create_journal (spool, FALSE, 5);
+  own_path = g_strdup (media_edge_journal_get_path (own));
+  append_request (own, 1);
+
+  all = list_orphans (spool);
+  fail_unless_equals_string (all, "journal-2-bbbbbbbb.jsonl "
+      "journal-0-dddddddd.jsonl journal-1-aaaaaaaa.jsonl "
+      "journal-3-cccccccc.jsonl journal-4-eeeeeeee.jsonl");
+
+  fail_unless (media_edge_spool_claim (spool, own_path) == NULL);
+  fail_unless (media_edge_spool_claim (spool, held) == NULL);
+  fail_unless (media_edge_spool_claim (spool, gone) == NULL);
+  fail_unless (media_edge_spool_claim (spool, headless) == NULL);
+  fail_if (g_file_test (headless, G_FILE_TEST_EXISTS));
+  fail_unless (g_file_test (own_path, G_FILE_TEST_EXISTS));
+  fail_unless (g_file_test (held, G_FILE_TEST_EXISTS));
+
+  journal = media_edge_spool_claim (spool, early);
+  fail_unless (journal != NULL);
+  contents = read_journal (journal);
+  fail_unless_equals_string (contents->path, early);
+  fail_unless_equals_int64 (contents->created, 10);
+  assert_requests (contents->pending, one);
+  /* now this process's */
+  fail_unless (media_edge_spool_claim (spool, early) == NULL);
+  fail_unless (g_file_test (early, G_FILE_TEST_EXISTS));
+  after = list_orphans (spool);
+  fail_unless_equals_string (after, "journal-1-aaaaaaaa.jsonl "
+      "journal-3-cccccccc.jsonl journal-4-eeeeeeee.jsonl");
+
+  media_edge_journal_close (journal);
+  media_edge_journal_close (own);
+  g_close (fd, NULL);
+  fail_unless (g_file_test (late, G_FILE_TEST_EXISTS));
+  fail_unless (g_file_test (tied, G_FILE_TEST_EXISTS));
+  remove_tree (tmp);
+}
+
+GST_END_TEST;
+
 /* Past max_age, journals go by age; the one without a header by its
  * file's time. */
 GST_START_TEST (test_bounds_age)
@@ -1552,6 +1655,7 @@ spool_suite (void)
   tcase_add_test (tc, test_orphan_of_dead_process);
   tcase_add_test (tc, test_claim_removes_finished);
   tcase_add_test (tc, test_power_cut);
+  tcase_add_test (tc, test_list_and_claim);
   tcase_add_test (tc, test_bounds_age);
   tcase_add_test (tc, test_bounds_bytes);
   tcase_add_test (tc, test_bounds_spare_used);
