@@ -19,14 +19,16 @@ G_BEGIN_DECLS
  * nothing played is lost to a crash, a power cut or a long time offline.
  *
  * A spool is a folder (`<state-dir>/spool/`) of journals, one per tracking
- * session, each a file of JSON lines appended to and never rewritten in
+ * session, each a file of JSON lines appended to, never rewritten in
  * place: the session's requests as they are queued (serialized with
  * media_edge_request_serialize()), its session id once known, each
  * request's answer (delivered or given up), and its end. A session that
  * is offline (from the start, or since) sends nothing live: its journal
  * goes whole as /downloaded, in parts, each counted when delivered. A
  * journal whose every request was answered and that ended, or that went
- * whole as /downloaded, is removed. A journal is held
+ * whole as /downloaded, is removed. A live journal that grew long is
+ * compacted: a new file, without the requests answered and their
+ * answers, replaces it whole (renamed over it). A journal is held
  * (flock) by the process writing it or replaying it: two processes never
  * touch one journal at once, and a replayer skips journals in use.
  *
@@ -36,9 +38,11 @@ G_BEGIN_DECLS
  * it makes a journal, say: making one does not). Times are wall-clock
  * seconds (UNIX time), given by the caller.
  *
- * Every function is safe from any thread; one journal is written by one
- * thread at a time (the sender's). Nothing here blocks on another
- * process for long: a lock that cannot be taken at once means "in use". */
+ * Every function is safe from any thread; one journal is used (written,
+ * read, closed) by one thread at a time, the sender's: an append may
+ * compact it, and so change the file it reads. Nothing here blocks on
+ * another process for long: a lock that cannot be taken at once means
+ * "in use". */
 
 typedef struct _MediaEdgeSpool MediaEdgeSpool;
 typedef struct _MediaEdgeJournal MediaEdgeJournal;
@@ -58,10 +62,12 @@ typedef struct
    * these, and appends their answers with them */
   GArray *pending_seqs;
   /* the seq a replayer's first new request takes: 1 + the largest of any
-   * request in the journal, 0 if there is none */
+   * request in the journal, 0 if there is none (a compaction may have
+   * trimmed larger ones, and their answers with them) */
   guint64 next_seq;
-  /* every request of the session, answered or not, in order: an offline
-   * session goes whole as /downloaded */
+  /* every request the journal holds, answered or not, in order: all of
+   * the session's in an offline journal, which is never compacted and
+   * goes whole as /downloaded */
   GPtrArray *all;
   gint64 created;               /* UNIX time */
   /* of an offline journal: how many /downloaded requests made of it, from
@@ -96,6 +102,11 @@ gboolean media_edge_journal_append_session_id (MediaEdgeJournal * journal,
 
 gboolean media_edge_journal_append_answered (MediaEdgeJournal * journal,
     guint64 seq, GError ** error);
+
+/* For tests only: the length past which the journal is compacted (by
+ * default 256 KiB), and the least it is set to after a compaction */
+void media_edge_journal_set_compact_threshold (MediaEdgeJournal * journal,
+    gsize bytes);
 
 gboolean media_edge_journal_append_end (MediaEdgeJournal * journal,
     GError ** error);

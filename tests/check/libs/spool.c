@@ -17,6 +17,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -1421,6 +1422,251 @@ GST_START_TEST (test_claim_race)
 
 GST_END_TEST;
 
+#define SMALL_THRESHOLD 4096
+
+static guint64
+file_inode (const gchar * path)
+{
+  struct stat st;
+
+  fail_unless (g_stat (path, &st) == 0, "no %s", path);
+
+  return st.st_ino;
+}
+
+/* Whether the write end of @fd was closed by every process */
+static gboolean
+closed (int fd)
+{
+  struct pollfd poller = { fd, POLLIN, 0 };
+
+  return poll (&poller, 1, 0) == 1;
+}
+
+typedef struct
+{
+  const gchar *dir;
+  const gchar *path;
+  int out;
+  int release[2];               /* closed by the parent: a last try, and go */
+} Prober;
+
+/* Tries to claim the journal until released, once more after that, and
+ * says in one line how many tries, how many claimed it, and how many
+ * found no file at its name */
+static gboolean
+probe_journal (gpointer data)
+{
+  Prober *prober = data;
+  g_autoptr (MediaEdgeSpool) spool = open_spool (prober->dir, 0, 0);
+  g_autofree gchar *line = NULL;
+  guint tries = 0, claims = 0, missing = 0;
+  gboolean last;
+
+  close (prober->release[1]);
+  do {
+    MediaEdgeJournal *journal;
+
+    last = closed (prober->release[0]);
+    journal = media_edge_spool_claim (spool, prober->path);
+    tries++;
+    if (journal != NULL) {
+      claims++;
+      media_edge_journal_close (journal);
+    }
+    missing += !g_file_test (prober->path, G_FILE_TEST_EXISTS);
+  } while (!last);
+  line = g_strdup_printf ("%u %u %u\n", tries, claims, missing);
+
+  return write (prober->out, line, strlen (line)) == (gssize) strlen (line);
+}
+
+/* A live session of 200 events, all answered but three: its journal
+ * stays short, and reads back the three, as they went, with the session
+ * id. Another process trying to claim it the while, and once it was
+ * compacted, never finds it free, nor finds no file at its name; nothing
+ * is left of the compactions but the journal; a claim after its close
+ * finds the same three, and goes on with them. */
+GST_START_TEST (test_compaction)
+{
+  g_autofree gchar *tmp = make_tmp ();
+  g_autoptr (MediaEdgeSpool) writer = open_spool (tmp, 0, 0);
+  g_autoptr (MediaEdgeSpool) replayer = open_spool (tmp, 0, 0);
+  g_autoptr (MediaEdgeJournalContents) contents = NULL;
+  g_autoptr (MediaEdgeJournalContents) claimed = NULL;
+  g_autofree gchar *path = NULL;
+  g_autofree gchar *name = NULL;
+  g_autofree gchar *listing = NULL;
+  g_autofree gchar *report = NULL;
+  MediaEdgeJournal *journal = create_journal (writer, FALSE, NOW);
+  Prober prober = { tmp, NULL, -1, {-1, -1}
+  };
+  guint tries = 0, claims = 0, missing = 0;
+  guint64 inode;
+  int out[2], barrier[2];
+  GPid pid;
+  const guint kept[] = { 7, 50, 199, 0 };
+  const guint64 kept_seqs[] = { 7, 50, 199, 0 };
+
+  path = g_strdup (media_edge_journal_get_path (journal));
+  inode = file_inode (path);
+  media_edge_journal_set_compact_threshold (journal, SMALL_THRESHOLD);
+  fail_unless (media_edge_journal_append_session_id (journal, SESSION_ID,
+          NULL));
+
+  prober.path = path;
+  fail_unless (pipe (out) == 0 && pipe (barrier) == 0);
+  fail_unless (pipe (prober.release) == 0);
+  prober.out = out[1];
+  pid = fork_child (barrier, probe_journal, &prober);
+  close (barrier[0]);
+  close (barrier[1]);
+  close (out[1]);
+  for (guint n = 1; n <= 200; n++) {
+    append_request (journal, n);
+    if (n != 7 && n != 50 && n != 199)
+      append_answered (journal, n);
+  }
+  close (prober.release[1]);
+  report = read_reports (out[0], 1);
+  wait_child (pid);
+  close (out[0]);
+  close (prober.release[0]);
+  fail_unless_equals_int (sscanf (report, "%u %u %u", &tries, &claims,
+          &missing), 3);
+  fail_unless (tries > 0);
+  fail_unless_equals_int (claims, 0);
+  fail_unless_equals_int (missing, 0);
+
+  /* uncompacted, 200 requests of some 300 bytes each */
+  fail_unless (file_size (path) <= SMALL_THRESHOLD, "%" G_GUINT64_FORMAT,
+      file_size (path));
+  fail_unless (file_inode (path) != inode);
+  fail_unless_equals_int (file_mode (path), 0600);
+  contents = read_journal (journal);
+  assert_requests (contents->pending, kept);
+  /* the answered since the last compaction aside, none but those */
+  fail_unless (contents->all->len < 20, "%u", contents->all->len);
+  assert_seqs (contents->pending_seqs, kept_seqs);
+  fail_unless_equals_string (contents->session_id, SESSION_ID);
+  fail_unless_equals_int64 (contents->created, NOW);
+  fail_if (contents->offline);
+  fail_if (contents->ended);
+  name = g_path_get_basename (path);
+  listing = list_dir (tmp);
+  fail_unless_equals_string (listing, name);
+  media_edge_journal_close (journal);
+
+  journal = claim_only (replayer);
+  claimed = read_journal (journal);
+  fail_unless_equals_string (claimed->path, path);
+  assert_requests (claimed->pending, kept);
+  assert_seqs (claimed->pending_seqs, kept_seqs);
+  fail_unless_equals_string (claimed->session_id, SESSION_ID);
+  /* past every seq kept, whether 200 was trimmed yet or not */
+  fail_unless (claimed->next_seq >= 200);
+  for (guint i = 0; kept_seqs[i] != 0; i++)
+    append_answered (journal, kept_seqs[i]);
+  append_end (journal);
+  fail_unless (media_edge_journal_is_done (journal));
+  media_edge_journal_close (journal);
+  g_free (listing);
+  listing = list_dir (tmp);
+  fail_unless_equals_string (listing, "");
+  remove_tree (tmp);
+}
+
+GST_END_TEST;
+
+/* Appends @n events, @first to @first + @n - 1, each answered */
+static void
+append_answered_events (MediaEdgeJournal * journal, guint first, guint n)
+{
+  for (guint i = first; i < first + n; i++) {
+    append_request (journal, i);
+    append_answered (journal, i);
+  }
+}
+
+/* A session that went offline goes whole as /downloaded: its journal is
+ * never trimmed, however long. */
+GST_START_TEST (test_no_compaction_offline)
+{
+  g_autofree gchar *tmp = make_tmp ();
+  g_autoptr (MediaEdgeSpool) spool = open_spool (tmp, 0, 0);
+  g_autoptr (MediaEdgeJournalContents) contents = NULL;
+  MediaEdgeJournal *journal = create_journal (spool, FALSE, NOW);
+  const gchar *path = media_edge_journal_get_path (journal);
+  guint64 inode = file_inode (path);
+
+  media_edge_journal_set_compact_threshold (journal, SMALL_THRESHOLD / 2);
+  fail_unless (media_edge_journal_append_offline (journal, NULL));
+  append_answered_events (journal, 1, 30);
+  fail_unless (file_size (path) > 3 * SMALL_THRESHOLD / 2);
+  fail_unless (file_inode (path) == inode);
+  contents = read_journal (journal);
+  fail_unless_equals_int (contents->all->len, 30);
+  media_edge_journal_close (journal);
+  remove_tree (tmp);
+}
+
+GST_END_TEST;
+
+/* A compaction that cannot be made (its file's name taken, here by a
+ * folder) is no error: every append goes on, nothing is lost, and once
+ * it can be made it is. A compaction's file a process left as it died is
+ * removed by whoever claims the journal. */
+GST_START_TEST (test_compaction_fails)
+{
+  g_autofree gchar *tmp = make_tmp ();
+  g_autoptr (MediaEdgeSpool) spool = open_spool (tmp, 0, 0);
+  g_autoptr (MediaEdgeJournalContents) contents = NULL;
+  g_autoptr (MediaEdgeJournalContents) claimed = NULL;
+  g_autofree gchar *path = NULL;
+  g_autofree gchar *temp = NULL;
+  g_autofree gchar *name = NULL;
+  g_autofree gchar *listing = NULL;
+  MediaEdgeJournal *journal = create_journal (spool, FALSE, NOW);
+  guint64 inode, longest;
+  guint n = 20;
+  const guint three[] = { 3, 0 };
+
+  path = g_strdup (media_edge_journal_get_path (journal));
+  temp = g_strconcat (path, ".tmp", NULL);
+  inode = file_inode (path);
+  media_edge_journal_set_compact_threshold (journal, SMALL_THRESHOLD);
+  fail_unless (g_mkdir (temp, 0700) == 0);
+  append_request (journal, 3);
+  append_answered_events (journal, 4, n);
+  longest = file_size (path);
+  fail_unless (longest > SMALL_THRESHOLD);
+  fail_unless (file_inode (path) == inode);
+  contents = read_journal (journal);
+  assert_requests (contents->pending, three);
+  fail_unless_equals_int (contents->all->len, n + 1);
+
+  /* it tries again once the journal doubled */
+  fail_unless (g_rmdir (temp) == 0);
+  while (file_size (path) >= longest && n < 200)
+    append_answered_events (journal, 4 + n++, 1);
+  fail_unless (file_size (path) < longest);
+  fail_unless (file_inode (path) != inode);
+  name = g_path_get_basename (path);
+  listing = list_dir (tmp);
+  fail_unless_equals_string (listing, name);
+  media_edge_journal_close (journal);
+
+  fail_unless (g_file_set_contents (temp, "half written\n", -1, NULL));
+  journal = claim_only (spool);
+  fail_if (g_file_test (temp, G_FILE_TEST_EXISTS));
+  claimed = read_journal (journal);
+  assert_requests (claimed->pending, three);
+  media_edge_journal_close (journal);
+  remove_tree (tmp);
+}
+
+GST_END_TEST;
+
 /* Passes each line our category logs on, as "LEVEL message" and a
  * newline, to the descriptor @user_data points to */
 static void
@@ -1663,6 +1909,9 @@ spool_suite (void)
   tcase_add_test (tc, test_disk_full);
   tcase_add_test (tc, test_full_tmpfs);
   tcase_add_test (tc, test_claim_race);
+  tcase_add_test (tc, test_compaction);
+  tcase_add_test (tc, test_no_compaction_offline);
+  tcase_add_test (tc, test_compaction_fails);
   tcase_add_test (tc, test_privacy);
   tcase_add_test (tc, test_threads);
 
