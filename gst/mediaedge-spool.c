@@ -9,7 +9,8 @@
 
 /* The spool folder holds one journal per tracking session:
  *
- *   journal-CREATED-RANDOM.jsonl   one JSON object a line, only appended
+ *   journal-CREATED-RANDOM.jsonl   one JSON object a line, appended to,
+ *                                  or replaced whole (compacted)
  *     {"journal":1,"created":1767225600,"offline":false}
  *                                  the header: when, and whether the
  *                                  session never started live
@@ -17,7 +18,31 @@
  *                                  media_edge_request_serialize() wrote it
  *     {"session":"..."}            the session id, once the service gave it
  *     {"answered":1}               request 1 was delivered, or given up
+ *     {"offline":true}             the session went offline after the
+ *                                  header: its requests wait here only,
+ *                                  to go whole as /downloaded
+ *     {"downloaded":2}             the first 2 /downloaded requests made
+ *                                  of the journal were delivered: a
+ *                                  replay, which encodes it the same way,
+ *                                  skips them
+ *     {"downloaded":3,"all":true}  and those were all: the journal is
+ *                                  done
  *     {"end":true}                 the session queued its last request
+ *
+ * A long live session appends a request line and an answer line per
+ * event for as long as it plays: once the journal grew past a threshold
+ * (twice what it was after its last compaction, and at least
+ * COMPACT_THRESHOLD), its answered requests are trimmed. A new file,
+ * JOURNAL.jsonl.tmp (no journal to a lister), made and locked by the
+ * journal's holder, gets the header, the session id, the unanswered
+ * request lines as they were (readable or not), and the downloaded and
+ * end lines; lines not understood are not kept. It is synced and renamed
+ * over the journal, which goes on in it. A claimer finds either file at
+ * the journal's name, each locked, each whole; one that took the old
+ * file's lock once it was let go finds the name no longer names it (see
+ * the locks below). An offline journal, which goes whole as /downloaded,
+ * is never trimmed. A temporary file found by whoever takes a journal's
+ * lock is one its holder left as it died, and is removed.
  *
  * A line goes with one write() of the whole line, newline included, so a
  * power cut leaves at most one partial last line. A reader takes whole
@@ -61,6 +86,12 @@ GST_DEBUG_CATEGORY_STATIC (media_edge_spool_debug);
 #define JOURNAL_PREFIX "journal-"
 #define JOURNAL_SUFFIX ".jsonl"
 #define JOURNAL_VERSION 1
+/* not JOURNAL_SUFFIX: no lister takes a compaction's file for a journal */
+#define TEMP_SUFFIX ".tmp"
+
+/* A live journal is compacted once it grew past this, at first: a few
+ * hundred events of a session, read back in a few milliseconds */
+#define COMPACT_THRESHOLD (256 * 1024)
 
 /* A new journal's name is taken only by a file of the same second and
  * random number, and its lock only by a claimer that found it before we
@@ -91,6 +122,9 @@ struct _MediaEdgeJournal
   gchar *path;
   int fd;                       /* flock()ed, O_APPEND */
   off_t length;                 /* of the whole lines in the file */
+  /* the header or a line says so: requests go whole, as /downloaded */
+  gboolean offline;
+  gboolean downloaded_all;      /* the journal went whole */
   /* a partial line could not be cut off: the next line starts with a
    * newline, which leaves the partial one on a line of its own */
   gboolean torn;
@@ -98,18 +132,37 @@ struct _MediaEdgeJournal
   GHashTable *unanswered;
   gboolean ended;
   gboolean dir_synced;
+  goffset compact_at;           /* the length past which it is compacted */
+  goffset compact_min;          /* the least compact_at may be */
 };
+
+/* Where a request line is in the file */
+typedef struct
+{
+  gint64 seq;
+  gsize offset;
+  gsize length;                 /* newline included */
+} RequestLine;
 
 /* What the whole lines of a journal say */
 typedef struct
 {
   gboolean has_header;
   gint64 created;
-  gboolean offline;
+  gboolean offline;             /* by the header, or a line since */
   gchar *session_id;
   gboolean ended;
+  guint downloaded;             /* the most parts a line said */
+  gboolean downloaded_all;
   GPtrArray *requests;          /* MediaEdgeRequest, in the file's order */
   GArray *seqs;                 /* the seq of each of requests */
+  /* every request line with a seq, its body readable or not (RequestLine):
+   * what a compaction keeps of them */
+  GArray *request_lines;
+  /* 1 + the largest seq of a request line, readable or not: a seq a
+   * replayer may not take again, or an answer to the old request would
+   * answer its new one too; 0 if there is none */
+  guint64 next_seq;
   GHashTable *answered;         /* seqs (gint64) */
   guint entries;                /* lines understood, the header aside */
   guint skipped;                /* lines not understood */
@@ -172,6 +225,7 @@ parsed_init (Parsed * parsed)
   parsed->requests = g_ptr_array_new_with_free_func ((GDestroyNotify)
       media_edge_request_free);
   parsed->seqs = g_array_new (FALSE, FALSE, sizeof (gint64));
+  parsed->request_lines = g_array_new (FALSE, FALSE, sizeof (RequestLine));
   parsed->answered = seq_set_new ();
 }
 
@@ -181,6 +235,7 @@ parsed_clear (Parsed * parsed)
   g_clear_pointer (&parsed->session_id, g_free);
   g_clear_pointer (&parsed->requests, g_ptr_array_unref);
   g_clear_pointer (&parsed->seqs, g_array_unref);
+  g_clear_pointer (&parsed->request_lines, g_array_unref);
   g_clear_pointer (&parsed->answered, g_hash_table_unref);
 }
 
@@ -193,10 +248,13 @@ request_is_answered (const Parsed * parsed, guint i)
           i));
 }
 
-/* Every request answered, and the end: nothing left to replay */
+/* Every request answered, and the end, or all of it downloaded: nothing
+ * left to replay */
 static gboolean
 parsed_is_done (const Parsed * parsed)
 {
+  if (parsed->downloaded_all)
+    return TRUE;
   if (!parsed->ended)
     return FALSE;
   for (guint i = 0; i < parsed->requests->len; i++)
@@ -270,20 +328,52 @@ parse_request (Parsed * parsed, JsonObject * object, gint64 seq)
   return TRUE;
 }
 
-/* Takes in a line other than the header; FALSE if it says nothing this
- * version understands */
+/* Notes where the request line is, whether its body reads back or not: a
+ * later version may read what this one does not, and it takes a seq */
 static gboolean
-parse_entry (Parsed * parsed, JsonObject * object)
+parse_request_line (Parsed * parsed, JsonObject * object, gint64 seq,
+    gsize offset, gsize length)
+{
+  RequestLine line = { seq, offset, length };
+
+  g_array_append_val (parsed->request_lines, line);
+  parsed->next_seq = MAX (parsed->next_seq, (guint64) seq + 1);
+
+  return parse_request (parsed, object, seq);
+}
+
+static gboolean
+parse_downloaded (Parsed * parsed, JsonObject * object, gint64 parts)
+{
+  JsonNode *all = get_value (object, "all", G_TYPE_BOOLEAN);
+
+  if (parts > G_MAXUINT)
+    return FALSE;
+  /* a replay's line may follow an earlier one's: the most delivered */
+  parsed->downloaded = MAX (parsed->downloaded, parts);
+  if (all != NULL && json_node_get_boolean (all))
+    parsed->downloaded_all = TRUE;
+
+  return TRUE;
+}
+
+/* Takes in a line other than the header, @length bytes at @offset in the
+ * file, newline included; FALSE if it says nothing this version
+ * understands */
+static gboolean
+parse_entry (Parsed * parsed, JsonObject * object, gsize offset, gsize length)
 {
   JsonNode *node;
   gint64 number;
 
   if (get_count (object, "request", &number))
-    return parse_request (parsed, object, number);
+    return parse_request_line (parsed, object, number, offset, length);
   if (get_count (object, "answered", &number)) {
     seq_set_add (parsed->answered, number);
     return TRUE;
   }
+  if (get_count (object, "downloaded", &number))
+    return parse_downloaded (parsed, object, number);
   if ((node = get_value (object, "session", G_TYPE_STRING)) != NULL) {
     g_free (parsed->session_id);
     parsed->session_id = g_strdup (json_node_get_string (node));
@@ -294,15 +384,20 @@ parse_entry (Parsed * parsed, JsonObject * object)
     parsed->ended = TRUE;
     return TRUE;
   }
+  if ((node = get_value (object, "offline", G_TYPE_BOOLEAN)) != NULL &&
+      json_node_get_boolean (node)) {
+    parsed->offline = TRUE;
+    return TRUE;
+  }
 
   return FALSE;
 }
 
-/* Takes in one line, without its newline; FALSE if it says nothing this
- * version understands */
+/* Takes in one line, at @offset in the file, without its newline; FALSE
+ * if it says nothing this version understands */
 static gboolean
 parse_line (Parsed * parsed, JsonParser * parser, const gchar * line,
-    gsize length)
+    gsize offset, gsize length)
 {
   JsonObject *object;
   JsonNode *root;
@@ -317,7 +412,7 @@ parse_line (Parsed * parsed, JsonParser * parser, const gchar * line,
 
   if (get_count (object, "journal", &version))
     return parse_header (parsed, object, version);
-  if (!parse_entry (parsed, object))
+  if (!parse_entry (parsed, object, offset, length + 1))
     return FALSE;
   parsed->entries++;
 
@@ -334,7 +429,7 @@ parse_lines (Parsed * parsed, const gchar * data, gsize size)
   const gchar *newline;
 
   while ((newline = memchr (line, '\n', data + size - line)) != NULL) {
-    if (!parse_line (parsed, parser, line, newline - line))
+    if (!parse_line (parsed, parser, line, line - data, newline - line))
       parsed->skipped++;
     line = newline + 1;
   }
@@ -366,9 +461,11 @@ read_fd (int fd, gsize max, gsize * size)
 }
 
 /* Fills @parsed from the journal @fd, read through the descriptor its
- * lock is on. With no header, its time is the file's. */
+ * lock is on, and gives what it read in @data if not %NULL. With no
+ * header, its time is the file's. */
 static gboolean
-parse_fd (Parsed * parsed, int fd, const gchar * path, GError ** error)
+parse_fd (Parsed * parsed, int fd, const gchar * path, gchar ** data_out,
+    GError ** error)
 {
   g_autofree gchar *data = NULL;
   struct stat st;
@@ -384,6 +481,9 @@ parse_fd (Parsed * parsed, int fd, const gchar * path, GError ** error)
       " bytes past the last whole line", path, parsed->requests->len,
       g_hash_table_size (parsed->answered), parsed->skipped, parsed->size -
       parsed->whole);
+
+  if (data_out != NULL)
+    *data_out = g_steal_pointer (&data);
 
   return TRUE;
 }
@@ -468,6 +568,26 @@ remove_locked (const gchar * path, int fd)
   g_close (fd, NULL);
 }
 
+/* The name of the file a compaction of the journal @path writes */
+static gchar *
+temp_path (const gchar * path)
+{
+  return g_strconcat (path, TEMP_SUFFIX, NULL);
+}
+
+/* Removes the file a holder of the journal @path left as it died
+ * compacting it: we hold the journal now, and only its holder compacts */
+static void
+remove_stale_temp (const gchar * path)
+{
+  g_autofree gchar *temp = temp_path (path);
+
+  if (g_unlink (temp) == 0)
+    GST_DEBUG ("%s: left by a compaction that did not end, removed", temp);
+  else if (errno != ENOENT)
+    GST_WARNING ("Could not remove %s: %s", temp, g_strerror (errno));
+}
+
 /* ------------------------------------------------------------------ */
 /* the spool */
 
@@ -548,6 +668,7 @@ journal_new (MediaEdgeSpool * spool, gchar * path, int fd)
   journal->path = path;
   journal->fd = fd;
   journal->unanswered = seq_set_new ();
+  journal->compact_min = journal->compact_at = COMPACT_THRESHOLD;
 
   g_mutex_lock (&spool->lock);
   g_hash_table_add (spool->held, g_strdup (path));
@@ -621,34 +742,86 @@ begin_line (const gchar * name)
   return builder;
 }
 
+/* Ends the object @builder holds: its text, without a newline */
+static gchar *
+line_text (JsonBuilder * builder)
+{
+  g_autoptr (JsonNode) root = NULL;
+
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+
+  /* not pretty: a newline in a string is escaped, so one line it is */
+  return json_to_string (root, FALSE);
+}
+
 /* Ends the object @builder holds and appends it as a line */
 static gboolean
 end_line (MediaEdgeJournal * journal, JsonBuilder * builder, GError ** error)
 {
-  g_autoptr (JsonNode) root = NULL;
-  g_autofree gchar *text = NULL;
-  g_autofree gchar *line = NULL;
-
-  json_builder_end_object (builder);
-  root = json_builder_get_root (builder);
-  /* not pretty: a newline in a string is escaped, so one line it is */
-  text = json_to_string (root, FALSE);
-  line = g_strconcat (journal->torn ? "\n" : "", text, "\n", NULL);
+  g_autofree gchar *text = line_text (builder);
+  g_autofree gchar *line = g_strconcat (journal->torn ? "\n" : "", text,
+      "\n", NULL);
 
   return append_line (journal, line, strlen (line), error);
 }
 
-static gboolean
-append_header (MediaEdgeJournal * journal, gboolean offline, gint64 created,
-    GError ** error)
+/* The lines that say something of the whole journal, which a compaction
+ * writes again: each a builder to end */
+
+static JsonBuilder *
+header_line (gboolean offline, gint64 created)
 {
-  g_autoptr (JsonBuilder) builder = begin_line ("journal");
+  JsonBuilder *builder = begin_line ("journal");
 
   json_builder_add_int_value (builder, JOURNAL_VERSION);
   json_builder_set_member_name (builder, "created");
   json_builder_add_int_value (builder, created);
   json_builder_set_member_name (builder, "offline");
   json_builder_add_boolean_value (builder, offline);
+
+  return builder;
+}
+
+static JsonBuilder *
+session_line (const gchar * session_id)
+{
+  JsonBuilder *builder = begin_line ("session");
+
+  json_builder_add_string_value (builder, session_id);
+
+  return builder;
+}
+
+static JsonBuilder *
+downloaded_line (guint parts, gboolean all)
+{
+  JsonBuilder *builder = begin_line ("downloaded");
+
+  json_builder_add_int_value (builder, parts);
+  if (all) {
+    json_builder_set_member_name (builder, "all");
+    json_builder_add_boolean_value (builder, TRUE);
+  }
+
+  return builder;
+}
+
+static JsonBuilder *
+end_of_session_line (void)
+{
+  JsonBuilder *builder = begin_line ("end");
+
+  json_builder_add_boolean_value (builder, TRUE);
+
+  return builder;
+}
+
+static gboolean
+append_header (MediaEdgeJournal * journal, gboolean offline, gint64 created,
+    GError ** error)
+{
+  g_autoptr (JsonBuilder) builder = header_line (offline, created);
 
   return end_line (journal, builder, error);
 }
@@ -699,8 +872,9 @@ claim (MediaEdgeSpool * spool, const gchar * path)
         g_strerror (errno));
     return NULL;
   }
+  remove_stale_temp (path);
   parsed_init (&parsed);
-  if (!parse_fd (&parsed, fd, path, &error)) {
+  if (!parse_fd (&parsed, fd, path, NULL, &error)) {
     GST_WARNING ("%s", error->message);
     g_close (fd, NULL);
     return NULL;
@@ -714,6 +888,7 @@ claim (MediaEdgeSpool * spool, const gchar * path)
   journal = journal_new (spool, g_strdup (path), fd);
   journal->length = parsed.whole;
   journal->ended = parsed.ended;
+  journal->offline = parsed.offline;
   journal->dir_synced = TRUE;
   for (guint i = 0; i < parsed.requests->len; i++)
     if (!request_is_answered (&parsed, i))
@@ -726,6 +901,185 @@ claim (MediaEdgeSpool * spool, const gchar * path)
   }
 
   return journal;
+}
+
+/* ------------------------------------------------------------------ */
+/* compaction */
+
+/* Syncs the folder of @path: a file synced is still lost to a power cut
+ * if its name is not */
+static gboolean
+sync_folder (const gchar * path, GError ** error)
+{
+  g_autofree gchar *dir = g_path_get_dirname (path);
+  int fd = g_open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
+
+  if (fd < 0 || (fsync (fd) < 0 && errno != EINVAL)) {
+    set_errno_error (error, errno, "sync the folder", dir);
+    if (fd >= 0)
+      g_close (fd, NULL);
+    return FALSE;
+  }
+  g_close (fd, NULL);
+
+  return TRUE;
+}
+
+/* Ends @builder's line, adds it to @text, and lets @builder go */
+static void
+add_line (GString * text, JsonBuilder * builder)
+{
+  g_autofree gchar *line = line_text (builder);
+
+  g_string_append (text, line);
+  g_string_append_c (text, '\n');
+  g_object_unref (builder);
+}
+
+/* What a replay of the journal @parsed, read from @data, still needs,
+ * line by line: the unanswered requests' lines as they were */
+static GString *
+compacted_text (const Parsed * parsed, const gchar * data)
+{
+  GString *text = g_string_new (NULL);
+
+  add_line (text, header_line (parsed->offline, parsed->created));
+  if (parsed->session_id != NULL)
+    add_line (text, session_line (parsed->session_id));
+  for (guint i = 0; i < parsed->request_lines->len; i++) {
+    const RequestLine *line = &g_array_index (parsed->request_lines,
+        RequestLine, i);
+
+    if (!seq_set_has (parsed->answered, line->seq))
+      g_string_append_len (text, data + line->offset, line->length);
+  }
+  if (parsed->downloaded > 0 || parsed->downloaded_all)
+    add_line (text, downloaded_line (parsed->downloaded,
+            parsed->downloaded_all));
+  if (parsed->ended)
+    add_line (text, end_of_session_line ());
+
+  return text;
+}
+
+/* Writes all of @data, or returns FALSE with errno set */
+static gboolean
+write_all (int fd, const gchar * data, gsize size)
+{
+  while (size > 0) {
+    gssize written = write (fd, data, size);
+
+    if (written < 0 && errno == EINTR)
+      continue;
+    if (written <= 0) {
+      /* a write that takes nothing gives no reason: a full disk it is */
+      if (written == 0)
+        errno = ENOSPC;
+      return FALSE;
+    }
+    data += written;
+    size -= written;
+  }
+
+  return TRUE;
+}
+
+/* A new file at @path, made only if there is none, and locked: once it
+ * is renamed over the journal, whoever opens the journal's name finds it
+ * in use. -1 with errno set if not. */
+static int
+create_locked (const gchar * path)
+{
+  int fd = g_open (path, O_RDWR | O_APPEND | O_CREAT | O_EXCL | O_CLOEXEC,
+      0600);
+  int saved;
+
+  if (fd < 0 || flock (fd, LOCK_EX | LOCK_NB) == 0)
+    return fd;
+  saved = errno;
+  g_unlink (path);
+  g_close (fd, NULL);
+  errno = saved;
+
+  return -1;
+}
+
+/* Writes @text to the new file @fd, @temp, syncs it and renames it over
+ * the journal; removes it and returns FALSE with @error set if not */
+static gboolean
+replace_file (MediaEdgeJournal * journal, int fd, const gchar * temp,
+    const GString * text, GError ** error)
+{
+  if (write_all (fd, text->str, text->len) && fsync (fd) == 0 &&
+      rename (temp, journal->path) == 0)
+    return TRUE;
+  set_errno_error (error, errno, "write the compacted journal", temp);
+  g_unlink (temp);
+
+  return FALSE;
+}
+
+/* Rewrites the journal with what a replay still needs; FALSE with @error
+ * set if it goes on as it was */
+static gboolean
+compact (MediaEdgeJournal * journal, GError ** error)
+{
+  g_auto (Parsed) parsed = { 0, };
+  g_autofree gchar *data = NULL;
+  g_autofree gchar *temp = temp_path (journal->path);
+  g_autoptr (GString) text = NULL;
+  g_autoptr (GError) folder_error = NULL;
+  int fd;
+
+  parsed_init (&parsed);
+  if (!parse_fd (&parsed, journal->fd, journal->path, &data, error))
+    return FALSE;
+  text = compacted_text (&parsed, data);
+  fd = create_locked (temp);
+  if (fd < 0)
+    return set_errno_error (error, errno, "create", temp);
+  if (!replace_file (journal, fd, temp, text, error)) {
+    g_close (fd, NULL);
+    return FALSE;
+  }
+
+  /* the old file has no name left: its lock may go */
+  g_close (journal->fd, NULL);
+  journal->fd = fd;
+  journal->length = text->len;
+  journal->torn = FALSE;
+  /* until the folder is synced, a power cut may bring the old file back:
+   * longer, but as good */
+  journal->dir_synced = sync_folder (journal->path, &folder_error);
+  if (!journal->dir_synced)
+    GST_WARNING ("%s", folder_error->message);
+
+  return TRUE;
+}
+
+/* Compacts a live journal that grew past its threshold. A compaction
+ * that fails is no error: the journal goes on as it was, and tries again
+ * when it doubled. */
+static void
+maybe_compact (MediaEdgeJournal * journal)
+{
+  g_autoptr (GError) error = NULL;
+  goffset before = journal->length;
+
+  /* an offline journal goes whole; a done one goes at its close */
+  if (journal->offline || journal->length <= journal->compact_at ||
+      media_edge_journal_is_done (journal))
+    return;
+  if (compact (journal, &error))
+    GST_DEBUG ("%s: compacted from %" G_GOFFSET_FORMAT " to %"
+        G_GOFFSET_FORMAT " bytes", journal->path, before,
+        (goffset) journal->length);
+  else
+    GST_WARNING ("Could not compact a journal, which goes on as it was: %s",
+        error->message);
+  /* a compaction reads and writes the whole file: with the journal twice
+   * as long between two, that costs the same per line however long */
+  journal->compact_at = MAX (journal->compact_min, 2 * journal->length);
 }
 
 /* ------------------------------------------------------------------ */
@@ -769,11 +1123,9 @@ survey_journals (MediaEdgeSpool * spool, guint64 * total)
   for (guint i = 0; i < paths->len; i++) {
     Survey survey = { 0 };
 
-    /* gone meanwhile, or not for us to read: not ours to count either.
-     * An empty file is one being made, not yet locked (or one a crash
-     * left, which the next claim removes): nothing to bound in it. */
+    /* gone meanwhile, or not for us to read: not ours to count either */
     if (!read_created (g_ptr_array_index (paths, i), &survey.created,
-            &survey.size) || survey.size == 0)
+            &survey.size))
       continue;
     survey.path = g_strdup (g_ptr_array_index (paths, i));
     survey.held = spool_holds (spool, survey.path);
@@ -796,6 +1148,7 @@ remove_unused (const gchar * path)
         "in use" : g_strerror (errno));
     return FALSE;
   }
+  remove_stale_temp (path);
   remove_locked (path, fd);
 
   return TRUE;
@@ -857,6 +1210,19 @@ media_edge_spool_free (MediaEdgeSpool * spool)
 }
 
 /**
+ * media_edge_spool_get_dir:
+ *
+ * Returns: (transfer none): the spool's folder
+ */
+const gchar *
+media_edge_spool_get_dir (MediaEdgeSpool * spool)
+{
+  g_return_val_if_fail (spool != NULL, NULL);
+
+  return spool->dir;
+}
+
+/**
  * media_edge_spool_enforce_bounds:
  * @now: the time, UNIX seconds
  *
@@ -888,7 +1254,9 @@ media_edge_spool_enforce_bounds (MediaEdgeSpool * spool, gint64 now)
     /* the rest are younger, and the total only went down */
     if (!too_old && !too_large)
       break;
-    if (survey->held || !remove_unused (survey->path))
+    /* an empty file is one being made, not yet locked (or one a crash
+     * left, which the next claim removes): nothing to bound in it */
+    if (survey->held || survey->size == 0 || !remove_unused (survey->path))
       continue;
     GST_INFO ("%s: removed, %s", survey->path, too_old ? "too old" :
         "the spool is full");
@@ -907,8 +1275,10 @@ media_edge_spool_enforce_bounds (MediaEdgeSpool * spool, gint64 now)
  * @offline: whether the session never started live
  * @now: the time, UNIX seconds
  *
- * Enforces the bounds, then makes a journal (mode 0600) and holds it
- * until it is closed. Its header is written, not synced.
+ * Makes a journal (mode 0600) and holds it until it is closed. Its header
+ * is written, not synced. The bounds are not enforced here: the caller
+ * calls media_edge_spool_enforce_bounds() first, which counts what it
+ * removed.
  *
  * Returns: (transfer full): the journal, or %NULL with @error set if it
  *   could not be made or written: the caller goes on in memory
@@ -922,7 +1292,6 @@ media_edge_spool_create_journal (MediaEdgeSpool * spool, gboolean offline,
   g_return_val_if_fail (spool != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  media_edge_spool_enforce_bounds (spool, now);
   if (g_mkdir_with_parents (spool->dir, 0700) < 0) {
     set_errno_error (error, errno, "create the spool folder", spool->dir);
     return NULL;
@@ -936,17 +1305,75 @@ media_edge_spool_create_journal (MediaEdgeSpool * spool, gboolean offline,
     journal_free (journal);
     return NULL;
   }
+  journal->offline = offline;
   GST_DEBUG ("%s: created%s", journal->path, offline ? ", offline" : "");
 
   return journal;
 }
 
 /**
+ * media_edge_spool_list_orphans:
+ *
+ * Lists the journals of the folder this process does not hold, oldest
+ * first (as the bounds go), for a replayer to claim one at a time with
+ * media_edge_spool_claim(): holding them all at once would take a
+ * descriptor each. No lock is taken: another process may hold some.
+ *
+ * Returns: (transfer container) (element-type utf8): their paths
+ */
+GPtrArray *
+media_edge_spool_list_orphans (MediaEdgeSpool * spool)
+{
+  g_autoptr (GArray) journals = NULL;
+  GPtrArray *paths;
+  guint64 total;
+
+  g_return_val_if_fail (spool != NULL, NULL);
+
+  journals = survey_journals (spool, &total);
+  paths = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; i < journals->len; i++) {
+    Survey *survey = &g_array_index (journals, Survey, i);
+
+    if (!survey->held)
+      g_ptr_array_add (paths, g_steal_pointer (&survey->path));
+  }
+
+  return paths;
+}
+
+/**
+ * media_edge_spool_claim:
+ * @path: a journal of the spool's, as media_edge_spool_list_orphans()
+ *   gives
+ *
+ * Takes the journal @path for replay, if nobody uses it. One with nothing
+ * to replay (empty, header only, or every request answered and ended, or
+ * gone whole as /downloaded) is removed instead.
+ *
+ * Returns: (transfer full) (nullable): the journal, held by this process
+ *   until media_edge_journal_close(); %NULL if it is in use, by another
+ *   process or this one, gone, or had nothing to replay
+ */
+MediaEdgeJournal *
+media_edge_spool_claim (MediaEdgeSpool * spool, const gchar * path)
+{
+  g_return_val_if_fail (spool != NULL && path != NULL, NULL);
+
+  if (spool_holds (spool, path)) {
+    GST_DEBUG ("%s: skipped: in use by this process", path);
+    return NULL;
+  }
+
+  return claim (spool, path);
+}
+
+/**
  * media_edge_spool_claim_orphans:
  *
- * Takes for replay every journal of the folder that nobody uses: those an
- * earlier process left. Those with nothing to replay (empty, header only,
- * or every request answered and ended) are removed instead.
+ * Takes for replay every journal of the folder that nobody uses, oldest
+ * first: those an earlier process left. Those with nothing to replay are
+ * removed instead (see media_edge_spool_claim()).
  *
  * Returns: (transfer container) (element-type MediaEdgeJournal): the
  *   journals, held by this process; each is the caller's to close with
@@ -960,15 +1387,12 @@ media_edge_spool_claim_orphans (MediaEdgeSpool * spool)
 
   g_return_val_if_fail (spool != NULL, NULL);
 
-  paths = list_journals (spool);
+  paths = media_edge_spool_list_orphans (spool);
   claimed = g_ptr_array_new ();
   for (guint i = 0; i < paths->len; i++) {
-    const gchar *path = g_ptr_array_index (paths, i);
-    MediaEdgeJournal *journal;
+    MediaEdgeJournal *journal = media_edge_spool_claim (spool,
+        g_ptr_array_index (paths, i));
 
-    if (spool_holds (spool, path))
-      continue;
-    journal = claim (spool, path);
     if (journal != NULL)
       g_ptr_array_add (claimed, journal);
   }
@@ -1028,8 +1452,7 @@ media_edge_journal_append_session_id (MediaEdgeJournal * journal,
   g_return_val_if_fail (journal != NULL && session_id != NULL, FALSE);
   g_return_val_if_fail (g_utf8_validate (session_id, -1, NULL), FALSE);
 
-  builder = begin_line ("session");
-  json_builder_add_string_value (builder, session_id);
+  builder = session_line (session_id);
   if (!end_line (journal, builder, error))
     return FALSE;
   GST_TRACE ("%s: session %s", journal->path, session_id);
@@ -1059,8 +1482,25 @@ media_edge_journal_append_answered (MediaEdgeJournal * journal, guint64 seq,
     return FALSE;
   g_hash_table_remove (journal->unanswered, &key);
   GST_LOG ("%s: request %" G_GUINT64_FORMAT " answered", journal->path, seq);
+  maybe_compact (journal);
 
   return TRUE;
+}
+
+/**
+ * media_edge_journal_set_compact_threshold:
+ * @bytes: the length past which the journal is compacted, and the least
+ *   that length is set to after a compaction
+ *
+ * For tests: compactions without writing megabytes.
+ */
+void
+media_edge_journal_set_compact_threshold (MediaEdgeJournal * journal,
+    gsize bytes)
+{
+  g_return_if_fail (journal != NULL && bytes > 0 && bytes <= G_MAXINT64);
+
+  journal->compact_min = journal->compact_at = bytes;
 }
 
 /**
@@ -1077,13 +1517,82 @@ media_edge_journal_append_end (MediaEdgeJournal * journal, GError ** error)
 
   g_return_val_if_fail (journal != NULL, FALSE);
 
-  builder = begin_line ("end");
-  json_builder_add_boolean_value (builder, TRUE);
+  builder = end_of_session_line ();
   if (!end_line (journal, builder, error))
     return FALSE;
   journal->ended = TRUE;
   GST_LOG ("%s: ended, %u requests unanswered", journal->path,
       g_hash_table_size (journal->unanswered));
+
+  return TRUE;
+}
+
+/**
+ * media_edge_journal_append_offline:
+ *
+ * Says that the session went offline after the journal was made: its
+ * requests wait in the journal only, to go whole as /downloaded later, as
+ * those of a journal made offline do.
+ *
+ * Returns: %FALSE with @error set if it could not be written
+ */
+gboolean
+media_edge_journal_append_offline (MediaEdgeJournal * journal, GError ** error)
+{
+  g_autoptr (JsonBuilder) builder = NULL;
+
+  g_return_val_if_fail (journal != NULL, FALSE);
+
+  builder = begin_line ("offline");
+  json_builder_add_boolean_value (builder, TRUE);
+  if (!end_line (journal, builder, error))
+    return FALSE;
+  journal->offline = TRUE;
+  GST_DEBUG ("%s: offline", journal->path);
+
+  return TRUE;
+}
+
+/**
+ * media_edge_journal_is_offline:
+ *
+ * Returns: whether the journal was made offline, or went offline since
+ */
+gboolean
+media_edge_journal_is_offline (MediaEdgeJournal * journal)
+{
+  g_return_val_if_fail (journal != NULL, FALSE);
+
+  return journal->offline;
+}
+
+/**
+ * media_edge_journal_append_downloaded:
+ * @parts: how many /downloaded requests made of the journal, from the
+ *   first, were delivered (or given up)
+ * @all: whether those were all of them: the journal is then done
+ *
+ * For an offline journal, whose requests go whole as /downloaded, in as
+ * many parts as the codec makes of them: a replay encodes the journal
+ * again, the same way, and skips the first @parts.
+ *
+ * Returns: %FALSE with @error set if it could not be written
+ */
+gboolean
+media_edge_journal_append_downloaded (MediaEdgeJournal * journal,
+    guint parts, gboolean all, GError ** error)
+{
+  g_autoptr (JsonBuilder) builder = NULL;
+
+  g_return_val_if_fail (journal != NULL, FALSE);
+  g_return_val_if_fail (journal->offline, FALSE);
+
+  builder = downloaded_line (parts, all);
+  if (!end_line (journal, builder, error))
+    return FALSE;
+  journal->downloaded_all |= all;
+  GST_DEBUG ("%s: %u parts downloaded%s", journal->path, parts,
+      all ? ", all of them" : "");
 
   return TRUE;
 }
@@ -1099,9 +1608,6 @@ media_edge_journal_append_end (MediaEdgeJournal * journal, GError ** error)
 gboolean
 media_edge_journal_sync (MediaEdgeJournal * journal, GError ** error)
 {
-  g_autofree gchar *dir = NULL;
-  int fd;
-
   g_return_val_if_fail (journal != NULL, FALSE);
 
   if (fsync (journal->fd) < 0)
@@ -1110,30 +1616,24 @@ media_edge_journal_sync (MediaEdgeJournal * journal, GError ** error)
     return TRUE;
 
   /* a file synced is still lost to a power cut if its name is not */
-  dir = g_path_get_dirname (journal->path);
-  fd = g_open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
-  if (fd < 0 || (fsync (fd) < 0 && errno != EINVAL)) {
-    set_errno_error (error, errno, "sync the folder", dir);
-    if (fd >= 0)
-      g_close (fd, NULL);
-    return FALSE;
-  }
-  g_close (fd, NULL);
-  journal->dir_synced = TRUE;
+  journal->dir_synced = sync_folder (journal->path, error);
 
-  return TRUE;
+  return journal->dir_synced;
 }
 
 /**
  * media_edge_journal_is_done:
  *
  * Returns: whether every request appended was answered, and the end was
- *   appended
+ *   appended; or the journal went whole as /downloaded
  */
 gboolean
 media_edge_journal_is_done (MediaEdgeJournal * journal)
 {
   g_return_val_if_fail (journal != NULL, FALSE);
+
+  if (journal->downloaded_all)
+    return TRUE;
 
   return journal->ended && g_hash_table_size (journal->unanswered) == 0;
 }
@@ -1165,6 +1665,42 @@ media_edge_journal_close (MediaEdgeJournal * journal)
 }
 
 /**
+ * media_edge_journal_discard:
+ *
+ * Removes the journal, whatever it holds, lets its lock go and frees it:
+ * for a session that goes on in memory only once a write failed. A
+ * journal that stopped being written must not be replayed: it would
+ * resend what was delivered after.
+ */
+void
+media_edge_journal_discard (MediaEdgeJournal * journal)
+{
+  if (journal == NULL)
+    return;
+
+  GST_DEBUG ("%s: discarded, %u requests unanswered", journal->path,
+      g_hash_table_size (journal->unanswered));
+  /* unlinked under the lock: nobody claims it on its way out */
+  if (g_unlink (journal->path) < 0)
+    GST_WARNING ("Could not remove the journal %s: %s", journal->path,
+        g_strerror (errno));
+  journal_free (journal);
+}
+
+/**
+ * media_edge_journal_get_path:
+ *
+ * Returns: (transfer none): the journal's file
+ */
+const gchar *
+media_edge_journal_get_path (MediaEdgeJournal * journal)
+{
+  g_return_val_if_fail (journal != NULL, NULL);
+
+  return journal->path;
+}
+
+/**
  * media_edge_journal_read:
  *
  * Reads the journal's whole lines; those it does not understand, and a
@@ -1183,7 +1719,7 @@ media_edge_journal_read (MediaEdgeJournal * journal, GError ** error)
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   parsed_init (&parsed);
-  if (!parse_fd (&parsed, journal->fd, journal->path, error))
+  if (!parse_fd (&parsed, journal->fd, journal->path, NULL, error))
     return NULL;
 
   contents = g_new0 (MediaEdgeJournalContents, 1);
@@ -1192,12 +1728,19 @@ media_edge_journal_read (MediaEdgeJournal * journal, GError ** error)
   contents->session_id = g_steal_pointer (&parsed.session_id);
   contents->ended = parsed.ended;
   contents->created = parsed.created;
+  contents->downloaded_parts = parsed.downloaded;
+  contents->next_seq = parsed.next_seq;
   contents->pending = g_ptr_array_new_with_free_func ((GDestroyNotify)
       media_edge_request_free);
+  contents->pending_seqs = g_array_new (FALSE, FALSE, sizeof (guint64));
   for (guint i = 0; i < parsed.requests->len; i++) {
-    if (!request_is_answered (&parsed, i))
-      g_ptr_array_add (contents->pending,
-          media_edge_request_copy (g_ptr_array_index (parsed.requests, i)));
+    guint64 seq = g_array_index (parsed.seqs, gint64, i);
+
+    if (request_is_answered (&parsed, i))
+      continue;
+    g_ptr_array_add (contents->pending,
+        media_edge_request_copy (g_ptr_array_index (parsed.requests, i)));
+    g_array_append_val (contents->pending_seqs, seq);
   }
   contents->all = g_steal_pointer (&parsed.requests);
 
@@ -1213,6 +1756,7 @@ media_edge_journal_contents_free (MediaEdgeJournalContents * contents)
   g_free (contents->path);
   g_free (contents->session_id);
   g_clear_pointer (&contents->pending, g_ptr_array_unref);
+  g_clear_pointer (&contents->pending_seqs, g_array_unref);
   g_clear_pointer (&contents->all, g_ptr_array_unref);
   g_free (contents);
 }

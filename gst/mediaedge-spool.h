@@ -19,21 +19,30 @@ G_BEGIN_DECLS
  * nothing played is lost to a crash, a power cut or a long time offline.
  *
  * A spool is a folder (`<state-dir>/spool/`) of journals, one per tracking
- * session, each a file of JSON lines appended to and never rewritten in
+ * session, each a file of JSON lines appended to, never rewritten in
  * place: the session's requests as they are queued (serialized with
  * media_edge_request_serialize()), its session id once known, each
- * request's answer (delivered or given up), and its end. A journal whose
- * every request was answered and that ended is removed. A journal is held
+ * request's answer (delivered or given up), and its end. A session that
+ * is offline (from the start, or since) sends nothing live: its journal
+ * goes whole as /downloaded, in parts, each counted when delivered. A
+ * journal whose every request was answered and that ended, or that went
+ * whole as /downloaded, is removed. A live journal that grew long is
+ * compacted: a new file, without the requests answered and their
+ * answers, replaces it whole (renamed over it). A journal is held
  * (flock) by the process writing it or replaying it: two processes never
  * touch one journal at once, and a replayer skips journals in use.
  *
  * Bounds: past @max_bytes for the whole spool, or for journals older than
  * @max_age seconds, the oldest whole journals not in use are removed and
- * counted. Times are wall-clock seconds (UNIX time), given by the caller.
+ * counted, when the caller calls media_edge_spool_enforce_bounds() (before
+ * it makes a journal, say: making one does not). Times are wall-clock
+ * seconds (UNIX time), given by the caller.
  *
- * Every function is safe from any thread; one journal is written by one
- * thread at a time (the sender's). Nothing here blocks on another
- * process for long: a lock that cannot be taken at once means "in use". */
+ * Every function is safe from any thread; one journal is used (written,
+ * read, closed) by one thread at a time, the sender's: an append may
+ * compact it, and so change the file it reads. Nothing here blocks on
+ * another process for long: a lock that cannot be taken at once means
+ * "in use". */
 
 typedef struct _MediaEdgeSpool MediaEdgeSpool;
 typedef struct _MediaEdgeJournal MediaEdgeJournal;
@@ -42,15 +51,28 @@ typedef struct _MediaEdgeJournal MediaEdgeJournal;
 typedef struct
 {
   gchar *path;
-  gboolean offline;             /* the session never started live */
+  /* the session never started live, or went offline since: its requests
+   * go whole, as /downloaded */
+  gboolean offline;
   gchar *session_id;            /* NULL if no sessionStart was answered */
   gboolean ended;               /* the session's last request was queued */
   /* the requests never answered, in order (MediaEdgeRequest) */
   GPtrArray *pending;
-  /* every request of the session, answered or not, in order: an offline
-   * session goes whole as /downloaded */
+  /* the seq of each of pending (guint64): a replayer resends them under
+   * these, and appends their answers with them */
+  GArray *pending_seqs;
+  /* the seq a replayer's first new request takes: 1 + the largest of any
+   * request in the journal, 0 if there is none (a compaction may have
+   * trimmed larger ones, and their answers with them) */
+  guint64 next_seq;
+  /* every request the journal holds, answered or not, in order: all of
+   * the session's in an offline journal, which is never compacted and
+   * goes whole as /downloaded */
   GPtrArray *all;
   gint64 created;               /* UNIX time */
+  /* of an offline journal: how many /downloaded requests made of it, from
+   * the first, were delivered; a replay makes them again and skips them */
+  guint downloaded_parts;
 } MediaEdgeJournalContents;
 
 MediaEdgeSpool *media_edge_spool_open (const gchar * dir, guint64 max_bytes,
@@ -58,10 +80,17 @@ MediaEdgeSpool *media_edge_spool_open (const gchar * dir, guint64 max_bytes,
 
 void media_edge_spool_free (MediaEdgeSpool * spool);
 
+const gchar *media_edge_spool_get_dir (MediaEdgeSpool * spool);
+
 guint media_edge_spool_enforce_bounds (MediaEdgeSpool * spool, gint64 now);
 
 MediaEdgeJournal *media_edge_spool_create_journal (MediaEdgeSpool * spool,
     gboolean offline, gint64 now, GError ** error);
+
+GPtrArray *media_edge_spool_list_orphans (MediaEdgeSpool * spool);
+
+MediaEdgeJournal *media_edge_spool_claim (MediaEdgeSpool * spool,
+    const gchar * path);
 
 GPtrArray *media_edge_spool_claim_orphans (MediaEdgeSpool * spool);
 
@@ -74,14 +103,31 @@ gboolean media_edge_journal_append_session_id (MediaEdgeJournal * journal,
 gboolean media_edge_journal_append_answered (MediaEdgeJournal * journal,
     guint64 seq, GError ** error);
 
+/* For tests only: the length past which the journal is compacted (by
+ * default 256 KiB), and the least it is set to after a compaction */
+void media_edge_journal_set_compact_threshold (MediaEdgeJournal * journal,
+    gsize bytes);
+
 gboolean media_edge_journal_append_end (MediaEdgeJournal * journal,
     GError ** error);
+
+gboolean media_edge_journal_append_offline (MediaEdgeJournal * journal,
+    GError ** error);
+
+gboolean media_edge_journal_is_offline (MediaEdgeJournal * journal);
+
+gboolean media_edge_journal_append_downloaded (MediaEdgeJournal * journal,
+    guint parts, gboolean all, GError ** error);
 
 gboolean media_edge_journal_sync (MediaEdgeJournal * journal, GError ** error);
 
 gboolean media_edge_journal_is_done (MediaEdgeJournal * journal);
 
 void media_edge_journal_close (MediaEdgeJournal * journal);
+
+void media_edge_journal_discard (MediaEdgeJournal * journal);
+
+const gchar *media_edge_journal_get_path (MediaEdgeJournal * journal);
 
 MediaEdgeJournalContents *media_edge_journal_read (MediaEdgeJournal *
     journal, GError ** error);

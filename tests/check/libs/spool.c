@@ -17,6 +17,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -88,14 +89,21 @@ assert_requests (GPtrArray * requests, const guint * expected)
     assert_request (g_ptr_array_index (requests, i), expected[i]);
 }
 
+/* Appends request @n under @seq */
 static void
-append_request (MediaEdgeJournal * journal, guint n)
+append_request_as (MediaEdgeJournal * journal, guint64 seq, guint n)
 {
   g_autoptr (MediaEdgeRequest) request = make_request (n);
   g_autoptr (GError) error = NULL;
 
-  fail_unless (media_edge_journal_append_request (journal, n, request,
+  fail_unless (media_edge_journal_append_request (journal, seq, request,
           &error), "%s", error ? error->message : "");
+}
+
+static void
+append_request (MediaEdgeJournal * journal, guint n)
+{
+  append_request_as (journal, n, n);
 }
 
 static void
@@ -350,6 +358,7 @@ GST_START_TEST (test_orphan)
   const guint none[] = { 0 };
 
   journal = create_journal (writer_spool, TRUE, NOW);
+  fail_unless (media_edge_journal_is_offline (journal));
   append_request (journal, 1);
   append_request (journal, 2);
   fail_unless (media_edge_journal_append_session_id (journal, SESSION_ID,
@@ -360,6 +369,7 @@ GST_START_TEST (test_orphan)
   fail_unless (g_file_test (path, G_FILE_TEST_EXISTS));
 
   journal = claim_only (claimer_spool);
+  fail_unless (media_edge_journal_is_offline (journal));
   contents = read_journal (journal);
   fail_unless_equals_string (contents->path, path);
   fail_unless (contents->offline);
@@ -387,6 +397,260 @@ GST_START_TEST (test_orphan)
   media_edge_journal_close (journal);
   listing = list_dir (tmp);
   fail_unless_equals_string (listing, "");
+  remove_tree (tmp);
+}
+
+GST_END_TEST;
+
+/* A session that went offline after its journal was made says so in a
+ * line of its own, and reads back offline, as one made offline does:
+ * here and in the process that claims it. */
+GST_START_TEST (test_went_offline)
+{
+  g_autofree gchar *tmp = make_tmp ();
+  g_autoptr (MediaEdgeSpool) writer = open_spool (tmp, 0, 0);
+  g_autoptr (MediaEdgeSpool) replayer = open_spool (tmp, 0, 0);
+  g_autoptr (MediaEdgeJournalContents) before = NULL;
+  g_autoptr (MediaEdgeJournalContents) after = NULL;
+  g_autoptr (MediaEdgeJournalContents) claimed = NULL;
+  g_autoptr (GError) error = NULL;
+  g_auto (GStrv) lines = NULL;
+  MediaEdgeJournal *journal = create_journal (writer, FALSE, NOW);
+  const guint one[] = { 1, 0 };
+
+  append_request (journal, 1);
+  fail_if (media_edge_journal_is_offline (journal));
+  before = read_journal (journal);
+  fail_if (before->offline);
+
+  fail_unless (media_edge_journal_append_offline (journal, &error), "%s",
+      error ? error->message : "");
+  fail_unless (media_edge_journal_is_offline (journal));
+  after = read_journal (journal);
+  fail_unless (after->offline);
+  assert_requests (after->pending, one);
+  lines = read_lines (after->path);
+  fail_unless_equals_int (g_strv_length (lines), 4);
+  /* the header still says what it said */
+  fail_unless_equals_string (lines[0],
+      "{\"journal\":1,\"created\":1700000000,\"offline\":false}");
+  fail_unless_equals_string (lines[2], "{\"offline\":true}");
+  media_edge_journal_close (journal);
+
+  journal = claim_only (replayer);
+  fail_unless (media_edge_journal_is_offline (journal));
+  claimed = read_journal (journal);
+  fail_unless (claimed->offline);
+  assert_requests (claimed->pending, one);
+  media_edge_journal_close (journal);
+  remove_tree (tmp);
+}
+
+GST_END_TEST;
+
+static void
+append_downloaded (MediaEdgeJournal * journal, guint parts, gboolean all)
+{
+  g_autoptr (GError) error = NULL;
+
+  fail_unless (media_edge_journal_append_downloaded (journal, parts, all,
+          &error), "%s", error ? error->message : "");
+}
+
+/* An offline journal says how many /downloaded parts went, the most of
+ * its lines counting; not all of them, it outlives its close and is
+ * claimed; all of them, it is done, and goes (at the close, or at the
+ * claim of one a process left as it died). */
+GST_START_TEST (test_downloaded)
+{
+  g_autofree gchar *tmp = make_tmp ();
+  g_autoptr (MediaEdgeSpool) writer = open_spool (tmp, 0, 0);
+  g_autoptr (MediaEdgeSpool) replayer = open_spool (tmp, 0, 0);
+  g_autoptr (MediaEdgeRequest) request = make_request (1);
+  g_autofree gchar *serialized = media_edge_request_serialize (request);
+  g_autoptr (MediaEdgeJournalContents) one_part = NULL;
+  g_autoptr (MediaEdgeJournalContents) claimed = NULL;
+  g_autoptr (MediaEdgeJournalContents) last = NULL;
+  g_autoptr (MediaEdgeJournalContents) by_hand = NULL;
+  g_autoptr (GPtrArray) orphans = NULL;
+  g_autofree gchar *path = NULL;
+  g_autofree gchar *listing = NULL;
+  g_autofree gchar *text = NULL;
+  g_autofree gchar *went = g_build_filename (tmp, "journal-1-00000000.jsonl",
+      NULL);
+  g_autofree gchar *partly = g_build_filename (tmp,
+      "journal-2-00000000.jsonl", NULL);
+  g_auto (GStrv) lines = NULL;
+  MediaEdgeJournal *journal = create_journal (writer, TRUE, NOW);
+  const guint all[] = { 1, 2, 3, 0 };
+  const guint one[] = { 1, 0 };
+
+  path = journal_path (journal);
+  for (guint i = 1; i <= 3; i++)
+    append_request (journal, i);
+  append_end (journal);
+  append_downloaded (journal, 1, FALSE);
+  one_part = read_journal (journal);
+  fail_unless_equals_int (one_part->downloaded_parts, 1);
+  fail_if (media_edge_journal_is_done (journal));
+  append_downloaded (journal, 2, FALSE);
+  media_edge_journal_close (journal);
+  fail_unless (g_file_test (path, G_FILE_TEST_EXISTS));
+
+  journal = claim_only (replayer);
+  claimed = read_journal (journal);
+  fail_unless_equals_int (claimed->downloaded_parts, 2);
+  fail_unless (claimed->offline);
+  fail_unless (claimed->ended);
+  assert_requests (claimed->pending, all);
+  fail_if (media_edge_journal_is_done (journal));
+  append_downloaded (journal, 3, TRUE);
+  fail_unless (media_edge_journal_is_done (journal));
+  last = read_journal (journal);
+  fail_unless_equals_int (last->downloaded_parts, 3);
+  lines = read_lines (path);
+  fail_unless_equals_int (g_strv_length (lines), 9);
+  fail_unless_equals_string (lines[5], "{\"downloaded\":1}");
+  fail_unless_equals_string (lines[6], "{\"downloaded\":2}");
+  fail_unless_equals_string (lines[7], "{\"downloaded\":3,\"all\":true}");
+  media_edge_journal_close (journal);
+  fail_if (g_file_test (path, G_FILE_TEST_EXISTS));
+
+  /* not ended, yet gone whole; and a part counted twice, the most wins */
+  text = g_strdup_printf ("{\"journal\":1,\"created\":1,\"offline\":true}\n"
+      "{\"request\":1,\"body\":%s}\n{\"downloaded\":1,\"all\":true}\n",
+      serialized);
+  fail_unless (g_file_set_contents (went, text, -1, NULL));
+  g_free (text);
+  text = g_strdup_printf ("{\"journal\":1,\"created\":2,\"offline\":true}\n"
+      "{\"request\":1,\"body\":%s}\n{\"downloaded\":2}\n"
+      "{\"downloaded\":1}\n{\"downloaded\":1,\"all\":false}\n", serialized);
+  fail_unless (g_file_set_contents (partly, text, -1, NULL));
+  orphans = media_edge_spool_claim_orphans (replayer);
+  fail_unless_equals_int (orphans->len, 1);
+  journal = g_ptr_array_index (orphans, 0);
+  by_hand = read_journal (journal);
+  fail_unless_equals_string (by_hand->path, partly);
+  fail_unless_equals_int (by_hand->downloaded_parts, 2);
+  assert_requests (by_hand->pending, one);
+  fail_if (media_edge_journal_is_done (journal));
+  media_edge_journal_close (journal);
+  listing = list_dir (tmp);
+  fail_unless_equals_string (listing, "journal-2-00000000.jsonl");
+  remove_tree (tmp);
+}
+
+GST_END_TEST;
+
+/* @seqs are @expected, in that order; 0 ends @expected */
+static void
+assert_seqs (GArray * seqs, const guint64 * expected)
+{
+  guint n = 0;
+
+  while (expected[n] != 0)
+    n++;
+  fail_unless_equals_int (seqs->len, n);
+  for (guint i = 0; i < n; i++)
+    fail_unless_equals_uint64 (g_array_index (seqs, guint64, i), expected[i]);
+}
+
+/* Each pending request reads back with its own seq, and a replayer's new
+ * requests go on from past the largest seq of any request line, one that
+ * does not read back included; with no request, from 0. */
+GST_START_TEST (test_seqs)
+{
+  g_autofree gchar *tmp = make_tmp ();
+  g_autoptr (MediaEdgeSpool) writer = open_spool (tmp, 0, 0);
+  g_autoptr (MediaEdgeSpool) replayer = open_spool (tmp, 0, 0);
+  g_autoptr (MediaEdgeJournalContents) empty = NULL;
+  g_autoptr (MediaEdgeJournalContents) some = NULL;
+  g_autoptr (MediaEdgeJournalContents) fewer = NULL;
+  g_autoptr (MediaEdgeJournalContents) claimed = NULL;
+  g_autoptr (MediaEdgeJournalContents) replayed = NULL;
+  g_autofree gchar *path = NULL;
+  MediaEdgeJournal *journal = create_journal (writer, FALSE, NOW);
+  const guint some_requests[] = { 1, 3, 5, 0 };
+  const guint64 some_seqs[] = { 10, 30, 50, 0 };
+  const guint fewer_requests[] = { 1, 3, 0 };
+  const guint64 fewer_seqs[] = { 10, 30, 0 };
+  const guint replayed_requests[] = { 3, 6, 0 };
+  const guint64 replayed_seqs[] = { 30, 71, 0 };
+  const guint64 none[] = { 0 };
+
+  path = journal_path (journal);
+  empty = read_journal (journal);
+  assert_seqs (empty->pending_seqs, none);
+  fail_unless_equals_uint64 (empty->next_seq, 0);
+
+  for (guint n = 1; n <= 5; n++)
+    append_request_as (journal, 10 * n, n);
+  append_answered (journal, 20);
+  append_answered (journal, 40);
+  some = read_journal (journal);
+  assert_requests (some->pending, some_requests);
+  assert_seqs (some->pending_seqs, some_seqs);
+  fail_unless_equals_uint64 (some->next_seq, 51);
+
+  /* the largest answered, and one of a later version's */
+  append_answered (journal, 50);
+  append_to_file (path, "{\"request\":70,\"body\":{\"version\":99}}\n");
+  fewer = read_journal (journal);
+  assert_requests (fewer->pending, fewer_requests);
+  assert_seqs (fewer->pending_seqs, fewer_seqs);
+  fail_unless_equals_uint64 (fewer->next_seq, 71);
+  media_edge_journal_close (journal);
+
+  journal = claim_only (replayer);
+  claimed = read_journal (journal);
+  assert_seqs (claimed->pending_seqs, fewer_seqs);
+  fail_unless_equals_uint64 (claimed->next_seq, 71);
+  append_answered (journal, g_array_index (claimed->pending_seqs, guint64, 0));
+  append_request_as (journal, claimed->next_seq, 6);
+  replayed = read_journal (journal);
+  assert_requests (replayed->pending, replayed_requests);
+  assert_seqs (replayed->pending_seqs, replayed_seqs);
+  fail_unless_equals_uint64 (replayed->next_seq, 72);
+  media_edge_journal_close (journal);
+  remove_tree (tmp);
+}
+
+GST_END_TEST;
+
+/* A journal discarded goes, whatever it holds, written or claimed, and
+ * the spool no longer holds its name; the getters give the paths. */
+GST_START_TEST (test_discard)
+{
+  g_autofree gchar *tmp = make_tmp ();
+  g_autofree gchar *dir = g_build_filename (tmp, "spool", NULL);
+  g_autoptr (MediaEdgeSpool) spool = open_spool (dir, 0, 0);
+  g_autoptr (MediaEdgeJournalContents) contents = NULL;
+  g_autoptr (GPtrArray) claimed = NULL;
+  g_autofree gchar *path = NULL;
+  g_autofree gchar *listing = NULL;
+  MediaEdgeJournal *journal = create_journal (spool, FALSE, NOW);
+
+  fail_unless_equals_string (media_edge_spool_get_dir (spool), dir);
+  contents = read_journal (journal);
+  path = g_strdup (media_edge_journal_get_path (journal));
+  fail_unless_equals_string (path, contents->path);
+  append_request (journal, 1);
+  fail_unless (media_edge_journal_append_session_id (journal, SESSION_ID,
+          NULL));
+  media_edge_journal_discard (journal);
+  fail_if (g_file_test (path, G_FILE_TEST_EXISTS));
+
+  /* the same name again, left by hand: the spool takes it as any other */
+  fail_unless (g_file_set_contents (path, "{\"journal\":1,\"created\":1,"
+          "\"offline\":false}\n{\"session\":\"x\"}\n", -1, NULL));
+  claimed = media_edge_spool_claim_orphans (spool);
+  fail_unless_equals_int (claimed->len, 1);
+  journal = g_ptr_array_index (claimed, 0);
+  fail_unless_equals_string (media_edge_journal_get_path (journal), path);
+  media_edge_journal_discard (journal);
+  listing = list_dir (dir);
+  fail_unless_equals_string (listing, "");
+  media_edge_journal_discard (NULL);
   remove_tree (tmp);
 }
 
@@ -611,6 +875,109 @@ assert_exist (gchar * paths[3], gboolean one, gboolean two, gboolean three)
         expected[i]);
 }
 
+/* Writes, as a process that died would have left it, the journal @name
+ * of @dir, made at @created, with request 1 unanswered; returns its path */
+static gchar *
+write_journal (const gchar * dir, const gchar * name, gint64 created)
+{
+  g_autoptr (MediaEdgeRequest) request = make_request (1);
+  g_autofree gchar *serialized = media_edge_request_serialize (request);
+  g_autofree gchar *text = NULL;
+  gchar *path = g_build_filename (dir, name, NULL);
+
+  text = g_strdup_printf ("{\"journal\":1,\"created\":%" G_GINT64_FORMAT
+      ",\"offline\":false}\n{\"request\":1,\"body\":%s}\n", created,
+      serialized);
+  fail_unless (g_file_set_contents (path, text, -1, NULL));
+
+  return path;
+}
+
+/* The paths of @spool's orphans, by name, joined by spaces */
+static gchar *
+list_orphans (MediaEdgeSpool * spool)
+{
+  g_autoptr (GPtrArray) paths = media_edge_spool_list_orphans (spool);
+  g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+
+  for (guint i = 0; i < paths->len; i++)
+    g_ptr_array_add (names, g_path_get_basename (g_ptr_array_index (paths, i)));
+  g_ptr_array_add (names, NULL);
+
+  return g_strjoinv (" ", (gchar **) names->pdata);
+}
+
+/* The orphans are listed oldest first, by the time in their header (or
+ * else the file's), then by name, without this process's own journals
+ * but with those another holds; they are claimed one by one, and not
+ * when in use, by this process or another, gone, or with nothing to
+ * replay (and then removed). */
+GST_START_TEST (test_list_and_claim)
+{
+  g_autofree gchar *tmp = make_tmp ();
+  g_autoptr (MediaEdgeSpool) spool = open_spool (tmp, 0, 0);
+  g_autoptr (MediaEdgeJournalContents) contents = NULL;
+  g_autofree gchar *late = write_journal (tmp, "journal-1-aaaaaaaa.jsonl", 30);
+  g_autofree gchar *early = write_journal (tmp, "journal-2-bbbbbbbb.jsonl",
+      10);
+  g_autofree gchar *tied = write_journal (tmp, "journal-3-cccccccc.jsonl", 30);
+  g_autofree gchar *held = write_journal (tmp, "journal-4-eeeeeeee.jsonl", 40);
+  g_autofree gchar *headless = g_build_filename (tmp,
+      "journal-0-dddddddd.jsonl", NULL);
+  g_autofree gchar *gone = g_build_filename (tmp, "journal-5-ffffffff.jsonl",
+      NULL);
+  g_autofree gchar *own_path = NULL;
+  g_autofree gchar *all = NULL;
+  g_autofree gchar *after = NULL;
+  struct utimbuf times = { 20, 20 };
+  MediaEdgeJournal *own, *journal;
+  const guint one[] = { 1, 0 };
+  int fd;
+
+  fail_unless (g_file_set_contents (headless, "garbage\n", -1, NULL));
+  fail_unless (g_utime (headless, &times) == 0);
+  fd = g_open (held, O_RDONLY | O_CLOEXEC, 0);
+  fail_unless (fd >= 0 && flock (fd, LOCK_EX | LOCK_NB) == 0);
+  own = create_journal (spool, FALSE, 5);
+  own_path = g_strdup (media_edge_journal_get_path (own));
+  append_request (own, 1);
+
+  all = list_orphans (spool);
+  fail_unless_equals_string (all, "journal-2-bbbbbbbb.jsonl "
+      "journal-0-dddddddd.jsonl journal-1-aaaaaaaa.jsonl "
+      "journal-3-cccccccc.jsonl journal-4-eeeeeeee.jsonl");
+
+  fail_unless (media_edge_spool_claim (spool, own_path) == NULL);
+  fail_unless (media_edge_spool_claim (spool, held) == NULL);
+  fail_unless (media_edge_spool_claim (spool, gone) == NULL);
+  fail_unless (media_edge_spool_claim (spool, headless) == NULL);
+  fail_if (g_file_test (headless, G_FILE_TEST_EXISTS));
+  fail_unless (g_file_test (own_path, G_FILE_TEST_EXISTS));
+  fail_unless (g_file_test (held, G_FILE_TEST_EXISTS));
+
+  journal = media_edge_spool_claim (spool, early);
+  fail_unless (journal != NULL);
+  contents = read_journal (journal);
+  fail_unless_equals_string (contents->path, early);
+  fail_unless_equals_int64 (contents->created, 10);
+  assert_requests (contents->pending, one);
+  /* now this process's */
+  fail_unless (media_edge_spool_claim (spool, early) == NULL);
+  fail_unless (g_file_test (early, G_FILE_TEST_EXISTS));
+  after = list_orphans (spool);
+  fail_unless_equals_string (after, "journal-1-aaaaaaaa.jsonl "
+      "journal-3-cccccccc.jsonl journal-4-eeeeeeee.jsonl");
+
+  media_edge_journal_close (journal);
+  media_edge_journal_close (own);
+  g_close (fd, NULL);
+  fail_unless (g_file_test (late, G_FILE_TEST_EXISTS));
+  fail_unless (g_file_test (tied, G_FILE_TEST_EXISTS));
+  remove_tree (tmp);
+}
+
+GST_END_TEST;
+
 /* Past max_age, journals go by age; the one without a header by its
  * file's time. */
 GST_START_TEST (test_bounds_age)
@@ -700,8 +1067,10 @@ GST_START_TEST (test_bounds_spare_used)
   fd = g_open (paths[0], O_RDONLY | O_CLOEXEC, 0);
   fail_unless (fd >= 0 && flock (fd, LOCK_EX | LOCK_NB) == 0);
 
-  /* the journal's creation enforced the bounds first */
+  /* the journal's creation leaves the bounds to the caller */
   own = create_journal (spool, FALSE, 100);
+  assert_exist (paths, TRUE, TRUE, TRUE);
+  fail_unless_equals_int (media_edge_spool_enforce_bounds (spool, 100), 2);
   own_path = journal_path (own);
   assert_exist (paths, TRUE, FALSE, FALSE);
   held_name = g_path_get_basename (paths[0]);
@@ -1053,6 +1422,251 @@ GST_START_TEST (test_claim_race)
 
 GST_END_TEST;
 
+#define SMALL_THRESHOLD 4096
+
+static guint64
+file_inode (const gchar * path)
+{
+  struct stat st;
+
+  fail_unless (g_stat (path, &st) == 0, "no %s", path);
+
+  return st.st_ino;
+}
+
+/* Whether the write end of @fd was closed by every process */
+static gboolean
+closed (int fd)
+{
+  struct pollfd poller = { fd, POLLIN, 0 };
+
+  return poll (&poller, 1, 0) == 1;
+}
+
+typedef struct
+{
+  const gchar *dir;
+  const gchar *path;
+  int out;
+  int release[2];               /* closed by the parent: a last try, and go */
+} Prober;
+
+/* Tries to claim the journal until released, once more after that, and
+ * says in one line how many tries, how many claimed it, and how many
+ * found no file at its name */
+static gboolean
+probe_journal (gpointer data)
+{
+  Prober *prober = data;
+  g_autoptr (MediaEdgeSpool) spool = open_spool (prober->dir, 0, 0);
+  g_autofree gchar *line = NULL;
+  guint tries = 0, claims = 0, missing = 0;
+  gboolean last;
+
+  close (prober->release[1]);
+  do {
+    MediaEdgeJournal *journal;
+
+    last = closed (prober->release[0]);
+    journal = media_edge_spool_claim (spool, prober->path);
+    tries++;
+    if (journal != NULL) {
+      claims++;
+      media_edge_journal_close (journal);
+    }
+    missing += !g_file_test (prober->path, G_FILE_TEST_EXISTS);
+  } while (!last);
+  line = g_strdup_printf ("%u %u %u\n", tries, claims, missing);
+
+  return write (prober->out, line, strlen (line)) == (gssize) strlen (line);
+}
+
+/* A live session of 200 events, all answered but three: its journal
+ * stays short, and reads back the three, as they went, with the session
+ * id. Another process trying to claim it the while, and once it was
+ * compacted, never finds it free, nor finds no file at its name; nothing
+ * is left of the compactions but the journal; a claim after its close
+ * finds the same three, and goes on with them. */
+GST_START_TEST (test_compaction)
+{
+  g_autofree gchar *tmp = make_tmp ();
+  g_autoptr (MediaEdgeSpool) writer = open_spool (tmp, 0, 0);
+  g_autoptr (MediaEdgeSpool) replayer = open_spool (tmp, 0, 0);
+  g_autoptr (MediaEdgeJournalContents) contents = NULL;
+  g_autoptr (MediaEdgeJournalContents) claimed = NULL;
+  g_autofree gchar *path = NULL;
+  g_autofree gchar *name = NULL;
+  g_autofree gchar *listing = NULL;
+  g_autofree gchar *report = NULL;
+  MediaEdgeJournal *journal = create_journal (writer, FALSE, NOW);
+  Prober prober = { tmp, NULL, -1, {-1, -1}
+  };
+  guint tries = 0, claims = 0, missing = 0;
+  guint64 inode;
+  int out[2], barrier[2];
+  GPid pid;
+  const guint kept[] = { 7, 50, 199, 0 };
+  const guint64 kept_seqs[] = { 7, 50, 199, 0 };
+
+  path = g_strdup (media_edge_journal_get_path (journal));
+  inode = file_inode (path);
+  media_edge_journal_set_compact_threshold (journal, SMALL_THRESHOLD);
+  fail_unless (media_edge_journal_append_session_id (journal, SESSION_ID,
+          NULL));
+
+  prober.path = path;
+  fail_unless (pipe (out) == 0 && pipe (barrier) == 0);
+  fail_unless (pipe (prober.release) == 0);
+  prober.out = out[1];
+  pid = fork_child (barrier, probe_journal, &prober);
+  close (barrier[0]);
+  close (barrier[1]);
+  close (out[1]);
+  for (guint n = 1; n <= 200; n++) {
+    append_request (journal, n);
+    if (n != 7 && n != 50 && n != 199)
+      append_answered (journal, n);
+  }
+  close (prober.release[1]);
+  report = read_reports (out[0], 1);
+  wait_child (pid);
+  close (out[0]);
+  close (prober.release[0]);
+  fail_unless_equals_int (sscanf (report, "%u %u %u", &tries, &claims,
+          &missing), 3);
+  fail_unless (tries > 0);
+  fail_unless_equals_int (claims, 0);
+  fail_unless_equals_int (missing, 0);
+
+  /* uncompacted, 200 requests of some 300 bytes each */
+  fail_unless (file_size (path) <= SMALL_THRESHOLD, "%" G_GUINT64_FORMAT,
+      file_size (path));
+  fail_unless (file_inode (path) != inode);
+  fail_unless_equals_int (file_mode (path), 0600);
+  contents = read_journal (journal);
+  assert_requests (contents->pending, kept);
+  /* the answered since the last compaction aside, none but those */
+  fail_unless (contents->all->len < 20, "%u", contents->all->len);
+  assert_seqs (contents->pending_seqs, kept_seqs);
+  fail_unless_equals_string (contents->session_id, SESSION_ID);
+  fail_unless_equals_int64 (contents->created, NOW);
+  fail_if (contents->offline);
+  fail_if (contents->ended);
+  name = g_path_get_basename (path);
+  listing = list_dir (tmp);
+  fail_unless_equals_string (listing, name);
+  media_edge_journal_close (journal);
+
+  journal = claim_only (replayer);
+  claimed = read_journal (journal);
+  fail_unless_equals_string (claimed->path, path);
+  assert_requests (claimed->pending, kept);
+  assert_seqs (claimed->pending_seqs, kept_seqs);
+  fail_unless_equals_string (claimed->session_id, SESSION_ID);
+  /* past every seq kept, whether 200 was trimmed yet or not */
+  fail_unless (claimed->next_seq >= 200);
+  for (guint i = 0; kept_seqs[i] != 0; i++)
+    append_answered (journal, kept_seqs[i]);
+  append_end (journal);
+  fail_unless (media_edge_journal_is_done (journal));
+  media_edge_journal_close (journal);
+  g_free (listing);
+  listing = list_dir (tmp);
+  fail_unless_equals_string (listing, "");
+  remove_tree (tmp);
+}
+
+GST_END_TEST;
+
+/* Appends @n events, @first to @first + @n - 1, each answered */
+static void
+append_answered_events (MediaEdgeJournal * journal, guint first, guint n)
+{
+  for (guint i = first; i < first + n; i++) {
+    append_request (journal, i);
+    append_answered (journal, i);
+  }
+}
+
+/* A session that went offline goes whole as /downloaded: its journal is
+ * never trimmed, however long. */
+GST_START_TEST (test_no_compaction_offline)
+{
+  g_autofree gchar *tmp = make_tmp ();
+  g_autoptr (MediaEdgeSpool) spool = open_spool (tmp, 0, 0);
+  g_autoptr (MediaEdgeJournalContents) contents = NULL;
+  MediaEdgeJournal *journal = create_journal (spool, FALSE, NOW);
+  const gchar *path = media_edge_journal_get_path (journal);
+  guint64 inode = file_inode (path);
+
+  media_edge_journal_set_compact_threshold (journal, SMALL_THRESHOLD / 2);
+  fail_unless (media_edge_journal_append_offline (journal, NULL));
+  append_answered_events (journal, 1, 30);
+  fail_unless (file_size (path) > 3 * SMALL_THRESHOLD / 2);
+  fail_unless (file_inode (path) == inode);
+  contents = read_journal (journal);
+  fail_unless_equals_int (contents->all->len, 30);
+  media_edge_journal_close (journal);
+  remove_tree (tmp);
+}
+
+GST_END_TEST;
+
+/* A compaction that cannot be made (its file's name taken, here by a
+ * folder) is no error: every append goes on, nothing is lost, and once
+ * it can be made it is. A compaction's file a process left as it died is
+ * removed by whoever claims the journal. */
+GST_START_TEST (test_compaction_fails)
+{
+  g_autofree gchar *tmp = make_tmp ();
+  g_autoptr (MediaEdgeSpool) spool = open_spool (tmp, 0, 0);
+  g_autoptr (MediaEdgeJournalContents) contents = NULL;
+  g_autoptr (MediaEdgeJournalContents) claimed = NULL;
+  g_autofree gchar *path = NULL;
+  g_autofree gchar *temp = NULL;
+  g_autofree gchar *name = NULL;
+  g_autofree gchar *listing = NULL;
+  MediaEdgeJournal *journal = create_journal (spool, FALSE, NOW);
+  guint64 inode, longest;
+  guint n = 20;
+  const guint three[] = { 3, 0 };
+
+  path = g_strdup (media_edge_journal_get_path (journal));
+  temp = g_strconcat (path, ".tmp", NULL);
+  inode = file_inode (path);
+  media_edge_journal_set_compact_threshold (journal, SMALL_THRESHOLD);
+  fail_unless (g_mkdir (temp, 0700) == 0);
+  append_request (journal, 3);
+  append_answered_events (journal, 4, n);
+  longest = file_size (path);
+  fail_unless (longest > SMALL_THRESHOLD);
+  fail_unless (file_inode (path) == inode);
+  contents = read_journal (journal);
+  assert_requests (contents->pending, three);
+  fail_unless_equals_int (contents->all->len, n + 1);
+
+  /* it tries again once the journal doubled */
+  fail_unless (g_rmdir (temp) == 0);
+  while (file_size (path) >= longest && n < 200)
+    append_answered_events (journal, 4 + n++, 1);
+  fail_unless (file_size (path) < longest);
+  fail_unless (file_inode (path) != inode);
+  name = g_path_get_basename (path);
+  listing = list_dir (tmp);
+  fail_unless_equals_string (listing, name);
+  media_edge_journal_close (journal);
+
+  fail_unless (g_file_set_contents (temp, "half written\n", -1, NULL));
+  journal = claim_only (spool);
+  fail_if (g_file_test (temp, G_FILE_TEST_EXISTS));
+  claimed = read_journal (journal);
+  assert_requests (claimed->pending, three);
+  media_edge_journal_close (journal);
+  remove_tree (tmp);
+}
+
+GST_END_TEST;
+
 /* Passes each line our category logs on, as "LEVEL message" and a
  * newline, to the descriptor @user_data points to */
 static void
@@ -1280,9 +1894,14 @@ spool_suite (void)
   suite_add_tcase (s, tc);
   tcase_add_test (tc, test_round_trip);
   tcase_add_test (tc, test_orphan);
+  tcase_add_test (tc, test_went_offline);
+  tcase_add_test (tc, test_downloaded);
+  tcase_add_test (tc, test_seqs);
+  tcase_add_test (tc, test_discard);
   tcase_add_test (tc, test_orphan_of_dead_process);
   tcase_add_test (tc, test_claim_removes_finished);
   tcase_add_test (tc, test_power_cut);
+  tcase_add_test (tc, test_list_and_claim);
   tcase_add_test (tc, test_bounds_age);
   tcase_add_test (tc, test_bounds_bytes);
   tcase_add_test (tc, test_bounds_spare_used);
@@ -1290,6 +1909,9 @@ spool_suite (void)
   tcase_add_test (tc, test_disk_full);
   tcase_add_test (tc, test_full_tmpfs);
   tcase_add_test (tc, test_claim_race);
+  tcase_add_test (tc, test_compaction);
+  tcase_add_test (tc, test_no_compaction_offline);
+  tcase_add_test (tc, test_compaction_fails);
   tcase_add_test (tc, test_privacy);
   tcase_add_test (tc, test_threads);
 
