@@ -19,6 +19,7 @@
 
 #include "gstmediaedgesession.h"
 #include "mediaedge-client.h"
+#include "mediaedge-replay.h"
 #include "mediaedge-codec-edge.h"
 #include "mediaedge-codec-collection.h"
 
@@ -84,6 +85,12 @@ struct _GstMediaEdgeSession
   gboolean aborted;
   /* whether this run said that the service is out of reach (atomic) */
   gint warned_unreachable;
+  /* whether this run said that unsent events cannot be kept on disk */
+  gint warned_journal;
+  /* the spool's sender the run's sessions journal in, and whom it sends
+   * for; NULL when state-dir is empty; the run's */
+  MediaEdgeReplay *replay;
+  MediaEdgeReplayOwner *replay_owner;
   const gchar *aborted_why;
   /* the service lost the session: the next wake-up resumes it (due),
    * or the one resume_timer makes once its backoff is over (waits) */
@@ -126,6 +133,8 @@ typedef struct
   NoticeGate *gate;
   guint generation;
   gboolean resumed;
+  /* the client session it is told of: alive while it is told */
+  MediaEdgeClientSession *client_session;
 } Notice;
 
 static void drop_held (GstMediaEdgeSession * session);
@@ -624,6 +633,48 @@ warn_unreachable (GstMediaEdgeSession * session, GstElement * owner,
           "and tried again.", seconds), ("%s", detail));
 }
 
+/* Once a run: a kiosk's journal shows why a crash would lose events */
+static void
+warn_journal (GstMediaEdgeSession * session, GstElement * owner,
+    const gchar * detail)
+{
+  if (g_atomic_int_exchange (&session->warned_journal, TRUE))
+    return;
+  GST_ELEMENT_WARNING (owner, RESOURCE, WRITE,
+      ("Could not keep unsent events on disk; they are kept in memory only "
+          "(up to max-queued-events), and lost if the process stops."),
+      ("%s", detail));
+}
+
+static void
+note_offline (GstMediaEdgeSession * session, GstElement * owner)
+{
+  gboolean named;
+
+  g_mutex_lock (&session->lock);
+  named = session->settings->fpid && *session->settings->fpid;
+  g_mutex_unlock (&session->lock);
+  GST_INFO_OBJECT (owner, "no session started within offline-after: the "
+      "session is kept on disk, to be sent whole once it ends and the "
+      "service answers%s", named ? "" : "; it names the device by its own "
+      "FPID (fpid=auto's), as /downloaded requires one");
+}
+
+/* An offline session ended: its journal goes whole when its turn comes */
+static void
+send_parked (GstMediaEdgeSession * session, MediaEdgeJournal * journal)
+{
+  if (journal == NULL)
+    return;
+  g_mutex_lock (&session->lock);
+  if (session->replay)
+    media_edge_replay_queue (session->replay, g_steal_pointer (&journal),
+        session->replay_owner);
+  g_mutex_unlock (&session->lock);
+  /* closed: left on disk for the next run */
+  g_clear_pointer (&journal, media_edge_journal_close);
+}
+
 static void
 on_notice (MediaEdgeSessionNotice what, const gchar * session_id,
     const gchar * detail, gpointer user_data)
@@ -670,6 +721,20 @@ on_notice (MediaEdgeSessionNotice what, const gchar * session_id,
       break;
     case MEDIA_EDGE_SESSION_UNREACHABLE:
       warn_unreachable (session, owner, detail);
+      break;
+    case MEDIA_EDGE_SESSION_OFFLINE:
+      note_offline (session, owner);
+      post_session_message (owner, NULL, "offline", notice->resumed);
+      break;
+    case MEDIA_EDGE_SESSION_PARKED:
+      send_parked (session, media_edge_client_session_take_journal
+          (notice->client_session));
+      break;
+    case MEDIA_EDGE_SESSION_JOURNAL_FAILED:
+      warn_journal (session, owner, detail);
+      break;
+    case MEDIA_EDGE_SESSION_DOWNLOADED:
+      post_session_message (owner, NULL, "downloaded", FALSE);
       break;
   }
   notice_gate_leave (notice->gate, owner);
@@ -743,6 +808,13 @@ open_client_session (GstMediaEdgeSession * session, MediaEdgeEvent * start)
       settings->unreachable_timeout * 1000);
   media_edge_client_session_set_transport (session->client_session,
       settings->ca_file, settings->proxy);
+  /* offline, a session goes whole as /downloaded: the Media Edge API's */
+  if (session->replay)
+    media_edge_client_session_set_spool (session->client_session,
+        media_edge_replay_get_spool (session->replay),
+        settings->api == GST_MEDIA_EDGE_API_EDGE ?
+        settings->offline_after * 1000 : 0);
+  notice->client_session = session->client_session;
 }
 
 /* As many requests as the API needs for @event: one, or several (the
@@ -1271,6 +1343,80 @@ warn_state_problem (GstMediaEdgeSession * session, MediaEdgeState * state)
             "on without keeping it."), ("%s", problem));
 }
 
+/* Where the run's journals go: `spool` in the state folder; none when
+ * state-dir is empty */
+static gchar *
+spool_dir (const GstMediaEdgeSettings * settings)
+{
+  g_autofree gchar *default_dir = NULL;
+  const gchar *dir = settings->state_dir;
+
+  if (dir == NULL)
+    dir = default_dir = media_edge_state_default_dir ();
+  if (dir == NULL || *dir == '\0')
+    return NULL;
+
+  return g_build_filename (dir, "spool", NULL);
+}
+
+/* Whom the spool's journals are sent for: this element, as it sends */
+static MediaEdgeReplayOwner *
+new_replay_owner (GstMediaEdgeSession * session,
+    const GstMediaEdgeSettings * settings, const gchar * log_id,
+    MediaEdgeState * state)
+{
+  g_autofree gchar *device_fpid = state ?
+      media_edge_state_dup_fpid (state) : NULL;
+  MediaEdgeReplayConfig config = {
+    .request_timeout_ms = settings->request_timeout,
+    .retry_delay_ms = settings->retry_delay,
+    .unreachable_timeout_ms = settings->unreachable_timeout * 1000,
+    .ca_file = settings->ca_file,
+    .proxy = settings->proxy,
+    /* /downloaded requires an FPID: without fpid, fpid=auto's */
+    .fpid = settings->fpid && *settings->fpid
+        && g_strcmp0 (settings->fpid, GST_MEDIA_EDGE_FPID_AUTO) != 0 ?
+        settings->fpid : device_fpid,
+    .authenticated_state = gst_media_edge_authenticated_state_to_xdm
+        (settings->fpid_authenticated_state),
+    .state = state,
+  };
+  Notice *notice = g_new0 (Notice, 1);
+
+  notice->gate = notice_gate_ref (session->gate);
+
+  return media_edge_replay_owner_new (log_id, &config, session->stats,
+      on_notice, notice, free_notice);
+}
+
+/* The run's spool sender, and the journals earlier runs left, sent */
+static void
+open_replay (GstMediaEdgeSession * session,
+    const GstMediaEdgeSettings * settings, const gchar * log_id,
+    MediaEdgeState * state, MediaEdgeReplay ** replay,
+    MediaEdgeReplayOwner ** owner)
+{
+  g_autofree gchar *dir = spool_dir (settings);
+
+  *replay = NULL;
+  *owner = NULL;
+  if (dir == NULL || session->client == NULL)
+    return;
+  *replay = media_edge_replay_get (session->client, dir,
+      settings->spool_max_bytes, settings->spool_max_age, NULL);
+  if (*replay == NULL)
+    return;
+  *owner = new_replay_owner (session, settings, log_id, state);
+  media_edge_replay_claim_orphans (*replay, *owner);
+}
+
+static void
+close_replay (MediaEdgeReplay * replay, MediaEdgeReplayOwner * owner)
+{
+  g_clear_pointer (&owner, media_edge_replay_owner_unref);
+  g_clear_pointer (&replay, media_edge_replay_release);
+}
+
 /**
  * gst_media_edge_session_prepare:
  * @settings: (transfer none): the run's settings, checked
@@ -1286,8 +1432,15 @@ gst_media_edge_session_prepare (GstMediaEdgeSession * session,
   MediaEdgeState *state = open_state (settings);
   g_autofree gchar *fpid = resolve_fpid (settings, state);
   MediaEdgeCodec *codec = new_codec (settings, fpid, log_id);
+  MediaEdgeReplay *replay, *old_replay;
+  MediaEdgeReplayOwner *replay_owner, *old_owner;
 
+  open_replay (session, settings, log_id, state, &replay, &replay_owner);
   g_mutex_lock (&session->lock);
+  old_replay = session->replay;
+  old_owner = session->replay_owner;
+  session->replay = replay;
+  session->replay_owner = replay_owner;
   gst_media_edge_settings_unref (session->settings);
   session->settings = gst_media_edge_settings_ref (settings);
   g_clear_object (&session->codec);
@@ -1298,7 +1451,9 @@ gst_media_edge_session_prepare (GstMediaEdgeSession * session,
   session->state = state;
   session->stopped = FALSE;
   g_atomic_int_set (&session->warned_unreachable, FALSE);
+  g_atomic_int_set (&session->warned_journal, FALSE);
   g_mutex_unlock (&session->lock);
+  close_replay (old_replay, old_owner);
 
   warn_state_problem (session, state);
 }
@@ -1314,8 +1469,12 @@ flush (GstMediaEdgeSession * session, guint timeout_ms)
   g_autoptr (GPtrArray) closing = NULL;
   gint64 deadline = g_get_monotonic_time () +
       G_TIME_SPAN_MILLISECOND * timeout_ms;
+  MediaEdgeReplay *replay;
+  MediaEdgeReplayOwner *replay_owner;
 
   g_mutex_lock (&session->lock);
+  replay = session->replay;
+  replay_owner = session->replay_owner;
   close_client_session (session);
   closing = g_steal_pointer (&session->closing_sessions);
   session->closing_sessions = g_ptr_array_new_with_free_func ((GDestroyNotify)
@@ -1327,8 +1486,12 @@ flush (GstMediaEdgeSession * session, guint timeout_ms)
             deadline))
       GST_WARNING_OBJECT (session->owner, "flush-timeout of %u ms reached: "
           "events not yet delivered are lost if no other element keeps the "
-          "sender running", timeout_ms);
+          "sender running and no journal keeps them", timeout_ms);
   }
+  /* the sessions that ended offline, sent whole if the service answers */
+  if (replay && !media_edge_replay_wait_idle (replay, replay_owner, deadline))
+    GST_INFO_OBJECT (session->owner, "flush-timeout of %u ms reached: the "
+        "sessions played offline wait on disk for the next run", timeout_ms);
 }
 
 /**
@@ -1346,6 +1509,8 @@ gst_media_edge_session_close (GstMediaEdgeSession * session,
   NoticeGate *gate;
   GSource *source;
   PingTarget *ping_target;
+  MediaEdgeReplay *replay;
+  MediaEdgeReplayOwner *replay_owner;
 
   flush (session, flush_timeout_ms);
 
@@ -1357,8 +1522,11 @@ gst_media_edge_session_close (GstMediaEdgeSession * session,
   ping_target = g_steal_pointer (&session->ping_target);
   client = g_steal_pointer (&session->client);
   gate = g_steal_pointer (&session->gate);
+  replay = g_steal_pointer (&session->replay);
+  replay_owner = g_steal_pointer (&session->replay_owner);
   g_mutex_unlock (&session->lock);
 
+  close_replay (replay, replay_owner);
   if (ping_target) {
     ping_target_clear (ping_target);
     ping_target_unref (ping_target);
@@ -1393,6 +1561,12 @@ gst_media_edge_session_get_stats (GstMediaEdgeSession * session)
           0),
       "sessions-started", G_TYPE_UINT,
       (guint) g_atomic_int_get (&stats->sessions_started),
+      "spooled", G_TYPE_UINT, (guint) g_atomic_int_get (&stats->spooled),
+      "replayed", G_TYPE_UINT, (guint) g_atomic_int_get (&stats->replayed),
+      "downloaded-sessions", G_TYPE_UINT,
+      (guint) g_atomic_int_get (&stats->downloaded),
+      "spool-dropped", G_TYPE_UINT,
+      (guint) g_atomic_int_get (&stats->spool_dropped),
       "last-error", G_TYPE_STRING, last_error,
       "last-drop", G_TYPE_STRING, last_drop, NULL);
 }

@@ -115,6 +115,9 @@ gst_media_edge_settings_new (void)
   settings->max_queued_events = MEDIA_EDGE_MAX_QUEUED_DEFAULT;
   settings->idle_timeout = MEDIA_EDGE_IDLE_TIMEOUT_DEFAULT;
   settings->unreachable_timeout = MEDIA_EDGE_UNREACHABLE_TIMEOUT_DEFAULT;
+  settings->offline_after = GST_MEDIA_EDGE_DEFAULT_OFFLINE_AFTER;
+  settings->spool_max_bytes = GST_MEDIA_EDGE_DEFAULT_SPOOL_MAX_BYTES;
+  settings->spool_max_age = GST_MEDIA_EDGE_DEFAULT_SPOOL_MAX_AGE;
 
   return settings;
 }
@@ -229,6 +232,10 @@ uint_field (GstMediaEdgeSettings * settings, GstMediaEdgeSettingId id)
       return &settings->idle_timeout;
     case GST_MEDIA_EDGE_SETTING_UNREACHABLE_TIMEOUT:
       return &settings->unreachable_timeout;
+    case GST_MEDIA_EDGE_SETTING_OFFLINE_AFTER:
+      return &settings->offline_after;
+    case GST_MEDIA_EDGE_SETTING_SPOOL_MAX_AGE:
+      return &settings->spool_max_age;
     default:
       return NULL;
   }
@@ -329,6 +336,8 @@ gst_media_edge_settings_set (GstMediaEdgeSettings * settings,
     settings->api = g_value_get_enum (value);
   } else if (id == GST_MEDIA_EDGE_SETTING_FPID_AUTHENTICATED_STATE) {
     settings->fpid_authenticated_state = g_value_get_enum (value);
+  } else if (id == GST_MEDIA_EDGE_SETTING_SPOOL_MAX_BYTES) {
+    settings->spool_max_bytes = g_value_get_uint64 (value);
   } else {
     g_return_val_if_reached (FALSE);
   }
@@ -358,6 +367,8 @@ gst_media_edge_settings_get (const GstMediaEdgeSettings * settings,
     g_value_set_enum (value, settings->api);
   else if (id == GST_MEDIA_EDGE_SETTING_FPID_AUTHENTICATED_STATE)
     g_value_set_enum (value, settings->fpid_authenticated_state);
+  else if (id == GST_MEDIA_EDGE_SETTING_SPOOL_MAX_BYTES)
+    g_value_set_uint64 (value, settings->spool_max_bytes);
   else
     g_return_if_reached ();
 }

@@ -47,6 +47,9 @@ G_BEGIN_DECLS
   GST_MEDIA_EDGE_SETTING_STATE_DIR,
   GST_MEDIA_EDGE_SETTING_FPID,
   GST_MEDIA_EDGE_SETTING_FPID_AUTHENTICATED_STATE,
+  GST_MEDIA_EDGE_SETTING_OFFLINE_AFTER,
+  GST_MEDIA_EDGE_SETTING_SPOOL_MAX_BYTES,
+  GST_MEDIA_EDGE_SETTING_SPOOL_MAX_AGE,
   GST_MEDIA_EDGE_N_SETTINGS
 } GstMediaEdgeSettingId;
 
@@ -94,6 +97,11 @@ GType gst_media_edge_authenticated_state_get_type (void);
 #define GST_MEDIA_EDGE_DEFAULT_PLAYER_NAME "GStreamer"
 #define GST_MEDIA_EDGE_DEFAULT_LENGTH -1
 #define GST_MEDIA_EDGE_DEFAULT_FLUSH_TIMEOUT 2000
+/* seconds without a session started before a session goes offline */
+#define GST_MEDIA_EDGE_DEFAULT_OFFLINE_AFTER 60
+#define GST_MEDIA_EDGE_DEFAULT_SPOOL_MAX_BYTES (G_GUINT64_CONSTANT (64) << 20)
+/* seconds: 14 days */
+#define GST_MEDIA_EDGE_DEFAULT_SPOOL_MAX_AGE (14 * 24 * 3600)
 
 /**
  * GstMediaEdgeSettings:
@@ -134,6 +142,9 @@ typedef struct
   gchar *state_dir;
   gchar *fpid;
   GstMediaEdgeAuthenticatedState fpid_authenticated_state;
+  guint offline_after;
+  guint64 spool_max_bytes;
+  guint spool_max_age;
 } GstMediaEdgeSettings;
 
 GstMediaEdgeSettings *gst_media_edge_settings_new (void);

@@ -1049,6 +1049,13 @@ gst_media_edge_track_class_init (GstMediaEdgeTrackClass * klass)
    * 0600, merged with what other processes wrote; an unwritable or corrupt
    * one is said once in a warning, and tracking goes on without it.
    *
+   * Its `spool` folder keeps the journal of each session's requests not
+   * yet answered, so that a crash, a power cut or a long time offline
+   * loses nothing: what a run left unsent is sent by the next element to
+   * start, in any process (see #GstMediaEdgeTrack:offline-after and
+   * #GstMediaEdgeTrack:spool-max-bytes). An empty string turns the
+   * journal off.
+   *
    * Since: 0.1
    */
   install_string_property (gobject_class, GST_MEDIA_EDGE_SETTING_STATE_DIR,
@@ -1091,6 +1098,63 @@ gst_media_edge_track_class_init (GstMediaEdgeTrackClass * klass)
           GST_PARAM_MUTABLE_READY));
   gst_type_mark_as_plugin_api (GST_TYPE_MEDIA_EDGE_AUTHENTICATED_STATE, 0);
   /**
+   * GstMediaEdgeTrack:offline-after:
+   *
+   * Seconds a session may go without an answer to its sessionStart
+   * before it becomes an offline session: its events are then kept in its
+   * journal under #GstMediaEdgeTrack:state-dir only, and once it has
+   * ended and the service answers again, the whole session goes as one
+   * `/downloaded` request, with its original timestamps and playheads.
+   * A session that started live stays live. Media Edge API only, and
+   * only with a journal (a state-dir that is not empty). 0: never go
+   * offline.
+   *
+   * Since: 0.1
+   */
+  g_object_class_install_property (gobject_class,
+      GST_MEDIA_EDGE_SETTING_OFFLINE_AFTER,
+      g_param_spec_uint ("offline-after", "Offline after",
+          "Seconds without a session started before the session is kept "
+          "on disk and sent whole later (/downloaded); 0: never", 0,
+          G_MAXINT / 1000, GST_MEDIA_EDGE_DEFAULT_OFFLINE_AFTER,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+          GST_PARAM_MUTABLE_READY));
+  /**
+   * GstMediaEdgeTrack:spool-max-bytes:
+   *
+   * The most the journals of unsent requests (`<state-dir>/spool`) may
+   * hold, all sessions and processes together; past it, the oldest whole
+   * sessions not in use are removed, counted in `stats` as
+   * `spool-dropped`. 0: no bound. The first element of a process to use
+   * a spool sets its bounds.
+   *
+   * Since: 0.1
+   */
+  g_object_class_install_property (gobject_class,
+      GST_MEDIA_EDGE_SETTING_SPOOL_MAX_BYTES,
+      g_param_spec_uint64 ("spool-max-bytes", "Spool max bytes",
+          "Bytes the journals of unsent requests may hold at most, oldest "
+          "sessions removed first (0: no bound)", 0, G_MAXUINT64,
+          GST_MEDIA_EDGE_DEFAULT_SPOOL_MAX_BYTES,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+          GST_PARAM_MUTABLE_READY));
+  /**
+   * GstMediaEdgeTrack:spool-max-age:
+   *
+   * Seconds a journal of unsent requests is kept at most; older sessions
+   * are removed, counted in `stats` as `spool-dropped`. 0: no bound.
+   *
+   * Since: 0.1
+   */
+  g_object_class_install_property (gobject_class,
+      GST_MEDIA_EDGE_SETTING_SPOOL_MAX_AGE,
+      g_param_spec_uint ("spool-max-age", "Spool max age",
+          "Seconds a journal of unsent requests is kept at most "
+          "(0: no bound)", 0, G_MAXUINT,
+          GST_MEDIA_EDGE_DEFAULT_SPOOL_MAX_AGE,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+          GST_PARAM_MUTABLE_READY));
+  /**
    * GstMediaEdgeTrack:stats:
    *
    * What became of the requests of this element's sessions: `sent`,
@@ -1101,13 +1165,19 @@ gst_media_edge_track_class_init (GstMediaEdgeTrackClass * klass)
    * dropped, which may follow from an earlier failure: a session without
    * an id, a full queue). Drops that follow from a failure leave
    * `last-error` as it was, so that it keeps saying what went wrong.
+   * The journal on disk: `spooled` (requests written to it),
+   * `replayed` (requests an earlier run left unsent, delivered since),
+   * `downloaded-sessions` (sessions played offline, delivered whole) and
+   * `spool-dropped` (whole sessions removed past
+   * #GstMediaEdgeTrack:spool-max-bytes or #GstMediaEdgeTrack:spool-max-age).
    *
    * Since: 0.1
    */
   g_object_class_install_property (gobject_class, PROP_STATS,
       g_param_spec_boxed ("stats", "Statistics",
           "Requests sent, retried, dropped and queued, sessions started, "
-          "the last error and why the last request was dropped",
+          "the last error and why the last request was dropped, and what "
+          "the journal on disk kept and replayed",
           GST_TYPE_STRUCTURE, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
 
   install_action_signals (klass);

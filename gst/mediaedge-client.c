@@ -35,6 +35,10 @@ GST_DEBUG_CATEGORY_STATIC (media_edge_client_debug);
 /* how much of an answer a DEBUG line quotes */
 #define MAX_LOGGED_ANSWER 4096
 
+/* a journal written is synced within this time: what a power cut may
+ * take of a session */
+#define JOURNAL_SYNC_MS 1000
+
 struct _MediaEdgeClient
 {
   /* under client_lock */
@@ -49,6 +53,10 @@ struct _MediaEdgeClient
   GHashTable *soups;
   GList *sessions;
   guint in_flight;
+  /* client thread only: the sessions whose journals were written since
+   * they were last synced, and the timer that syncs them */
+  GPtrArray *unsynced;
+  GSource *sync_timer;
 };
 
 struct _MediaEdgeClientSession
@@ -82,9 +90,32 @@ struct _MediaEdgeClientSession
   guint unreachable_timeout_ms;
   gchar *ca_file;
   gchar *proxy;
+  /* where the journal is made, and how long the session may go without
+   * a session started before it goes offline (0: never) */
+  MediaEdgeSpool *spool;
+  guint offline_after_ms;
+  MediaEdgeDeliveredFunc delivered_func;
+  gpointer delivered_data;
+  GDestroyNotify delivered_destroy;
+  /* under lock: requests handed over with the seq they already have in
+   * the journal (a replay's) */
+  GHashTable *journaled;
 
   /* client thread only */
   GQueue outgoing;
+  /* the journal of the requests not yet answered, the seq of each
+   * request in it, the next seq; whether it was given up (a write
+   * failed), and whether it has its end, and was written since synced */
+  MediaEdgeJournal *journal;
+  GHashTable *seqs;
+  guint64 next_seq;
+  gboolean journal_off;
+  gboolean journal_ended;
+  gboolean unsynced;
+  /* when the request that opens the session was first tried (monotonic),
+   * and whether the session went offline since */
+  gint64 opening_since;
+  gboolean offline;
   gchar *session_id;
   /* the cluster the session started in: its events stay there, though
    * the hint expire meanwhile (answers to events renew nothing) */
@@ -115,6 +146,10 @@ static MediaEdgeClient *default_client;
 
 static void send_next (MediaEdgeClientSession * session);
 static void pin_hint (MediaEdgeClientSession * session);
+static gboolean client_sync_journals_cb (gpointer data);
+static void journal_close (MediaEdgeClientSession * session);
+static void session_hold_offline (MediaEdgeClientSession * session,
+    gboolean hold);
 
 /* The core is used without the plugin too (the tests link it directly):
  * whoever comes first sets the category up. */
@@ -219,6 +254,8 @@ client_new (void)
   client->users = 1;
   client->context = g_main_context_new ();
   client->loop = g_main_loop_new (client->context, FALSE);
+  client->unsynced = g_ptr_array_new_with_free_func ((GDestroyNotify)
+      media_edge_client_session_unref);
   client->thread = g_thread_new ("mediaedge-client", client_thread_main,
       client);
 
@@ -275,6 +312,10 @@ client_shutdown_cb (gpointer data)
     session_drop_all (session, "the sender stopped");
     session_detach (session);
   }
+  /* what the sender did not send waits on disk for the next run */
+  if (client->sync_timer)
+    g_source_destroy (client->sync_timer);
+  client_sync_journals_cb (client);
   g_main_loop_quit (client->loop);
 
   return G_SOURCE_REMOVE;
@@ -302,6 +343,7 @@ media_edge_client_release (MediaEdgeClient * client)
 
   g_main_loop_unref (client->loop);
   g_main_context_unref (client->context);
+  g_ptr_array_unref (client->unsynced);
   g_free (client);
 }
 
@@ -410,6 +452,12 @@ media_edge_client_session_unref (MediaEdgeClientSession * session)
     return;
 
   g_assert (session->current == NULL);
+  journal_close (session);
+  g_clear_pointer (&session->seqs, g_hash_table_unref);
+  g_hash_table_unref (session->journaled);
+  g_clear_pointer (&session->spool, media_edge_spool_free);
+  if (session->delivered_destroy)
+    session->delivered_destroy (session->delivered_data);
   g_queue_clear_full (&session->incoming,
       (GDestroyNotify) media_edge_request_free);
   g_queue_clear_full (&session->outgoing,
@@ -466,6 +514,290 @@ session_count_drops (MediaEdgeClientSession * session, guint n,
   session_notify (session, MEDIA_EDGE_SESSION_DROPPED, why);
 }
 
+/* ------------------------------------------------------------------ */
+/* the journal, on the client thread: every request not yet answered is
+ * also on disk, so that a crash, a power cut or a stop with requests
+ * still queued loses nothing (the next run replays it), and a session
+ * that never started waits there whole while offline */
+
+static gboolean
+session_journals (MediaEdgeClientSession * session)
+{
+  return session->journal != NULL;
+}
+
+static void
+journal_mark_unsynced (MediaEdgeClientSession * session)
+{
+  MediaEdgeClient *client = session->client;
+
+  if (session->unsynced)
+    return;
+  session->unsynced = TRUE;
+  g_ptr_array_add (client->unsynced, media_edge_client_session_ref (session));
+  if (client->sync_timer == NULL) {
+    client->sync_timer = g_timeout_source_new (JOURNAL_SYNC_MS);
+    g_source_set_callback (client->sync_timer, client_sync_journals_cb,
+        client, NULL);
+    g_source_attach (client->sync_timer, client->context);
+  }
+}
+
+static void session_requeue (MediaEdgeClientSession * session,
+    GPtrArray * requests);
+
+/* A write failed (a full disk, a folder taken away): said once, and the
+ * session goes on in memory only. What an offline session had only in
+ * its journal comes back to memory, to be tried live again. */
+static void
+journal_failed (MediaEdgeClientSession * session, const GError * error)
+{
+  g_autoptr (MediaEdgeJournalContents) contents = NULL;
+
+  GST_WARNING_ID (session->log_id, "the journal is given up, the session "
+      "goes on in memory only: %s", error->message);
+  if (session->offline) {
+    contents = media_edge_journal_read (session->journal, NULL);
+    session->offline = FALSE;
+    session->opening_since = 0;
+    session_hold_offline (session, FALSE);
+  }
+  g_clear_pointer (&session->journal, media_edge_journal_discard);
+  g_hash_table_remove_all (session->seqs);
+  session->journal_off = TRUE;
+  session_notify (session, MEDIA_EDGE_SESSION_JOURNAL_FAILED, error->message);
+  if (contents)
+    session_requeue (session, contents->pending);
+}
+
+/* The first request: the journal is made, once the bounds let room */
+static void
+journal_open (MediaEdgeClientSession * session)
+{
+  g_autoptr (GError) error = NULL;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  guint evicted;
+
+  if (session->journal || session->journal_off || session->spool == NULL)
+    return;
+  evicted = media_edge_spool_enforce_bounds (session->spool, now);
+  if (evicted > 0)
+    g_atomic_int_add (&session->stats->spool_dropped, evicted);
+  session->journal = media_edge_spool_create_journal (session->spool, FALSE,
+      now, &error);
+  if (session->journal == NULL) {
+    session->journal_off = TRUE;
+    GST_WARNING_ID (session->log_id, "no journal, the session goes on in "
+        "memory only: %s", error->message);
+    session_notify (session, MEDIA_EDGE_SESSION_JOURNAL_FAILED, error->message);
+  }
+}
+
+static gboolean
+journal_check (MediaEdgeClientSession * session, gboolean written,
+    GError * error)
+{
+  if (!written) {
+    journal_failed (session, error);
+    g_error_free (error);
+    return FALSE;
+  }
+  journal_mark_unsynced (session);
+
+  return TRUE;
+}
+
+/* @request goes into the journal as the client thread takes it, under a
+ * seq of its own, unless a replay handed it with the seq it has there */
+static void
+journal_take (MediaEdgeClientSession * session, MediaEdgeRequest * request,
+    guint64 * seq)
+{
+  GError *error = NULL;
+  gboolean written;
+
+  journal_open (session);
+  if (!session_journals (session))
+    return;
+  if (seq == NULL) {
+    seq = g_memdup2 (&session->next_seq, sizeof (guint64));
+    session->next_seq++;
+    written = media_edge_journal_append_request (session->journal, *seq,
+        request, &error);
+    if (written)
+      g_atomic_int_inc (&session->stats->spooled);
+  } else {
+    written = TRUE;
+  }
+  g_hash_table_insert (session->seqs, request, seq);
+  journal_check (session, written, error);
+}
+
+/* @request was answered, or given up for good: the journal is done with
+ * it. Not when the sender stops: what it did not send, the next run
+ * replays. */
+static void
+journal_answered (MediaEdgeClientSession * session,
+    const MediaEdgeRequest * request)
+{
+  guint64 *seq = session->seqs ? g_hash_table_lookup (session->seqs,
+      request) : NULL;
+  GError *error = NULL;
+
+  if (seq == NULL || !session_journals (session))
+    return;
+  if (!g_cancellable_is_cancelled (session->cancellable))
+    journal_check (session, media_edge_journal_append_answered
+        (session->journal, *seq, &error), error);
+  if (session->seqs)
+    g_hash_table_remove (session->seqs, request);
+}
+
+/* @request leaves memory but stays in the journal, unanswered */
+static void
+journal_forget (MediaEdgeClientSession * session,
+    const MediaEdgeRequest * request)
+{
+  if (session->seqs)
+    g_hash_table_remove (session->seqs, request);
+}
+
+static void
+journal_session_id (MediaEdgeClientSession * session)
+{
+  GError *error = NULL;
+
+  if (session_journals (session))
+    journal_check (session, media_edge_journal_append_session_id
+        (session->journal, session->session_id, &error), error);
+}
+
+static void
+journal_sync (MediaEdgeClientSession * session)
+{
+  GError *error = NULL;
+
+  if (session_journals (session)
+      && !media_edge_journal_sync (session->journal, &error)) {
+    journal_failed (session, error);
+    g_error_free (error);
+  }
+}
+
+/* Every request the session will have was taken: synced, as at every
+ * session end */
+static void
+journal_end (MediaEdgeClientSession * session)
+{
+  GError *error = NULL;
+
+  if (!session_journals (session) || session->journal_ended)
+    return;
+  session->journal_ended = TRUE;
+  if (journal_check (session, media_edge_journal_append_end (session->journal,
+              &error), error))
+    journal_sync (session);
+}
+
+/* Removed if done with, synced and left for a replay otherwise */
+static void
+journal_close (MediaEdgeClientSession * session)
+{
+  if (session->journal == NULL)
+    return;
+  if (!media_edge_journal_is_done (session->journal))
+    media_edge_journal_sync (session->journal, NULL);
+  g_clear_pointer (&session->journal, media_edge_journal_close);
+}
+
+static gboolean
+client_sync_journals_cb (gpointer data)
+{
+  MediaEdgeClient *client = data;
+  g_autoptr (GPtrArray) unsynced = g_steal_pointer (&client->unsynced);
+
+  client->unsynced = g_ptr_array_new_with_free_func ((GDestroyNotify)
+      media_edge_client_session_unref);
+  g_clear_pointer (&client->sync_timer, g_source_unref);
+  for (guint i = 0; i < unsynced->len; i++) {
+    MediaEdgeClientSession *session = g_ptr_array_index (unsynced, i);
+
+    session->unsynced = FALSE;
+    journal_sync (session);
+  }
+
+  return G_SOURCE_REMOVE;
+}
+
+/* An offline session counts one request more than it has until its owner
+ * took its journal: whoever waits for it to be idle waits for that too */
+static void
+session_hold_offline (MediaEdgeClientSession * session, gboolean hold)
+{
+  g_mutex_lock (&session->lock);
+  if (hold) {
+    session->pending++;
+  } else {
+    session->pending--;
+    if (session->pending == 0)
+      g_cond_broadcast (&session->idle_cond);
+  }
+  g_mutex_unlock (&session->lock);
+}
+
+/* The session went offline: @request leaves memory, and stays in the
+ * journal for later */
+static void
+session_park (MediaEdgeClientSession * session, MediaEdgeRequest * request)
+{
+  journal_forget (session, request);
+  media_edge_request_free (request);
+  session_settle (session, 1);
+}
+
+/* No session started within offline-after: the service is out of reach.
+ * The session goes on in its journal only; once closed, it goes whole
+ * (the owner takes the journal). */
+static gboolean
+session_go_offline (MediaEdgeClientSession * session)
+{
+  GError *error = NULL;
+
+  if (!journal_check (session, media_edge_journal_append_offline
+          (session->journal, &error), error))
+    return FALSE;
+  session->offline = TRUE;
+  session_hold_offline (session, TRUE);
+  journal_sync (session);
+  GST_INFO_ID (session->log_id, "no session started within %u ms: offline, "
+      "the session waits in its journal", session->offline_after_ms);
+  session_notify (session, MEDIA_EDGE_SESSION_OFFLINE, NULL);
+  if (session->current)
+    session_park (session, g_steal_pointer (&session->current));
+  while (!g_queue_is_empty (&session->outgoing))
+    session_park (session, g_queue_pop_head (&session->outgoing));
+
+  return TRUE;
+}
+
+/* How long the request opening the session may still be tried before the
+ * session goes offline: G_MAXINT64 when it never does */
+static gint64
+offline_in_ms (MediaEdgeClientSession * session)
+{
+  gint64 deadline;
+
+  if (session->offline_after_ms == 0 || !session_journals (session)
+      || session->offline || session->current == NULL
+      || !media_edge_request_opens_session (session->current)
+      || session->opening_since == 0)
+    return G_MAXINT64;
+  deadline = session->opening_since +
+      (gint64) session->offline_after_ms * G_TIME_SPAN_MILLISECOND;
+
+  return MAX (0, deadline - g_get_monotonic_time ()) / G_TIME_SPAN_MILLISECOND;
+}
+
 static void
 session_drop_all (MediaEdgeClientSession * session, const gchar * why)
 {
@@ -478,9 +810,12 @@ session_drop_all (MediaEdgeClientSession * session, const gchar * why)
         g_queue_pop_head (&session->incoming));
   g_mutex_unlock (&session->lock);
 
-  g_queue_clear_full (&session->outgoing,
-      (GDestroyNotify) media_edge_request_free);
-  g_queue_init (&session->outgoing);
+  while (!g_queue_is_empty (&session->outgoing)) {
+    MediaEdgeRequest *request = g_queue_pop_head (&session->outgoing);
+
+    journal_answered (session, request);
+    media_edge_request_free (request);
+  }
   if (n > 0) {
     GST_WARNING_ID (session->log_id, "%u requests dropped: %s", n, why);
     session_count_drops (session, n, why);
@@ -518,11 +853,16 @@ session_maybe_finish (MediaEdgeClientSession * session)
   gboolean done;
 
   g_mutex_lock (&session->lock);
-  done = session->closed && session->pending == 0;
+  done = session->closed && session->pending == (session->offline ? 1 : 0);
   g_mutex_unlock (&session->lock);
 
   if (done && session->attached) {
-    session_notify (session, MEDIA_EDGE_SESSION_ENDED, NULL);
+    /* offline, the session was all in its journal: its owner takes it */
+    session_notify (session, session->offline ? MEDIA_EDGE_SESSION_PARKED :
+        MEDIA_EDGE_SESSION_ENDED, NULL);
+    journal_close (session);
+    if (session->offline)
+      session_hold_offline (session, FALSE);
     session_detach (session);
   }
 }
@@ -570,22 +910,68 @@ session_enforce_bound (MediaEdgeClientSession * session)
 
     GST_WARNING_ID (session->log_id, "queue full (%u): %s dropped",
         session->max_queued, media_edge_request_get_name (victim->data));
+    journal_answered (session, victim->data);
     media_edge_request_free (victim->data);
     g_queue_delete_link (queue, victim);
     session_count_drops (session, 1, "the queue of events was full");
   }
 }
 
+/* The requests handed over so far, each with the seq a replay gave it
+ * (NULL for a new one), and whether more may come */
+static gboolean
+session_take_incoming (MediaEdgeClientSession * session, GQueue * taken,
+    GPtrArray * seqs)
+{
+  gboolean closed;
+
+  g_mutex_lock (&session->lock);
+  while (!g_queue_is_empty (&session->incoming)) {
+    MediaEdgeRequest *request = g_queue_pop_head (&session->incoming);
+    gpointer seq = NULL;
+
+    g_hash_table_steal_extended (session->journaled, request, NULL, &seq);
+    g_queue_push_tail (taken, request);
+    g_ptr_array_add (seqs, seq);
+  }
+  closed = session->closed;
+  g_mutex_unlock (&session->lock);
+
+  return closed;
+}
+
+/* What an offline session kept in its journal only, back in memory (its
+ * journal failed): older than anything queued */
+static void
+session_requeue (MediaEdgeClientSession * session, GPtrArray * requests)
+{
+  for (guint i = requests->len; i > 0; i--)
+    g_queue_push_head (&session->outgoing,
+        media_edge_request_copy (g_ptr_array_index (requests, i - 1)));
+  g_mutex_lock (&session->lock);
+  session->pending += requests->len;
+  g_mutex_unlock (&session->lock);
+  g_atomic_int_add (&session->stats->queued, requests->len);
+  session_enforce_bound (session);
+}
+
 static gboolean
 session_drain_cb (gpointer data)
 {
   MediaEdgeClientSession *session = data;
+  g_autoptr (GPtrArray) seqs = g_ptr_array_new ();
+  GQueue taken = G_QUEUE_INIT;
+  gboolean closed = session_take_incoming (session, &taken, seqs);
 
-  g_mutex_lock (&session->lock);
-  while (!g_queue_is_empty (&session->incoming))
-    g_queue_push_tail (&session->outgoing,
-        g_queue_pop_head (&session->incoming));
-  g_mutex_unlock (&session->lock);
+  /* in the journal before anything else becomes of them */
+  for (guint i = 0; !g_queue_is_empty (&taken); i++) {
+    MediaEdgeRequest *request = g_queue_pop_head (&taken);
+
+    journal_take (session, request, g_ptr_array_index (seqs, i));
+    g_queue_push_tail (&session->outgoing, request);
+  }
+  if (closed)
+    journal_end (session);
   session_enforce_bound (session);
 
   if (!g_cancellable_is_cancelled (session->cancellable)) {
@@ -637,6 +1023,8 @@ media_edge_client_open_session (MediaEdgeClient * client,
   g_cond_init (&session->idle_cond);
   g_queue_init (&session->incoming);
   g_queue_init (&session->outgoing);
+  session->seqs = g_hash_table_new_full (NULL, NULL, NULL, g_free);
+  session->journaled = g_hash_table_new_full (NULL, NULL, NULL, g_free);
   session->cancellable = g_cancellable_new ();
   session->notify = notify;
   session->user_data = user_data;
@@ -750,6 +1138,102 @@ media_edge_client_session_set_transport (MediaEdgeClientSession * session,
 }
 
 /**
+ * media_edge_client_session_set_spool:
+ * @spool: (transfer none): where the session keeps its journal of the
+ *   requests not yet answered, made with its first request
+ * @offline_after_ms: how long the request that opens the session may go
+ *   unanswered before the session goes offline: its requests then wait
+ *   in the journal only, and the owner takes the journal once the session
+ *   is closed (MEDIA_EDGE_SESSION_PARKED); 0: never
+ *
+ * Call before the first request is sent. Without a spool, or when the
+ * journal cannot be written, the session keeps its requests in memory.
+ */
+void
+media_edge_client_session_set_spool (MediaEdgeClientSession * session,
+    MediaEdgeSpool * spool, guint offline_after_ms)
+{
+  g_return_if_fail (session != NULL && spool != NULL);
+
+  g_clear_pointer (&session->spool, media_edge_spool_free);
+  session->spool = media_edge_spool_ref (spool);
+  session->offline_after_ms = offline_after_ms;
+}
+
+/**
+ * media_edge_client_session_set_journal:
+ * @journal: (transfer full): a journal to go on with (a replay's)
+ * @next_seq: the seq of the first request that is not yet in it
+ *
+ * Call before the first request is sent.
+ */
+void
+media_edge_client_session_set_journal (MediaEdgeClientSession * session,
+    MediaEdgeJournal * journal, guint64 next_seq)
+{
+  g_return_if_fail (session != NULL && journal != NULL);
+  g_return_if_fail (session->journal == NULL);
+
+  session->journal = journal;
+  session->next_seq = next_seq;
+}
+
+/**
+ * media_edge_client_session_resume_id:
+ * @session_id: the id of a session that started in an earlier run
+ *
+ * The session goes on with @session_id: no request needs to open it.
+ * Call before the first request is sent.
+ */
+void
+media_edge_client_session_resume_id (MediaEdgeClientSession * session,
+    const gchar * session_id)
+{
+  g_return_if_fail (session != NULL && session_id != NULL);
+
+  g_free (session->session_id);
+  session->session_id = g_strdup (session_id);
+  session->hint_pinned = FALSE;
+}
+
+/**
+ * media_edge_client_session_set_delivered_func:
+ * @func: told of each request delivered, on the client thread
+ * @destroy: (nullable): frees @user_data with the session
+ *
+ * Call before the first request is sent.
+ */
+void
+media_edge_client_session_set_delivered_func (MediaEdgeClientSession *
+    session, MediaEdgeDeliveredFunc func, gpointer user_data,
+    GDestroyNotify destroy)
+{
+  g_return_if_fail (session != NULL);
+
+  if (session->delivered_destroy)
+    session->delivered_destroy (session->delivered_data);
+  session->delivered_func = func;
+  session->delivered_data = user_data;
+  session->delivered_destroy = destroy;
+}
+
+/**
+ * media_edge_client_session_take_journal:
+ *
+ * On the client thread, when told MEDIA_EDGE_SESSION_PARKED: the offline
+ * session's journal, which holds every request of the session, ended.
+ *
+ * Returns: (transfer full) (nullable): the journal
+ */
+MediaEdgeJournal *
+media_edge_client_session_take_journal (MediaEdgeClientSession * session)
+{
+  g_return_val_if_fail (session != NULL, NULL);
+
+  return g_steal_pointer (&session->journal);
+}
+
+/**
  * media_edge_client_session_send:
  * @request: (transfer full): the next request of the session
  *
@@ -763,6 +1247,7 @@ media_edge_client_session_send (MediaEdgeClientSession * session,
 
   g_mutex_lock (&session->lock);
   if (session->closed) {
+    g_hash_table_remove (session->journaled, request);
     g_mutex_unlock (&session->lock);
     GST_WARNING_ID (session->log_id, "%s after the session was closed: "
         "dropped", media_edge_request_get_name (request));
@@ -776,6 +1261,27 @@ media_edge_client_session_send (MediaEdgeClientSession * session,
   g_atomic_int_inc (&session->stats->queued);
 
   session_wake (session);
+}
+
+/**
+ * media_edge_client_session_send_journaled:
+ * @request: (transfer full): a request already in the session's journal
+ * @seq: its seq there
+ *
+ * As media_edge_client_session_send(), for a request that the journal
+ * given by media_edge_client_session_set_journal() already holds.
+ */
+void
+media_edge_client_session_send_journaled (MediaEdgeClientSession * session,
+    MediaEdgeRequest * request, guint64 seq)
+{
+  g_return_if_fail (session != NULL && request != NULL);
+
+  g_mutex_lock (&session->lock);
+  g_hash_table_insert (session->journaled, request, g_memdup2 (&seq,
+          sizeof (seq)));
+  g_mutex_unlock (&session->lock);
+  media_edge_client_session_send (session, request);
 }
 
 /* No more requests: the session finishes sending what it has and then lets
@@ -825,6 +1331,7 @@ drop_request (MediaEdgeClientSession * session, MediaEdgeRequest * request,
       media_edge_request_get_name (request), why);
 
   GST_WARNING_ID (session->log_id, "%s", detail);
+  journal_answered (session, request);
   media_edge_request_free (request);
   session_count_drops (session, 1, detail);
 }
@@ -836,6 +1343,9 @@ deliver_request (MediaEdgeClientSession * session, MediaEdgeRequest * request,
   GST_DEBUG_ID (session->log_id, "%s delivered (HTTP %u)",
       media_edge_request_get_name (request), status);
   session->failing_since = 0;
+  if (session->delivered_func)
+    session->delivered_func (request, session->delivered_data);
+  journal_answered (session, request);
   media_edge_request_free (request);
   g_atomic_int_inc (&session->stats->sent);
   session_settle (session, 1);
@@ -920,6 +1430,10 @@ on_retry_due (gpointer data)
   MediaEdgeClientSession *session = data;
 
   g_clear_pointer (&session->timer, g_source_unref);
+  if (offline_in_ms (session) == 0 && session_go_offline (session)) {
+    session_maybe_finish (session);
+    return G_SOURCE_REMOVE;
+  }
   send_current (session);
 
   return G_SOURCE_REMOVE;
@@ -952,6 +1466,7 @@ schedule_retry (MediaEdgeClientSession * session, gint64 retry_after_ms,
   /* Retry-After may lengthen the backoff, never shorten it: "0" or a date
    * past, from a service under strain, must not make a storm */
   gint64 delay = MAX (retry_after_ms, (gint64) backoff_ms (session));
+  gint64 offline_in = offline_in_ms (session);
 
   /* The sender stops: nothing is tried again. A request that timed out
    * just before comes back cancelled like the others; as a retry, its
@@ -962,6 +1477,11 @@ schedule_retry (MediaEdgeClientSession * session, gint64 retry_after_ms,
     drop_request (session, g_steal_pointer (&session->current), why);
     return;
   }
+  /* no session started in time: offline, or else tried again no later
+   * than the moment to go offline */
+  if (offline_in == 0 && session_go_offline (session))
+    return;
+  delay = MAX (1, MIN (delay, offline_in));
   session->attempt++;
   note_failing (session, why);
   g_atomic_int_inc (&session->stats->retried);
@@ -1014,6 +1534,7 @@ session_delivered (MediaEdgeClientSession * session, guint status,
   session->attempt = 0;
   if (opens) {
     session->session_id = session_id;
+    journal_session_id (session);
     pin_hint (session);
     GST_DEBUG_ID (session->log_id, "session %s started", session_id);
     g_atomic_int_inc (&session->stats->sessions_started);
@@ -1354,9 +1875,12 @@ send_next (MediaEdgeClientSession * session)
   if (session->current)
     return;
 
+  while (session->offline && (request = g_queue_pop_head (&session->outgoing)))
+    session_park (session, request);
   while ((request = g_queue_pop_head (&session->outgoing))) {
     if (!media_edge_request_opens_session (request)
-        && session->session_id == NULL) {
+        && !(media_edge_request_get_flags (request) &
+            MEDIA_EDGE_REQUEST_SESSIONLESS) && session->session_id == NULL) {
       /* only a session whose start failed has events but no id */
       drop_request (session, request, "the session has no id");
       continue;
@@ -1367,6 +1891,9 @@ send_next (MediaEdgeClientSession * session)
     }
     session->current = request;
     session->attempt = 0;
+    if (media_edge_request_opens_session (request)
+        && session->opening_since == 0)
+      session->opening_since = g_get_monotonic_time ();
     send_current (session);
     return;
   }

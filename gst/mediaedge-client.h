@@ -14,6 +14,7 @@
 #include "mediaedge-request.h"
 #include "mediaedge-answer.h"
 #include "mediaedge-state.h"
+#include "mediaedge-spool.h"
 
 G_BEGIN_DECLS typedef struct _MediaEdgeClient MediaEdgeClient;
 typedef struct _MediaEdgeClientSession MediaEdgeClientSession;
@@ -30,6 +31,17 @@ typedef enum
                                          * network, a busy service) for the
                                          * unreachable timeout; it goes on
                                          * being tried */
+  MEDIA_EDGE_SESSION_OFFLINE,   /* no session started within the offline
+                                 * delay: the requests wait in the
+                                 * journal only, to go whole later */
+  MEDIA_EDGE_SESSION_PARKED,    /* an offline session was closed: its
+                                 * journal waits to be taken
+                                 * (media_edge_client_session_take_journal) */
+  MEDIA_EDGE_SESSION_JOURNAL_FAILED,    /* the journal could not be
+                                         * written: the session goes on in
+                                         * memory only; @detail says why */
+  MEDIA_EDGE_SESSION_DOWNLOADED,        /* a session played offline was
+                                         * delivered whole (a replay's) */
 } MediaEdgeSessionNotice;
 
 /* How each request fared, added up over every session that shares them:
@@ -42,6 +54,10 @@ typedef struct
   gint dropped;
   gint queued;
   gint sessions_started;
+  gint spooled;                 /* requests written to a journal */
+  gint replayed;                /* requests of an earlier run delivered */
+  gint downloaded;              /* offline sessions delivered whole */
+  gint spool_dropped;           /* journals removed past the bounds */
   GMutex lock;
   gchar *last_error;            /* under lock: the last failure */
   gchar *last_drop;             /* under lock: why the last drop */
@@ -105,8 +121,31 @@ void media_edge_client_session_set_unreachable_timeout (MediaEdgeClientSession
 void media_edge_client_session_set_transport (MediaEdgeClientSession *
     session, const gchar * ca_file, const gchar * proxy);
 
+void media_edge_client_session_set_spool (MediaEdgeClientSession * session,
+    MediaEdgeSpool * spool, guint offline_after_ms);
+
+void media_edge_client_session_set_journal (MediaEdgeClientSession * session,
+    MediaEdgeJournal * journal, guint64 next_seq);
+
+void media_edge_client_session_resume_id (MediaEdgeClientSession * session,
+    const gchar * session_id);
+
+/* Called on the client thread with each request delivered. */
+typedef void (*MediaEdgeDeliveredFunc) (const MediaEdgeRequest * request,
+    gpointer user_data);
+
+void media_edge_client_session_set_delivered_func (MediaEdgeClientSession *
+    session, MediaEdgeDeliveredFunc func, gpointer user_data,
+    GDestroyNotify destroy);
+
 void media_edge_client_session_send (MediaEdgeClientSession * session,
     MediaEdgeRequest * request);
+
+void media_edge_client_session_send_journaled (MediaEdgeClientSession *
+    session, MediaEdgeRequest * request, guint64 seq);
+
+MediaEdgeJournal *media_edge_client_session_take_journal (MediaEdgeClientSession
+    * session);
 
 void media_edge_client_session_close (MediaEdgeClientSession * session);
 

@@ -21,7 +21,7 @@ G_BEGIN_DECLS
  *   (a ping: the next one says the same)
  * @MEDIA_EDGE_REQUEST_CARRIES_STATE: the device's client state entries go
  *   with it, as `meta.state.entries` in the body (the Edge Network's)
- * @MEDIA_EDGE_REQUEST_SESSIONLESS: needs no session: it goes though no
+ * @MEDIA_EDGE_REQUEST_SESSIONLESS: needs no session: it goes even though no
  *   session was started (a /downloaded request)
  */
     typedef enum

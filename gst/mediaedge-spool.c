@@ -1197,6 +1197,19 @@ media_edge_spool_open (const gchar * dir, guint64 max_bytes, gint64 max_age,
 }
 
 /**
+ * media_edge_spool_ref:
+ *
+ * Returns: (transfer full): @spool, for one more user
+ */
+MediaEdgeSpool *
+media_edge_spool_ref (MediaEdgeSpool * spool)
+{
+  g_return_val_if_fail (spool != NULL, NULL);
+
+  return spool_ref (spool);
+}
+
+/**
  * media_edge_spool_free:
  *
  * Lets the spool go. Journals still open keep what they need of it until
@@ -1572,9 +1585,10 @@ media_edge_journal_is_offline (MediaEdgeJournal * journal)
  *   first, were delivered (or given up)
  * @all: whether those were all of them: the journal is then done
  *
- * For an offline journal, whose requests go whole as /downloaded, in as
- * many parts as the codec makes of them: a replay encodes the journal
- * again, the same way, and skips the first @parts.
+ * For a journal whose requests go whole as /downloaded (an offline
+ * session's, or one that never started), in as many parts as the codec
+ * makes of them: a replay encodes the journal again, the same way, and
+ * skips the first @parts.
  *
  * Returns: %FALSE with @error set if it could not be written
  */
@@ -1585,7 +1599,6 @@ media_edge_journal_append_downloaded (MediaEdgeJournal * journal,
   g_autoptr (JsonBuilder) builder = NULL;
 
   g_return_val_if_fail (journal != NULL, FALSE);
-  g_return_val_if_fail (journal->offline, FALSE);
 
   builder = downloaded_line (parts, all);
   if (!end_line (journal, builder, error))

@@ -78,6 +78,8 @@ typedef struct
 MediaEdgeSpool *media_edge_spool_open (const gchar * dir, guint64 max_bytes,
     gint64 max_age, GError ** error);
 
+MediaEdgeSpool *media_edge_spool_ref (MediaEdgeSpool * spool);
+
 void media_edge_spool_free (MediaEdgeSpool * spool);
 
 const gchar *media_edge_spool_get_dir (MediaEdgeSpool * spool);

@@ -281,6 +281,82 @@ parse_event (EdgeRecord * record, const gchar * path_event, gchar ** problem)
   return check_requirements (path_event, media, problem);
 }
 
+/* One entry of mediaDownloadedEvents: an event of the API, its time and
+ * its mediaCollection with a playhead; the first one's fill @record */
+static gboolean
+check_downloaded_entry (EdgeRecord * record, JsonObject * entry, guint i,
+    gchar ** problem)
+{
+  const gchar *type = json_object_get_string_member_with_default (entry,
+      "mediaEventType", NULL);
+  const gchar *timestamp = json_object_get_string_member_with_default (entry,
+      "mediaEventTimestamp", NULL);
+  g_autoptr (GDateTime) when = timestamp ?
+      g_date_time_new_from_iso8601 (timestamp, NULL) : NULL;
+  JsonObject *media = get_object (entry, "mediaCollection");
+
+  if (type == NULL || !g_str_has_prefix (type, "media.")
+      || !g_strv_contains (known_events, type + strlen ("media."))
+      || when == NULL || media == NULL || !is_integer (media, "playhead")
+      || json_object_has_member (media, "sessionID")) {
+    *problem = g_strdup_printf ("mediaDownloadedEvents[%u] needs a "
+        "mediaEventType of the API, a mediaEventTimestamp and a "
+        "mediaCollection with a playhead and no sessionID", i);
+    return FALSE;
+  }
+  if (i == 0) {
+    record->timestamp_ms = g_date_time_to_unix (when) * 1000 +
+        g_date_time_get_microsecond (when) / 1000;
+    record->playhead = json_object_get_int_member (media, "playhead");
+  }
+
+  return TRUE;
+}
+
+/* A session played offline, whole: xdm.eventType media.downloaded, the
+ * device's FPID, and its events (media-edge.yaml /downloaded) */
+static gboolean
+parse_downloaded (EdgeRecord * record, gchar ** problem)
+{
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  JsonObject *xdm, *identity;
+  JsonArray *events;
+
+  if (!json_parser_load_from_data (parser, record->body, -1, NULL)) {
+    *problem = g_strdup ("body is not JSON");
+    return FALSE;
+  }
+  if (!(xdm = find_xdm (json_parser_get_root (parser), problem)))
+    return FALSE;
+  record->event_type = g_strdup ("downloaded");
+  identity = get_object (xdm, "identityMap");
+  if (g_strcmp0 (json_object_get_string_member_with_default (xdm,
+              "eventType", NULL), "media.downloaded") != 0
+      || identity == NULL || !json_object_has_member (identity, "FPID")
+      || !get_object (xdm, "mediaCollection")
+      || !json_object_has_member (xdm, "mediaDownloadedEvents")) {
+    *problem = g_strdup ("a downloaded session needs eventType "
+        "media.downloaded, identityMap.FPID, mediaCollection and "
+        "mediaDownloadedEvents");
+    return FALSE;
+  }
+  events = json_object_get_array_member (xdm, "mediaDownloadedEvents");
+  if (events == NULL || json_array_get_length (events) == 0) {
+    *problem = g_strdup ("mediaDownloadedEvents is empty");
+    return FALSE;
+  }
+  for (guint i = 0; i < json_array_get_length (events); i++) {
+    JsonNode *entry = json_array_get_element (events, i);
+
+    if (!JSON_NODE_HOLDS_OBJECT (entry)
+        || !check_downloaded_entry (record, json_node_get_object (entry), i,
+            problem))
+      return FALSE;
+  }
+
+  return TRUE;
+}
+
 static gchar *
 new_session_id (void)
 {
@@ -536,6 +612,13 @@ handle_event (EdgeServer * server, SoupServerMessage * msg,
   } else if (rec->config_id == NULL || *rec->config_id == '\0') {
     rec->status = SOUP_STATUS_BAD_REQUEST;
     answer_error (msg, rec->status, "the configId query parameter is missing");
+  } else if (strcmp (path_event, "downloaded") == 0) {
+    rec->status = parse_downloaded (rec, &problem) ? SOUP_STATUS_NO_CONTENT :
+        SOUP_STATUS_BAD_REQUEST;
+    if (problem)
+      answer_error (msg, rec->status, problem);
+    else
+      answer_no_content (msg);
   } else if (!g_strv_contains (known_events, path_event)) {
     rec->status = SOUP_STATUS_NOT_FOUND;
     answer_error (msg, rec->status, "no such endpoint");

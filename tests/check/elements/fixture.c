@@ -25,6 +25,12 @@ fixture_new_for_server (EdgeServer * server)
 
   f->server = server;
   f->endpoint = edge_server_get_endpoint (server);
+  /* what a test leaves unsent must not go to the next test's server
+   * (which may have the same port), from this process or a gst-launch
+   * child */
+  f->state_dir = g_dir_make_tmp ("mediaedge-test-XXXXXX", NULL);
+  fail_unless (f->state_dir != NULL);
+  g_setenv ("XDG_STATE_HOME", f->state_dir, TRUE);
 
   return f;
 }
@@ -101,6 +107,8 @@ fixture_teardown (Fixture * f)
       validate_bodies (records);
     edge_server_free (f->server);
   }
+  remove_tree (f->state_dir);
+  g_free (f->state_dir);
   g_free (f->endpoint);
   g_free (f);
 }
@@ -232,7 +240,8 @@ make_tracker (Fixture * f, const gchar * config_id)
   GstElement *track = gst_element_factory_make ("mediaedgetrack", NULL);
 
   fail_unless (track != NULL);
-  g_object_set (track, "config-id", config_id, "endpoint", f->endpoint,
+  g_object_set (track, "state-dir", f->state_dir, "config-id", config_id,
+      "endpoint", f->endpoint,
       "content-id", "VA API Sample Player", "content-name", "ClickMe",
       "length", 60, "channel", "sample-channel",
       "player-name", "sample-html5-api-player",

@@ -42,6 +42,10 @@ typedef struct
   GstElement *sink;
   GstPad *src;
   GstClock *clock;
+
+  /* the state folder of the test's own: its journals and identity,
+   * which no other test's element replays */
+  gchar *state_dir;
 } Fixture;
 
 Fixture *fixture_new (void);
