@@ -653,6 +653,17 @@ journal_answered (MediaEdgeClientSession * session,
     g_hash_table_remove (session->seqs, request);
 }
 
+/* Whether @request, which the sender drops as it stops, waits in the
+ * journal for the next run: then it is not lost, and not counted so */
+static gboolean
+journal_keeps (MediaEdgeClientSession * session,
+    const MediaEdgeRequest * request)
+{
+  return g_cancellable_is_cancelled (session->cancellable)
+      && session_journals (session) && session->seqs
+      && g_hash_table_contains (session->seqs, request);
+}
+
 /* @request leaves memory but stays in the journal, unanswered */
 static void
 journal_forget (MediaEdgeClientSession * session,
@@ -801,10 +812,9 @@ offline_in_ms (MediaEdgeClientSession * session)
 static void
 session_drop_all (MediaEdgeClientSession * session, const gchar * why)
 {
-  guint n = g_queue_get_length (&session->outgoing);
+  guint n = 0, kept = 0;
 
   g_mutex_lock (&session->lock);
-  n += g_queue_get_length (&session->incoming);
   while (!g_queue_is_empty (&session->incoming))
     g_queue_push_tail (&session->outgoing,
         g_queue_pop_head (&session->incoming));
@@ -813,9 +823,18 @@ session_drop_all (MediaEdgeClientSession * session, const gchar * why)
   while (!g_queue_is_empty (&session->outgoing)) {
     MediaEdgeRequest *request = g_queue_pop_head (&session->outgoing);
 
+    if (journal_keeps (session, request)) {
+      kept++;
+      session_park (session, request);
+      continue;
+    }
+    n++;
     journal_answered (session, request);
     media_edge_request_free (request);
   }
+  if (kept > 0)
+    GST_INFO_ID (session->log_id, "%u requests kept in the journal for the "
+        "next run: %s", kept, why);
   if (n > 0) {
     GST_WARNING_ID (session->log_id, "%u requests dropped: %s", n, why);
     session_count_drops (session, n, why);
@@ -1327,9 +1346,16 @@ static void
 drop_request (MediaEdgeClientSession * session, MediaEdgeRequest * request,
     const gchar * why)
 {
-  g_autofree gchar *detail = g_strdup_printf ("%s dropped: %s",
-      media_edge_request_get_name (request), why);
+  g_autofree gchar *detail = NULL;
 
+  if (journal_keeps (session, request)) {
+    GST_INFO_ID (session->log_id, "%s kept in the journal for the next run: "
+        "%s", media_edge_request_get_name (request), why);
+    session_park (session, request);
+    return;
+  }
+  detail = g_strdup_printf ("%s dropped: %s",
+      media_edge_request_get_name (request), why);
   GST_WARNING_ID (session->log_id, "%s", detail);
   journal_answered (session, request);
   media_edge_request_free (request);

@@ -1230,6 +1230,16 @@ edge_server_set_session_location (EdgeServer * server, const gchar * location)
   g_mutex_unlock (&server->lock);
 }
 
+/* The service knows @session_id as one it started: a server brought up
+ * again on the port of one taken down takes the old one's sessions. */
+void
+edge_server_adopt_session (EdgeServer * server, const gchar * session_id)
+{
+  g_mutex_lock (&server->lock);
+  g_hash_table_add (server->sessions, g_strdup (session_id));
+  g_mutex_unlock (&server->lock);
+}
+
 /* The service forgets every session it started: events for them are
  * answered @status (404 or 410). */
 void

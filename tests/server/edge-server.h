@@ -61,6 +61,9 @@ void edge_server_set_client_state (EdgeServer * server, const gchar * handles);
 void edge_server_set_session_location (EdgeServer * server,
     const gchar * location);
 
+void edge_server_adopt_session (EdgeServer * server,
+    const gchar * session_id);
+
 void edge_server_forget_sessions (EdgeServer * server, guint status);
 
 void edge_server_forget_every_session (EdgeServer * server, guint status);

@@ -1,0 +1,335 @@
+/* gst-mediaedge
+ * Copyright (C) 2026 gst-mediaedge contributors
+ *
+ * This library is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Library General Public
+ * License as published by the Free Software Foundation; either
+ * version 2.1 of the License, or (at your option) any later version.
+ */
+
+/* Nothing played is lost: what the element could not send waits in its
+ * journal under state-dir, and goes when the service answers, in this
+ * run or the next; a session played offline goes whole, as /downloaded.
+ * Playback on a GstTestClock; the retries, the offline delay and the
+ * service coming back in real time. */
+
+#include "fixture.h"
+
+/* The journals in the fixture's spool folder */
+static guint
+count_journals (Fixture * f)
+{
+  g_autofree gchar *spool = g_build_filename (f->state_dir, "spool", NULL);
+  g_autoptr (GDir) dir = g_dir_open (spool, 0, NULL);
+  const gchar *name;
+  guint n = 0;
+
+  while (dir && (name = g_dir_read_name (dir)))
+    if (g_str_has_suffix (name, ".jsonl"))
+      n++;
+
+  return n;
+}
+
+/* A session that never started: the server is down, the element goes
+ * offline after 1 s, plays three pings and stops. */
+static void
+play_offline (Fixture * f, const gchar * config_id)
+{
+  g_autoptr (GstStructure) offline = NULL;
+
+  make_pipeline (f, config_id);
+  g_object_set (f->track, "retry-delay", 10, "offline-after", 1,
+      "fpid", "device-9", "flush-timeout", 200, NULL);
+  set_state (f, GST_STATE_PLAYING);
+  start_stream (f, NULL);
+  offline = pop_session_structure (f->pipeline, "offline");
+  fail_unless (offline != NULL, "the session did not go offline");
+  for (guint second = 10; second <= 30; second += 10)
+    play_to_ping (f, second);
+}
+
+/* The one /downloaded request of @records */
+static EdgeRecord *
+find_downloaded (GPtrArray * records)
+{
+  EdgeRecord *found = NULL;
+
+  for (guint i = 0; i < records->len; i++) {
+    EdgeRecord *record = g_ptr_array_index (records, i);
+
+    if (g_strcmp0 (record->event_type, "downloaded") != 0)
+      continue;
+    fail_unless (found == NULL, "more than one /downloaded request");
+    found = record;
+  }
+  fail_unless (found != NULL, "no /downloaded request");
+
+  return found;
+}
+
+static gint64
+parse_time (const gchar * text)
+{
+  g_autoptr (GDateTime) when = g_date_time_new_from_iso8601 (text, NULL);
+
+  fail_unless (when != NULL, "%s", text);
+
+  return g_date_time_to_unix (when) * 1000 +
+      g_date_time_get_microsecond (when) / 1000;
+}
+
+/* The session in @record's body: every event in order, with its own time
+ * and playhead, and the device's FPID */
+static void
+assert_whole_session (EdgeRecord * record, const Expected * expected, guint n)
+{
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  JsonObject *xdm;
+  JsonArray *events;
+  gint64 start = 0;
+
+  fail_unless_equals_int (record->status, 204);
+  fail_unless (json_parser_load_from_data (parser, record->body, -1, NULL));
+  xdm = json_object_get_object_member (json_array_get_object_element
+      (json_object_get_array_member (json_node_get_object
+              (json_parser_get_root (parser)), "events"), 0), "xdm");
+  fail_unless (strstr (record->body, "\"FPID\":[{\"id\":\"device-9\"") !=
+      NULL, "%s", record->body);
+  events = json_object_get_array_member (xdm, "mediaDownloadedEvents");
+  fail_unless_equals_int (json_array_get_length (events), n);
+  for (guint i = 0; i < n; i++) {
+    JsonObject *event = json_array_get_object_element (events, i);
+    JsonObject *media = json_object_get_object_member (event,
+        "mediaCollection");
+    g_autofree gchar *type = g_strconcat ("media.", expected[i].event, NULL);
+    gint64 when = parse_time (json_object_get_string_member (event,
+            "mediaEventTimestamp"));
+
+    if (i == 0)
+      start = when;
+    fail_unless_equals_string (json_object_get_string_member (event,
+            "mediaEventType"), type);
+    fail_unless_equals_int64 (json_object_get_int_member (media, "playhead"),
+        expected[i].playhead);
+    fail_unless (!json_object_has_member (media, "sessionID"));
+    /* -1: at the stop, whenever the test got there */
+    if (expected[i].offset_ms >= 0) {
+      fail_unless_equals_int64 (when - start, expected[i].offset_ms);
+    } else {
+      fail_unless (when - start >= 30000, "%s at %" G_GINT64_FORMAT " ms",
+          expected[i].event, when - start);
+    }
+  }
+}
+
+static const Expected offline_session[] = {
+  {"sessionStart", 0, 0},
+  {"play", 1, 0},
+  {"ping", 10000, 10},
+  {"ping", 20000, 20},
+  {"ping", 30000, 30},
+  {"sessionEnd", -1, 30},
+};
+
+/* The server is down for a whole session, then up: the next element to
+ * start sends it whole, as exactly one /downloaded request, every event
+ * in order with its own time and playhead, the FPID in it; nothing of it
+ * goes live. */
+GST_START_TEST (test_offline_session_sent_whole_next_run)
+{
+  g_autoptr (GPtrArray) records = NULL;
+  g_autoptr (GstStructure) downloaded = NULL;
+  Fixture *f = fixture_new ();
+  guint port = edge_server_take_down (&f->server);
+
+  play_offline (f, "offline");
+  stop_pipeline (f);
+  /* the flush gave up on it: it waits on disk */
+  fail_unless_equals_int (count_journals (f), 1);
+
+  bring_server_up (f, port);
+  make_pipeline (f, "offline");
+  /* an element starting sends what waits, playing or not */
+  set_state (f, GST_STATE_PAUSED);
+  downloaded = pop_session_structure (f->pipeline, "downloaded");
+  fail_unless (downloaded != NULL);
+  fail_unless_equals_int (wait_for_stat (f->track, "downloaded-sessions", 1),
+      1);
+  records = edge_server_dup_records (f->server);
+  fail_unless_equals_int (records->len, 1);
+  assert_whole_session (find_downloaded (records), offline_session,
+      G_N_ELEMENTS (offline_session));
+  fail_unless_equals_int (count_journals (f), 0);
+  stop_pipeline (f);
+  fixture_teardown (f);
+}
+
+GST_END_TEST;
+
+/* Offline, the session stays offline when the service comes back: its
+ * events wait on disk, and once it ends it goes whole, in the same run. */
+GST_START_TEST (test_offline_session_sent_whole_same_run)
+{
+  g_autoptr (GPtrArray) records = NULL;
+  g_autoptr (GstStructure) downloaded = NULL;
+  Fixture *f = fixture_new ();
+  guint port = edge_server_take_down (&f->server);
+  guint spooled;
+
+  play_offline (f, "offline");
+  bring_server_up (f, port);
+  /* the session ends at PAUSED→READY: the bus still carries messages */
+  set_state (f, GST_STATE_READY);
+  downloaded = pop_session_structure (f->pipeline, "downloaded");
+  fail_unless (downloaded != NULL);
+  fail_unless_equals_int (wait_for_stat (f->track, "downloaded-sessions", 1),
+      1);
+  spooled = wait_for_stat (f->track, "spooled", 6);
+  fail_unless_equals_int (spooled, 6);
+  records = edge_server_dup_records (f->server);
+  fail_unless_equals_int (records->len, 1);
+  assert_whole_session (find_downloaded (records), offline_session,
+      G_N_ELEMENTS (offline_session));
+  stop_pipeline (f);
+  fail_unless_equals_int (count_journals (f), 0);
+  fixture_teardown (f);
+}
+
+GST_END_TEST;
+
+/* Without a journal (state-dir empty), or with offline-after=0, a session
+ * never goes offline: down at start, then up, it goes live. */
+GST_START_TEST (test_no_offline_without_journal)
+{
+  const gchar *settings[][2] = { {"", "1"}, {NULL, "0"} };
+
+  for (guint i = 0; i < G_N_ELEMENTS (settings); i++) {
+    Fixture *f = fixture_new ();
+    guint port = edge_server_take_down (&f->server);
+
+    make_pipeline (f, "live");
+    if (settings[i][0])
+      g_object_set (f->track, "state-dir", settings[i][0], NULL);
+    gst_util_set_object_arg (G_OBJECT (f->track), "offline-after",
+        settings[i][1]);
+    g_object_set (f->track, "retry-delay", 10, NULL);
+    set_state (f, GST_STATE_PLAYING);
+    start_stream (f, NULL);
+    fail_unless (wait_for_stat (f->track, "retried", 1) >= 1);
+    g_usleep (1500 * G_TIME_SPAN_MILLISECOND);
+    bring_server_up (f, port);
+    wait_for_request (f, "sessionStart");
+    wait_for_request (f, "play");
+    fail_unless_equals_int (wait_for_stat (f->track, "downloaded-sessions",
+            0), 0);
+    stop_pipeline (f);
+    fixture_teardown (f);
+  }
+}
+
+GST_END_TEST;
+
+/* A stop before everything was sent loses nothing and drops nothing: the
+ * journal keeps the rest, and the next element sends it live with the
+ * session's own id, then the session's sessionEnd. */
+GST_START_TEST (test_unsent_tail_sent_next_run)
+{
+  g_autoptr (GPtrArray) records = NULL;
+  g_autofree gchar *session_id = NULL;
+  g_autofree gchar *text = NULL;
+  Fixture *f = fixture_new ();
+  guint port;
+
+  make_pipeline (f, "tail");
+  g_object_set (f->track, "retry-delay", 10, "flush-timeout", 200, NULL);
+  set_state (f, GST_STATE_PLAYING);
+  start_stream (f, NULL);
+  session_id = pop_session_message (f->pipeline, "started");
+  fail_unless (session_id != NULL);
+  wait_for_request (f, "play");
+  /* the service goes away: two pings and the sessionEnd wait */
+  port = edge_server_take_down (&f->server);
+  play_to_ping (f, 10);
+  play_to_ping (f, 20);
+  fail_unless (wait_for_stat (f->track, "retried", 1) >= 1);
+  stop_pipeline (f);
+  fail_unless_equals_int (count_journals (f), 1);
+
+  bring_server_up (f, port);
+  /* the old session, known to the service as it was */
+  edge_server_adopt_session (f->server, session_id);
+  make_pipeline (f, "tail");
+  g_object_set (f->track, "retry-delay", 10, NULL);
+  set_state (f, GST_STATE_READY);
+  set_state (f, GST_STATE_PAUSED);
+  fail_unless_equals_int (wait_for_stat (f->track, "replayed", 3), 3);
+  text = edge_server_describe_records (f->server, session_id);
+  fail_unless_equals_string (text, "ping 204, ping 204, sessionEnd 204");
+  records = edge_server_dup_records (f->server);
+  fail_unless_equals_int (records->len, 3);
+  fail_unless_equals_int64 (((EdgeRecord *) g_ptr_array_index (records,
+              1))->playhead, 20);
+  fail_unless_equals_int64 (((EdgeRecord *) g_ptr_array_index (records,
+              2))->playhead, 20);
+  fail_unless_equals_int (count_journals (f), 0);
+  stop_pipeline (f);
+  fixture_teardown (f);
+}
+
+GST_END_TEST;
+
+/* Past spool-max-bytes, the oldest whole sessions go, counted; not the
+ * one being sent (the oldest, tried again and again while the service is
+ * away), nor the session being written. */
+GST_START_TEST (test_spool_bound_drops_oldest)
+{
+  Fixture *f = fixture_new ();
+  guint port = edge_server_take_down (&f->server);
+
+  for (guint i = 0; i < 3; i++) {
+    make_pipeline (f, "bound");
+    g_object_set (f->track, "retry-delay", 10, "flush-timeout", 0,
+        "offline-after", 0, NULL);
+    set_state (f, GST_STATE_PLAYING);
+    start_stream (f, NULL);
+    fail_unless (wait_for_stat (f->track, "spooled", 2) >= 2);
+    stop_pipeline (f);
+  }
+  fail_unless_equals_int (count_journals (f), 3);
+
+  /* room for none of them: each goes as the next session starts */
+  make_pipeline (f, "bound");
+  g_object_set (f->track, "retry-delay", 10, "spool-max-bytes",
+      (guint64) 1, "flush-timeout", 0, "offline-after", 0, NULL);
+  /* the oldest is being sent (tried again) before the session starts */
+  set_state (f, GST_STATE_PAUSED);
+  fail_unless (wait_for_stat (f->track, "retried", 1) >= 1);
+  set_state (f, GST_STATE_PLAYING);
+  start_stream (f, NULL);
+  fail_unless_equals_int (wait_for_stat (f->track, "spool-dropped", 2), 2);
+  fail_unless_equals_int (count_journals (f), 2);
+  stop_pipeline (f);
+  bring_server_up (f, port);
+  fixture_teardown (f);
+}
+
+GST_END_TEST;
+
+static Suite *
+mediaedgetrack_spool_suite (void)
+{
+  Suite *s = suite_create ("mediaedgetrack-spool");
+  TCase *tc = tcase_create ("general");
+
+  suite_add_tcase (s, tc);
+  tcase_add_test (tc, test_offline_session_sent_whole_next_run);
+  tcase_add_test (tc, test_offline_session_sent_whole_same_run);
+  tcase_add_test (tc, test_no_offline_without_journal);
+  tcase_add_test (tc, test_unsent_tail_sent_next_run);
+  tcase_add_test (tc, test_spool_bound_drops_oldest);
+
+  return s;
+}
+
+GST_CHECK_MAIN (mediaedgetrack_spool);
