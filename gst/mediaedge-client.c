@@ -678,9 +678,12 @@ journal_session_id (MediaEdgeClientSession * session)
 {
   GError *error = NULL;
 
-  if (session_journals (session))
-    journal_check (session, media_edge_journal_append_session_id
-        (session->journal, session->session_id, &error), error);
+  if (session_journals (session)
+      && journal_check (session, media_edge_journal_append_session_id
+          (session->journal, session->session_id, &error), error)
+      && session->pinned_hint)
+    journal_check (session, media_edge_journal_append_hint (session->journal,
+            session->pinned_hint, &error), error);
 }
 
 static void
@@ -1200,19 +1203,22 @@ media_edge_client_session_set_journal (MediaEdgeClientSession * session,
 /**
  * media_edge_client_session_resume_id:
  * @session_id: the id of a session that started in an earlier run
+ * @location_hint: (nullable): the cluster it started in
  *
- * The session goes on with @session_id: no request needs to open it.
- * Call before the first request is sent.
+ * The session goes on with @session_id, in its cluster: no request needs
+ * to open it. Call before the first request is sent.
  */
 void
 media_edge_client_session_resume_id (MediaEdgeClientSession * session,
-    const gchar * session_id)
+    const gchar * session_id, const gchar * location_hint)
 {
   g_return_if_fail (session != NULL && session_id != NULL);
 
   g_free (session->session_id);
   session->session_id = g_strdup (session_id);
-  session->hint_pinned = FALSE;
+  g_free (session->pinned_hint);
+  session->pinned_hint = g_strdup (location_hint);
+  session->hint_pinned = TRUE;
 }
 
 /**
@@ -1560,8 +1566,8 @@ session_delivered (MediaEdgeClientSession * session, guint status,
   session->attempt = 0;
   if (opens) {
     session->session_id = session_id;
-    journal_session_id (session);
     pin_hint (session);
+    journal_session_id (session);
     GST_DEBUG_ID (session->log_id, "session %s started", session_id);
     g_atomic_int_inc (&session->stats->sessions_started);
   }

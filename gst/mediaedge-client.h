@@ -128,7 +128,7 @@ void media_edge_client_session_set_journal (MediaEdgeClientSession * session,
     MediaEdgeJournal * journal, guint64 next_seq);
 
 void media_edge_client_session_resume_id (MediaEdgeClientSession * session,
-    const gchar * session_id);
+    const gchar * session_id, const gchar * location_hint);
 
 /* Called on the client thread with each request delivered. */
 typedef void (*MediaEdgeDeliveredFunc) (const MediaEdgeRequest * request,

@@ -647,7 +647,8 @@ start_tail (Job * job, MediaEdgeJournalContents * contents)
   GST_INFO ("%s: sending the rest of a session an earlier run left "
       "(%u requests%s)", job->owner->log_id, contents->pending->len,
       end ? ", then its sessionEnd" : "");
-  media_edge_client_session_resume_id (session, contents->session_id);
+  media_edge_client_session_resume_id (session, contents->session_id,
+      contents->location_hint);
   media_edge_client_session_set_delivered_func (session, on_replayed, job,
       NULL);
   for (guint i = 0; i < contents->pending->len; i++) {

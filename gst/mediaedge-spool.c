@@ -17,6 +17,8 @@
  *     {"request":1,"body":{...}}   request 1 (the caller numbers them), as
  *                                  media_edge_request_serialize() wrote it
  *     {"session":"..."}            the session id, once the service gave it
+ *     {"hint":"or2"}               the cluster the session started in,
+ *                                  where its events must go
  *     {"answered":1}               request 1 was delivered, or given up
  *     {"offline":true}             the session went offline after the
  *                                  header: its requests wait here only,
@@ -151,6 +153,7 @@ typedef struct
   gint64 created;
   gboolean offline;             /* by the header, or a line since */
   gchar *session_id;
+  gchar *location_hint;
   gboolean ended;
   guint downloaded;             /* the most parts a line said */
   gboolean downloaded_all;
@@ -233,6 +236,7 @@ static void
 parsed_clear (Parsed * parsed)
 {
   g_clear_pointer (&parsed->session_id, g_free);
+  g_clear_pointer (&parsed->location_hint, g_free);
   g_clear_pointer (&parsed->requests, g_ptr_array_unref);
   g_clear_pointer (&parsed->seqs, g_array_unref);
   g_clear_pointer (&parsed->request_lines, g_array_unref);
@@ -377,6 +381,11 @@ parse_entry (Parsed * parsed, JsonObject * object, gsize offset, gsize length)
   if ((node = get_value (object, "session", G_TYPE_STRING)) != NULL) {
     g_free (parsed->session_id);
     parsed->session_id = g_strdup (json_node_get_string (node));
+    return TRUE;
+  }
+  if ((node = get_value (object, "hint", G_TYPE_STRING)) != NULL) {
+    g_free (parsed->location_hint);
+    parsed->location_hint = g_strdup (json_node_get_string (node));
     return TRUE;
   }
   if ((node = get_value (object, "end", G_TYPE_BOOLEAN)) != NULL &&
@@ -794,6 +803,16 @@ session_line (const gchar * session_id)
 }
 
 static JsonBuilder *
+hint_line (const gchar * hint)
+{
+  JsonBuilder *builder = begin_line ("hint");
+
+  json_builder_add_string_value (builder, hint);
+
+  return builder;
+}
+
+static JsonBuilder *
 downloaded_line (guint parts, gboolean all)
 {
   JsonBuilder *builder = begin_line ("downloaded");
@@ -946,6 +965,8 @@ compacted_text (const Parsed * parsed, const gchar * data)
   add_line (text, header_line (parsed->offline, parsed->created));
   if (parsed->session_id != NULL)
     add_line (text, session_line (parsed->session_id));
+  if (parsed->location_hint != NULL)
+    add_line (text, hint_line (parsed->location_hint));
   for (guint i = 0; i < parsed->request_lines->len; i++) {
     const RequestLine *line = &g_array_index (parsed->request_lines,
         RequestLine, i);
@@ -1474,6 +1495,26 @@ media_edge_journal_append_session_id (MediaEdgeJournal * journal,
 }
 
 /**
+ * media_edge_journal_append_hint:
+ * @hint: the location hint (edge cluster) the session started in
+ *
+ * Returns: %FALSE with @error set if it could not be written
+ */
+gboolean
+media_edge_journal_append_hint (MediaEdgeJournal * journal,
+    const gchar * hint, GError ** error)
+{
+  g_autoptr (JsonBuilder) builder = NULL;
+
+  g_return_val_if_fail (journal != NULL && hint != NULL, FALSE);
+  g_return_val_if_fail (g_utf8_validate (hint, -1, NULL), FALSE);
+
+  builder = hint_line (hint);
+
+  return end_line (journal, builder, error);
+}
+
+/**
  * media_edge_journal_append_answered:
  * @seq: the number of a request appended before, delivered or given up
  *
@@ -1739,6 +1780,7 @@ media_edge_journal_read (MediaEdgeJournal * journal, GError ** error)
   contents->path = g_strdup (journal->path);
   contents->offline = parsed.offline;
   contents->session_id = g_steal_pointer (&parsed.session_id);
+  contents->location_hint = g_steal_pointer (&parsed.location_hint);
   contents->ended = parsed.ended;
   contents->created = parsed.created;
   contents->downloaded_parts = parsed.downloaded;
@@ -1768,6 +1810,7 @@ media_edge_journal_contents_free (MediaEdgeJournalContents * contents)
 
   g_free (contents->path);
   g_free (contents->session_id);
+  g_free (contents->location_hint);
   g_clear_pointer (&contents->pending, g_ptr_array_unref);
   g_clear_pointer (&contents->pending_seqs, g_array_unref);
   g_clear_pointer (&contents->all, g_ptr_array_unref);

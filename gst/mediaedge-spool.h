@@ -55,6 +55,7 @@ typedef struct
    * go whole, as /downloaded */
   gboolean offline;
   gchar *session_id;            /* NULL if no sessionStart was answered */
+  gchar *location_hint;         /* the cluster it started in, or NULL */
   gboolean ended;               /* the session's last request was queued */
   /* the requests never answered, in order (MediaEdgeRequest) */
   GPtrArray *pending;
@@ -101,6 +102,9 @@ gboolean media_edge_journal_append_request (MediaEdgeJournal * journal,
 
 gboolean media_edge_journal_append_session_id (MediaEdgeJournal * journal,
     const gchar * session_id, GError ** error);
+
+gboolean media_edge_journal_append_hint (MediaEdgeJournal * journal,
+    const gchar * hint, GError ** error);
 
 gboolean media_edge_journal_append_answered (MediaEdgeJournal * journal,
     guint64 seq, GError ** error);

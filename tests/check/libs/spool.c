@@ -1513,6 +1513,7 @@ GST_START_TEST (test_compaction)
   media_edge_journal_set_compact_threshold (journal, SMALL_THRESHOLD);
   fail_unless (media_edge_journal_append_session_id (journal, SESSION_ID,
           NULL));
+  fail_unless (media_edge_journal_append_hint (journal, "or2", NULL));
 
   prober.path = path;
   fail_unless (pipe (out) == 0 && pipe (barrier) == 0);
@@ -1548,6 +1549,8 @@ GST_START_TEST (test_compaction)
   /* the answered since the last compaction aside, none but those */
   fail_unless (contents->all->len < 20, "%u", contents->all->len);
   assert_seqs (contents->pending_seqs, kept_seqs);
+  /* the cluster the session started in survives the compaction */
+  fail_unless_equals_string (contents->location_hint, "or2");
   fail_unless_equals_string (contents->session_id, SESSION_ID);
   fail_unless_equals_int64 (contents->created, NOW);
   fail_if (contents->offline);
@@ -1562,6 +1565,7 @@ GST_START_TEST (test_compaction)
   fail_unless_equals_string (claimed->path, path);
   assert_requests (claimed->pending, kept);
   assert_seqs (claimed->pending_seqs, kept_seqs);
+  fail_unless_equals_string (claimed->location_hint, "or2");
   fail_unless_equals_string (claimed->session_id, SESSION_ID);
   /* past every seq kept, whether 200 was trimmed yet or not */
   fail_unless (claimed->next_seq >= 200);
