@@ -117,6 +117,7 @@ GST_START_TEST (test_example2_through_pipeline)
   g_autoptr (JsonParser) parser = json_parser_new ();
   JsonObject *media;
   Fixture *f = fixture_new ();
+  gint64 started = g_get_monotonic_time ();
 
   make_pipeline (f, "example-2");
   g_object_set (f->track, "content-name", "ClickMe", "length", 54, NULL);
@@ -163,6 +164,11 @@ GST_START_TEST (test_example2_through_pipeline)
   fail_unless (gst_pad_push_event (f->src, gst_event_new_eos ()));
   wait_for_request (f, "sessionComplete");
   stop_pipeline (f);
+  /* for tests/bench/example2-replay.sh: the replay alone, the process,
+   * GStreamer's start and the bodies' validation left out */
+  if (g_getenv ("MEDIAEDGE_BENCH_REPLAY"))
+    g_print ("replay: %.1f ms\n",
+        (g_get_monotonic_time () - started) / 1000.0);
 
   assert_received (f, expected, G_N_ELEMENTS (expected), "example-2");
   records = edge_server_dup_records (f->server);
