@@ -1471,8 +1471,11 @@ flush (GstMediaEdgeSession * session, guint timeout_ms)
       G_TIME_SPAN_MILLISECOND * timeout_ms;
   MediaEdgeReplay *replay;
   MediaEdgeReplayOwner *replay_owner;
+  gboolean idle = TRUE;
 
   g_mutex_lock (&session->lock);
+  if (session->client)
+    deadline = media_edge_client_flush_deadline (session->client, timeout_ms);
   replay = session->replay;
   replay_owner = session->replay_owner;
   close_client_session (session);
@@ -1481,12 +1484,17 @@ flush (GstMediaEdgeSession * session, guint timeout_ms)
       media_edge_client_session_unref);
   g_mutex_unlock (&session->lock);
 
-  for (guint i = 0; i < closing->len; i++) {
-    if (!media_edge_client_session_wait_idle (g_ptr_array_index (closing, i),
-            deadline))
-      GST_WARNING_OBJECT (session->owner, "flush-timeout of %u ms reached: "
-          "events not yet delivered are lost if no other element keeps the "
-          "sender running and no journal keeps them", timeout_ms);
+  for (guint i = 0; i < closing->len && idle; i++)
+    idle = media_edge_client_session_wait_idle (g_ptr_array_index (closing,
+            i), deadline);
+  if (!idle) {
+    GST_WARNING_OBJECT (session->owner, "flush-timeout of %u ms reached (or "
+        "reached by an element before, the service not answering since): "
+        "events not yet delivered are lost if no other element keeps the "
+        "sender running and no journal keeps them", timeout_ms);
+    /* a stop that chose not to wait says nothing of the service */
+    if (timeout_ms > 0)
+      media_edge_client_note_flush_gave_up (session->client);
   }
   /* the sessions that ended offline, sent whole if the service answers */
   if (replay && !media_edge_replay_wait_idle (replay, replay_owner, deadline))

@@ -53,6 +53,10 @@ struct _MediaEdgeClient
   GHashTable *soups;
   GList *sessions;
   guint in_flight;
+  /* requests delivered, all sessions together (atomic), and how many
+   * had been when a stopping element last gave up waiting (-1: never) */
+  gint delivered;
+  gint delivered_at_give_up;
   /* client thread only: the sessions whose journals were written since
    * they were last synced, and the timer that syncs them */
   GPtrArray *unsynced;
@@ -252,6 +256,7 @@ client_new (void)
   MediaEdgeClient *client = g_new0 (MediaEdgeClient, 1);
 
   client->users = 1;
+  client->delivered_at_give_up = -1;
   client->context = g_main_context_new ();
   client->loop = g_main_loop_new (client->context, FALSE);
   client->unsynced = g_ptr_array_new_with_free_func ((GDestroyNotify)
@@ -345,6 +350,38 @@ media_edge_client_release (MediaEdgeClient * client)
   g_main_context_unref (client->context);
   g_ptr_array_unref (client->unsynced);
   g_free (client);
+}
+
+/**
+ * media_edge_client_flush_deadline:
+ * @timeout_ms: how long a stopping element may wait for its requests
+ *
+ * The bound holds per process, not per element: once a stopping element
+ * gave up waiting, the service away, the next ones do not wait again
+ * until the sender delivers something. Stopping 2,000 pipelines with the
+ * service away takes one flush-timeout, not 2,000 (what is not sent waits
+ * in the journal, when there is one).
+ *
+ * Returns: the monotonic time to wait until
+ */
+gint64
+media_edge_client_flush_deadline (MediaEdgeClient * client, guint timeout_ms)
+{
+  gint64 now = g_get_monotonic_time ();
+  gint given_up = g_atomic_int_get (&client->delivered_at_give_up);
+
+  if (given_up >= 0 && given_up == g_atomic_int_get (&client->delivered))
+    return now;
+
+  return now + (gint64) timeout_ms *G_TIME_SPAN_MILLISECOND;
+}
+
+/* A stopping element waited its flush-timeout for nothing */
+void
+media_edge_client_note_flush_gave_up (MediaEdgeClient * client)
+{
+  g_atomic_int_set (&client->delivered_at_give_up,
+      g_atomic_int_get (&client->delivered));
 }
 
 /**
@@ -1380,6 +1417,7 @@ deliver_request (MediaEdgeClientSession * session, MediaEdgeRequest * request,
   journal_answered (session, request);
   media_edge_request_free (request);
   g_atomic_int_inc (&session->stats->sent);
+  g_atomic_int_inc (&session->client->delivered);
   session_settle (session, 1);
 }
 

@@ -80,6 +80,11 @@ MediaEdgeClient *media_edge_client_get_default (void);
 
 void media_edge_client_release (MediaEdgeClient * client);
 
+gint64 media_edge_client_flush_deadline (MediaEdgeClient * client,
+    guint timeout_ms);
+
+void media_edge_client_note_flush_gave_up (MediaEdgeClient * client);
+
 GMainContext *media_edge_client_get_context (MediaEdgeClient * client);
 
 guint media_edge_client_backoff_ms (guint retry_delay_ms, guint attempt);

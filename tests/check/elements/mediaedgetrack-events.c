@@ -167,8 +167,7 @@ GST_START_TEST (test_example2_through_pipeline)
   /* for tests/bench/example2-replay.sh: the replay alone, the process,
    * GStreamer's start and the bodies' validation left out */
   if (g_getenv ("MEDIAEDGE_BENCH_REPLAY"))
-    g_print ("replay: %.1f ms\n",
-        (g_get_monotonic_time () - started) / 1000.0);
+    g_print ("replay: %.1f ms\n", (g_get_monotonic_time () - started) / 1000.0);
 
   assert_received (f, expected, G_N_ELEMENTS (expected), "example-2");
   records = edge_server_dup_records (f->server);

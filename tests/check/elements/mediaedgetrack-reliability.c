@@ -611,6 +611,58 @@ GST_START_TEST (test_shutdown_without_server)
 
 GST_END_TEST;
 
+/* The flush bound holds per process: elements stopped one after the
+ * other, the service away, wait one flush-timeout in all, not one each
+ * (2,000 pipelines stopping took minutes). */
+GST_START_TEST (test_flush_bound_per_process)
+{
+  GstElement *pipelines[6];
+  gint64 start, took;
+  Fixture *f = fixture_new ();
+  guint port = edge_server_take_down (&f->server);
+  GstElement *keeper;
+
+  /* one element keeps the sender running throughout */
+  make_pipeline (f, "keeper");
+  keeper = gst_object_ref (f->pipeline);
+  g_object_set (f->track, "retry-delay", 10, NULL);
+  set_state (f, GST_STATE_PLAYING);
+  for (guint i = 0; i < G_N_ELEMENTS (pipelines); i++) {
+    g_autoptr (GError) error = NULL;
+    g_autofree gchar *line = g_strdup_printf ("videotestsrc is-live=true ! "
+        "mediaedgetrack endpoint=%s config-id=flush-%u retry-delay=10 "
+        "flush-timeout=400 state-dir=\"\" ! fakesink", f->endpoint, i);
+
+    pipelines[i] = gst_parse_launch (line, &error);
+    fail_unless (pipelines[i] != NULL, "%s", error ? error->message : "");
+    fail_if (gst_element_set_state (pipelines[i], GST_STATE_PLAYING) ==
+        GST_STATE_CHANGE_FAILURE);
+  }
+  g_usleep (300 * G_TIME_SPAN_MILLISECOND);
+
+  start = g_get_monotonic_time ();
+  for (guint i = 0; i < G_N_ELEMENTS (pipelines); i++) {
+    fail_unless_equals_int (gst_element_set_state (pipelines[i],
+            GST_STATE_NULL), GST_STATE_CHANGE_SUCCESS);
+    gst_object_unref (pipelines[i]);
+  }
+  took = g_get_monotonic_time () - start;
+  /* one wait, and a margin for a loaded machine: six would be 2.4 s */
+  fail_unless (took >= 400 * G_TIME_SPAN_MILLISECOND, "%" G_GINT64_FORMAT,
+      took);
+  fail_unless (took < 1600 * G_TIME_SPAN_MILLISECOND, "%" G_GINT64_FORMAT
+      " us for 6 stops", took);
+
+  bring_server_up (f, port);
+  wait_for_request (f, "play");
+  f->pipeline = keeper;
+  stop_pipeline (f);
+  gst_object_unref (keeper);
+  fixture_teardown (f);
+}
+
+GST_END_TEST;
+
 /* The service refuses the session (207 with errors): a warning quoting
  * them, and tracking stops until the next item. */
 GST_START_TEST (test_refused_session_stops_tracking)
@@ -1423,6 +1475,7 @@ mediaedgetrack_reliability_suite (void)
   tcase_add_test (tc, test_queue_overflow_is_counted);
   tcase_add_test (tc, test_stalled_server_does_not_stall_the_pipeline);
   tcase_add_test (tc, test_shutdown_without_server);
+  tcase_add_test (tc, test_flush_bound_per_process);
   tcase_add_test (tc, test_unreachable_service_warns_once);
   tcase_add_test (tc, test_stops_leave_no_sockets);
   tcase_add_test (tc, test_refused_session_stops_tracking);
