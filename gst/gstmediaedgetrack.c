@@ -907,6 +907,10 @@ gst_media_edge_track_class_init (GstMediaEdgeTrackClass * klass)
    * GstMediaEdgeTrack:flush-timeout:
    *
    * How long READY→NULL waits, at most, for queued events to be delivered.
+   * The bound holds per process: once an element stopping gave up waiting
+   * (the service away), the next ones stop at once until the service
+   * answers again. What is not delivered waits in the journal under
+   * #GstMediaEdgeTrack:state-dir for the next run.
    *
    * Since: 0.1
    */
