@@ -52,8 +52,8 @@ struct _GstMediaEdgeSession
   NoticeGate *gate;
   /* woken by the ping clock wait and by gst_media_edge_session_wake(); on
    * the sender's context, from open to close */
-  GSource *source;
-  /* what the ping clock waits wake: the source, until the close */
+  MediaEdgeClientWaker *waker;
+  /* what the ping clock waits wake: the waker, until the close */
   PingTarget *ping_target;
   GstMediaEdgeWakeFunc wake_func;
   gpointer wake_data;
@@ -286,20 +286,7 @@ gst_media_edge_session_set_wake_func (GstMediaEdgeSession * session,
 /* ------------------------------------------------------------------ */
 /* waking up on the sender's context */
 
-static gboolean
-wake_source_dispatch (GSource * source, GSourceFunc callback,
-    gpointer user_data)
-{
-  g_source_set_ready_time (source, -1);
-
-  return callback (user_data);
-}
-
-static GSourceFuncs wake_source_funcs = {
-  .dispatch = wake_source_dispatch,
-};
-
-/* The source holds the owner, and so the session, alive: a wake-up may
+/* The waker holds the owner, and so the session, alive: a wake-up may
  * still run while the element goes to NULL. */
 typedef struct
 {
@@ -338,25 +325,24 @@ on_wake (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
-/* What a ping's clock wait wakes: the session's wake source, until the
- * session closes. The clock's thread may let go of its wait after the
- * sender's context is gone, and a source must not outlive its context:
- * the wait holds this, not the source. */
+/* What a ping's clock wait wakes: the session's waker, until the session
+ * closes. The clock's thread may let go of its wait after the sender is
+ * gone: the wait holds this, not the waker. */
 struct _PingTarget
 {
   gint refs;
   GMutex lock;
-  GSource *source;
+  MediaEdgeClientWaker *waker;
 };
 
 static PingTarget *
-ping_target_new (GSource * source)
+ping_target_new (MediaEdgeClientWaker * waker)
 {
   PingTarget *target = g_new0 (PingTarget, 1);
 
   target->refs = 1;
   g_mutex_init (&target->lock);
-  target->source = g_source_ref (source);
+  target->waker = waker;
 
   return target;
 }
@@ -376,22 +362,18 @@ ping_target_unref (gpointer data)
 
   if (!g_atomic_int_dec_and_test (&target->refs))
     return;
-  /* the source went at the close, on the closing thread */
+  /* the waker went at the close, on the closing thread */
   g_mutex_clear (&target->lock);
   g_free (target);
 }
 
-/* At the close: no wait wakes the source from now on. */
+/* At the close: no wait wakes the waker from now on. */
 static void
 ping_target_clear (PingTarget * target)
 {
-  GSource *source;
-
   g_mutex_lock (&target->lock);
-  source = g_steal_pointer (&target->source);
+  target->waker = NULL;
   g_mutex_unlock (&target->lock);
-  if (source)
-    g_source_unref (source);
 }
 
 static gboolean
@@ -401,8 +383,8 @@ on_clock_ping (GstClock * clock, GstClockTime time, GstClockID id,
   PingTarget *target = user_data;
 
   g_mutex_lock (&target->lock);
-  if (target->source)
-    g_source_set_ready_time (target->source, 0);
+  if (target->waker)
+    media_edge_client_waker_wake (target->waker);
   g_mutex_unlock (&target->lock);
 
   return TRUE;
@@ -416,15 +398,11 @@ on_clock_ping (GstClock * clock, GstClockTime time, GstClockID id,
 void
 gst_media_edge_session_open (GstMediaEdgeSession * session)
 {
-  GSource *source = g_source_new (&wake_source_funcs, sizeof (GSource));
-
   session->client = media_edge_client_get_default ();
   session->gate = notice_gate_new (session);
-  g_source_set_callback (source, on_wake, new_wake_target (session),
-      free_wake_target);
-  g_source_attach (source, media_edge_client_get_context (session->client));
-  session->source = source;
-  session->ping_target = ping_target_new (source);
+  session->waker = media_edge_client_waker_new (session->client, on_wake,
+      new_wake_target (session), free_wake_target);
+  session->ping_target = ping_target_new (session->waker);
 }
 
 /**
@@ -436,8 +414,8 @@ gst_media_edge_session_open (GstMediaEdgeSession * session)
 void
 gst_media_edge_session_wake (GstMediaEdgeSession * session)
 {
-  if (session->source)
-    g_source_set_ready_time (session->source, 0);
+  if (session->waker)
+    media_edge_client_waker_wake (session->waker);
 }
 
 /* Lock held. */
@@ -463,7 +441,7 @@ arm_ping (GstMediaEdgeSession * session)
     return;
   stop_ping (session);
   if (deadline == MEDIA_EDGE_TIME_NONE || session->clock == NULL
-      || session->source == NULL)
+      || session->waker == NULL)
     return;
 
   session->ping_deadline = deadline;
@@ -533,7 +511,7 @@ abort_tracking (GstMediaEdgeSession * session, guint generation)
 }
 
 /* On the sender's thread, when a resume's backoff is over. Wakes under
- * the lock: close may have taken the wake source meanwhile. */
+ * the lock: close may have taken the waker meanwhile. */
 static gboolean
 on_resume_time (gpointer user_data)
 {
@@ -1515,7 +1493,7 @@ gst_media_edge_session_close (GstMediaEdgeSession * session,
 {
   MediaEdgeClient *client;
   NoticeGate *gate;
-  GSource *source;
+  MediaEdgeClientWaker *waker;
   PingTarget *ping_target;
   MediaEdgeReplay *replay;
   MediaEdgeReplayOwner *replay_owner;
@@ -1526,7 +1504,7 @@ gst_media_edge_session_close (GstMediaEdgeSession * session,
   drop_held (session);
   stop_ping (session);
   stop_resume_timer (session);
-  source = g_steal_pointer (&session->source);
+  waker = g_steal_pointer (&session->waker);
   ping_target = g_steal_pointer (&session->ping_target);
   client = g_steal_pointer (&session->client);
   gate = g_steal_pointer (&session->gate);
@@ -1539,10 +1517,8 @@ gst_media_edge_session_close (GstMediaEdgeSession * session,
     ping_target_clear (ping_target);
     ping_target_unref (ping_target);
   }
-  if (source) {
-    g_source_destroy (source);
-    g_source_unref (source);
-  }
+  if (waker)
+    media_edge_client_waker_destroy (waker);
   /* what the sender still sends, it sends unheard: nothing it hears may
    * reach the element's bin, which may go once we return */
   if (gate) {

@@ -53,6 +53,12 @@ struct _MediaEdgeClient
   GHashTable *soups;
   GList *sessions;
   guint in_flight;
+  /* the wakers woken, not yet run (under wake_lock), and the one source
+   * that runs them: a source each would cost every iteration of the
+   * loop a walk over thousands of sessions */
+  GMutex wake_lock;
+  GQueue wakes;
+  GSource *wake_source;
   /* requests delivered, all sessions together (atomic), and how many
    * had been when a stopping element last gave up waiting (-1: never) */
   gint delivered;
@@ -250,6 +256,135 @@ client_thread_main (gpointer data)
   return NULL;
 }
 
+/* ------------------------------------------------------------------ */
+/* wakers */
+
+struct _MediaEdgeClientWaker
+{
+  gint refs;
+  MediaEdgeClient *client;
+  /* under the client's wake_lock */
+  GList link;
+  gboolean queued;
+  gboolean destroyed;
+  GSourceFunc func;
+  gpointer user_data;
+  GDestroyNotify destroy;
+};
+
+typedef struct
+{
+  GSource source;
+  MediaEdgeClient *client;
+} WakeSource;
+
+static MediaEdgeClientWaker *
+waker_ref (MediaEdgeClientWaker * waker)
+{
+  g_atomic_int_inc (&waker->refs);
+
+  return waker;
+}
+
+static void
+waker_unref (MediaEdgeClientWaker * waker)
+{
+  if (!g_atomic_int_dec_and_test (&waker->refs))
+    return;
+  if (waker->destroy)
+    waker->destroy (waker->user_data);
+  g_free (waker);
+}
+
+/* The wakers woken before this dispatch, in turn: one woken meanwhile
+ * waits for the next iteration */
+static gboolean
+wake_source_dispatch (GSource * source, GSourceFunc callback, gpointer unused)
+{
+  MediaEdgeClient *client = ((WakeSource *) source)->client;
+  guint n;
+
+  g_source_set_ready_time (source, -1);
+  g_mutex_lock (&client->wake_lock);
+  n = client->wakes.length;
+  g_mutex_unlock (&client->wake_lock);
+  while (n-- > 0) {
+    MediaEdgeClientWaker *waker;
+    GList *link;
+
+    g_mutex_lock (&client->wake_lock);
+    link = g_queue_pop_head_link (&client->wakes);
+    waker = link ? waker_ref (link->data) : NULL;
+    if (waker)
+      waker->queued = FALSE;
+    g_mutex_unlock (&client->wake_lock);
+    if (waker == NULL)
+      break;
+    waker->func (waker->user_data);
+    waker_unref (waker);
+  }
+
+  return G_SOURCE_CONTINUE;
+}
+
+static GSourceFuncs wake_source_funcs = {
+  .dispatch = wake_source_dispatch,
+};
+
+/**
+ * media_edge_client_waker_new:
+ * @func: run on the client thread when woken; its return is ignored
+ *
+ * Returns: (transfer full): a waker, until media_edge_client_waker_destroy()
+ */
+MediaEdgeClientWaker *
+media_edge_client_waker_new (MediaEdgeClient * client, GSourceFunc func,
+    gpointer user_data, GDestroyNotify destroy)
+{
+  MediaEdgeClientWaker *waker = g_new0 (MediaEdgeClientWaker, 1);
+
+  waker->refs = 1;
+  waker->client = client;
+  waker->link.data = waker;
+  waker->func = func;
+  waker->user_data = user_data;
+  waker->destroy = destroy;
+
+  return waker;
+}
+
+/* Any thread; allocates nothing: @waker's function runs soon, once
+ * however many times it was woken meanwhile. */
+void
+media_edge_client_waker_wake (MediaEdgeClientWaker * waker)
+{
+  MediaEdgeClient *client = waker->client;
+
+  g_mutex_lock (&client->wake_lock);
+  if (!waker->queued && !waker->destroyed) {
+    waker->queued = TRUE;
+    g_queue_push_tail_link (&client->wakes, &waker->link);
+  }
+  g_mutex_unlock (&client->wake_lock);
+  g_source_set_ready_time (client->wake_source, 0);
+}
+
+/* Not woken any more. Its function may still be running on the client
+ * thread, which holds it until it returns. */
+void
+media_edge_client_waker_destroy (MediaEdgeClientWaker * waker)
+{
+  MediaEdgeClient *client = waker->client;
+
+  g_mutex_lock (&client->wake_lock);
+  waker->destroyed = TRUE;
+  if (waker->queued)
+    g_queue_unlink (&client->wakes, &waker->link);
+  waker->queued = FALSE;
+  g_mutex_unlock (&client->wake_lock);
+  waker_unref (waker);
+}
+
 static MediaEdgeClient *
 client_new (void)
 {
@@ -258,6 +393,11 @@ client_new (void)
   client->users = 1;
   client->delivered_at_give_up = -1;
   client->context = g_main_context_new ();
+  g_mutex_init (&client->wake_lock);
+  g_queue_init (&client->wakes);
+  client->wake_source = g_source_new (&wake_source_funcs, sizeof (WakeSource));
+  ((WakeSource *) client->wake_source)->client = client;
+  g_source_attach (client->wake_source, client->context);
   client->loop = g_main_loop_new (client->context, FALSE);
   client->unsynced = g_ptr_array_new_with_free_func ((GDestroyNotify)
       media_edge_client_session_unref);
@@ -346,8 +486,11 @@ media_edge_client_release (MediaEdgeClient * client)
   g_main_context_invoke (client->context, client_shutdown_cb, client);
   g_thread_join (client->thread);
 
+  g_source_destroy (client->wake_source);
+  g_source_unref (client->wake_source);
   g_main_loop_unref (client->loop);
   g_main_context_unref (client->context);
+  g_mutex_clear (&client->wake_lock);
   g_ptr_array_unref (client->unsynced);
   g_free (client);
 }

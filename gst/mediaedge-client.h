@@ -83,6 +83,17 @@ void media_edge_client_release (MediaEdgeClient * client);
 gint64 media_edge_client_flush_deadline (MediaEdgeClient * client,
     guint timeout_ms);
 
+/* Something on the client's context that other threads wake (a session's
+ * pings): one source for them all, however many */
+typedef struct _MediaEdgeClientWaker MediaEdgeClientWaker;
+
+MediaEdgeClientWaker *media_edge_client_waker_new (MediaEdgeClient * client,
+    GSourceFunc func, gpointer user_data, GDestroyNotify destroy);
+
+void media_edge_client_waker_wake (MediaEdgeClientWaker * waker);
+
+void media_edge_client_waker_destroy (MediaEdgeClientWaker * waker);
+
 void media_edge_client_note_flush_gave_up (MediaEdgeClient * client);
 
 GMainContext *media_edge_client_get_context (MediaEdgeClient * client);
