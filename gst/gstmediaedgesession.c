@@ -786,6 +786,8 @@ open_client_session (GstMediaEdgeSession * session, MediaEdgeEvent * start)
       settings->unreachable_timeout * 1000);
   media_edge_client_session_set_transport (session->client_session,
       settings->ca_file, settings->proxy);
+  media_edge_client_session_set_max_connections (session->client_session,
+      settings->max_connections);
   /* offline, a session goes whole as /downloaded: the Media Edge API's */
   if (session->replay)
     media_edge_client_session_set_spool (session->client_session,
@@ -1351,6 +1353,7 @@ new_replay_owner (GstMediaEdgeSession * session,
     .unreachable_timeout_ms = settings->unreachable_timeout * 1000,
     .ca_file = settings->ca_file,
     .proxy = settings->proxy,
+    .max_connections = settings->max_connections,
     /* /downloaded requires an FPID: without fpid, fpid=auto's */
     .fpid = settings->fpid && *settings->fpid
         && g_strcmp0 (settings->fpid, GST_MEDIA_EDGE_FPID_AUTO) != 0 ?

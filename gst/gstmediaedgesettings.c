@@ -118,6 +118,7 @@ gst_media_edge_settings_new (void)
   settings->offline_after = GST_MEDIA_EDGE_DEFAULT_OFFLINE_AFTER;
   settings->spool_max_bytes = GST_MEDIA_EDGE_DEFAULT_SPOOL_MAX_BYTES;
   settings->spool_max_age = GST_MEDIA_EDGE_DEFAULT_SPOOL_MAX_AGE;
+  settings->max_connections = MEDIA_EDGE_MAX_CONNECTIONS_DEFAULT;
 
   return settings;
 }
@@ -236,6 +237,8 @@ uint_field (GstMediaEdgeSettings * settings, GstMediaEdgeSettingId id)
       return &settings->offline_after;
     case GST_MEDIA_EDGE_SETTING_SPOOL_MAX_AGE:
       return &settings->spool_max_age;
+    case GST_MEDIA_EDGE_SETTING_MAX_CONNECTIONS:
+      return &settings->max_connections;
     default:
       return NULL;
   }

@@ -50,6 +50,7 @@ G_BEGIN_DECLS
   GST_MEDIA_EDGE_SETTING_OFFLINE_AFTER,
   GST_MEDIA_EDGE_SETTING_SPOOL_MAX_BYTES,
   GST_MEDIA_EDGE_SETTING_SPOOL_MAX_AGE,
+  GST_MEDIA_EDGE_SETTING_MAX_CONNECTIONS,
   GST_MEDIA_EDGE_N_SETTINGS
 } GstMediaEdgeSettingId;
 
@@ -145,6 +146,7 @@ typedef struct
   guint offline_after;
   guint64 spool_max_bytes;
   guint spool_max_age;
+  guint max_connections;
 } GstMediaEdgeSettings;
 
 GstMediaEdgeSettings *gst_media_edge_settings_new (void);

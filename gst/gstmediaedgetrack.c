@@ -1102,6 +1102,26 @@ gst_media_edge_track_class_init (GstMediaEdgeTrackClass * klass)
           GST_PARAM_MUTABLE_READY));
   gst_type_mark_as_plugin_api (GST_TYPE_MEDIA_EDGE_AUTHENTICATED_STATE, 0);
   /**
+   * GstMediaEdgeTrack:max-connections:
+   *
+   * Connections to the service's host at most, kept open between
+   * requests and shared by every element of the process with the same
+   * transport (#GstMediaEdgeTrack:ca-file, #GstMediaEdgeTrack:proxy) and
+   * limit. A request waits for a free one before it is sent, and
+   * #GstMediaEdgeTrack:request-timeout counts from then: under a
+   * backlog, a request the service was still to read does not time out.
+   *
+   * Since: 0.1
+   */
+  g_object_class_install_property (gobject_class,
+      GST_MEDIA_EDGE_SETTING_MAX_CONNECTIONS,
+      g_param_spec_uint ("max-connections", "Max connections",
+          "Connections to the service's host at most, kept open and shared "
+          "by the process's elements", 1, 256,
+          MEDIA_EDGE_MAX_CONNECTIONS_DEFAULT,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+          GST_PARAM_MUTABLE_READY));
+  /**
    * GstMediaEdgeTrack:offline-after:
    *
    * Seconds a session may go without an answer to its sessionStart

@@ -51,6 +51,9 @@ struct _MediaEdgeClient
   /* client thread only: one SoupSession per transport (CA file, proxy);
    * the default one ("") trusts the system's CAs and proxy settings */
   GHashTable *soups;
+  /* client thread only: the connections to each host of each
+   * SoupSession, by "soup key\nhost:port" (HostSlots) */
+  GHashTable *hosts;
   GList *sessions;
   guint in_flight;
   /* the wakers woken, not yet run (under wake_lock), and the one source
@@ -100,6 +103,7 @@ struct _MediaEdgeClientSession
   guint unreachable_timeout_ms;
   gchar *ca_file;
   gchar *proxy;
+  guint max_connections;
   /* where the journal is made, and how long the session may go without
    * a session started before it goes offline (0: never) */
   MediaEdgeSpool *spool;
@@ -135,6 +139,10 @@ struct _MediaEdgeClientSession
   MediaEdgeRequest *current;
   guint attempt;
   SoupMessage *in_flight;
+  /* the host whose connection the request in flight holds, or whose
+   * connection it waits for */
+  struct _HostSlots *slots;
+  gboolean waits_for_slot;
   GCancellable *request_cancellable;
   gboolean timed_out;
   /* when the first try of the request now failing failed (0: none), and
@@ -188,10 +196,14 @@ abort_soup (const gchar * key, SoupSession * soup, gpointer unused)
  * goes through @proxy instead of the system's proxy settings, when given.
  * Each session times its own requests out (request-timeout). */
 static SoupSession *
-new_soup (const gchar * ca_file, const gchar * proxy, GError ** error)
+new_soup (const gchar * ca_file, const gchar * proxy, guint max_connections,
+    GError ** error)
 {
+  /* the client hands a host no more requests at once than it has
+   * connections: libsoup's own limits must not be what holds them */
   g_autoptr (SoupSession) soup = soup_session_new_with_options ("timeout", 0,
-      "user-agent", "gst-mediaedge/" PACKAGE_VERSION " ", NULL);
+      "user-agent", "gst-mediaedge/" PACKAGE_VERSION " ",
+      "max-conns-per-host", max_connections, "max-conns", G_MAXINT, NULL);
 
   if (ca_file) {
     g_autoptr (GTlsDatabase) database = g_tls_file_database_new (ca_file,
@@ -211,22 +223,114 @@ new_soup (const gchar * ca_file, const gchar * proxy, GError ** error)
   return g_steal_pointer (&soup);
 }
 
+static gchar *
+soup_key (MediaEdgeClientSession * session)
+{
+  return g_strdup_printf ("%s\n%s\n%u", session->ca_file ? session->ca_file :
+      "", session->proxy ? session->proxy : "", session->max_connections);
+}
+
 /* The SoupSession for @session's transport, made at first use. */
 static SoupSession *
-client_get_soup (MediaEdgeClient * client, const gchar * ca_file,
-    const gchar * proxy, GError ** error)
+client_get_soup (MediaEdgeClient * client, MediaEdgeClientSession * session,
+    GError ** error)
 {
-  g_autofree gchar *key = g_strdup_printf ("%s\n%s", ca_file ? ca_file : "",
-      proxy ? proxy : "");
+  g_autofree gchar *key = soup_key (session);
   SoupSession *soup = g_hash_table_lookup (client->soups, key);
 
   if (soup)
     return soup;
-  soup = new_soup (ca_file, proxy, error);
+  soup = new_soup (session->ca_file, session->proxy,
+      session->max_connections, error);
   if (soup)
     g_hash_table_insert (client->soups, g_steal_pointer (&key), soup);
 
   return soup;
+}
+
+/* ------------------------------------------------------------------ */
+/* connections: a request goes to libsoup only once a connection to its
+ * host is free, so that request-timeout counts from then, not while it
+ * waits behind others in libsoup's queue (under a backlog, requests the
+ * service had answered timed out and went twice) */
+
+typedef struct _HostSlots
+{
+  guint in_flight;
+  guint limit;
+  /* the sessions whose current request waits for a connection */
+  GQueue waiting;
+} HostSlots;
+
+static void
+host_slots_free (HostSlots * slots)
+{
+  g_queue_clear_full (&slots->waiting, (GDestroyNotify)
+      media_edge_client_session_unref);
+  g_free (slots);
+}
+
+/* The connections of @uri's host for @session's transport */
+static HostSlots *
+client_get_slots (MediaEdgeClient * client, MediaEdgeClientSession * session,
+    GUri * uri)
+{
+  g_autofree gchar *transport = soup_key (session);
+  g_autofree gchar *key = g_strdup_printf ("%s\n%s:%d", transport,
+      g_uri_get_host (uri), g_uri_get_port (uri));
+  HostSlots *slots = g_hash_table_lookup (client->hosts, key);
+
+  if (slots == NULL) {
+    slots = g_new0 (HostSlots, 1);
+    slots->limit = session->max_connections;
+    g_queue_init (&slots->waiting);
+    g_hash_table_insert (client->hosts, g_steal_pointer (&key), slots);
+  }
+
+  return slots;
+}
+
+/* Whether @session may send now; if not, it waits its turn */
+static gboolean
+slots_admit (HostSlots * slots, MediaEdgeClientSession * session)
+{
+  if (slots->in_flight < slots->limit) {
+    slots->in_flight++;
+    session->slots = slots;
+    return TRUE;
+  }
+  session->waits_for_slot = TRUE;
+  session->slots = slots;
+  g_queue_push_tail (&slots->waiting, media_edge_client_session_ref (session));
+
+  return FALSE;
+}
+
+static void send_current (MediaEdgeClientSession * session);
+
+/* @session's exchange is over: the next session waiting for its host
+ * goes */
+static void
+slots_release (MediaEdgeClientSession * session)
+{
+  HostSlots *slots = g_steal_pointer (&session->slots);
+  MediaEdgeClientSession *next;
+
+  if (slots == NULL)
+    return;
+  slots->in_flight--;
+  while ((next = g_queue_pop_head (&slots->waiting))) {
+    gboolean sent = next->waits_for_slot && next->current
+        && !g_cancellable_is_cancelled (next->cancellable);
+
+    next->waits_for_slot = FALSE;
+    next->slots = NULL;
+    if (sent)
+      send_current (next);
+    media_edge_client_session_unref (next);
+    if (sent)
+      break;
+  }
 }
 
 static gpointer
@@ -238,6 +342,8 @@ client_thread_main (gpointer data)
 
   client->soups = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
       g_object_unref);
+  client->hosts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+      (GDestroyNotify) host_slots_free);
 
   g_main_loop_run (client->loop);
 
@@ -247,6 +353,7 @@ client_thread_main (gpointer data)
   while (client->in_flight > 0)
     g_main_context_iteration (client->context, TRUE);
   g_clear_pointer (&client->soups, g_hash_table_unref);
+  g_clear_pointer (&client->hosts, g_hash_table_unref);
   /* the sessions' connections close through the context: a sender that
    * stopped with requests in flight would leave their sockets open */
   while (g_main_context_iteration (client->context, FALSE));
@@ -1220,6 +1327,7 @@ media_edge_client_open_session (MediaEdgeClient * client,
   session->unreachable_timeout_ms =
       MEDIA_EDGE_UNREACHABLE_TIMEOUT_DEFAULT * 1000;
   session->max_queued = MEDIA_EDGE_MAX_QUEUED_DEFAULT;
+  session->max_connections = MEDIA_EDGE_MAX_CONNECTIONS_DEFAULT;
   session->client = client;
   g_mutex_init (&session->lock);
   g_cond_init (&session->idle_cond);
@@ -1337,6 +1445,22 @@ media_edge_client_session_set_transport (MediaEdgeClientSession * session,
   session->ca_file = g_strdup (ca_file && *ca_file ? ca_file : NULL);
   g_free (session->proxy);
   session->proxy = g_strdup (proxy && *proxy ? proxy : NULL);
+}
+
+/**
+ * media_edge_client_session_set_max_connections:
+ * @max_connections: connections to a host at most, kept open between
+ *   requests; sessions with the same transport and limit share them
+ *
+ * Call before the first request is sent.
+ */
+void
+media_edge_client_session_set_max_connections (MediaEdgeClientSession *
+    session, guint max_connections)
+{
+  g_return_if_fail (session != NULL && max_connections > 0);
+
+  session->max_connections = max_connections;
 }
 
 /**
@@ -1635,7 +1759,6 @@ session_start_timer (MediaEdgeClientSession * session, guint delay_ms,
   g_source_attach (session->timer, session->client->context);
 }
 
-static void send_current (MediaEdgeClientSession * session);
 
 static gboolean
 on_retry_due (gpointer data)
@@ -1851,6 +1974,7 @@ exchange_done (MediaEdgeClientSession * session, GBytes * answer,
   g_autoptr (SoupMessage) msg = g_steal_pointer (&session->in_flight);
 
   session->client->in_flight--;
+  slots_release (session);
   session_stop_timer (session);
   g_clear_object (&session->request_cancellable);
   if (error)
@@ -2055,7 +2179,7 @@ send_current (MediaEdgeClientSession * session)
   if (g_cancellable_is_cancelled (session->cancellable))
     return;
 
-  soup = client_get_soup (client, session->ca_file, session->proxy, &error);
+  soup = client_get_soup (client, session, &error);
   if (soup == NULL) {
     session->failed = TRUE;
     session_refused (session, error->message);
@@ -2067,6 +2191,12 @@ send_current (MediaEdgeClientSession * session)
   if (session->in_flight == NULL) {
     drop_request (session, g_steal_pointer (&session->current), "invalid URI");
     send_next (session);
+    return;
+  }
+  /* made again when its turn comes: the state it carries may change */
+  if (!slots_admit (client_get_slots (client, session,
+              soup_message_get_uri (session->in_flight)), session)) {
+    g_clear_object (&session->in_flight);
     return;
   }
 

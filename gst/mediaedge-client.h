@@ -66,6 +66,8 @@ typedef struct
 #define MEDIA_EDGE_REQUEST_TIMEOUT_DEFAULT 5000
 #define MEDIA_EDGE_RETRY_DELAY_DEFAULT 1000
 #define MEDIA_EDGE_MAX_QUEUED_DEFAULT 1000
+/* connections to a host at most, shared by every session */
+#define MEDIA_EDGE_MAX_CONNECTIONS_DEFAULT 4
 /* seconds a request may go unanswered before the owner hears of it */
 #define MEDIA_EDGE_UNREACHABLE_TIMEOUT_DEFAULT 60
 /* the backoff grows to this many times the first delay */
@@ -136,6 +138,9 @@ void media_edge_client_session_set_unreachable_timeout (MediaEdgeClientSession
 
 void media_edge_client_session_set_transport (MediaEdgeClientSession *
     session, const gchar * ca_file, const gchar * proxy);
+
+void media_edge_client_session_set_max_connections (MediaEdgeClientSession
+    * session, guint max_connections);
 
 void media_edge_client_session_set_spool (MediaEdgeClientSession * session,
     MediaEdgeSpool * spool, guint offline_after_ms);

@@ -35,6 +35,7 @@ struct _MediaEdgeReplayOwner
   guint unreachable_timeout_ms;
   gchar *ca_file;
   gchar *proxy;
+  guint max_connections;
   gchar *fpid;
   gchar *authenticated_state;
   MediaEdgeState *state;
@@ -112,6 +113,8 @@ media_edge_replay_owner_new (const gchar * log_id,
   owner->unreachable_timeout_ms = config->unreachable_timeout_ms;
   owner->ca_file = g_strdup (config->ca_file);
   owner->proxy = g_strdup (config->proxy);
+  owner->max_connections = config->max_connections ?
+      config->max_connections : MEDIA_EDGE_MAX_CONNECTIONS_DEFAULT;
   owner->fpid = g_strdup (config->fpid);
   owner->authenticated_state = g_strdup (config->authenticated_state);
   owner->state = config->state ? media_edge_state_ref (config->state) : NULL;
@@ -577,6 +580,8 @@ open_sender (Job * job)
       owner->unreachable_timeout_ms);
   media_edge_client_session_set_transport (session, owner->ca_file,
       owner->proxy);
+  media_edge_client_session_set_max_connections (session,
+      owner->max_connections);
   if (owner->state)
     media_edge_client_session_set_state (session, owner->state, NULL, NULL,
         NULL);

@@ -39,6 +39,7 @@ typedef struct
   guint unreachable_timeout_ms;
   const gchar *ca_file;
   const gchar *proxy;
+  guint max_connections;
   /* the device's FPID when the session's sessionStart named none */
   const gchar *fpid;
   const gchar *authenticated_state;

@@ -61,7 +61,8 @@ teardown (void)
 }
 
 static const gchar *const notice_names[] = {
-  "started", "failed", "lost", "dropped", "ended"
+  "started", "failed", "lost", "dropped", "ended", "unreachable", "offline",
+  "parked", "journal-failed", "downloaded"
 };
 
 static void
@@ -437,6 +438,37 @@ GST_START_TEST (test_request_timeout)
 
   fail_unless_equals_int (g_atomic_int_get (&stats->retried), 1);
   fail_unless_equals_int (g_atomic_int_get (&stats->sent), 2);
+}
+
+GST_END_TEST;
+
+/* A request waits for a free connection to its host before it goes, and
+ * request-timeout counts from then: here the one connection is held 600
+ * ms by another session's request, longer than the waiting one's 300 ms
+ * timeout, and nothing times out or goes twice. */
+GST_START_TEST (test_request_timeout_counts_on_the_wire)
+{
+  MediaEdgeClientSession *slow = open_session (5000, 100);
+  MediaEdgeClientSession *waiting = open_session (300, 100);
+  g_autofree gchar *text = NULL;
+  gint64 start;
+
+  media_edge_client_session_set_max_connections (slow, 1);
+  media_edge_client_session_set_max_connections (waiting, 1);
+  edge_server_stall_next (server, 1, 600);
+  start = g_get_monotonic_time ();
+  send (slow, MEDIA_EDGE_EVENT_SESSION_START, 0);
+  fail_unless (edge_server_wait_for_records (server, 1, WAIT_US));
+  send (waiting, MEDIA_EDGE_EVENT_SESSION_START, 0);
+  finish (waiting);
+  /* it went once the connection was free */
+  fail_unless (g_get_monotonic_time () - start >=
+      600 * G_TIME_SPAN_MILLISECOND);
+  finish (slow);
+
+  text = received ();
+  fail_unless_equals_string (text, "sessionStart 200, sessionStart 200");
+  assert_stats (2, 0, 0);
 }
 
 GST_END_TEST;
@@ -836,6 +868,7 @@ client_suite (void)
   tcase_add_test (tc, test_bad_session_start_answers);
   tcase_add_test (tc, test_connection_refused_then_up);
   tcase_add_test (tc, test_request_timeout);
+  tcase_add_test (tc, test_request_timeout_counts_on_the_wire);
   tcase_add_test (tc, test_queue_bound);
   tcase_add_test (tc, test_session_id_fills_url_and_body);
   tcase_add_test (tc, test_redirects_are_refused);
