@@ -593,13 +593,16 @@ journal_open (MediaEdgeClientSession * session)
   }
 }
 
+/* Whether a write went: given up otherwise, for the reason in *@error,
+ * which is freed. @error is passed by address: a call that writes it may
+ * be an argument of this one, and C evaluates arguments in any order. */
 static gboolean
 journal_check (MediaEdgeClientSession * session, gboolean written,
-    GError * error)
+    GError ** error)
 {
   if (!written) {
-    journal_failed (session, error);
-    g_error_free (error);
+    journal_failed (session, *error);
+    g_clear_error (error);
     return FALSE;
   }
   journal_mark_unsynced (session);
@@ -630,7 +633,7 @@ journal_take (MediaEdgeClientSession * session, MediaEdgeRequest * request,
     written = TRUE;
   }
   g_hash_table_insert (session->seqs, request, seq);
-  journal_check (session, written, error);
+  journal_check (session, written, &error);
 }
 
 /* @request was answered, or given up for good: the journal is done with
@@ -648,7 +651,7 @@ journal_answered (MediaEdgeClientSession * session,
     return;
   if (!g_cancellable_is_cancelled (session->cancellable))
     journal_check (session, media_edge_journal_append_answered
-        (session->journal, *seq, &error), error);
+        (session->journal, *seq, &error), &error);
   if (session->seqs)
     g_hash_table_remove (session->seqs, request);
 }
@@ -669,7 +672,7 @@ journal_session_id (MediaEdgeClientSession * session)
 
   if (session_journals (session))
     journal_check (session, media_edge_journal_append_session_id
-        (session->journal, session->session_id, &error), error);
+        (session->journal, session->session_id, &error), &error);
 }
 
 static void
@@ -695,7 +698,7 @@ journal_end (MediaEdgeClientSession * session)
     return;
   session->journal_ended = TRUE;
   if (journal_check (session, media_edge_journal_append_end (session->journal,
-              &error), error))
+              &error), &error))
     journal_sync (session);
 }
 
@@ -764,7 +767,7 @@ session_go_offline (MediaEdgeClientSession * session)
   GError *error = NULL;
 
   if (!journal_check (session, media_edge_journal_append_offline
-          (session->journal, &error), error))
+          (session->journal, &error), &error))
     return FALSE;
   session->offline = TRUE;
   session_hold_offline (session, TRUE);

@@ -803,6 +803,54 @@ GST_START_TEST (test_journal_failure_offline)
 
 GST_END_TEST;
 
+/* The journal cannot grow when a request is answered: the owner hears it
+ * once, the journal is removed, and the session goes on in memory. */
+GST_START_TEST (test_journal_failure_on_answer)
+{
+  g_autoptr (Watch) watch = watch_new ();
+  MediaEdgeClientSession *session = open_session (watch, TRUE, 0);
+  g_autofree gchar *path = NULL;
+  g_autofree gchar *text = NULL;
+  g_autofree gchar *left = NULL;
+  g_autofree gchar *session_id = NULL;
+  FileLimit limit;
+  gint failed;
+
+  send (session, MEDIA_EDGE_EVENT_SESSION_START, 0);
+  fail_unless_equals_int (wait_for_count (&stats->sent, 1), 1);
+  session_id = first_session_id ();
+  path = only_journal ();
+  /* play is in the journal, and waits for an answer */
+  edge_server_fail_next (server, G_MAXUINT, 503, NULL);
+  send (session, MEDIA_EDGE_EVENT_PLAY, 0);
+  fail_unless_equals_int (wait_for_count (&stats->spooled, 2), 2);
+  fail_unless (wait_for_count (&stats->retried, 1) >= 1);
+
+  limit_files (&limit, file_size (path));
+  edge_server_fail_next (server, 0, 0, NULL);
+  failed = wait_notice (watch, MEDIA_EDGE_SESSION_JOURNAL_FAILED, 1);
+  unlimit_files (&limit);
+  fail_unless_equals_int (failed, 1);
+
+  send (session, MEDIA_EDGE_EVENT_PING, 10);
+  finish (session);
+  fail_unless_equals_int (wait_notice (watch, MEDIA_EDGE_SESSION_ENDED, 1), 1);
+  text = edge_server_describe_records (server, session_id);
+  fail_unless (g_str_has_suffix (text, "play 503, play 204, ping 204"), "%s",
+      text);
+  fail_unless_equals_int (watch_count (watch,
+          MEDIA_EDGE_SESSION_JOURNAL_FAILED), 1);
+  fail_unless (strstr (watch->first_detail[MEDIA_EDGE_SESSION_JOURNAL_FAILED],
+          path) != NULL, "%s",
+      watch->first_detail[MEDIA_EDGE_SESSION_JOURNAL_FAILED]);
+  left = spool_listing ();
+  fail_unless_equals_string (left, "");
+  fail_unless_equals_int (g_atomic_int_get (&stats->sent), 3);
+  fail_unless_equals_int (g_atomic_int_get (&stats->dropped), 0);
+}
+
+GST_END_TEST;
+
 /* ------------------------------------------------------------------ */
 /* the replay */
 
@@ -1192,6 +1240,7 @@ replay_suite (void)
   tcase_add_test (tc, test_offline_session_parked);
   tcase_add_test (tc, test_journal_failure_live);
   tcase_add_test (tc, test_journal_failure_offline);
+  tcase_add_test (tc, test_journal_failure_on_answer);
   tcase_add_test (tc, test_replay_orphan_tail);
   tcase_add_test (tc, test_replay_orphan_lost);
   tcase_add_test (tc, test_replay_offline_journal);
