@@ -611,7 +611,8 @@ journal_check (MediaEdgeClientSession * session, gboolean written,
 }
 
 /* @request goes into the journal as the client thread takes it, under a
- * seq of its own, unless a replay handed it with the seq it has there */
+ * seq of its own, unless a replay handed it with the seq it has there
+ * (@seq, taken) */
 static void
 journal_take (MediaEdgeClientSession * session, MediaEdgeRequest * request,
     guint64 * seq)
@@ -620,8 +621,11 @@ journal_take (MediaEdgeClientSession * session, MediaEdgeRequest * request,
   gboolean written;
 
   journal_open (session);
-  if (!session_journals (session))
+  if (!session_journals (session)) {
+    /* given up since it was handed over */
+    g_free (seq);
     return;
+  }
   if (seq == NULL) {
     seq = g_memdup2 (&session->next_seq, sizeof (guint64));
     session->next_seq++;

@@ -851,6 +851,57 @@ GST_START_TEST (test_journal_failure_on_answer)
 
 GST_END_TEST;
 
+static gchar *leave_started_orphan (void);
+
+/* A session going on with an earlier run's journal, as the replay's do,
+ * when that journal cannot grow: it goes on in memory, and sends each of
+ * the requests handed with their seqs once, as the first, though the
+ * journal is gone (nor, under a sanitizer, leaks their seqs). */
+GST_START_TEST (test_journal_failure_resumed)
+{
+  g_autoptr (Watch) watch = watch_new ();
+  g_autoptr (MediaEdgeJournalContents) contents = NULL;
+  g_autofree gchar *session_id = leave_started_orphan ();
+  g_autofree gchar *path = only_journal ();
+  g_autofree gchar *text = NULL;
+  g_autofree gchar *left = NULL;
+  guint from = edge_server_count_records (server);
+  MediaEdgeClientSession *session;
+  MediaEdgeJournal *journal;
+  FileLimit limit;
+  gint failed;
+
+  journal = media_edge_spool_claim (spool, path);
+  fail_unless (journal != NULL);
+  contents = read_journal (journal);
+  fail_unless_equals_int (contents->pending->len, 2);
+  session = open_session (watch, FALSE, 0);
+  media_edge_client_session_resume_id (session, session_id);
+  media_edge_client_session_set_journal (session, journal, contents->next_seq);
+
+  limit_files (&limit, file_size (path));
+  media_edge_client_session_send_journaled (session,
+      media_edge_request_copy (g_ptr_array_index (contents->pending, 0)),
+      g_array_index (contents->pending_seqs, guint64, 0));
+  failed = wait_notice (watch, MEDIA_EDGE_SESSION_JOURNAL_FAILED, 1);
+  unlimit_files (&limit);
+  fail_unless_equals_int (failed, 1);
+
+  media_edge_client_session_send_journaled (session,
+      media_edge_request_copy (g_ptr_array_index (contents->pending, 1)),
+      g_array_index (contents->pending_seqs, guint64, 1));
+  finish (session);
+
+  text = received_from (from);
+  fail_unless_equals_string (text, "play 204, ping 204");
+  fail_unless_equals_int (watch_count (watch,
+          MEDIA_EDGE_SESSION_JOURNAL_FAILED), 1);
+  left = spool_listing ();
+  fail_unless_equals_string (left, "");
+}
+
+GST_END_TEST;
+
 /* ------------------------------------------------------------------ */
 /* the replay */
 
@@ -1241,6 +1292,7 @@ replay_suite (void)
   tcase_add_test (tc, test_journal_failure_live);
   tcase_add_test (tc, test_journal_failure_offline);
   tcase_add_test (tc, test_journal_failure_on_answer);
+  tcase_add_test (tc, test_journal_failure_resumed);
   tcase_add_test (tc, test_replay_orphan_tail);
   tcase_add_test (tc, test_replay_orphan_lost);
   tcase_add_test (tc, test_replay_offline_journal);
