@@ -773,9 +773,13 @@ session_go_offline (MediaEdgeClientSession * session)
   if (!journal_check (session, media_edge_journal_append_offline
           (session->journal, &error), &error))
     return FALSE;
+  /* on disk before the requests leave memory: a journal that cannot be
+   * synced is given up, and the session goes on live */
+  journal_sync (session);
+  if (!session_journals (session))
+    return FALSE;
   session->offline = TRUE;
   session_hold_offline (session, TRUE);
-  journal_sync (session);
   GST_INFO_ID (session->log_id, "no session started within %u ms: offline, "
       "the session waits in its journal", session->offline_after_ms);
   session_notify (session, MEDIA_EDGE_SESSION_OFFLINE, NULL);

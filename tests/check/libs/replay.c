@@ -803,6 +803,44 @@ GST_START_TEST (test_journal_failure_offline)
 
 GST_END_TEST;
 
+/* The spool's folder is moved away before the session goes offline: its
+ * journal, not synced yet (that is once a second), cannot be synced to
+ * its name as the session goes offline, so the session cannot keep its
+ * requests there alone. It goes on in memory, and sends them live,
+ * sessionStart first, once the service is up. */
+GST_START_TEST (test_journal_failure_going_offline)
+{
+  g_autoptr (Watch) watch = watch_new ();
+  g_autofree gchar *moved = g_build_filename (tmp, "moved", NULL);
+  g_autofree gchar *text = NULL;
+  MediaEdgeClientSession *session;
+  guint port;
+
+  port = edge_server_take_down (&server);
+  session = open_session (watch, TRUE, OFFLINE_AFTER_MS);
+  send (session, MEDIA_EDGE_EVENT_SESSION_START, 0);
+  send (session, MEDIA_EDGE_EVENT_PLAY, 1);
+  fail_unless_equals_int (wait_for_count (&stats->spooled, 2), 2);
+  fail_unless (g_rename (spool_dir, moved) == 0);
+  fail_unless_equals_int (wait_notice (watch,
+          MEDIA_EDGE_SESSION_JOURNAL_FAILED, 1), 1);
+
+  bring_server_up (port);
+  finish (session);
+  fail_unless_equals_int (wait_notice (watch, MEDIA_EDGE_SESSION_ENDED, 1), 1);
+  text = received ();
+  fail_unless_equals_string (text, "sessionStart 200, play 204");
+  fail_unless_equals_int (watch_count (watch,
+          MEDIA_EDGE_SESSION_JOURNAL_FAILED), 1);
+  fail_unless_equals_int (watch_count (watch, MEDIA_EDGE_SESSION_OFFLINE), 0);
+  fail_unless_equals_int (watch_count (watch, MEDIA_EDGE_SESSION_PARKED), 0);
+  fail_unless_equals_int (g_atomic_int_get (&stats->sent), 2);
+  fail_unless_equals_int (g_atomic_int_get (&stats->dropped), 0);
+  fail_unless_equals_int (g_atomic_int_get (&stats->queued), 0);
+}
+
+GST_END_TEST;
+
 /* The journal cannot grow when a request is answered: the owner hears it
  * once, the journal is removed, and the session goes on in memory. */
 GST_START_TEST (test_journal_failure_on_answer)
@@ -1291,6 +1329,7 @@ replay_suite (void)
   tcase_add_test (tc, test_offline_session_parked);
   tcase_add_test (tc, test_journal_failure_live);
   tcase_add_test (tc, test_journal_failure_offline);
+  tcase_add_test (tc, test_journal_failure_going_offline);
   tcase_add_test (tc, test_journal_failure_on_answer);
   tcase_add_test (tc, test_journal_failure_resumed);
   tcase_add_test (tc, test_replay_orphan_tail);
