@@ -1153,6 +1153,57 @@ GST_START_TEST (test_replay_offline_journal)
 
 GST_END_TEST;
 
+/* An earlier run's session that never started (the sender stopped while
+ * the service refused connections) is left to the next run, which sends
+ * it whole as /downloaded once the service answers. */
+GST_START_TEST (test_replay_unstarted_orphan)
+{
+  g_autoptr (Watch) session_watch = watch_new ();
+  g_autoptr (Watch) watch = watch_new ();
+  g_autoptr (MediaEdgeClientStats) owner_stats = media_edge_client_stats_new ();
+  g_autoptr (MediaEdgeReplayOwner) owner = NULL;
+  g_autoptr (GPtrArray) records = NULL;
+  g_autofree gchar *text = NULL;
+  g_autofree gchar *types = NULL;
+  g_autofree gchar *left = NULL;
+  MediaEdgeClientSession *session;
+  MediaEdgeReplay *replay;
+  guint port;
+
+  port = edge_server_take_down (&server);
+  session = open_session (session_watch, TRUE, 0);
+  send (session, MEDIA_EDGE_EVENT_SESSION_START, 0);
+  send (session, MEDIA_EDGE_EVENT_PLAY, 1);
+  send (session, MEDIA_EDGE_EVENT_PING, 10);
+  fail_unless_equals_int (wait_for_count (&stats->spooled, 3), 3);
+  fail_unless (wait_for_count (&stats->retried, 1) >= 1);
+  stop_sender ();
+  media_edge_client_session_unref (session);
+
+  bring_server_up (port);
+  client = media_edge_client_get_default ();
+  replay = get_replay (spool_dir);
+  owner = new_owner (watch, owner_stats);
+  media_edge_replay_claim_orphans (replay, owner);
+  left = wait_spool_empty ();
+  fail_unless_equals_string (left, "");
+  fail_unless_equals_int (wait_notice (watch, MEDIA_EDGE_SESSION_DOWNLOADED,
+          1), 1);
+  media_edge_replay_release (replay);
+
+  text = received ();
+  fail_unless_equals_string (text, "downloaded 204");
+  records = edge_server_dup_records (server);
+  types = downloaded_types (record_at (records, 0)->body);
+  fail_unless_equals_string (types, "media.sessionStart, media.play, "
+      "media.ping");
+  fail_unless_equals_int (g_atomic_int_get (&owner_stats->downloaded), 1);
+  fail_unless_equals_int (g_atomic_int_get (&owner_stats->sent), 1);
+  fail_unless_equals_int (g_atomic_int_get (&owner_stats->sessions_started), 0);
+}
+
+GST_END_TEST;
+
 /* A journal as a session played offline leaves it, made here by hand:
  * its requests are @requests, and the first @parts_done /downloaded parts
  * were delivered */
@@ -1335,6 +1386,7 @@ replay_suite (void)
   tcase_add_test (tc, test_replay_orphan_tail);
   tcase_add_test (tc, test_replay_orphan_lost);
   tcase_add_test (tc, test_replay_offline_journal);
+  tcase_add_test (tc, test_replay_unstarted_orphan);
   tcase_add_test (tc, test_replay_skips_downloaded_parts);
   tcase_add_test (tc, test_two_replays_never_send_twice);
 
