@@ -880,13 +880,16 @@ journal_open (MediaEdgeClientSession * session)
   }
 }
 
+/* Whether a write went: given up otherwise, for the reason in *@error,
+ * which is freed. @error is passed by address: a call that writes it may
+ * be an argument of this one, and C evaluates arguments in any order. */
 static gboolean
 journal_check (MediaEdgeClientSession * session, gboolean written,
-    GError * error)
+    GError ** error)
 {
   if (!written) {
-    journal_failed (session, error);
-    g_error_free (error);
+    journal_failed (session, *error);
+    g_clear_error (error);
     return FALSE;
   }
   journal_mark_unsynced (session);
@@ -895,7 +898,8 @@ journal_check (MediaEdgeClientSession * session, gboolean written,
 }
 
 /* @request goes into the journal as the client thread takes it, under a
- * seq of its own, unless a replay handed it with the seq it has there */
+ * seq of its own, unless a replay handed it with the seq it has there
+ * (@seq, taken) */
 static void
 journal_take (MediaEdgeClientSession * session, MediaEdgeRequest * request,
     guint64 * seq)
@@ -904,8 +908,11 @@ journal_take (MediaEdgeClientSession * session, MediaEdgeRequest * request,
   gboolean written;
 
   journal_open (session);
-  if (!session_journals (session))
+  if (!session_journals (session)) {
+    /* given up since it was handed over */
+    g_free (seq);
     return;
+  }
   if (seq == NULL) {
     seq = g_memdup2 (&session->next_seq, sizeof (guint64));
     session->next_seq++;
@@ -917,7 +924,7 @@ journal_take (MediaEdgeClientSession * session, MediaEdgeRequest * request,
     written = TRUE;
   }
   g_hash_table_insert (session->seqs, request, seq);
-  journal_check (session, written, error);
+  journal_check (session, written, &error);
 }
 
 /* @request was answered, or given up for good: the journal is done with
@@ -935,7 +942,7 @@ journal_answered (MediaEdgeClientSession * session,
     return;
   if (!g_cancellable_is_cancelled (session->cancellable))
     journal_check (session, media_edge_journal_append_answered
-        (session->journal, *seq, &error), error);
+        (session->journal, *seq, &error), &error);
   if (session->seqs)
     g_hash_table_remove (session->seqs, request);
 }
@@ -967,10 +974,10 @@ journal_session_id (MediaEdgeClientSession * session)
 
   if (session_journals (session)
       && journal_check (session, media_edge_journal_append_session_id
-          (session->journal, session->session_id, &error), error)
+          (session->journal, session->session_id, &error), &error)
       && session->pinned_hint)
     journal_check (session, media_edge_journal_append_hint (session->journal,
-            session->pinned_hint, &error), error);
+            session->pinned_hint, &error), &error);
 }
 
 static void
@@ -996,7 +1003,7 @@ journal_end (MediaEdgeClientSession * session)
     return;
   session->journal_ended = TRUE;
   if (journal_check (session, media_edge_journal_append_end (session->journal,
-              &error), error))
+              &error), &error))
     journal_sync (session);
 }
 
@@ -1065,11 +1072,15 @@ session_go_offline (MediaEdgeClientSession * session)
   GError *error = NULL;
 
   if (!journal_check (session, media_edge_journal_append_offline
-          (session->journal, &error), error))
+          (session->journal, &error), &error))
+    return FALSE;
+  /* on disk before the requests leave memory: a journal that cannot be
+   * synced is given up, and the session goes on live */
+  journal_sync (session);
+  if (!session_journals (session))
     return FALSE;
   session->offline = TRUE;
   session_hold_offline (session, TRUE);
-  journal_sync (session);
   GST_INFO_ID (session->log_id, "no session started within %u ms: offline, "
       "the session waits in its journal", session->offline_after_ms);
   session_notify (session, MEDIA_EDGE_SESSION_OFFLINE, NULL);
