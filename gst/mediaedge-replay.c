@@ -58,6 +58,13 @@ typedef struct
   gboolean downloaded;
   guint parts;
   guint parts_delivered;
+  /* the parts as sent, from the first not yet delivered (compared, not
+   * owned), and how many from the first were delivered in a row: only
+   * those a replay may skip, a part refused before a delivered one is
+   * not one */
+  GPtrArray *sent_parts;
+  guint parts_skipped;
+  guint parts_in_a_row;
   gboolean finished;
 } Job;
 
@@ -176,6 +183,7 @@ job_free (Job * job)
 {
   if (job->journal)
     media_edge_journal_close (job->journal);
+  g_clear_pointer (&job->sent_parts, g_ptr_array_unref);
   media_edge_replay_owner_unref (job->owner);
   g_free (job->path);
   g_free (job);
@@ -535,16 +543,22 @@ on_job_notice (MediaEdgeSessionNotice notice, const gchar * session_id,
   }
 }
 
-/* the first parts delivered are noted, so that a replay skips them */
+/* the parts delivered in a row from the first are noted, so that a
+ * replay skips them */
 static void
 on_part_delivered (const MediaEdgeRequest * request, gpointer data)
 {
   Job *job = data;
+  guint next = job->parts_in_a_row - job->parts_skipped;
   GError *error = NULL;
 
   job->parts_delivered++;
+  if (next >= job->sent_parts->len
+      || g_ptr_array_index (job->sent_parts, next) != request)
+    return;
+  job->parts_in_a_row++;
   if (!media_edge_journal_append_downloaded (job->journal,
-          job->parts_delivered, FALSE, &error))
+          job->parts_in_a_row, FALSE, &error))
     note_journal_problem (job, error);
 }
 
@@ -612,8 +626,9 @@ start_downloaded (Job * job, MediaEdgeJournalContents * contents)
   }
   job->downloaded = TRUE;
   job->parts = parts->len;
-  job->parts_delivered = MIN (contents->downloaded_parts, parts->len);
-  if (job->parts_delivered == parts->len) {
+  job->parts_skipped = MIN (contents->downloaded_parts, parts->len);
+  job->parts_in_a_row = job->parts_skipped;
+  if (job->parts_skipped == parts->len) {
     media_edge_journal_append_downloaded (job->journal, parts->len, TRUE, NULL);
     return FALSE;
   }
@@ -622,10 +637,13 @@ start_downloaded (Job * job, MediaEdgeJournalContents * contents)
     return FALSE;
   GST_INFO ("%s: sending a session kept on disk as /downloaded (%u events, "
       "%u parts)", job->owner->log_id, contents->all->len,
-      parts->len - job->parts_delivered);
+      parts->len - job->parts_skipped);
   media_edge_client_session_set_delivered_func (session, on_part_delivered,
       job, NULL);
-  for (guint i = job->parts_delivered; i < parts->len; i++)
+  job->sent_parts = g_ptr_array_new ();
+  for (guint i = job->parts_skipped; i < parts->len; i++)
+    g_ptr_array_add (job->sent_parts, g_ptr_array_index (parts, i));
+  for (guint i = job->parts_skipped; i < parts->len; i++)
     media_edge_client_session_send (session, g_steal_pointer
         (&g_ptr_array_index (parts, i)));
   media_edge_client_session_close (session);
