@@ -1625,6 +1625,72 @@ GST_START_TEST (test_offline_session_downloaded_next_run)
 
 GST_END_TEST;
 
+/* A live player pinging every second (in an ad break), killed with
+ * SIGKILL while the service answers its pings 503; the service fine
+ * again. Returns what the server received, @killed_at when, the refused
+ * ping's timestamp in @refused_ping_at. */
+static GPtrArray *
+kill_pinging_player (Fixture * f, gint64 * killed_at, gint64 * refused_ping_at)
+{
+  g_autofree gchar *line = g_strdup_printf ("videotestsrc is-live=true ! "
+      CLIP_CAPS " ! mediaedgetrack name=track config-id=real endpoint=%s "
+      "ad-ping-interval=1 retry-delay=100 state-dir=\"%s\" ! "
+      "fakesink sync=true", f->endpoint, f->state_dir);
+  const gchar *argv[] = { AD_BREAK_PLAYER, line, NULL };
+  g_autoptr (GSubprocess) player = spawn (G_SUBPROCESS_FLAGS_NONE, argv);
+  GPtrArray *before;
+
+  wait_for_request (f, "sessionStart");
+  wait_for_request (f, "adStart");
+  /* from now on the service is in trouble: the pings stay unanswered */
+  edge_server_fail_next (f->server, 1000, 503, NULL);
+  wait_for_answers (f, "ping", 503, 2);
+  /* the journal is synced once a second */
+  g_usleep (1300 * 1000);
+  *killed_at = kill_hard (player);
+  edge_server_fail_next (f->server, 0, 0, NULL);
+
+  before = edge_server_dup_records (f->server);
+  fail_unless_equals_string (record_at (before, 0)->event_type, "sessionStart");
+  fail_unless_equals_int (record_at (before, 0)->status, 200);
+  /* what was refused is the first ping after the ad started, tried
+   * again: the later ones wait behind it */
+  *refused_ping_at = -1;
+  for (guint i = 0; i < before->len; i++) {
+    EdgeRecord *record = record_at (before, i);
+
+    if (record->status != 503)
+      continue;
+    fail_unless_equals_string (record->event_type, "ping");
+    if (*refused_ping_at < 0)
+      *refused_ping_at = record->timestamp_ms;
+    fail_unless_equals_int64 (record->timestamp_ms, *refused_ping_at);
+  }
+  fail_unless (*refused_ping_at > 0);
+  fail_unless_equals_int (count_journals (f->state_dir), 1);
+
+  return before;
+}
+
+/* The next run: a live pipeline in this process, with @f's state folder;
+ * its element in @track */
+static GstElement *
+play_next_run (Fixture * f, GstElement ** track)
+{
+  g_autofree gchar *line = g_strdup_printf ("videotestsrc is-live=true ! "
+      CLIP_CAPS " ! mediaedgetrack name=track config-id=real endpoint=%s "
+      "retry-delay=100 state-dir=\"%s\" ! fakesink sync=true", f->endpoint,
+      f->state_dir);
+  g_autoptr (GError) error = NULL;
+  GstElement *pipeline = gst_parse_launch (line, &error);
+
+  fail_unless (pipeline != NULL, "%s", error ? error->message : "");
+  *track = gst_bin_get_by_name (GST_BIN (pipeline), "track");
+  gst_element_set_state (pipeline, GST_STATE_PLAYING);
+
+  return pipeline;
+}
+
 /* A player killed (-9) in the middle of a session whose pings the
  * service answered 503: they wait in the journal. The next element to
  * start sends them with the session's own id, each once, then the
@@ -1633,17 +1699,6 @@ GST_END_TEST;
 GST_START_TEST (test_killed_mid_session_tail_replayed)
 {
   Fixture *f = fixture_new ();
-  g_autofree gchar *line = g_strdup_printf ("videotestsrc is-live=true ! "
-      CLIP_CAPS " ! mediaedgetrack name=track config-id=real endpoint=%s "
-      "ad-ping-interval=1 retry-delay=100 state-dir=\"%s\" ! "
-      "fakesink sync=true", f->endpoint, f->state_dir);
-  g_autofree gchar *next_line = g_strdup_printf ("videotestsrc is-live=true "
-      "! " CLIP_CAPS " ! mediaedgetrack name=track config-id=real "
-      "endpoint=%s retry-delay=100 state-dir=\"%s\" ! fakesink sync=true",
-      f->endpoint, f->state_dir);
-  const gchar *argv[] = { AD_BREAK_PLAYER, line, NULL };
-  g_autoptr (GSubprocess) player = spawn (G_SUBPROCESS_FLAGS_NONE, argv);
-  g_autoptr (GError) error = NULL;
   g_autoptr (GPtrArray) before = NULL;
   g_autoptr (GPtrArray) records = NULL;
   g_autoptr (GPtrArray) tail = NULL;
@@ -1653,42 +1708,13 @@ GST_START_TEST (test_killed_mid_session_tail_replayed)
   g_autofree gchar *old_id = NULL;
   g_autofree gchar *text = NULL;
   EdgeRecord *end, *last_ping;
-  gint64 killed_at, refused_ping_at = -1;
+  gint64 killed_at, refused_ping_at;
   guint replayed, pings;
 
-  wait_for_request (f, "sessionStart");
-  wait_for_request (f, "adStart");
-  /* from now on the service is in trouble: the pings stay unanswered */
-  edge_server_fail_next (f->server, 1000, 503, NULL);
-  wait_for_answers (f, "ping", 503, 2);
-  /* the journal is synced once a second */
-  g_usleep (1300 * 1000);
-  killed_at = kill_hard (player);
-  edge_server_fail_next (f->server, 0, 0, NULL);
-
-  before = edge_server_dup_records (f->server);
-  fail_unless_equals_string (record_at (before, 0)->event_type, "sessionStart");
-  fail_unless_equals_int (record_at (before, 0)->status, 200);
+  before = kill_pinging_player (f, &killed_at, &refused_ping_at);
   old_id = g_strdup (record_at (before, 0)->session_id);
-  /* what was refused is the first ping after the ad started, tried
-   * again: the later ones wait behind it */
-  for (guint i = 0; i < before->len; i++) {
-    EdgeRecord *record = record_at (before, i);
 
-    if (record->status != 503)
-      continue;
-    fail_unless_equals_string (record->event_type, "ping");
-    if (refused_ping_at < 0)
-      refused_ping_at = record->timestamp_ms;
-    fail_unless_equals_int64 (record->timestamp_ms, refused_ping_at);
-  }
-  fail_unless_equals_int (count_journals (f->state_dir), 1);
-
-  /* the next run: an element in this process, with the same state */
-  pipeline = gst_parse_launch (next_line, &error);
-  fail_unless (pipeline != NULL, "%s", error ? error->message : "");
-  track = gst_bin_get_by_name (GST_BIN (pipeline), "track");
-  gst_element_set_state (pipeline, GST_STATE_PLAYING);
+  pipeline = play_next_run (f, &track);
   f->waited = before->len;
   wait_for_request (f, "sessionEnd");
   wait_for_answers (f, "sessionStart", 200, 2);
@@ -1738,6 +1764,61 @@ GST_START_TEST (test_killed_mid_session_tail_replayed)
       "sessionStart");
   fail_unless_equals_int (count_records (old_session, 0, "sessionStart", 0), 1);
   assert_none_accepted_twice (records);
+  fail_unless_equals_int (count_journals (f->state_dir), 0);
+  fixture_teardown (f);
+}
+
+GST_END_TEST;
+
+/* The same tail, but the service no longer knows the session (410):
+ * the tail is dropped at its first answer, and no session starts for it
+ * (it would count a playback twice). */
+GST_START_TEST (test_killed_session_forgotten_tail_dropped)
+{
+  Fixture *f = fixture_new ();
+  g_autoptr (GPtrArray) before = NULL;
+  g_autoptr (GPtrArray) records = NULL;
+  g_autoptr (GPtrArray) tail = NULL;
+  g_autoptr (GstElement) pipeline = NULL;
+  g_autoptr (GstElement) track = NULL;
+  g_autofree gchar *old_id = NULL;
+  g_autofree gchar *text = NULL;
+  g_autoptr (GstStructure) stats = NULL;
+  gint64 killed_at, refused_ping_at;
+  guint replayed = 0, dropped = 0;
+
+  before = kill_pinging_player (f, &killed_at, &refused_ping_at);
+  old_id = g_strdup (record_at (before, 0)->session_id);
+  edge_server_forget_sessions (f->server, 410);
+
+  pipeline = play_next_run (f, &track);
+  f->waited = before->len;
+  wait_for_request (f, "ping");
+  wait_for_answers (f, "sessionStart", 200, 2);
+  /* time for anything more the old session would send */
+  g_usleep (500 * 1000);
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+  g_object_get (track, "stats", &stats, NULL);
+  records = edge_server_dup_records (f->server);
+  tail = session_records (records, before->len, old_id);
+  text = edge_server_describe_records (f->server, NULL);
+
+  /* one try of the first ping of the tail, refused: no more of it */
+  fail_unless (tail->len == 1, "%s", text);
+  fail_unless_equals_string (record_at (tail, 0)->event_type, "ping");
+  fail_unless_equals_int (record_at (tail, 0)->status, 410);
+  fail_unless_equals_int64 (record_at (tail, 0)->timestamp_ms, refused_ping_at);
+  /* no session for it: the only other start is the new element's own */
+  fail_unless_equals_int (count_records (records, 0, "sessionStart", 0), 2);
+  fail_unless_equals_int (count_records (tail, 0, "sessionEnd", 0), 0);
+  /* the tail counted as dropped (the pings and the sessionEnd made for
+   * it), nothing as replayed; the journal gone */
+  fail_unless (gst_structure_get_uint (stats, "replayed", &replayed));
+  fail_unless_equals_int (replayed, 0);
+  fail_unless (gst_structure_get_uint (stats, "dropped", &dropped));
+  fail_unless (dropped >= 2, "%u dropped", dropped);
+  fail_unless (strstr (gst_structure_get_string (stats, "last-drop"),
+          "HTTP 410") != NULL);
   fail_unless_equals_int (count_journals (f->state_dir), 0);
   fixture_teardown (f);
 }
@@ -1841,6 +1922,7 @@ real_pipelines_suite (void)
   tcase_add_test (tc, test_live_set_playing_directly);
   tcase_add_test (tc, test_offline_session_downloaded_next_run);
   tcase_add_test (tc, test_killed_mid_session_tail_replayed);
+  tcase_add_test (tc, test_killed_session_forgotten_tail_dropped);
   tcase_add_test (tc, test_two_players_one_spool);
   suite_add_tcase (s, tc);
 
