@@ -1303,12 +1303,21 @@ session_drain_cb (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+/* The queue is drained from the client thread's loop, even when the
+ * caller is on that thread (a wake-up of the element's, a replay): never
+ * inside send() or close(), whose caller may hold a lock that the notices
+ * the drain gives (offline, parked, dropped) take. */
 static void
 session_wake (MediaEdgeClientSession * session)
 {
-  g_main_context_invoke_full (session->client->context, G_PRIORITY_DEFAULT,
-      session_drain_cb, media_edge_client_session_ref (session),
+  GSource *source = g_idle_source_new ();
+
+  g_source_set_priority (source, G_PRIORITY_DEFAULT);
+  g_source_set_callback (source, session_drain_cb,
+      media_edge_client_session_ref (session),
       (GDestroyNotify) media_edge_client_session_unref);
+  g_source_attach (source, session->client->context);
+  g_source_unref (source);
 }
 
 /**

@@ -73,8 +73,10 @@ typedef struct
 /* the backoff grows to this many times the first delay */
 #define MEDIA_EDGE_MAX_BACKOFF_FACTOR 30
 
-/* Called on the client thread. @session_id may be NULL. @detail says what
- * went wrong for MEDIA_EDGE_SESSION_FAILED, _LOST and _DROPPED. */
+/* Called on the client thread, from its loop: never inside the caller's
+ * media_edge_client_session_send() or _close(), so that it may take a
+ * lock held around those. @session_id may be NULL. @detail says what went
+ * wrong for MEDIA_EDGE_SESSION_FAILED, _LOST and _DROPPED. */
 typedef void (*MediaEdgeSessionNotify) (MediaEdgeSessionNotice notice,
     const gchar * session_id, const gchar * detail, gpointer user_data);
 

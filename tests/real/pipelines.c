@@ -11,6 +11,8 @@
  * against the bundled edge server, what it receives checked event by event
  * (and every body against media-edge.yaml, at teardown). */
 
+#include <signal.h>
+#include <sys/prctl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <gio/gio.h>
@@ -1250,6 +1252,642 @@ GST_START_TEST (test_live_set_playing_directly)
 
 GST_END_TEST;
 
+/* ------------------------------------------------------------------ */
+/* Nothing played is lost: the journal on disk, across processes */
+
+/* A child that dies with this process: a test that fails leaves no
+ * endless player behind */
+static void
+die_with_parent (gpointer data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+}
+
+static GSubprocess *
+spawn (GSubprocessFlags flags, const gchar * const *argv)
+{
+  g_autoptr (GSubprocessLauncher) launcher = g_subprocess_launcher_new (flags);
+  g_autoptr (GError) error = NULL;
+  GSubprocess *run;
+
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  run = g_subprocess_launcher_spawnv (launcher, argv, &error);
+  fail_unless (run != NULL, "%s", error ? error->message : "");
+
+  return run;
+}
+
+/* gst-launch-1.0 @options @args (TRACK as in launch()), started and left
+ * running */
+static GSubprocess *
+start_launch (Fixture * f, const gchar * options, const gchar * args,
+    GSubprocessFlags flags)
+{
+  g_autofree gchar *track = g_strdup_printf ("mediaedgetrack "
+      "config-id=real endpoint=%s", f->endpoint);
+  g_autofree gchar *words = replace_word (args, "TRACK", track);
+  g_autofree gchar *command = g_strdup_printf ("exec gst-launch-1.0 %s %s",
+      options, words);
+  const gchar *argv[] = { "sh", "-c", command, NULL };
+
+  return spawn (flags, argv);
+}
+
+/* Waits for @run to exit 0, and returns what it printed if it was asked
+ * to */
+static gchar *
+wait_exited (GSubprocess * run)
+{
+  g_autoptr (GError) error = NULL;
+  gchar *out = NULL;
+
+  fail_unless (g_subprocess_communicate_utf8 (run, NULL, NULL, &out, NULL,
+          &error), "%s", error ? error->message : "");
+  fail_unless (g_subprocess_get_if_exited (run));
+  fail_unless_equals_int (g_subprocess_get_exit_status (run), 0);
+
+  return out;
+}
+
+/* gst-launch-1.0 -m @args to its end: what it printed, bus messages
+ * included */
+static gchar *
+launch_printing_messages (Fixture * f, const gchar * args)
+{
+  g_autoptr (GSubprocess) run = start_launch (f, "-m", args,
+      G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+
+  return wait_exited (run);
+}
+
+/* How many mediaedge-session messages about @event gst-launch-1.0 -m
+ * printed */
+static guint
+count_printed_messages (const gchar * printed, const gchar * event)
+{
+  g_auto (GStrv) lines = g_strsplit (printed, "\n", -1);
+  g_autofree gchar *field = g_strdup_printf (" event=(string)%s,", event);
+  guint n = 0;
+
+  for (guint i = 0; lines[i]; i++)
+    n += strstr (lines[i], "(element): mediaedge-session, ") != NULL
+        && strstr (lines[i], field) != NULL;
+
+  return n;
+}
+
+/* kill -9 of @run, as a crash or a power cut would stop it; when it was
+ * surely dead, on the clock of the events' timestamps */
+static gint64
+kill_hard (GSubprocess * run)
+{
+  fail_unless_equals_int (kill (atoi (g_subprocess_get_identifier (run)),
+          SIGKILL), 0);
+  fail_unless (g_subprocess_wait (run, NULL, NULL));
+  fail_unless (g_subprocess_get_if_signaled (run));
+  fail_unless_equals_int (g_subprocess_get_term_sig (run), SIGKILL);
+
+  return g_get_real_time () / 1000;
+}
+
+/* The journals in the spool of the state folder @dir */
+static guint
+count_journals (const gchar * dir)
+{
+  g_autofree gchar *spool = g_build_filename (dir, "spool", NULL);
+  g_autoptr (GDir) listing = g_dir_open (spool, 0, NULL);
+  const gchar *name;
+  guint n = 0;
+
+  while (listing && (name = g_dir_read_name (listing)))
+    n += g_str_has_prefix (name, "journal-")
+        && g_str_has_suffix (name, ".jsonl");
+
+  return n;
+}
+
+/* The records about @event (any, if NULL) answered @status (any, if 0),
+ * from the @from-th record on */
+static guint
+count_records (GPtrArray * records, guint from, const gchar * event,
+    guint status)
+{
+  guint n = 0;
+
+  for (guint i = from; i < records->len; i++) {
+    EdgeRecord *record = record_at (records, i);
+
+    n += (event == NULL || g_str_equal (record->event_type, event))
+        && (status == 0 || record->status == status);
+  }
+
+  return n;
+}
+
+/* Waits until the server answered at least @n requests about @event
+ * with @status */
+static void
+wait_for_answers (Fixture * f, const gchar * event, guint status, guint n)
+{
+  gint64 end = g_get_monotonic_time () + WAIT_US;
+
+  for (;;) {
+    g_autoptr (GPtrArray) records = edge_server_dup_records (f->server);
+    g_autofree gchar *text = NULL;
+
+    if (count_records (records, 0, event, status) >= n)
+      return;
+    if (g_get_monotonic_time () > end) {
+      text = received (f);
+      fail ("no %u %s answered %u: %s", n, event, status, text);
+    }
+    g_usleep (20 * 1000);
+  }
+}
+
+/* The records of the session @session_id from the @from-th on */
+static GPtrArray *
+session_records (GPtrArray * records, guint from, const gchar * session_id)
+{
+  GPtrArray *found = g_ptr_array_new ();
+
+  for (guint i = from; i < records->len; i++)
+    if (g_strcmp0 (record_at (records, i)->session_id, session_id) == 0)
+      g_ptr_array_add (found, record_at (records, i));
+
+  return found;
+}
+
+/* No request of @records was accepted twice: each event of a session,
+ * as its type and timestamp say, answered 2xx once at most */
+static void
+assert_none_accepted_twice (GPtrArray * records)
+{
+  g_autoptr (GHashTable) seen = g_hash_table_new_full (g_str_hash,
+      g_str_equal, g_free, NULL);
+
+  for (guint i = 0; i < records->len; i++) {
+    EdgeRecord *record = record_at (records, i);
+    gchar *key;
+
+    if (record->status < 200 || record->status >= 300)
+      continue;
+    key = g_strdup_printf ("%s %s %" G_GINT64_FORMAT, record->session_id,
+        record->event_type, record->timestamp_ms);
+    fail_unless (g_hash_table_add (seen, key), "accepted twice: %s", key);
+  }
+}
+
+/* The only /downloaded request of @records, which the server took */
+static EdgeRecord *
+the_downloaded (GPtrArray * records)
+{
+  EdgeRecord *found = NULL;
+
+  for (guint i = 0; i < records->len; i++) {
+    EdgeRecord *record = record_at (records, i);
+
+    if (!g_str_equal (record->event_type, "downloaded"))
+      continue;
+    fail_unless (found == NULL, "more than one /downloaded");
+    found = record;
+  }
+  fail_unless (found != NULL, "no /downloaded");
+  fail_unless_equals_string (found->path, "/ee/va/v1/downloaded");
+  fail_unless_equals_string (found->config_id, "real");
+  fail_unless_equals_int (found->status, 204);
+
+  return found;
+}
+
+/* What a /downloaded carries of each event */
+typedef struct
+{
+  gchar *type;                  /* without "media." */
+  gint64 timestamp_ms;
+  gint64 playhead;
+} DownloadedEvent;
+
+static void
+downloaded_event_free (DownloadedEvent * event)
+{
+  g_free (event->type);
+  g_free (event);
+}
+
+/* The events of a /downloaded body, in order; its FPID in @fpid */
+static GPtrArray *
+downloaded_events (EdgeRecord * record, gchar ** fpid)
+{
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  GPtrArray *events = g_ptr_array_new_with_free_func ((GDestroyNotify)
+      downloaded_event_free);
+  JsonObject *xdm, *identity;
+  JsonArray *entries;
+
+  fail_unless (json_parser_load_from_data (parser, record->body, -1, NULL));
+  xdm = json_object_get_object_member (json_array_get_object_element
+      (json_object_get_array_member (json_node_get_object
+              (json_parser_get_root (parser)), "events"), 0), "xdm");
+  fail_unless_equals_string (json_object_get_string_member (xdm,
+          "eventType"), "media.downloaded");
+  identity = json_array_get_object_element (json_object_get_array_member
+      (json_object_get_object_member (xdm, "identityMap"), "FPID"), 0);
+  *fpid = g_strdup (json_object_get_string_member (identity, "id"));
+  entries = json_object_get_array_member (xdm, "mediaDownloadedEvents");
+  for (guint i = 0; i < json_array_get_length (entries); i++) {
+    JsonObject *entry = json_array_get_object_element (entries, i);
+    const gchar *type = json_object_get_string_member (entry,
+        "mediaEventType");
+    g_autoptr (GDateTime) when =
+        g_date_time_new_from_iso8601 (json_object_get_string_member (entry,
+            "mediaEventTimestamp"), NULL);
+    DownloadedEvent *event = g_new0 (DownloadedEvent, 1);
+
+    fail_unless (g_str_has_prefix (type, "media.") && when != NULL);
+    event->type = g_strdup (type + strlen ("media."));
+    event->timestamp_ms = g_date_time_to_unix (when) * 1000 +
+        g_date_time_get_microsecond (when) / 1000;
+    event->playhead = json_object_get_int_member
+        (json_object_get_object_member (entry, "mediaCollection"), "playhead");
+    g_ptr_array_add (events, event);
+  }
+
+  return events;
+}
+
+static DownloadedEvent *
+downloaded_at (GPtrArray * events, guint i)
+{
+  fail_unless (i < events->len);
+
+  return g_ptr_array_index (events, i);
+}
+
+static void
+assert_downloaded_types (GPtrArray * events, const gchar * expected)
+{
+  GString *types = g_string_new (NULL);
+  g_autofree gchar *text = NULL;
+
+  for (guint i = 0; i < events->len; i++)
+    g_string_append_printf (types, "%s%s", i ? " " : "",
+        downloaded_at (events, i)->type);
+  text = g_string_free (types, FALSE);
+  fail_unless_equals_string (text, expected);
+}
+
+/* The records from the @from-th on but the /downloaded one */
+static GPtrArray *
+live_records (GPtrArray * records, guint from)
+{
+  GPtrArray *live = g_ptr_array_new ();
+
+  for (guint i = from; i < records->len; i++)
+    if (!g_str_equal (record_at (records, i)->event_type, "downloaded"))
+      g_ptr_array_add (live, record_at (records, i));
+
+  return live;
+}
+
+#define CLIP_CAPS "video/x-raw,framerate=25/1,width=64,height=48"
+
+/* The service down from the start: past offline-after the session is
+ * kept on disk only, and the process ends with it there (its flush-timeout
+ * ran out). The next run, the service up, sends it whole, once, as one
+ * /downloaded with its own timestamps and playheads and the device's
+ * FPID, beside its own live session; then the spool is empty. */
+GST_START_TEST (test_offline_session_downloaded_next_run)
+{
+  Fixture *f = fixture_new ();
+  guint port = edge_server_take_down (&f->server);
+  g_autofree gchar *first_line =
+      g_strdup_printf ("videotestsrc num-buffers=75 ! " CLIP_CAPS
+      " ! TRACK offline-after=1 retry-delay=100 flush-timeout=500 "
+      "fpid=device-1 state-dir=\"%s\" ! fakesink sync=true", f->state_dir);
+  g_autofree gchar *next_line =
+      g_strdup_printf ("videotestsrc num-buffers=25 ! " CLIP_CAPS
+      " ! TRACK retry-delay=100 fpid=device-1 state-dir=\"%s\" ! "
+      "fakesink sync=true", f->state_dir);
+  g_autofree gchar *printed = NULL;
+  g_autofree gchar *printed_next = NULL;
+  g_autofree gchar *fpid = NULL;
+  g_autoptr (GPtrArray) records = NULL;
+  g_autoptr (GPtrArray) events = NULL;
+  g_autoptr (GPtrArray) live = NULL;
+  gint64 first_started, first_ended, second_started;
+
+  first_started = g_get_real_time () / 1000;
+  printed = launch_printing_messages (f, first_line);
+  first_ended = g_get_real_time () / 1000;
+  fail_unless_equals_int (count_printed_messages (printed, "offline"), 1);
+  fail_unless_equals_int (count_printed_messages (printed, "started"), 0);
+  fail_unless_equals_int (count_journals (f->state_dir), 1);
+
+  /* nothing reached the port while it was down, nor since */
+  bring_server_up (f, port);
+  fail_unless_equals_int (edge_server_count_requests (f->server), 0);
+  second_started = g_get_real_time () / 1000;
+  printed_next = launch_printing_messages (f, next_line);
+  fail_unless_equals_int (count_printed_messages (printed_next,
+          "downloaded"), 1);
+
+  records = edge_server_dup_records (f->server);
+  events = downloaded_events (the_downloaded (records), &fpid);
+  fail_unless_equals_string (fpid, "device-1");
+  /* the first run, as it played: its start, its play at 0, its end at 3
+   * three seconds later, when the viewer saw it */
+  assert_downloaded_types (events, "sessionStart play sessionComplete");
+  fail_unless (downloaded_at (events, 0)->timestamp_ms >= first_started);
+  fail_unless (downloaded_at (events, 2)->timestamp_ms <= first_ended);
+  fail_unless (downloaded_at (events, 2)->timestamp_ms < second_started);
+  for (guint i = 1; i < events->len; i++)
+    fail_unless (downloaded_at (events, i)->timestamp_ms >=
+        downloaded_at (events, i - 1)->timestamp_ms);
+  fail_unless (ABS (downloaded_at (events, 2)->timestamp_ms -
+          downloaded_at (events, 1)->timestamp_ms - 3000) <= 150,
+      "sessionComplete %" G_GINT64_FORMAT " ms after play",
+      downloaded_at (events, 2)->timestamp_ms -
+      downloaded_at (events, 1)->timestamp_ms);
+  fail_unless_equals_int64 (downloaded_at (events, 0)->playhead, 0);
+  fail_unless_equals_int64 (downloaded_at (events, 1)->playhead, 0);
+  fail_unless_equals_int64 (downloaded_at (events, 2)->playhead, 3);
+
+  /* the second run's own session, live; nothing else, nothing twice */
+  live = live_records (records, 0);
+  assert_events (live, "sessionStart play sessionComplete");
+  fail_unless_equals_int (record_at (live, 0)->status, 200);
+  fail_unless_equals_int (records->len, 4);
+  assert_none_accepted_twice (records);
+  fail_unless_equals_int (count_journals (f->state_dir), 0);
+  fixture_teardown (f);
+}
+
+GST_END_TEST;
+
+/* A live player pinging every second (in an ad break), killed with
+ * SIGKILL while the service answers its pings 503; the service fine
+ * again. Returns what the server received, @killed_at when, the refused
+ * ping's timestamp in @refused_ping_at. */
+static GPtrArray *
+kill_pinging_player (Fixture * f, gint64 * killed_at, gint64 * refused_ping_at)
+{
+  g_autofree gchar *line = g_strdup_printf ("videotestsrc is-live=true ! "
+      CLIP_CAPS " ! mediaedgetrack name=track config-id=real endpoint=%s "
+      "ad-ping-interval=1 retry-delay=100 state-dir=\"%s\" ! "
+      "fakesink sync=true", f->endpoint, f->state_dir);
+  const gchar *argv[] = { AD_BREAK_PLAYER, line, NULL };
+  g_autoptr (GSubprocess) player = spawn (G_SUBPROCESS_FLAGS_NONE, argv);
+  GPtrArray *before;
+
+  wait_for_request (f, "sessionStart");
+  wait_for_request (f, "adStart");
+  /* from now on the service is in trouble: the pings stay unanswered */
+  edge_server_fail_next (f->server, 1000, 503, NULL);
+  wait_for_answers (f, "ping", 503, 2);
+  /* the journal is synced once a second */
+  g_usleep (1300 * 1000);
+  *killed_at = kill_hard (player);
+  edge_server_fail_next (f->server, 0, 0, NULL);
+
+  before = edge_server_dup_records (f->server);
+  fail_unless_equals_string (record_at (before, 0)->event_type, "sessionStart");
+  fail_unless_equals_int (record_at (before, 0)->status, 200);
+  /* what was refused is the first ping after the ad started, tried
+   * again: the later ones wait behind it */
+  *refused_ping_at = -1;
+  for (guint i = 0; i < before->len; i++) {
+    EdgeRecord *record = record_at (before, i);
+
+    if (record->status != 503)
+      continue;
+    fail_unless_equals_string (record->event_type, "ping");
+    if (*refused_ping_at < 0)
+      *refused_ping_at = record->timestamp_ms;
+    fail_unless_equals_int64 (record->timestamp_ms, *refused_ping_at);
+  }
+  fail_unless (*refused_ping_at > 0);
+  fail_unless_equals_int (count_journals (f->state_dir), 1);
+
+  return before;
+}
+
+/* The next run: a live pipeline in this process, with @f's state folder;
+ * its element in @track */
+static GstElement *
+play_next_run (Fixture * f, GstElement ** track)
+{
+  g_autofree gchar *line = g_strdup_printf ("videotestsrc is-live=true ! "
+      CLIP_CAPS " ! mediaedgetrack name=track config-id=real endpoint=%s "
+      "retry-delay=100 state-dir=\"%s\" ! fakesink sync=true", f->endpoint,
+      f->state_dir);
+  g_autoptr (GError) error = NULL;
+  GstElement *pipeline = gst_parse_launch (line, &error);
+
+  fail_unless (pipeline != NULL, "%s", error ? error->message : "");
+  *track = gst_bin_get_by_name (GST_BIN (pipeline), "track");
+  gst_element_set_state (pipeline, GST_STATE_PLAYING);
+
+  return pipeline;
+}
+
+/* A player killed (-9) in the middle of a session whose pings the
+ * service answered 503: they wait in the journal. The next element to
+ * start sends them with the session's own id, each once, then the
+ * session's sessionEnd right after the last (+1 ms, its playhead), and
+ * starts no session for it. */
+GST_START_TEST (test_killed_mid_session_tail_replayed)
+{
+  Fixture *f = fixture_new ();
+  g_autoptr (GPtrArray) before = NULL;
+  g_autoptr (GPtrArray) records = NULL;
+  g_autoptr (GPtrArray) tail = NULL;
+  g_autoptr (GPtrArray) old_session = NULL;
+  g_autoptr (GstElement) pipeline = NULL;
+  g_autoptr (GstElement) track = NULL;
+  g_autofree gchar *old_id = NULL;
+  g_autofree gchar *text = NULL;
+  EdgeRecord *end, *last_ping;
+  gint64 killed_at, refused_ping_at;
+  guint replayed, pings;
+
+  before = kill_pinging_player (f, &killed_at, &refused_ping_at);
+  old_id = g_strdup (record_at (before, 0)->session_id);
+
+  pipeline = play_next_run (f, &track);
+  f->waited = before->len;
+  wait_for_request (f, "sessionEnd");
+  wait_for_answers (f, "sessionStart", 200, 2);
+  /* the old session's requests are all in by its sessionEnd */
+  records = edge_server_dup_records (f->server);
+  tail = session_records (records, before->len, old_id);
+  replayed = wait_for_stat (track, "replayed", tail->len);
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+  g_clear_pointer (&tail, g_ptr_array_unref);
+  g_clear_pointer (&records, g_ptr_array_unref);
+  records = edge_server_dup_records (f->server);
+  tail = session_records (records, before->len, old_id);
+  pings = tail->len - 1;
+  text = edge_server_describe_records (f->server, old_id);
+
+  /* the tail: every ping left unanswered, delivered once, in order,
+   * a second apart: the one refused first, up to the last one made
+   * before the kill */
+  fail_unless (pings >= 2, "%s", text);
+  for (guint i = 0; i < tail->len; i++) {
+    EdgeRecord *record = record_at (tail, i);
+
+    fail_unless_equals_string (record->event_type, i < pings ? "ping" :
+        "sessionEnd");
+    fail_unless_equals_int (record->status, 204);
+    if (i > 0 && i < pings)
+      fail_unless (ABS (record->timestamp_ms - record_at (tail,
+                  i - 1)->timestamp_ms - 1000) <= 200, "%s", text);
+  }
+  fail_unless_equals_int64 (record_at (tail, 0)->timestamp_ms, refused_ping_at);
+  last_ping = record_at (tail, pings - 1);
+  fail_unless (last_ping->timestamp_ms <= killed_at);
+  fail_unless (last_ping->timestamp_ms > killed_at - 1250,
+      "the last ping %" G_GINT64_FORMAT " ms before the kill",
+      killed_at - last_ping->timestamp_ms);
+  /* then the end of that session, at once, where it stood */
+  end = record_at (tail, pings);
+  fail_unless_equals_int64 (end->timestamp_ms, last_ping->timestamp_ms + 1);
+  fail_unless_equals_int64 (end->playhead, last_ping->playhead);
+  fail_unless_equals_int (replayed, tail->len);
+
+  /* no session started for it: the only other start is the new
+   * element's own */
+  fail_unless_equals_int (count_records (records, 0, "sessionStart", 0), 2);
+  old_session = session_records (records, 0, old_id);
+  fail_unless_equals_string (record_at (old_session, 0)->event_type,
+      "sessionStart");
+  fail_unless_equals_int (count_records (old_session, 0, "sessionStart", 0), 1);
+  assert_none_accepted_twice (records);
+  fail_unless_equals_int (count_journals (f->state_dir), 0);
+  fixture_teardown (f);
+}
+
+GST_END_TEST;
+
+/* The same tail, but the service no longer knows the session (410):
+ * the tail is dropped at its first answer, and no session starts for it
+ * (it would count a playback twice). */
+GST_START_TEST (test_killed_session_forgotten_tail_dropped)
+{
+  Fixture *f = fixture_new ();
+  g_autoptr (GPtrArray) before = NULL;
+  g_autoptr (GPtrArray) records = NULL;
+  g_autoptr (GPtrArray) tail = NULL;
+  g_autoptr (GstElement) pipeline = NULL;
+  g_autoptr (GstElement) track = NULL;
+  g_autofree gchar *old_id = NULL;
+  g_autofree gchar *text = NULL;
+  g_autoptr (GstStructure) stats = NULL;
+  gint64 killed_at, refused_ping_at;
+  guint replayed = 0, dropped = 0;
+
+  before = kill_pinging_player (f, &killed_at, &refused_ping_at);
+  old_id = g_strdup (record_at (before, 0)->session_id);
+  edge_server_forget_sessions (f->server, 410);
+
+  pipeline = play_next_run (f, &track);
+  f->waited = before->len;
+  wait_for_request (f, "ping");
+  wait_for_answers (f, "sessionStart", 200, 2);
+  /* time for anything more the old session would send */
+  g_usleep (500 * 1000);
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+  g_object_get (track, "stats", &stats, NULL);
+  records = edge_server_dup_records (f->server);
+  tail = session_records (records, before->len, old_id);
+  text = edge_server_describe_records (f->server, NULL);
+
+  /* one try of the first ping of the tail, refused: no more of it */
+  fail_unless (tail->len == 1, "%s", text);
+  fail_unless_equals_string (record_at (tail, 0)->event_type, "ping");
+  fail_unless_equals_int (record_at (tail, 0)->status, 410);
+  fail_unless_equals_int64 (record_at (tail, 0)->timestamp_ms, refused_ping_at);
+  /* no session for it: the only other start is the new element's own */
+  fail_unless_equals_int (count_records (records, 0, "sessionStart", 0), 2);
+  fail_unless_equals_int (count_records (tail, 0, "sessionEnd", 0), 0);
+  /* the tail counted as dropped (the pings and the sessionEnd made for
+   * it), nothing as replayed; the journal gone */
+  fail_unless (gst_structure_get_uint (stats, "replayed", &replayed));
+  fail_unless_equals_int (replayed, 0);
+  fail_unless (gst_structure_get_uint (stats, "dropped", &dropped));
+  fail_unless (dropped >= 2, "%u dropped", dropped);
+  fail_unless (strstr (gst_structure_get_string (stats, "last-drop"),
+          "HTTP 410") != NULL);
+  fail_unless_equals_int (count_journals (f->state_dir), 0);
+  fixture_teardown (f);
+}
+
+GST_END_TEST;
+
+/* Two players start at once on the spool a killed one left (its
+ * session never started: the service answered 503): the session goes
+ * once, as one /downloaded, whichever sends it; each player's own
+ * session is live. */
+GST_START_TEST (test_two_players_one_spool)
+{
+  Fixture *f = fixture_new ();
+  g_autofree gchar *killed_line = g_strdup_printf ("videotestsrc "
+      "is-live=true ! " CLIP_CAPS " ! TRACK retry-delay=100 "
+      "state-dir=\"%s\" ! fakesink sync=true", f->state_dir);
+  g_autofree gchar *line = g_strdup_printf ("videotestsrc num-buffers=25 ! "
+      CLIP_CAPS " ! TRACK retry-delay=100 state-dir=\"%s\" ! "
+      "fakesink sync=true", f->state_dir);
+  g_autoptr (GSubprocess) killed = NULL;
+  GSubprocess *players[2];
+  g_autoptr (GPtrArray) before = NULL;
+  g_autoptr (GPtrArray) records = NULL;
+  g_autoptr (GPtrArray) events = NULL;
+  g_autoptr (GPtrArray) live = NULL;
+  g_autoptr (GPtrArray) sessions = NULL;
+  g_autofree gchar *fpid = NULL;
+  gint64 killed_at;
+
+  edge_server_fail_next (f->server, 1000, 503, NULL);
+  killed = start_launch (f, "-q", killed_line, G_SUBPROCESS_FLAGS_NONE);
+  wait_for_answers (f, "sessionStart", 503, 2);
+  g_usleep (1300 * 1000);
+  killed_at = kill_hard (killed);
+  edge_server_fail_next (f->server, 0, 0, NULL);
+  before = edge_server_dup_records (f->server);
+  fail_unless_equals_int (count_records (before, 0, "sessionStart", 503),
+      before->len);
+  fail_unless_equals_int (count_journals (f->state_dir), 1);
+
+  for (guint i = 0; i < 2; i++)
+    players[i] = start_launch (f, "-q", line, G_SUBPROCESS_FLAGS_NONE);
+  for (guint i = 0; i < 2; i++) {
+    g_free (wait_exited (players[i]));
+    g_object_unref (players[i]);
+  }
+
+  records = edge_server_dup_records (f->server);
+  events = downloaded_events (the_downloaded (records), &fpid);
+  assert_downloaded_types (events, "sessionStart play");
+  /* no fpid set: the device's own, which /downloaded requires */
+  fail_unless (g_uuid_string_is_valid (fpid), "%s", fpid);
+  fail_unless_equals_int64 (downloaded_at (events, 0)->timestamp_ms,
+      record_at (before, 0)->timestamp_ms);
+  fail_unless (downloaded_at (events, 1)->timestamp_ms < killed_at);
+  live = live_records (records, before->len);
+  sessions = split_sessions (live);
+  fail_unless_equals_int (sessions->len, 2);
+  for (guint i = 0; i < 2; i++)
+    assert_events (g_ptr_array_index (sessions, i),
+        "sessionStart play sessionComplete");
+  fail_unless_equals_int (records->len, before->len + 1 + 6);
+  assert_none_accepted_twice (records);
+  fail_unless_equals_int (count_journals (f->state_dir), 0);
+  fixture_teardown (f);
+}
+
+GST_END_TEST;
+
 static Suite *
 real_pipelines_suite (void)
 {
@@ -1282,6 +1920,10 @@ real_pipelines_suite (void)
   tcase_add_test (tc, test_end_at_double_rate);
   tcase_add_test (tc, test_playbin_over_slow_http);
   tcase_add_test (tc, test_live_set_playing_directly);
+  tcase_add_test (tc, test_offline_session_downloaded_next_run);
+  tcase_add_test (tc, test_killed_mid_session_tail_replayed);
+  tcase_add_test (tc, test_killed_session_forgotten_tail_dropped);
+  tcase_add_test (tc, test_two_players_one_spool);
   suite_add_tcase (s, tc);
 
   return s;

@@ -505,6 +505,78 @@ GST_START_TEST (test_queue_bound)
 
 GST_END_TEST;
 
+/* Set while the client thread itself is inside send() or close(); the
+ * notices heard meanwhile */
+static gint in_caller;
+static gint heard_in_caller;
+
+static void
+on_notice_outside_caller (MediaEdgeSessionNotice notice,
+    const gchar * session_id, const gchar * detail, gpointer user_data)
+{
+  if (g_atomic_int_get (&in_caller))
+    g_atomic_int_inc (&heard_in_caller);
+  on_notice (notice, session_id, detail, user_data);
+}
+
+typedef struct
+{
+  MediaEdgeClientSession *session;
+  gint done;
+} Caller;
+
+/* On the client thread, as the element's wake-ups and the replay are:
+ * four requests past a bound of one, and the close */
+static gboolean
+send_from_client_thread (gpointer data)
+{
+  Caller *caller = data;
+
+  g_atomic_int_set (&in_caller, TRUE);
+  send (caller->session, MEDIA_EDGE_EVENT_SESSION_START, 0);
+  send (caller->session, MEDIA_EDGE_EVENT_PLAY, 1);
+  send (caller->session, MEDIA_EDGE_EVENT_PING, 2);
+  send (caller->session, MEDIA_EDGE_EVENT_PAUSE_START, 3);
+  media_edge_client_session_close (caller->session);
+  g_atomic_int_set (&in_caller, FALSE);
+  g_atomic_int_set (&caller->done, TRUE);
+
+  return G_SOURCE_REMOVE;
+}
+
+/* A caller on the client thread hears no notice inside its send() or
+ * close(): it may hold a lock the notice takes (the element's, which a
+ * session going offline or parked takes). The queue was drained inside
+ * send() on that thread, and a gst-launch-1.0 line whose session went
+ * offline hung at its end in a deadlock. */
+GST_START_TEST (test_notice_never_inside_send)
+{
+  guint port = edge_server_take_down (&server);
+  MediaEdgeClientSession *session = media_edge_client_open_session (client,
+      "client-test", stats, on_notice_outside_caller, NULL, NULL);
+  Caller caller = { session, FALSE };
+  g_autofree gchar *text = NULL;
+
+  media_edge_client_session_set_session_id_func (session, parse_session_id,
+      g_object_ref (codec), g_object_unref);
+  media_edge_client_session_configure (session, 5000, 10, 1);
+  g_main_context_invoke (media_edge_client_get_context (client),
+      send_from_client_thread, &caller);
+  fail_unless_equals_int (wait_for_count (&caller.done, TRUE), TRUE);
+  /* the bound is kept, the drops said, all outside the caller */
+  fail_unless_equals_int (wait_for_count (&stats->dropped, 2), 2);
+  fail_unless_equals_int (g_atomic_int_get (&heard_in_caller), 0);
+  bring_server_up (port);
+  fail_unless (media_edge_client_session_wait_idle (session,
+          g_get_monotonic_time () + WAIT_US));
+  media_edge_client_session_unref (session);
+
+  text = received ();
+  fail_unless_equals_string (text, "sessionStart 200, pauseStart 204");
+}
+
+GST_END_TEST;
+
 /* The client knows no codec: the id that the session id function reads
  * fills the URL slot and the body of each request sent after the first,
  * when it is sent. Here the slot is in configId, which the edge server
@@ -870,6 +942,7 @@ client_suite (void)
   tcase_add_test (tc, test_request_timeout);
   tcase_add_test (tc, test_request_timeout_counts_on_the_wire);
   tcase_add_test (tc, test_queue_bound);
+  tcase_add_test (tc, test_notice_never_inside_send);
   tcase_add_test (tc, test_session_id_fills_url_and_body);
   tcase_add_test (tc, test_redirects_are_refused);
   tcase_add_test (tc, test_redirect_to_another_host_over_http);
