@@ -1032,6 +1032,10 @@ client_sync_journals_cb (gpointer data)
 
     session->unsynced = FALSE;
     journal_sync (session);
+    /* a sync that failed brought an offline session's requests back to
+     * memory: they go now, not with the next request */
+    if (session->attached && !g_cancellable_is_cancelled (session->cancellable))
+      send_next (session);
   }
 
   return G_SOURCE_REMOVE;
