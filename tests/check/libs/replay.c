@@ -1069,6 +1069,10 @@ GST_START_TEST (test_replay_orphan_lost)
 
   text = received_from (from);
   fail_unless_equals_string (text, "play 404");
+  /* the old session's, not a new one's */
+  g_free (text);
+  text = edge_server_describe_records (server, session_id);
+  fail_unless (strstr (text, "play 404") != NULL, "%s", text);
   fail_unless_equals_int (g_atomic_int_get (&owner_stats->replayed), 0);
   fail_unless_equals_int (g_atomic_int_get (&owner_stats->sent), 0);
   fail_unless_equals_int (g_atomic_int_get (&owner_stats->sessions_started), 0);
