@@ -1354,10 +1354,10 @@ new_replay_owner (GstMediaEdgeSession * session,
     .ca_file = settings->ca_file,
     .proxy = settings->proxy,
     .max_connections = settings->max_connections,
-    /* /downloaded requires an FPID: without fpid, fpid=auto's */
-    .fpid = settings->fpid && *settings->fpid
-        && g_strcmp0 (settings->fpid, GST_MEDIA_EDGE_FPID_AUTO) != 0 ?
-        settings->fpid : device_fpid,
+    /* /downloaded requires an FPID: a session that named none is the
+     * device's (fpid=auto's), whoever sends it later, never the viewer
+     * the sending element names */
+    .fpid = device_fpid,
     .authenticated_state = gst_media_edge_authenticated_state_to_xdm
         (settings->fpid_authenticated_state),
     .state = state,

@@ -888,6 +888,11 @@ journal_check (MediaEdgeClientSession * session, gboolean written,
     GError ** error)
 {
   if (!written) {
+    /* a precondition refused sets no error: the journal is off all the
+     * same */
+    if (*error == NULL)
+      g_set_error_literal (error, G_FILE_ERROR, G_FILE_ERROR_FAILED,
+          "the journal refused an entry");
     journal_failed (session, *error);
     g_clear_error (error);
     return FALSE;

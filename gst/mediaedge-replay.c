@@ -57,7 +57,6 @@ typedef struct
   /* sent whole: how many parts, and how many were delivered */
   gboolean downloaded;
   guint parts;
-  guint parts_delivered;
   /* the parts as sent, from the first not yet delivered (compared, not
    * owned), and how many from the first were delivered in a row: only
    * those a replay may skip, a part refused before a delivered one is
@@ -86,6 +85,9 @@ struct _MediaEdgeReplay
   GQueue jobs;
   Job *active;
 };
+
+/* how long a /downloaded part may take at least */
+#define DOWNLOADED_TIMEOUT_MS 60000
 
 static GMutex registry_lock;
 /* the replays not shut, by spool folder */
@@ -372,8 +374,14 @@ static gboolean
 list_orphans_cb (gpointer data)
 {
   Listing *listing = data;
-  g_autoptr (GPtrArray) paths =
-      media_edge_spool_list_orphans (listing->replay->spool);
+  g_autoptr (GPtrArray) paths = NULL;
+  guint evicted;
+
+  /* the bounds first: what they remove is not read */
+  evicted = media_edge_spool_enforce_bounds (listing->replay->spool,
+      g_get_real_time () / G_USEC_PER_SEC);
+  g_atomic_int_add (&listing->owner->stats->spool_dropped, evicted);
+  paths = media_edge_spool_list_orphans (listing->replay->spool);
 
   if (paths->len > 0)
     GST_INFO ("%s: %u journals left by an earlier run", listing->replay->dir,
@@ -504,20 +512,28 @@ note_journal_problem (Job * job, GError * error)
   g_error_free (error);
 }
 
-/* Every part was answered: the journal is done with */
+/* Every part was answered. All delivered: the journal is done with. A
+ * part refused (a proxy, a captive portal, a service that errs for a
+ * while) is not the session refused for good: the journal stays, and the
+ * next run tries again from the first part not delivered, until the
+ * spool's bounds drop it. */
 static void
 downloaded_done (Job * job)
 {
   GError *error = NULL;
 
+  if (job->parts_in_a_row < job->parts) {
+    GST_WARNING ("%s: the service refused a session played offline "
+        "(%u of %u parts delivered); it stays on disk for the next run",
+        job->owner->log_id, job->parts_in_a_row, job->parts);
+    return;
+  }
   if (!media_edge_journal_append_downloaded (job->journal, job->parts, TRUE,
           &error))
     note_journal_problem (job, error);
-  if (job->parts_delivered == 0)
-    return;
   g_atomic_int_inc (&job->owner->stats->downloaded);
-  GST_INFO ("%s: a session played offline was delivered whole (%u of %u "
-      "parts)", job->owner->log_id, job->parts_delivered, job->parts);
+  GST_INFO ("%s: a session played offline was delivered whole (%u parts)",
+      job->owner->log_id, job->parts);
   owner_notify (job->owner, MEDIA_EDGE_SESSION_DOWNLOADED, NULL);
 }
 
@@ -552,7 +568,6 @@ on_part_delivered (const MediaEdgeRequest * request, gpointer data)
   guint next = job->parts_in_a_row - job->parts_skipped;
   GError *error = NULL;
 
-  job->parts_delivered++;
   if (next >= job->sent_parts->len
       || g_ptr_array_index (job->sent_parts, next) != request)
     return;
@@ -635,6 +650,11 @@ start_downloaded (Job * job, MediaEdgeJournalContents * contents)
   session = open_sender (job);
   if (session == NULL)
     return FALSE;
+  /* a part is large: on a slow uplink, request-timeout would cut it again
+   * and again, each try delivered once more */
+  media_edge_client_session_configure (session,
+      MAX (job->owner->request_timeout_ms, DOWNLOADED_TIMEOUT_MS),
+      job->owner->retry_delay_ms, G_MAXINT);
   GST_INFO ("%s: sending a session kept on disk as /downloaded (%u events, "
       "%u parts)", job->owner->log_id, contents->all->len,
       parts->len - job->parts_skipped);

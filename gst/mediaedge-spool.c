@@ -104,6 +104,10 @@ GST_DEBUG_CATEGORY_STATIC (media_edge_spool_debug);
  * know when a journal was made. */
 #define HEADER_READ_SIZE 1024
 
+/* No journal is read past this: a longer one is no journal of ours (a
+ * sparse file, a device) and is removed rather than read into memory */
+#define MAX_JOURNAL_SIZE (G_GUINT64_CONSTANT (256) << 20)
+
 struct _MediaEdgeSpool
 {
   /* the caller's, and one per open journal */
@@ -340,6 +344,9 @@ parse_request_line (Parsed * parsed, JsonObject * object, gint64 seq,
 {
   RequestLine line = { seq, offset, length };
 
+  /* the next seq must not overflow */
+  if (seq == G_MAXINT64)
+    return FALSE;
   g_array_append_val (parsed->request_lines, line);
   parsed->next_seq = MAX (parsed->next_seq, (guint64) seq + 1);
 
@@ -480,7 +487,7 @@ parse_fd (Parsed * parsed, int fd, const gchar * path, gchar ** data_out,
   struct stat st;
   gsize size;
 
-  data = read_fd (fd, G_MAXSIZE, &size);
+  data = read_fd (fd, MAX_JOURNAL_SIZE, &size);
   if (data == NULL || fstat (fd, &st) < 0)
     return set_errno_error (error, errno, "read the journal", path);
   parse_lines (parsed, data, size);
@@ -497,6 +504,25 @@ parse_fd (Parsed * parsed, int fd, const gchar * path, gchar ** data_out,
   return TRUE;
 }
 
+/* Opens the journal @path, a regular file of the folder's: not through a
+ * link (to /dev/zero, a FIFO that would block the sender for ever), nor
+ * anything but a file. -1 with errno set otherwise. */
+static int
+open_journal_file (const gchar * path, int flags)
+{
+  int fd = g_open (path, flags | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0);
+  struct stat st;
+
+  if (fd < 0)
+    return -1;
+  if (fstat (fd, &st) == 0 && S_ISREG (st.st_mode))
+    return fd;
+  g_close (fd, NULL);
+  errno = EINVAL;
+
+  return -1;
+}
+
 /* When the journal @path was made: its header's time, or the file's */
 static gboolean
 read_created (const gchar * path, gint64 * created, guint64 * size)
@@ -506,7 +532,7 @@ read_created (const gchar * path, gint64 * created, guint64 * size)
   const gchar *newline;
   struct stat st;
   gsize length;
-  int fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
+  int fd = open_journal_file (path, O_RDONLY);
 
   if (fd < 0)
     return FALSE;
@@ -549,12 +575,20 @@ lock_opened (int fd, const gchar * path)
   return TRUE;
 }
 
+static gboolean
+too_large (int fd)
+{
+  struct stat st;
+
+  return fstat (fd, &st) == 0 && (guint64) st.st_size > MAX_JOURNAL_SIZE;
+}
+
 /* Opens the journal @path for appending and locks it, or returns -1 with
  * errno set */
 static int
 open_locked (const gchar * path)
 {
-  int fd = g_open (path, O_RDWR | O_APPEND | O_CLOEXEC, 0);
+  int fd = open_journal_file (path, O_RDWR | O_APPEND);
   int saved;
 
   if (fd < 0 || lock_opened (fd, path))
@@ -892,6 +926,12 @@ claim (MediaEdgeSpool * spool, const gchar * path)
     return NULL;
   }
   remove_stale_temp (path);
+  if (too_large (fd)) {
+    GST_WARNING ("%s: larger than any journal (%" G_GUINT64_FORMAT
+        " bytes at most), removed", path, MAX_JOURNAL_SIZE);
+    remove_locked (path, fd);
+    return NULL;
+  }
   parsed_init (&parsed);
   if (!parse_fd (&parsed, fd, path, NULL, &error)) {
     GST_WARNING ("%s", error->message);

@@ -181,6 +181,38 @@ GST_START_TEST (test_offline_session_sent_whole_next_run)
 
 GST_END_TEST;
 
+/* A /downloaded the service refuses (a proxy's 500, a captive portal's
+ * 404) does not lose the session: it stays on disk, and the next element
+ * sends it. */
+GST_START_TEST (test_refused_download_kept)
+{
+  g_autofree gchar *text = NULL;
+  Fixture *f = fixture_new ();
+  guint port = edge_server_take_down (&f->server);
+
+  play_offline (f, "offline");
+  stop_pipeline (f);
+  bring_server_up (f, port);
+  edge_server_fail_next (f->server, 1, 500, NULL);
+  make_pipeline (f, "offline");
+  set_state (f, GST_STATE_PAUSED);
+  wait_for_request (f, "downloaded");
+  stop_pipeline (f);
+  fail_unless_equals_int (count_journals (f), 1);
+
+  make_pipeline (f, "offline");
+  set_state (f, GST_STATE_PAUSED);
+  fail_unless_equals_int (wait_for_stat (f->track, "downloaded-sessions", 1),
+      1);
+  text = received (f);
+  fail_unless_equals_string (text, "downloaded 500, downloaded 204");
+  fail_unless_equals_int (wait_for_journals (f, 0), 0);
+  stop_pipeline (f);
+  fixture_teardown (f);
+}
+
+GST_END_TEST;
+
 /* Offline, the session stays offline when the service comes back: its
  * events wait on disk, and once it ends it goes whole, in the same run. */
 GST_START_TEST (test_offline_session_sent_whole_same_run)
@@ -293,9 +325,10 @@ GST_START_TEST (test_unsent_tail_sent_next_run)
 
 GST_END_TEST;
 
-/* Past spool-max-bytes, the oldest whole sessions go, counted; not the
- * one being sent (the oldest, tried again and again while the service is
- * away), nor the session being written. */
+/* Past spool-max-bytes, the oldest whole sessions go, counted: before an
+ * element reads what earlier runs left, and as each session starts; not
+ * the session being written (the spool suite checks that the one being
+ * sent stays too). */
 GST_START_TEST (test_spool_bound_drops_oldest)
 {
   Fixture *f = fixture_new ();
@@ -312,17 +345,19 @@ GST_START_TEST (test_spool_bound_drops_oldest)
   }
   fail_unless_equals_int (count_journals (f), 3);
 
-  /* room for none of them: each goes as the next session starts */
+  /* room for none of them: they go before they are read */
   make_pipeline (f, "bound");
   g_object_set (f->track, "retry-delay", 10, "spool-max-bytes",
       (guint64) 1, "flush-timeout", 0, "offline-after", 0, NULL);
-  /* the oldest is being sent (tried again) before the session starts */
   set_state (f, GST_STATE_PAUSED);
-  fail_unless (wait_for_stat (f->track, "retried", 1) >= 1);
+  fail_unless_equals_int (wait_for_stat (f->track, "spool-dropped", 3), 3);
+  fail_unless_equals_int (wait_for_journals (f, 0), 0);
+  /* the session's own stays while it is written */
   set_state (f, GST_STATE_PLAYING);
   start_stream (f, NULL);
-  fail_unless_equals_int (wait_for_stat (f->track, "spool-dropped", 2), 2);
-  fail_unless_equals_int (count_journals (f), 2);
+  fail_unless (wait_for_stat (f->track, "spooled", 2) >= 2);
+  fail_unless_equals_int (count_journals (f), 1);
+  fail_unless_equals_int (wait_for_stat (f->track, "spool-dropped", 3), 3);
   stop_pipeline (f);
   bring_server_up (f, port);
   fixture_teardown (f);
@@ -339,6 +374,7 @@ mediaedgetrack_spool_suite (void)
   suite_add_tcase (s, tc);
   tcase_add_test (tc, test_offline_session_sent_whole_next_run);
   tcase_add_test (tc, test_offline_session_sent_whole_same_run);
+  tcase_add_test (tc, test_refused_download_kept);
   tcase_add_test (tc, test_no_offline_without_journal);
   tcase_add_test (tc, test_unsent_tail_sent_next_run);
   tcase_add_test (tc, test_spool_bound_drops_oldest);

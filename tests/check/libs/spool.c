@@ -1889,6 +1889,58 @@ GST_START_TEST (test_threads)
 
 GST_END_TEST;
 
+/* What is no journal of ours, under a journal's name: a link to
+ * /dev/zero (read whole, it would fill the memory), a FIFO (opened, it
+ * would block the sender for ever), a sparse file larger than any
+ * journal. None is listed or read; the too large one is removed. A
+ * request numbered G_MAXINT64, whose next number would overflow, is no
+ * request. */
+GST_START_TEST (test_hostile_files)
+{
+  g_autofree gchar *tmp = make_tmp ();
+  g_autofree gchar *zero = g_build_filename (tmp, "journal-1-zero.jsonl",
+      NULL);
+  g_autofree gchar *fifo = g_build_filename (tmp, "journal-2-fifo.jsonl",
+      NULL);
+  g_autofree gchar *sparse = g_build_filename (tmp, "journal-3-big.jsonl",
+      NULL);
+  g_autofree gchar *good = leave_journal (tmp, NOW, 2);
+  g_autoptr (MediaEdgeSpool) spool = open_spool (tmp, 0, 0);
+  g_autoptr (GPtrArray) listed = NULL;
+  g_autoptr (MediaEdgeJournalContents) contents = NULL;
+  MediaEdgeJournal *journal;
+  int fd;
+
+  fail_unless (symlink ("/dev/zero", zero) == 0);
+  fail_unless (mkfifo (fifo, 0600) == 0);
+  fd = g_open (sparse, O_WRONLY | O_CREAT, 0600);
+  fail_unless (fd >= 0);
+  fail_unless (ftruncate (fd, (off_t) 300 << 20) == 0);
+  g_close (fd, NULL);
+
+  listed = media_edge_spool_list_orphans (spool);
+  fail_unless_equals_int (listed->len, 2);
+  fail_unless (media_edge_spool_claim (spool, zero) == NULL);
+  fail_unless (media_edge_spool_claim (spool, fifo) == NULL);
+  fail_unless (g_file_test (zero, G_FILE_TEST_IS_SYMLINK));
+  fail_unless (media_edge_spool_claim (spool, sparse) == NULL);
+  fail_if (g_file_test (sparse, G_FILE_TEST_EXISTS));
+
+  /* the good one, with a request whose number cannot be followed */
+  journal = media_edge_spool_claim (spool, good);
+  fail_unless (journal != NULL);
+  append_request_as (journal, G_MAXINT64, 3);
+  contents = read_journal (journal);
+  fail_unless_equals_int (contents->pending->len, 2);
+  fail_unless_equals_uint64 (contents->next_seq, 3);
+  media_edge_journal_close (journal);
+  g_unlink (zero);
+  g_unlink (fifo);
+  remove_tree (tmp);
+}
+
+GST_END_TEST;
+
 static Suite *
 spool_suite (void)
 {
@@ -1899,6 +1951,7 @@ spool_suite (void)
   tcase_add_test (tc, test_round_trip);
   tcase_add_test (tc, test_orphan);
   tcase_add_test (tc, test_went_offline);
+  tcase_add_test (tc, test_hostile_files);
   tcase_add_test (tc, test_downloaded);
   tcase_add_test (tc, test_seqs);
   tcase_add_test (tc, test_discard);
