@@ -445,6 +445,27 @@ media_edge_codec_collection_parse_session_id (MediaEdgeCodec * codec,
     const MediaEdgeAnswer * answer, GError ** error)
 {
   MediaEdgeCodecCollection *self = MEDIA_EDGE_CODEC_COLLECTION (codec);
+  gchar *session_id = media_edge_codec_collection_session_id_of (answer,
+      error);
+
+  if (session_id)
+    GST_TRACE_ID (self->log_id, "session id %s", session_id);
+
+  return session_id;
+}
+
+/**
+ * media_edge_codec_collection_session_id_of:
+ *
+ * The session id in the Location of the answer to a Media Collection
+ * sessionStart, read without a codec (a replay of an earlier run's).
+ *
+ * Returns: (transfer full) (nullable): the id, or %NULL with @error set
+ */
+gchar *
+media_edge_codec_collection_session_id_of (const MediaEdgeAnswer * answer,
+    GError ** error)
+{
   g_autofree gchar *session_id = NULL;
 
   if (answer->location == NULL || *answer->location == '\0') {
@@ -464,7 +485,6 @@ media_edge_codec_collection_parse_session_id (MediaEdgeCodec * codec,
         quoted);
     return NULL;
   }
-  GST_TRACE_ID (self->log_id, "session id %s", session_id);
 
   return g_steal_pointer (&session_id);
 }

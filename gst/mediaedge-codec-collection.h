@@ -38,6 +38,9 @@ G_DECLARE_FINAL_TYPE (MediaEdgeCodecCollection, media_edge_codec_collection,
 MediaEdgeCodec *media_edge_codec_collection_new (const gchar * endpoint,
     const MediaEdgeCollectionAccount * account, const gchar * log_id);
 
+gchar *media_edge_codec_collection_session_id_of (const MediaEdgeAnswer *
+    answer, GError ** error);
+
 MediaEdgeRequest *media_edge_codec_collection_encode_end_after (const
     MediaEdgeRequest * last);
 

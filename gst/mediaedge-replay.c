@@ -22,6 +22,7 @@
 #include "mediaedge-replay.h"
 #include "mediaedge-codec.h"
 #include "mediaedge-codec-edge.h"
+#include "mediaedge-codec-collection.h"
 
 GST_DEBUG_CATEGORY_STATIC (media_edge_replay_debug);
 #define GST_CAT_DEFAULT media_edge_replay_debug
@@ -672,8 +673,28 @@ start_downloaded (Job * job, MediaEdgeJournalContents * contents)
   return TRUE;
 }
 
+static gchar *
+parse_collection_id (const MediaEdgeAnswer * answer, gpointer unused,
+    GError ** error)
+{
+  return media_edge_codec_collection_session_id_of (answer, error);
+}
+
+/* Whether @contents are a Media Collection API session's: one that
+ * never started cannot go whole (no /downloaded), it goes live */
+static gboolean
+is_collection_session (MediaEdgeJournalContents * contents)
+{
+  g_autoptr (MediaEdgeRequest) end = contents->all->len > 0 ?
+      media_edge_codec_collection_encode_end_after (g_ptr_array_index
+      (contents->all, 0)) : NULL;
+
+  return end != NULL;
+}
+
 /* A session an earlier run started live: its tail, live with its session
- * id, then its sessionEnd if it had none */
+ * id, then its sessionEnd if it had none. Or one that never started, of
+ * the Media Collection API: whole, live, from its sessionStart. */
 static gboolean
 start_tail (Job * job, MediaEdgeJournalContents * contents)
 {
@@ -690,8 +711,12 @@ start_tail (Job * job, MediaEdgeJournalContents * contents)
   GST_INFO ("%s: sending the rest of a session an earlier run left "
       "(%u requests%s)", job->owner->log_id, contents->pending->len,
       end ? ", then its sessionEnd" : "");
-  media_edge_client_session_resume_id (session, contents->session_id,
-      contents->location_hint);
+  if (contents->session_id)
+    media_edge_client_session_resume_id (session, contents->session_id,
+        contents->location_hint);
+  else
+    media_edge_client_session_set_session_id_func (session,
+        parse_collection_id, NULL, NULL);
   media_edge_client_session_set_delivered_func (session, on_replayed, job,
       NULL);
   for (guint i = 0; i < contents->pending->len; i++) {
@@ -699,7 +724,7 @@ start_tail (Job * job, MediaEdgeJournalContents * contents)
     guint64 seq = g_array_index (contents->pending_seqs, guint64, i);
 
     /* its answer gave the session id: it was delivered */
-    if (media_edge_request_opens_session (request))
+    if (contents->session_id && media_edge_request_opens_session (request))
       media_edge_journal_append_answered (job->journal, seq, NULL);
   }
   media_edge_client_session_set_journal (session,
@@ -707,7 +732,7 @@ start_tail (Job * job, MediaEdgeJournalContents * contents)
   for (guint i = 0; i < contents->pending->len; i++) {
     MediaEdgeRequest *request = g_ptr_array_index (contents->pending, i);
 
-    if (!media_edge_request_opens_session (request))
+    if (!contents->session_id || !media_edge_request_opens_session (request))
       media_edge_client_session_send_journaled (session,
           media_edge_request_copy (request), g_array_index
           (contents->pending_seqs, guint64, i));
@@ -736,6 +761,9 @@ start_job (Job * job)
     GST_WARNING ("%s: %s", job->owner->log_id, error->message);
     return FALSE;
   }
+  if (contents->session_id == NULL && !contents->offline
+      && is_collection_session (contents))
+    return start_tail (job, contents);
   if (contents->offline || contents->session_id == NULL)
     return start_downloaded (job, contents);
 

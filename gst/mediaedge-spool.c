@@ -1702,10 +1702,16 @@ media_edge_journal_append_downloaded (MediaEdgeJournal * journal,
 gboolean
 media_edge_journal_sync (MediaEdgeJournal * journal, GError ** error)
 {
+  struct stat st;
+
   g_return_val_if_fail (journal != NULL, FALSE);
 
   if (fsync (journal->fd) < 0)
     return set_errno_error (error, errno, "sync the journal", journal->path);
+  /* the folder taken away (a state folder removed while playing): what
+   * is written goes nowhere a replay would find it */
+  if (fstat (journal->fd, &st) == 0 && st.st_nlink == 0)
+    return set_errno_error (error, ENOENT, "keep the journal", journal->path);
   if (journal->dir_synced)
     return TRUE;
 

@@ -325,6 +325,45 @@ GST_START_TEST (test_unsent_tail_sent_next_run)
 
 GST_END_TEST;
 
+/* The Media Collection API has no /downloaded: a session whose
+ * sessionStart never got an answer before the stop goes live at the next
+ * start, whole, from its sessionStart, with its own times. */
+GST_START_TEST (test_collection_session_replayed_live)
+{
+  g_autofree gchar *text = NULL;
+  Fixture *f = fixture_new ();
+  guint port;
+
+  make_pipeline (f, "collection");
+  use_collection_api (f);
+  port = edge_server_take_down (&f->server);
+  g_object_set (f->track, "retry-delay", 10, "flush-timeout", 200,
+      "offline-after", 1, NULL);
+  set_state (f, GST_STATE_PLAYING);
+  start_stream (f, NULL);
+  play_to_ping (f, 10);
+  fail_unless (wait_for_stat (f->track, "spooled", 3) >= 3);
+  /* no /downloaded for this API: never offline */
+  g_usleep (1200 * G_TIME_SPAN_MILLISECOND);
+  fail_unless_equals_int (wait_for_stat (f->track, "dropped", 0), 0);
+  stop_pipeline (f);
+  fail_unless_equals_int (count_journals (f), 1);
+
+  bring_server_up (f, port);
+  make_pipeline (f, "collection");
+  use_collection_api (f);
+  set_state (f, GST_STATE_PAUSED);
+  fail_unless_equals_int (wait_for_stat (f->track, "replayed", 4), 4);
+  text = received (f);
+  fail_unless_equals_string (text, "sessionStart 201, play 204, ping 204, "
+      "sessionEnd 204");
+  fail_unless_equals_int (wait_for_journals (f, 0), 0);
+  stop_pipeline (f);
+  fixture_teardown (f);
+}
+
+GST_END_TEST;
+
 /* Past spool-max-bytes, the oldest whole sessions go, counted: before an
  * element reads what earlier runs left, and as each session starts; not
  * the session being written (the spool suite checks that the one being
@@ -377,6 +416,7 @@ mediaedgetrack_spool_suite (void)
   tcase_add_test (tc, test_refused_download_kept);
   tcase_add_test (tc, test_no_offline_without_journal);
   tcase_add_test (tc, test_unsent_tail_sent_next_run);
+  tcase_add_test (tc, test_collection_session_replayed_live);
   tcase_add_test (tc, test_spool_bound_drops_oldest);
 
   return s;

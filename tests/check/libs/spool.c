@@ -1889,6 +1889,27 @@ GST_START_TEST (test_threads)
 
 GST_END_TEST;
 
+/* A journal whose name went (its folder removed while playing) says so
+ * at its next sync: what it would keep, no replay would find. */
+GST_START_TEST (test_removed_journal_noticed)
+{
+  g_autofree gchar *tmp = make_tmp ();
+  g_autoptr (MediaEdgeSpool) spool = open_spool (tmp, 0, 0);
+  g_autoptr (GError) error = NULL;
+  MediaEdgeJournal *journal = create_journal (spool, FALSE, NOW);
+
+  append_request (journal, 1);
+  fail_unless (media_edge_journal_sync (journal, NULL));
+  remove_tree (tmp);
+  append_request (journal, 2);
+  fail_if (media_edge_journal_sync (journal, &error));
+  fail_unless (g_error_matches (error, G_FILE_ERROR, G_FILE_ERROR_NOENT),
+      "%s", error ? error->message : "");
+  media_edge_journal_discard (journal);
+}
+
+GST_END_TEST;
+
 /* What is no journal of ours, under a journal's name: a link to
  * /dev/zero (read whole, it would fill the memory), a FIFO (opened, it
  * would block the sender for ever), a sparse file larger than any
@@ -1952,6 +1973,7 @@ spool_suite (void)
   tcase_add_test (tc, test_orphan);
   tcase_add_test (tc, test_went_offline);
   tcase_add_test (tc, test_hostile_files);
+  tcase_add_test (tc, test_removed_journal_noticed);
   tcase_add_test (tc, test_downloaded);
   tcase_add_test (tc, test_seqs);
   tcase_add_test (tc, test_discard);
