@@ -31,7 +31,7 @@
  * queued, is outside it. Prints figures and never fails on time.
  *
  *   bench-server-stall [--buffers N] [--runs R] [--delay-ms D]
- *       [--seconds S] [--no-ad] */
+ *       [--seconds S] [--request-timeout MS] [--no-ad] */
 
 #include <stdlib.h>
 #include <gst/gst.h>
@@ -45,6 +45,15 @@ typedef enum
   THROUGHPUT,
   LIVE,
 } Mode;
+
+/* What each run is told */
+typedef struct
+{
+  guint buffers;
+  guint seconds;
+  gboolean ad;
+  guint request_timeout;        /* 0: the element's default */
+} Options;
 
 /* What the probe on the sink's pad saw; written by the streaming thread
  * only, read after EOS */
@@ -134,14 +143,17 @@ open_ad (GstElement * track)
 /* One run of @mode with the tracker reporting to @server, or with identity
  * in its place when @server is NULL */
 static gboolean
-run_once (Mode mode, EdgeServer * server, guint buffers, guint seconds,
-    gboolean ad, Result * result)
+run_once (Mode mode, EdgeServer * server, const Options * options,
+    Result * result)
 {
   g_autofree gchar *endpoint = server ? edge_server_get_endpoint (server) :
       NULL;
+  g_autofree gchar *timeout = options->request_timeout ?
+      g_strdup_printf (" request-timeout=%u", options->request_timeout) :
+      g_strdup ("");
   g_autofree gchar *middle = server ? g_strdup_printf ("mediaedgetrack "
       "name=track endpoint=%s config-id=bench state-dir=\"\" "
-      "ad-ping-interval=1 flush-timeout=100", endpoint) :
+      "ad-ping-interval=1 flush-timeout=100%s", endpoint, timeout) :
       g_strdup ("identity name=track");
   g_autofree gchar *line = NULL;
   g_autoptr (GError) error = NULL;
@@ -158,7 +170,7 @@ run_once (Mode mode, EdgeServer * server, guint buffers, guint seconds,
   if (mode == THROUGHPUT)
     line = g_strdup_printf ("videotestsrc num-buffers=%u pattern=black ! "
         "video/x-raw,width=320,height=240,framerate=1000/1 ! %s ! "
-        "fakesink name=sink sync=false", buffers, middle);
+        "fakesink name=sink sync=false", options->buffers, middle);
   else
     line = g_strdup_printf ("videotestsrc is-live=true pattern=black ! "
         "video/x-raw,width=320,height=240,framerate=%u/1 ! %s ! "
@@ -177,7 +189,7 @@ run_once (Mode mode, EdgeServer * server, guint buffers, guint seconds,
       NULL);
   bus = gst_element_get_bus (pipeline);
 
-  if (server && ad && !open_ad (track)) {
+  if (server && options->ad && !open_ad (track)) {
     g_printerr ("the ad break or the ad was refused\n");
     return FALSE;
   }
@@ -186,7 +198,7 @@ run_once (Mode mode, EdgeServer * server, guint buffers, guint seconds,
   start = g_get_monotonic_time ();
   gst_element_set_state (pipeline, GST_STATE_PLAYING);
   if (mode == LIVE) {
-    end = gst_bus_timed_pop_filtered (bus, seconds * GST_SECOND,
+    end = gst_bus_timed_pop_filtered (bus, options->seconds * GST_SECOND,
         GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
     if (end == NULL) {
       gst_element_send_event (pipeline, gst_event_new_eos ());
@@ -274,10 +286,11 @@ median (gdouble * values, guint n)
  * TRUE when all reached EOS */
 static gboolean
 measure (Mode mode, EdgeServer * servers[VARIANTS], guint runs,
-    guint buffers, guint seconds, gboolean ad)
+    const Options * options)
 {
   const gchar *names[VARIANTS] = { "identity", "responsive", "stalled" };
   g_autofree gdouble *rates = g_new0 (gdouble, VARIANTS * runs);
+  g_autofree gdouble *paired = g_new0 (gdouble, runs);
   gdouble best[VARIANTS] = { 0 }, medians[VARIANTS];
   gdouble worst_over[VARIANTS] = { 0 };
   gint64 longest[VARIANTS] = { 0 }, first[VARIANTS] = { 0 };
@@ -288,17 +301,17 @@ measure (Mode mode, EdgeServer * servers[VARIANTS], guint runs,
 
   if (mode == THROUGHPUT)
     g_print ("throughput: %u buffers of 320x240 at 1000/1 to fakesink "
-        "sync=false, %u run(s) each, alternating\n", buffers, runs);
+        "sync=false, %u run(s) each, alternating\n", options->buffers, runs);
   else
     g_print ("live: %u s of 320x240 at %u/1 from a live videotestsrc to "
-        "fakesink sync=true, %u run(s) each, alternating\n", seconds,
-        LIVE_FPS, runs);
+        "fakesink sync=true, %u run(s) each, alternating\n",
+        options->seconds, LIVE_FPS, runs);
 
   for (guint run = 0; ok && run < runs; run++) {
     for (guint v = 0; ok && v < VARIANTS; v++) {
       Result result = { 0 };
 
-      ok = run_once (mode, servers[v], buffers, seconds, ad, &result);
+      ok = run_once (mode, servers[v], options, &result);
       if (!ok) {
         result_clear (&result);
         break;
@@ -319,23 +332,38 @@ measure (Mode mode, EdgeServer * servers[VARIANTS], guint runs,
   }
 
   if (ok) {
+    gdouble spread[VARIANTS];
+
+    for (guint run = 0; run < runs; run++)
+      paired[run] = rates[STALLED * runs + run] /
+          rates[RESPONSIVE * runs + run];
     for (guint v = 0; v < VARIANTS; v++) {
+      gdouble low = G_MAXDOUBLE, high = 0;
+
+      for (guint run = 0; run < runs; run++) {
+        low = MIN (low, rates[v * runs + run]);
+        high = MAX (high, rates[v * runs + run]);
+      }
+      spread[v] = (high - low) / high;
       medians[v] = median (rates + v * runs, runs);
-      g_print ("  %-10s median %8.1f buffers/s, best %8.1f; first gap up to "
-          "%6.3f ms; longest after it %6.3f ms, %6.3f over nominal; %"
-          G_GUINT64_FORMAT " gaps > nominal + 5 ms", names[v], medians[v],
-          best[v], first[v] / 1000.0, longest[v] / 1000.0,
-          worst_over[v] / 1000.0, late[v]);
+      g_print ("  %-10s median %8.1f buffers/s, best %8.1f, runs spread "
+          "%.2f %%; first gap up to %6.3f ms; longest after it %6.3f ms, "
+          "%6.3f over nominal; %" G_GUINT64_FORMAT " gaps > nominal + 5 ms",
+          names[v], medians[v], best[v], spread[v] * 100,
+          first[v] / 1000.0, longest[v] / 1000.0, worst_over[v] / 1000.0,
+          late[v]);
       if (servers[v])
         g_print ("; %u requests seen by the server", requests[v]);
       g_print ("\n");
     }
-    g_print ("  stalled/responsive: median %.4f (%+.2f %%), best %.4f "
-        "(%+.2f %%); responsive/identity: median %.4f\n",
+    g_print ("  stalled/responsive: of the medians %.4f (%+.2f %%), of the "
+        "bests %.4f (%+.2f %%), median of each run's pair %.4f (%+.2f %%); "
+        "responsive/identity: of the medians %.4f\n",
         medians[STALLED] / medians[RESPONSIVE],
         (medians[STALLED] / medians[RESPONSIVE] - 1) * 100,
         best[STALLED] / best[RESPONSIVE],
         (best[STALLED] / best[RESPONSIVE] - 1) * 100,
+        median (paired, runs), (median (paired, runs) - 1) * 100,
         medians[RESPONSIVE] / medians[0]);
     for (guint v = RESPONSIVE; v <= STALLED; v++) {
       g_print ("  %-10s stats of the last run at EOS:     %s\n", names[v],
@@ -353,17 +381,21 @@ measure (Mode mode, EdgeServer * servers[VARIANTS], guint runs,
 int
 main (int argc, char **argv)
 {
-  guint buffers = 300000, runs = 3, delay_ms = 5000, seconds = 20;
+  guint runs = 3, delay_ms = 5000;
+  Options run_options = { 600000, 20, TRUE, 0 };
   gboolean no_ad = FALSE;
   GOptionEntry entries[] = {
-    {"buffers", 'n', 0, G_OPTION_ARG_INT, &buffers,
+    {"buffers", 'n', 0, G_OPTION_ARG_INT, &run_options.buffers,
         "Buffers per throughput run", "N"},
     {"runs", 'r', 0, G_OPTION_ARG_INT, &runs,
         "Runs of each pipeline against each server", "R"},
     {"delay-ms", 'd', 0, G_OPTION_ARG_INT, &delay_ms,
         "How long the stalled server holds every answer", "MS"},
-    {"seconds", 's', 0, G_OPTION_ARG_INT, &seconds,
+    {"seconds", 's', 0, G_OPTION_ARG_INT, &run_options.seconds,
         "Seconds per live run (0: no live runs)", "S"},
+    {"request-timeout", 't', 0, G_OPTION_ARG_INT,
+          &run_options.request_timeout,
+        "The tracker's request-timeout in ms (default: the element's)", "MS"},
     {"no-ad", 0, 0, G_OPTION_ARG_NONE, &no_ad,
         "Main content only: a ping every 10 s, not every second", NULL},
     {NULL}
@@ -380,7 +412,8 @@ main (int argc, char **argv)
     g_printerr ("%s\n", error->message);
     return EXIT_FAILURE;
   }
-  if (runs == 0 || buffers < 2) {
+  run_options.ad = !no_ad;
+  if (runs == 0 || run_options.buffers < 2) {
     g_printerr ("--runs must be at least 1, --buffers at least 2\n");
     return EXIT_FAILURE;
   }
@@ -397,11 +430,12 @@ main (int argc, char **argv)
   servers[STALLED] = stalled;
 
   g_print ("a server that holds every answer for %u ms, beside one that "
-      "answers at once%s\n", delay_ms, no_ad ? "" :
-      "; an ad plays: a ping due every second");
-  if (!measure (THROUGHPUT, servers, runs, buffers, seconds, !no_ad))
+      "answers at once%s; request-timeout %s\n", delay_ms, no_ad ? "" :
+      "; an ad plays: a ping due every second", run_options.request_timeout ?
+      "as given" : "the element's default");
+  if (!measure (THROUGHPUT, servers, runs, &run_options))
     return EXIT_FAILURE;
-  if (seconds > 0 && !measure (LIVE, servers, runs, buffers, seconds, !no_ad))
+  if (run_options.seconds > 0 && !measure (LIVE, servers, runs, &run_options))
     return EXIT_FAILURE;
 
   return EXIT_SUCCESS;
