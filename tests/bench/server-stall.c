@@ -31,9 +31,11 @@
  * queued, is outside it. Prints figures and never fails on time.
  *
  *   bench-server-stall [--buffers N] [--runs R] [--delay-ms D]
- *       [--seconds S] [--request-timeout MS] [--no-ad] */
+ *       [--seconds S] [--request-timeout MS] [--no-ad] [--verbose] */
 
 #include <stdlib.h>
+#include <unistd.h>
+#include <sys/syscall.h>
 #include <gst/gst.h>
 
 #include "edge-server.h"
@@ -53,7 +55,18 @@ typedef struct
   guint seconds;
   gboolean ad;
   guint request_timeout;        /* 0: the element's default */
+  gboolean verbose;
 } Options;
+
+/* Gaps this much longer than a frame or longer are kept, to be named */
+#define LONG_GAP_US 5000
+
+typedef struct
+{
+  gint64 gap_us;
+  gint64 end_us;                /* monotonic, when the later buffer came */
+  guint64 index;                /* of that buffer */
+} Gap;
 
 /* What the probe on the sink's pad saw; written by the streaming thread
  * only, read after EOS */
@@ -66,8 +79,10 @@ typedef struct
   gint64 longest_gap_us;        /* from the third buffer on */
   guint64 longest_gap_at;       /* the index of the buffer after it */
   gint64 longest_gap_when_us;   /* since the first buffer */
-  guint64 late;                 /* gaps over the nominal interval + 5 ms */
-  gint64 late_over_us;          /* that nominal interval + 5 ms */
+  GArray *long_gaps;            /* of Gap, each LONG_GAP_US or more over
+                                 * keep_over_us */
+  gint64 keep_over_us;          /* a frame, when live; 0 */
+  glong thread;                 /* the streaming thread's id */
 } Arrivals;
 
 typedef struct
@@ -78,7 +93,10 @@ typedef struct
   gint64 longest_gap_us;
   guint64 longest_gap_at;
   gint64 longest_gap_when_us;
-  guint64 late;
+  guint64 late;                 /* gaps over the nominal interval + 5 ms */
+  GArray *long_gaps;
+  gint64 first_us;
+  glong thread;
   guint64 buffers;
   guint requests;
   gchar *stats_at_eos;
@@ -101,10 +119,14 @@ on_buffer (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
       arrivals->longest_gap_at = arrivals->buffers;
       arrivals->longest_gap_when_us = now - arrivals->first_us;
     }
-    if (arrivals->late_over_us > 0 && gap > arrivals->late_over_us)
-      arrivals->late++;
+    if (gap >= arrivals->keep_over_us + LONG_GAP_US) {
+      Gap long_gap = { gap, now, arrivals->buffers };
+
+      g_array_append_val (arrivals->long_gaps, long_gap);
+    }
   } else {
     arrivals->first_us = now;
+    arrivals->thread = syscall (SYS_gettid);
   }
   arrivals->last_us = now;
   arrivals->buffers++;
@@ -183,8 +205,10 @@ run_once (Mode mode, EdgeServer * server, const Options * options,
   track = gst_bin_get_by_name (GST_BIN (pipeline), "track");
   sink = gst_bin_get_by_name (GST_BIN (pipeline), "sink");
   pad = gst_element_get_static_pad (sink, "sink");
+  arrivals.long_gaps = g_array_new (FALSE, FALSE, sizeof (Gap));
   if (mode == LIVE)
-    arrivals.late_over_us = G_USEC_PER_SEC / LIVE_FPS + 5000;
+    arrivals.keep_over_us = G_USEC_PER_SEC / LIVE_FPS;
+  result->long_gaps = arrivals.long_gaps;
   gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, on_buffer, &arrivals,
       NULL);
   bus = gst_element_get_bus (pipeline);
@@ -235,7 +259,12 @@ run_once (Mode mode, EdgeServer * server, const Options * options,
   result->longest_gap_us = arrivals.longest_gap_us;
   result->longest_gap_at = arrivals.longest_gap_at;
   result->longest_gap_when_us = arrivals.longest_gap_when_us;
-  result->late = arrivals.late;
+  result->first_us = arrivals.first_us;
+  result->thread = arrivals.thread;
+  for (guint i = 0; i < arrivals.long_gaps->len; i++)
+    if (g_array_index (arrivals.long_gaps, Gap, i).gap_us >
+        result->nominal_us + LONG_GAP_US)
+      result->late++;
 
   return TRUE;
 }
@@ -245,10 +274,11 @@ result_clear (Result * result)
 {
   g_clear_pointer (&result->stats_at_eos, g_free);
   g_clear_pointer (&result->stats_after_null, g_free);
+  g_clear_pointer (&result->long_gaps, g_array_unref);
 }
 
 static void
-print_run (const gchar * variant, guint run, const Result * r)
+print_run (const gchar * variant, guint run, const Result * r, gboolean verbose)
 {
   g_print ("  %-10s run %u: %7" G_GUINT64_FORMAT " buffers, %8.1f buffers/s;"
       " first gap %6.3f ms; longest after it %6.3f ms (nominal %6.3f, over"
@@ -260,6 +290,18 @@ print_run (const gchar * variant, guint run, const Result * r)
   if (r->stats_at_eos)
     g_print ("; %u requests", r->requests);
   g_print ("\n");
+  if (!verbose)
+    return;
+  g_print ("    streaming thread %ld, first buffer at %" G_GINT64_FORMAT
+      " us (monotonic)\n", r->thread, r->first_us);
+  for (guint i = 0; i < r->long_gaps->len; i++) {
+    const Gap *gap = &g_array_index (r->long_gaps, Gap, i);
+
+    g_print ("    gap of %.3f ms before buffer %" G_GUINT64_FORMAT ", %.3f s "
+        "in, ending at %" G_GINT64_FORMAT " us (monotonic)\n",
+        gap->gap_us / 1000.0, gap->index,
+        (gap->end_us - r->first_us) / 1e6, gap->end_us);
+  }
 }
 
 static gint
@@ -316,7 +358,7 @@ measure (Mode mode, EdgeServer * servers[VARIANTS], guint runs,
         result_clear (&result);
         break;
       }
-      print_run (names[v], run + 1, &result);
+      print_run (names[v], run + 1, &result, options->verbose);
       rates[v * runs + run] = result.buffers_per_s;
       best[v] = MAX (best[v], result.buffers_per_s);
       first[v] = MAX (first[v], result.first_gap_us);
@@ -382,7 +424,7 @@ int
 main (int argc, char **argv)
 {
   guint runs = 3, delay_ms = 5000;
-  Options run_options = { 600000, 20, TRUE, 0 };
+  Options run_options = { 600000, 20, TRUE, 0, FALSE };
   gboolean no_ad = FALSE;
   GOptionEntry entries[] = {
     {"buffers", 'n', 0, G_OPTION_ARG_INT, &run_options.buffers,
@@ -396,6 +438,9 @@ main (int argc, char **argv)
     {"request-timeout", 't', 0, G_OPTION_ARG_INT,
           &run_options.request_timeout,
         "The tracker's request-timeout in ms (default: the element's)", "MS"},
+    {"verbose", 'v', 0, G_OPTION_ARG_NONE, &run_options.verbose,
+        "The streaming thread's id and every gap of 5 ms or more, with its "
+          "monotonic time (to find it in perf's record)", NULL},
     {"no-ad", 0, 0, G_OPTION_ARG_NONE, &no_ad,
         "Main content only: a ping every 10 s, not every second", NULL},
     {NULL}
