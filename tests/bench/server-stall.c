@@ -34,6 +34,7 @@
  *       [--seconds S] [--request-timeout MS] [--no-ad] [--verbose] */
 
 #include <stdlib.h>
+#include <time.h>
 #include <unistd.h>
 #include <sys/syscall.h>
 #include <gst/gst.h>
@@ -83,11 +84,14 @@ typedef struct
                                  * keep_over_us */
   gint64 keep_over_us;          /* a frame, when live; 0 */
   glong thread;                 /* the streaming thread's id */
+  gint64 first_cpu_ns;          /* its CPU time at the first buffer */
+  gint64 eos_cpu_ns;            /* and at the EOS */
 } Arrivals;
 
 typedef struct
 {
   gdouble buffers_per_s;
+  gdouble cpu_ns;               /* the streaming thread's, per buffer */
   gdouble nominal_us;
   gint64 first_gap_us;
   gint64 longest_gap_us;
@@ -102,6 +106,29 @@ typedef struct
   gchar *stats_at_eos;
   gchar *stats_after_null;
 } Result;
+
+static gint64
+thread_cpu_ns (void)
+{
+  struct timespec now;
+
+  clock_gettime (CLOCK_THREAD_CPUTIME_ID, &now);
+
+  return (gint64) now.tv_sec * G_GINT64_CONSTANT (1000000000) + now.tv_nsec;
+}
+
+/* The streaming thread's CPU time from the first buffer to the EOS: what
+ * the pipeline cost, whoever else used the CPUs meanwhile */
+static GstPadProbeReturn
+on_event (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
+{
+  Arrivals *arrivals = user_data;
+
+  if (GST_EVENT_TYPE (GST_PAD_PROBE_INFO_EVENT (info)) == GST_EVENT_EOS)
+    arrivals->eos_cpu_ns = thread_cpu_ns ();
+
+  return GST_PAD_PROBE_OK;
+}
 
 static GstPadProbeReturn
 on_buffer (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
@@ -127,6 +154,7 @@ on_buffer (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
   } else {
     arrivals->first_us = now;
     arrivals->thread = syscall (SYS_gettid);
+    arrivals->first_cpu_ns = thread_cpu_ns ();
   }
   arrivals->last_us = now;
   arrivals->buffers++;
@@ -211,6 +239,8 @@ run_once (Mode mode, EdgeServer * server, const Options * options,
   result->long_gaps = arrivals.long_gaps;
   gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, on_buffer, &arrivals,
       NULL);
+  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM, on_event,
+      &arrivals, NULL);
   bus = gst_element_get_bus (pipeline);
 
   if (server && options->ad && !open_ad (track)) {
@@ -252,6 +282,9 @@ run_once (Mode mode, EdgeServer * server, const Options * options,
 
   result->buffers = arrivals.buffers;
   result->buffers_per_s = arrivals.buffers * (gdouble) G_USEC_PER_SEC / wall_us;
+  result->cpu_ns = arrivals.buffers > 1 && arrivals.eos_cpu_ns ?
+      (arrivals.eos_cpu_ns - arrivals.first_cpu_ns) /
+      (gdouble) (arrivals.buffers - 1) : 0;
   result->nominal_us = mode == LIVE ? (gdouble) G_USEC_PER_SEC / LIVE_FPS :
       arrivals.buffers > 1 ? (arrivals.last_us - arrivals.first_us) /
       (gdouble) (arrivals.buffers - 1) : 0;
@@ -280,13 +313,14 @@ result_clear (Result * result)
 static void
 print_run (const gchar * variant, guint run, const Result * r, gboolean verbose)
 {
-  g_print ("  %-10s run %u: %7" G_GUINT64_FORMAT " buffers, %8.1f buffers/s;"
-      " first gap %6.3f ms; longest after it %6.3f ms (nominal %6.3f, over"
+  g_print ("  %-10s run %u: %7" G_GUINT64_FORMAT " buffers, %8.1f buffers/s,"
+      " %6.0f ns of streaming-thread CPU per buffer; first gap %6.3f ms; longest after it %6.3f ms (nominal %6.3f, over"
       " it %6.3f) at buffer %" G_GUINT64_FORMAT " (%.3f s in); %"
       G_GUINT64_FORMAT " gaps > nominal + 5 ms", variant, run, r->buffers,
-      r->buffers_per_s, r->first_gap_us / 1000.0, r->longest_gap_us / 1000.0,
-      r->nominal_us / 1000.0, (r->longest_gap_us - r->nominal_us) / 1000.0,
-      r->longest_gap_at, r->longest_gap_when_us / 1e6, r->late);
+      r->buffers_per_s, r->cpu_ns, r->first_gap_us / 1000.0,
+      r->longest_gap_us / 1000.0, r->nominal_us / 1000.0,
+      (r->longest_gap_us - r->nominal_us) / 1000.0, r->longest_gap_at,
+      r->longest_gap_when_us / 1e6, r->late);
   if (r->stats_at_eos)
     g_print ("; %u requests", r->requests);
   g_print ("\n");
@@ -332,8 +366,9 @@ measure (Mode mode, EdgeServer * servers[VARIANTS], guint runs,
 {
   const gchar *names[VARIANTS] = { "identity", "responsive", "stalled" };
   g_autofree gdouble *rates = g_new0 (gdouble, VARIANTS * runs);
+  g_autofree gdouble *cpus = g_new0 (gdouble, VARIANTS * runs);
   g_autofree gdouble *paired = g_new0 (gdouble, runs);
-  gdouble best[VARIANTS] = { 0 }, medians[VARIANTS];
+  gdouble best[VARIANTS] = { 0 }, medians[VARIANTS], cpu_medians[VARIANTS];
   gdouble worst_over[VARIANTS] = { 0 };
   gint64 longest[VARIANTS] = { 0 }, first[VARIANTS] = { 0 };
   guint requests[VARIANTS] = { 0 };
@@ -360,6 +395,7 @@ measure (Mode mode, EdgeServer * servers[VARIANTS], guint runs,
       }
       print_run (names[v], run + 1, &result, options->verbose);
       rates[v * runs + run] = result.buffers_per_s;
+      cpus[v * runs + run] = result.cpu_ns;
       best[v] = MAX (best[v], result.buffers_per_s);
       first[v] = MAX (first[v], result.first_gap_us);
       if (result.longest_gap_us > longest[v]) {
@@ -388,10 +424,12 @@ measure (Mode mode, EdgeServer * servers[VARIANTS], guint runs,
       }
       spread[v] = (high - low) / high;
       medians[v] = median (rates + v * runs, runs);
+      cpu_medians[v] = median (cpus + v * runs, runs);
       g_print ("  %-10s median %8.1f buffers/s, best %8.1f, runs spread "
-          "%.2f %%; first gap up to %6.3f ms; longest after it %6.3f ms, "
+          "%.2f %%; median %6.0f ns of streaming-thread CPU per buffer; "
+          "first gap up to %6.3f ms; longest after it %6.3f ms, "
           "%6.3f over nominal; %" G_GUINT64_FORMAT " gaps > nominal + 5 ms",
-          names[v], medians[v], best[v], spread[v] * 100,
+          names[v], medians[v], best[v], spread[v] * 100, cpu_medians[v],
           first[v] / 1000.0, longest[v] / 1000.0, worst_over[v] / 1000.0,
           late[v]);
       if (servers[v])
@@ -407,6 +445,11 @@ measure (Mode mode, EdgeServer * servers[VARIANTS], guint runs,
         (best[STALLED] / best[RESPONSIVE] - 1) * 100,
         median (paired, runs), (median (paired, runs) - 1) * 100,
         medians[RESPONSIVE] / medians[0]);
+    /* a live thread mostly sleeps: its CPU per buffer is wake-ups' noise */
+    if (mode == THROUGHPUT)
+      g_print ("  stalled/responsive, streaming-thread CPU per buffer: %.4f "
+          "(%+.2f %%)\n", cpu_medians[STALLED] / cpu_medians[RESPONSIVE],
+          (cpu_medians[STALLED] / cpu_medians[RESPONSIVE] - 1) * 100);
     for (guint v = RESPONSIVE; v <= STALLED; v++) {
       g_print ("  %-10s stats of the last run at EOS:     %s\n", names[v],
           last[v].stats_at_eos);
