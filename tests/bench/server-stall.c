@@ -23,7 +23,9 @@
  * The gap before the second buffer is shown apart: a live pipeline's start
  * makes it some 30 ms whatever is in the middle. The same pipelines with
  * identity in place of the tracker run too, as the control: what the
- * machine and GStreamer do without a tracker.
+ * machine and GStreamer do without a tracker. Each run also gives the
+ * streaming thread's CPU time per buffer (first buffer to EOS), which
+ * other processes on the machine do not change as they change wall time.
  * An ad break and an ad are opened before PLAYING (ad-ping-interval=1),
  * so that a ping falls due every second and requests queue behind the
  * held ones; --no-ad reports main content only (a ping every 10 s).
