@@ -508,7 +508,7 @@ client_new (void)
   client->loop = g_main_loop_new (client->context, FALSE);
   client->unsynced = g_ptr_array_new_with_free_func ((GDestroyNotify)
       media_edge_client_session_unref);
-  client->thread = g_thread_new ("mediaedge-client", client_thread_main,
+  client->thread = g_thread_new ("mediaedge-send", client_thread_main,
       client);
 
   return client;
