@@ -35,6 +35,9 @@ GST_DEBUG_CATEGORY_STATIC (media_edge_client_debug);
 /* how much of an answer a DEBUG line quotes */
 #define MAX_LOGGED_ANSWER 4096
 
+/* the longest a try is given, once tries in a row timed out */
+#define MAX_TIMEOUT_MS 60000
+
 /* a journal written is synced within this time: what a power cut may
  * take of a session */
 #define JOURNAL_SYNC_MS 1000
@@ -145,6 +148,8 @@ struct _MediaEdgeClientSession
   gboolean waits_for_slot;
   GCancellable *request_cancellable;
   gboolean timed_out;
+  /* tries in a row that timed out: each next one waits twice as long */
+  guint timeouts;
   /* when the first try of the request now failing failed (0: none), and
    * whether the owner heard that the service is out of reach */
   gint64 failing_since;
@@ -508,8 +513,7 @@ client_new (void)
   client->loop = g_main_loop_new (client->context, FALSE);
   client->unsynced = g_ptr_array_new_with_free_func ((GDestroyNotify)
       media_edge_client_session_unref);
-  client->thread = g_thread_new ("mediaedge-send", client_thread_main,
-      client);
+  client->thread = g_thread_new ("mediaedge-send", client_thread_main, client);
 
   return client;
 }
@@ -867,7 +871,7 @@ journal_open (MediaEdgeClientSession * session)
 
   if (session->journal || session->journal_off || session->spool == NULL)
     return;
-  evicted = media_edge_spool_enforce_bounds (session->spool, now);
+  evicted = media_edge_spool_enforce_bounds_now_and_then (session->spool, now);
   if (evicted > 0)
     g_atomic_int_add (&session->stats->spool_dropped, evicted);
   session->journal = media_edge_spool_create_journal (session->spool, FALSE,
@@ -1909,14 +1913,33 @@ session_delivered (MediaEdgeClientSession * session, guint status,
     session_notify (session, MEDIA_EDGE_SESSION_STARTED, NULL);
 }
 
+/* How long the current try may take: request-timeout, doubled at each
+ * try in a row that timed out, up to a minute (or request-timeout if
+ * longer). A service that always answers in 5 s was never heard with a
+ * 5 s timeout: every try was cut just before its answer. */
+static guint
+current_timeout (MediaEdgeClientSession * session)
+{
+  guint64 timeout = session->request_timeout_ms;
+  guint64 ceiling = MAX (timeout, MAX_TIMEOUT_MS);
+
+  for (guint i = 0; i < session->timeouts && timeout < ceiling; i++)
+    timeout *= 2;
+
+  return (guint) MIN (timeout, ceiling);
+}
+
 /* No answer came: the network, request-timeout, TLS, or the sender
  * stopping. */
 static void
 session_unanswered (MediaEdgeClientSession * session, const GError * error)
 {
   g_autofree gchar *why = session->timed_out ?
-      g_strdup_printf ("no answer within %u ms", session->request_timeout_ms) :
+      g_strdup_printf ("no answer within %u ms", current_timeout (session)) :
       g_strdup (error->message);
+
+  if (session->timed_out)
+    session->timeouts++;
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
       && !session->timed_out)
@@ -2006,10 +2029,13 @@ exchange_done (MediaEdgeClientSession * session, GBytes * answer,
   slots_release (session);
   session_stop_timer (session);
   g_clear_object (&session->request_cancellable);
-  if (error)
+  if (error) {
     session_unanswered (session, error);
-  else
+  } else {
+    /* the service answers: its pace is known again */
+    session->timeouts = 0;
     session_answered (session, msg, answer);
+  }
 
   if (!g_cancellable_is_cancelled (session->cancellable))
     send_next (session);
@@ -2231,8 +2257,7 @@ send_current (MediaEdgeClientSession * session)
 
   session->timed_out = FALSE;
   session->request_cancellable = g_cancellable_new ();
-  session_start_timer (session, session->request_timeout_ms,
-      on_request_timeout);
+  session_start_timer (session, current_timeout (session), on_request_timeout);
   client->in_flight++;
   soup_session_send_async (soup, session->in_flight, G_PRIORITY_DEFAULT,
       session->request_cancellable, on_sent,

@@ -118,8 +118,10 @@ struct _MediaEdgeSpool
 
   GMutex lock;
   /* under lock: the paths of this process's open journals, in use
-   * whatever the files say */
+   * whatever the files say; when the bounds were last enforced through
+   * media_edge_spool_enforce_bounds_now_and_then() */
   GHashTable *held;
+  gint64 enforced_at;
 };
 
 struct _MediaEdgeJournal
@@ -1342,6 +1344,34 @@ media_edge_spool_enforce_bounds (MediaEdgeSpool * spool, gint64 now)
         "they had not sent is lost", removed, spool->dir);
 
   return removed;
+}
+
+/**
+ * media_edge_spool_enforce_bounds_now_and_then:
+ *
+ * As media_edge_spool_enforce_bounds(), at most once per
+ * %MEDIA_EDGE_SPOOL_ENFORCE_INTERVAL seconds: enforcing reads the header
+ * of every journal of the folder, which each session start of thousands
+ * cannot afford.
+ *
+ * Returns: how many journals were removed
+ */
+guint
+media_edge_spool_enforce_bounds_now_and_then (MediaEdgeSpool * spool,
+    gint64 now)
+{
+  gboolean due;
+
+  g_return_val_if_fail (spool != NULL, 0);
+
+  g_mutex_lock (&spool->lock);
+  due = spool->enforced_at == 0 || now < spool->enforced_at ||
+      now - spool->enforced_at >= MEDIA_EDGE_SPOOL_ENFORCE_INTERVAL;
+  if (due)
+    spool->enforced_at = now;
+  g_mutex_unlock (&spool->lock);
+
+  return due ? media_edge_spool_enforce_bounds (spool, now) : 0;
 }
 
 /**

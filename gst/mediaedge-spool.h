@@ -87,6 +87,12 @@ const gchar *media_edge_spool_get_dir (MediaEdgeSpool * spool);
 
 guint media_edge_spool_enforce_bounds (MediaEdgeSpool * spool, gint64 now);
 
+/* seconds between two enforcements of the bounds as sessions start */
+#define MEDIA_EDGE_SPOOL_ENFORCE_INTERVAL 10
+
+guint media_edge_spool_enforce_bounds_now_and_then (MediaEdgeSpool * spool,
+    gint64 now);
+
 MediaEdgeJournal *media_edge_spool_create_journal (MediaEdgeSpool * spool,
     gboolean offline, gint64 now, GError ** error);
 

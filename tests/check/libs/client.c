@@ -442,6 +442,27 @@ GST_START_TEST (test_request_timeout)
 
 GST_END_TEST;
 
+/* A service slower than request-timeout is heard all the same: each try
+ * in a row that timed out gives the next one twice as long. */
+GST_START_TEST (test_slow_service_heard)
+{
+  MediaEdgeClientSession *session = open_session (300, 100);
+  g_autofree gchar *text = NULL;
+
+  edge_server_stall_next (server, 2, 500);
+  send (session, MEDIA_EDGE_EVENT_SESSION_START, 0);
+  send (session, MEDIA_EDGE_EVENT_PLAY, 0);
+  finish (session);
+
+  /* 300 ms: cut; 600 ms: heard; the play, not stalled, at once */
+  text = received ();
+  fail_unless_equals_string (text, "sessionStart 200, sessionStart 200, "
+      "play 204");
+  assert_stats (2, 1, 0);
+}
+
+GST_END_TEST;
+
 /* A request waits for a free connection to its host before it goes, and
  * request-timeout counts from then: here the one connection is held 600
  * ms by another session's request, longer than the waiting one's 300 ms
@@ -941,6 +962,7 @@ client_suite (void)
   tcase_add_test (tc, test_connection_refused_then_up);
   tcase_add_test (tc, test_request_timeout);
   tcase_add_test (tc, test_request_timeout_counts_on_the_wire);
+  tcase_add_test (tc, test_slow_service_heard);
   tcase_add_test (tc, test_queue_bound);
   tcase_add_test (tc, test_notice_never_inside_send);
   tcase_add_test (tc, test_session_id_fills_url_and_body);
