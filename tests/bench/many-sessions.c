@@ -27,7 +27,7 @@
  *
  *   bench-many-sessions [--mode sessions|pipelines] [--sessions N]
  *     [--seconds S] [--spread S] [--margin MS] [--flush-timeout MS]
- *     [--baseline]
+ *     [--max-connections N] [--baseline]
  *
  * With GST_PLUGIN_PATH set to the build's gst/ for the pipelines. */
 
@@ -770,6 +770,7 @@ typedef struct
   gdouble spread;
   guint margin_ms;
   gint flush_timeout_ms;        /* -1: the element's default */
+  gint max_connections;         /* -1: the element's default */
   gboolean baseline;
 } Options;
 
@@ -925,6 +926,8 @@ run_sessions (const Options * options, const gchar * endpoint, Run * run,
   settings->state_dir = g_strdup ("");
   if (options->flush_timeout_ms >= 0)
     settings->flush_timeout = options->flush_timeout_ms;
+  if (options->max_connections > 0)
+    settings->max_connections = options->max_connections;
   if (!gst_media_edge_settings_check (settings, &error)) {
     g_printerr ("settings: %s\n", error->message);
     return FALSE;
@@ -1079,9 +1082,13 @@ run_pipelines (const Options * options, const gchar * endpoint, Run * run,
     g_autofree gchar *flush = options->flush_timeout_ms >= 0 ?
         g_strdup_printf (" flush-timeout=%d", options->flush_timeout_ms) :
         g_strdup ("");
+    g_autofree gchar *connections = options->max_connections > 0 ?
+        g_strdup_printf (" max-connections=%d", options->max_connections) :
+        g_strdup ("");
     g_autofree gchar *track = options->baseline ? g_strdup ("identity") :
         g_strdup_printf ("mediaedgetrack endpoint=%s config-id=bench "
-        "state-dir=\"\" content-id=p%u%s", endpoint, i, flush);
+        "state-dir=\"\" content-id=p%u%s%s", endpoint, i, flush,
+        connections);
     g_autofree gchar *line = g_strdup_printf ("videotestsrc is-live=true "
         "pattern=black ! video/x-raw,width=16,height=16,framerate=5/1 ! "
         "%s name=track ! fakesink sync=true", track);
@@ -1176,7 +1183,9 @@ typedef struct
   guint duplicated;
   guint unknown;                /* requests naming no session the server
                                  * started */
-  GArray *lateness_us;          /* each ping's, at the server */
+  GArray *lateness_us;          /* each ping's, at the server, due
+                                 * before the stop began */
+  GArray *stop_lateness_us;     /* those due while the sessions stopped */
   GArray *start_delay_us;       /* sessionStart: received - timestamp */
   GArray *end_delay_us;         /* sessionEnd: received - stop */
   guint pings_in_window;
@@ -1230,6 +1239,7 @@ tally_records (const Options * options, const Run * run, GArray * records,
   gint64 last_setup_us = 0;
 
   tally->lateness_us = g_array_new (FALSE, FALSE, sizeof (gint64));
+  tally->stop_lateness_us = g_array_new (FALSE, FALSE, sizeof (gint64));
   tally->start_delay_us = g_array_new (FALSE, FALSE, sizeof (gint64));
   tally->end_delay_us = g_array_new (FALSE, FALSE, sizeof (gint64));
 
@@ -1290,7 +1300,8 @@ tally_records (const Options * options, const Run * run, GArray * records,
 
       if (since != k * PING_INTERVAL_MS)
         tally->pings_off_grid++;
-      append (tally->lateness_us, record->received_us - due_us);
+      append (due_us < run->stop_wall_us ? tally->lateness_us :
+          tally->stop_lateness_us, record->received_us - due_us);
       if (k >= 1 && k <= run->max_pings)
         pings[(gsize) index * run->max_pings + k - 1] = 1;
     }
@@ -1334,6 +1345,7 @@ tally_records (const Options * options, const Run * run, GArray * records,
   }
 
   g_array_sort (tally->lateness_us, compare_gint64);
+  g_array_sort (tally->stop_lateness_us, compare_gint64);
   g_array_sort (tally->start_delay_us, compare_gint64);
   g_array_sort (tally->end_delay_us, compare_gint64);
 }
@@ -1342,6 +1354,7 @@ static void
 tally_clear (Tally * tally)
 {
   g_clear_pointer (&tally->lateness_us, g_array_unref);
+  g_clear_pointer (&tally->stop_lateness_us, g_array_unref);
   g_clear_pointer (&tally->start_delay_us, g_array_unref);
   g_clear_pointer (&tally->end_delay_us, g_array_unref);
 }
@@ -1444,10 +1457,17 @@ print_table (const Options * options, const Run * run, Watch * watch,
   g_print ("%-34s sent %u, retried %u, dropped %u\n", "the client counted",
       run->sent, run->retried, run->dropped);
   print_spread ("ping lateness, at the server", tally->lateness_us);
+  if (tally->stop_lateness_us->len > 0)
+    print_spread ("  due while stopping", tally->stop_lateness_us);
   if (run->wake_lateness && !g_str_equal (options->mode, "pipelines")) {
-    for (gsize i = 0; i < (gsize) n * run->max_pings; i++)
-      if (run->wake_lateness[i] >= 0)
+    for (gsize i = 0; i < (gsize) n * run->max_pings; i++) {
+      const Span *span = &run->spans[i / run->max_pings];
+      gint64 due_us = span->start_wall_us + (gint64) (i % run->max_pings + 1)
+          * PING_INTERVAL_MS * 1000;
+
+      if (run->wake_lateness[i] >= 0 && due_us < run->stop_wall_us)
         append (wakes, run->wake_lateness[i] / 1000);
+    }
     g_array_sort (wakes, compare_gint64);
     print_spread ("ping lateness, at the wake-up", wakes);
   }
@@ -1483,7 +1503,8 @@ int
 main (int argc, char **argv)
 {
   Options options = {.mode = "sessions",.sessions = 100,.seconds = 12,
-    .spread = 0,.margin_ms = 1000,.flush_timeout_ms = -1
+    .spread = 0,.margin_ms = 1000,.flush_timeout_ms = -1,
+    .max_connections = -1
   };
   gchar *mode = NULL;
   GOptionEntry entries[] = {
@@ -1500,6 +1521,9 @@ main (int argc, char **argv)
         "A ping due this close to the stop is not expected", "MS"},
     {"flush-timeout", 0, 0, G_OPTION_ARG_INT, &options.flush_timeout_ms,
         "Each session's flush-timeout (-1: the element's default)", "MS"},
+    {"max-connections", 0, 0, G_OPTION_ARG_INT, &options.max_connections,
+          "Connections to the server at most (-1: the element's default)",
+        "N"},
     {"baseline", 0, 0, G_OPTION_ARG_NONE, &options.baseline,
         "Pipelines with identity instead of mediaedgetrack", NULL},
     {NULL}
@@ -1566,6 +1590,10 @@ main (int argc, char **argv)
   cpu_us = process_cpu_us () - cpu_us;
 
   records = stop_server (&server, &summary);
+  if (run.started == 0) {
+    g_printerr ("no session started\n");
+    return EXIT_FAILURE;
+  }
   if (records == NULL) {
     g_printerr ("the server did not say what it got\n");
     return EXIT_FAILURE;
