@@ -27,7 +27,7 @@
  *
  *   bench-many-sessions [--mode sessions|pipelines] [--sessions N]
  *     [--seconds S] [--spread S] [--margin MS] [--flush-timeout MS]
- *     [--max-connections N] [--baseline]
+ *     [--max-connections N] [--baseline] [--dump FILE]
  *
  * With GST_PLUGIN_PATH set to the build's gst/ for the pipelines. */
 
@@ -772,6 +772,7 @@ typedef struct
   gint flush_timeout_ms;        /* -1: the element's default */
   gint max_connections;         /* -1: the element's default */
   gboolean baseline;
+  gchar *dump;                  /* where to write each request, or NULL */
 } Options;
 
 /* What one session did, seen from the bench */
@@ -1359,6 +1360,28 @@ tally_clear (Tally * tally)
   g_clear_pointer (&tally->end_delay_us, g_array_unref);
 }
 
+/* Each request, one line each, for a closer look */
+static gboolean
+dump_records (GArray * records, const gchar * path)
+{
+  FILE *file = fopen (path, "w");
+
+  if (file == NULL)
+    return FALSE;
+  fprintf (file, "received_us,type,sid,index,timestamp_ms,playhead,"
+      "connection\n");
+  for (guint i = 0; i < records->len; i++) {
+    const Record *record = &g_array_index (records, Record, i);
+
+    fprintf (file, "%" G_GINT64_FORMAT ",%s,%u,%d,%" G_GINT64_FORMAT ",%"
+        G_GINT64_FORMAT ",%u\n", record->received_us,
+        kind_names[record->kind], record->sid, record->index,
+        record->timestamp_ms, record->playhead, record->connection);
+  }
+
+  return fclose (file) == 0;
+}
+
 /* ------------------------------------------------------------------ */
 /* the table */
 
@@ -1524,6 +1547,8 @@ main (int argc, char **argv)
     {"max-connections", 0, 0, G_OPTION_ARG_INT, &options.max_connections,
           "Connections to the server at most (-1: the element's default)",
         "N"},
+    {"dump", 0, 0, G_OPTION_ARG_FILENAME, &options.dump,
+        "Writes each request the server got to FILE (CSV)", "FILE"},
     {"baseline", 0, 0, G_OPTION_ARG_NONE, &options.baseline,
         "Pipelines with identity instead of mediaedgetrack", NULL},
     {NULL}
@@ -1580,8 +1605,11 @@ main (int argc, char **argv)
   watch.samples = g_array_new (FALSE, FALSE, sizeof (Sample));
   watch.next_us = g_get_monotonic_time ();
 
-  g_print ("pid %d, %s, %u, endpoint %s\n", getpid (), options.mode,
-      options.sessions, endpoint);
+  /* the offset puts the requests of --dump (real time) beside perf's
+   * samples (perf record -k CLOCK_MONOTONIC) */
+  g_print ("pid %d, %s, %u, endpoint %s, real time - monotonic time %"
+      G_GINT64_FORMAT " us\n", getpid (), options.mode, options.sessions,
+      endpoint, g_get_real_time () - g_get_monotonic_time ());
   cpu_us = process_cpu_us ();
   if (g_str_equal (options.mode, "pipelines"))
     ok = run_pipelines (&options, endpoint, &run, &watch);
@@ -1598,6 +1626,8 @@ main (int argc, char **argv)
     g_printerr ("the server did not say what it got\n");
     return EXIT_FAILURE;
   }
+  if (options.dump && !dump_records (records, options.dump))
+    g_printerr ("could not write %s\n", options.dump);
   tally_records (&options, &run, records, &tally);
   print_table (&options, &run, &watch, &summary, &tally, cpu_us);
 
@@ -1607,6 +1637,7 @@ main (int argc, char **argv)
   g_free (run.wake_lateness);
   g_free (run.spans);
   g_free (mode);
+  g_free (options.dump);
 
   return ok ? EXIT_SUCCESS : EXIT_FAILURE;
 }
