@@ -654,7 +654,6 @@ typedef struct
   /* the threads by name (digits as #), when there were most */
   GHashTable *census;
   guint census_size;
-  gint64 max_resident_kib;
 } Watch;
 
 static void
@@ -672,7 +671,6 @@ watch_sample (Watch * watch)
   sample.sender_us = thread_cpu_us (watch->sender);
   sample.clock_us = thread_cpu_us (watch->clock);
   watch->max_threads = MAX (watch->max_threads, sample.threads);
-  watch->max_resident_kib = MAX (watch->max_resident_kib, sample.resident_kib);
   g_array_append_val (watch->samples, sample);
 }
 
