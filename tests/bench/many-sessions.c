@@ -663,7 +663,9 @@ watch_sample (Watch * watch)
     .resident_kib = resident_kib (),.threads = count_threads ()
   };
 
-  /* the sender's thread: named "mediaedge-client", which does not fit */
+  /* the sender's thread; before 4ba4b88 its name did not fit */
+  if (watch->sender == 0)
+    watch->sender = find_thread ("mediaedge-send");
   if (watch->sender == 0)
     watch->sender = find_thread ("(unnamed)");
   if (watch->clock == 0)
