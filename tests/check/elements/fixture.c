@@ -35,6 +35,33 @@ fixture_new_for_server (EdgeServer * server)
   return f;
 }
 
+/* Every run of a suite keeps its journals and identity in a folder of
+ * its own, made before any test and removed after the last: a journal a
+ * run left must not be replayed by the next run's elements, to servers
+ * that may have the port of one long gone. Each fixture narrows it to its
+ * test (fixture_new_for_server). */
+static gchar *run_state_dir;
+static pid_t run_pid;
+
+__attribute__((constructor))
+     static void isolate_run_state (void)
+{
+  run_state_dir = g_dir_make_tmp ("mediaedge-run-XXXXXX", NULL);
+  if (run_state_dir == NULL)
+    return;
+  run_pid = getpid ();
+  g_setenv ("XDG_STATE_HOME", run_state_dir, TRUE);
+}
+
+__attribute__((destructor))
+     static void remove_run_state (void)
+{
+  /* the suite's process, not a test's forked from it */
+  if (run_state_dir && getpid () == run_pid)
+    remove_tree (run_state_dir);
+  g_clear_pointer (&run_state_dir, g_free);
+}
+
 /* A fixture with a plain HTTP edge server of its own */
 Fixture *
 fixture_new (void)
