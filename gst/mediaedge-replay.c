@@ -350,7 +350,12 @@ media_edge_replay_queue (MediaEdgeReplay * replay, MediaEdgeJournal * journal,
 {
   Job *job = job_new (replay, owner);
 
-  job->journal = journal;
+  /* the lock matters while it is written: ended, it waits on disk as an
+   * orphan would, within the spool's bounds, held by no descriptor (a
+   * week offline ended a thousand sessions), for whichever process sends
+   * it first */
+  job->path = g_strdup (media_edge_journal_get_path (journal));
+  media_edge_journal_close (journal);
   job->own = TRUE;
   if (replay_push (replay, job))
     replay_kick (replay);

@@ -527,7 +527,8 @@ open_journal_file (const gchar * path, int flags)
 
 /* When the journal @path was made: its header's time, or the file's */
 static gboolean
-read_created (const gchar * path, gint64 * created, guint64 * size)
+read_created (const gchar * path, gint64 * created, guint64 * size,
+    gboolean * has_header)
 {
   g_auto (Parsed) parsed = { 0, };
   g_autofree gchar *data = NULL;
@@ -551,6 +552,7 @@ read_created (const gchar * path, gint64 * created, guint64 * size)
     parse_lines (&parsed, data, newline + 1 - data);
   *created = parsed.has_header ? parsed.created : st.st_mtime;
   *size = st.st_size;
+  *has_header = parsed.has_header;
 
   return TRUE;
 }
@@ -1154,6 +1156,10 @@ typedef struct
   gint64 created;
   guint64 size;
   gboolean held;                /* by this process */
+  /* a journal of ours, as far as its header and size say: only those
+   * count in the bounds (a stranger, dated by its file's time, would look
+   * newest and push the real journals out) */
+  gboolean ours;
 } Survey;
 
 static void
@@ -1188,11 +1194,13 @@ survey_journals (MediaEdgeSpool * spool, guint64 * total)
 
     /* gone meanwhile, or not for us to read: not ours to count either */
     if (!read_created (g_ptr_array_index (paths, i), &survey.created,
-            &survey.size))
+            &survey.size, &survey.ours))
       continue;
+    survey.ours = survey.ours && survey.size <= MAX_JOURNAL_SIZE;
     survey.path = g_strdup (g_ptr_array_index (paths, i));
     survey.held = spool_holds (spool, survey.path);
-    *total += survey.size;
+    if (survey.ours)
+      *total += survey.size;
     g_array_append_val (journals, survey);
   }
   g_array_sort (journals, compare_age);
@@ -1332,11 +1340,15 @@ media_edge_spool_enforce_bounds (MediaEdgeSpool * spool, gint64 now)
       break;
     /* an empty file is one being made, not yet locked (or one a crash
      * left, which the next claim removes): nothing to bound in it */
-    if (survey->held || survey->size == 0 || !remove_unused (survey->path))
+    /* a stranger goes when too old by its file's time, never to make
+     * room: its size does not count */
+    if ((!survey->ours && !too_old) || survey->held || survey->size == 0
+        || !remove_unused (survey->path))
       continue;
     GST_INFO ("%s: removed, %s", survey->path, too_old ? "too old" :
         "the spool is full");
-    total -= survey->size;
+    if (survey->ours)
+      total -= survey->size;
     removed++;
   }
   if (removed > 0)

@@ -181,6 +181,63 @@ GST_START_TEST (test_offline_session_sent_whole_next_run)
 
 GST_END_TEST;
 
+/* The descriptors of this process on journals */
+static guint
+count_journal_descriptors (void)
+{
+  g_autoptr (GDir) dir = g_dir_open ("/proc/self/fd", 0, NULL);
+  const gchar *name;
+  guint n = 0;
+
+  while (dir && (name = g_dir_read_name (dir))) {
+    g_autofree gchar *link = g_build_filename ("/proc/self/fd", name, NULL);
+    g_autofree gchar *target = g_file_read_link (link, NULL);
+
+    if (target && strstr (target, "/spool/journal-"))
+      n++;
+  }
+
+  return n;
+}
+
+/* Sessions that ended offline wait on disk, not in descriptors: a week
+ * offline ends a thousand, and the player must still open its files. One
+ * is being sent (tried again while the service is away), the others wait
+ * their turn closed. */
+GST_START_TEST (test_parked_sessions_hold_no_descriptor)
+{
+  Fixture *f = fixture_new ();
+  guint port = edge_server_take_down (&f->server);
+  gint64 end;
+
+  make_pipeline (f, "parked");
+  g_object_set (f->track, "retry-delay", 10, "offline-after", 1,
+      "flush-timeout", 0, NULL);
+  for (guint i = 0; i < 3; i++) {
+    g_autoptr (GstStructure) offline = NULL;
+
+    set_state (f, GST_STATE_PLAYING);
+    start_stream (f, NULL);
+    offline = pop_session_structure (f->pipeline, "offline");
+    fail_unless (offline != NULL, "session %u did not go offline", i);
+    /* the session ends, and waits */
+    set_state (f, GST_STATE_READY);
+    gst_pad_set_active (f->src, FALSE);
+  }
+  fail_unless_equals_int (count_journals (f), 3);
+  /* the last one parked as the sender gets to it */
+  end = g_get_monotonic_time () + WAIT_US;
+  while (count_journal_descriptors () > 1 && g_get_monotonic_time () < end)
+    g_usleep (10 * 1000);
+  fail_unless (count_journal_descriptors () <= 1, "%u journals open",
+      count_journal_descriptors ());
+  stop_pipeline (f);
+  bring_server_up (f, port);
+  fixture_teardown (f);
+}
+
+GST_END_TEST;
+
 /* A /downloaded the service refuses (a proxy's 500, a captive portal's
  * 404) does not lose the session: it stays on disk, and the next element
  * sends it. */
@@ -414,6 +471,7 @@ mediaedgetrack_spool_suite (void)
   tcase_add_test (tc, test_offline_session_sent_whole_next_run);
   tcase_add_test (tc, test_offline_session_sent_whole_same_run);
   tcase_add_test (tc, test_refused_download_kept);
+  tcase_add_test (tc, test_parked_sessions_hold_no_descriptor);
   tcase_add_test (tc, test_no_offline_without_journal);
   tcase_add_test (tc, test_unsent_tail_sent_next_run);
   tcase_add_test (tc, test_collection_session_replayed_live);

@@ -1939,6 +1939,15 @@ GST_START_TEST (test_hostile_files)
   fail_unless (ftruncate (fd, (off_t) 300 << 20) == 0);
   g_close (fd, NULL);
 
+  /* a stranger counts in no bound: the real journal, older than the
+   * file's time says of it, stays */
+  {
+    g_autoptr (MediaEdgeSpool) bounded = open_spool (tmp, 64 * 1024, 0);
+
+    fail_unless_equals_int (media_edge_spool_enforce_bounds (bounded,
+            NOW + 10), 0);
+    fail_unless (g_file_test (good, G_FILE_TEST_EXISTS));
+  }
   listed = media_edge_spool_list_orphans (spool);
   fail_unless_equals_int (listed->len, 2);
   fail_unless (media_edge_spool_claim (spool, zero) == NULL);
