@@ -1283,17 +1283,21 @@ new_codec (const GstMediaEdgeSettings * settings, const gchar * fpid,
       settings->config_id, &identity, log_id);
 }
 
-/* Where the settings say the device keeps its identity: state-dir, the
- * user's state folder when unset, nowhere on disk when empty; per
- * datastream (the Media Collection API has none). */
+/* The state folder the settings name: state-dir, the user's state folder
+ * when unset; "" keeps nothing on disk */
+static gchar *
+state_dir (const GstMediaEdgeSettings * settings)
+{
+  return settings->state_dir ? g_strdup (settings->state_dir) :
+      media_edge_state_default_dir ();
+}
+
+/* Where the settings say the device keeps its identity: in the state
+ * folder, per datastream (the Media Collection API has none). */
 static MediaEdgeState *
 open_state (const GstMediaEdgeSettings * settings)
 {
-  g_autofree gchar *default_dir = NULL;
-  const gchar *dir = settings->state_dir;
-
-  if (dir == NULL)
-    dir = default_dir = media_edge_state_default_dir ();
+  g_autofree gchar *dir = state_dir (settings);
 
   return media_edge_state_get (dir,
       settings->api == GST_MEDIA_EDGE_API_EDGE ? settings->config_id : NULL);
@@ -1328,11 +1332,8 @@ warn_state_problem (GstMediaEdgeSession * session, MediaEdgeState * state)
 static gchar *
 spool_dir (const GstMediaEdgeSettings * settings)
 {
-  g_autofree gchar *default_dir = NULL;
-  const gchar *dir = settings->state_dir;
+  g_autofree gchar *dir = state_dir (settings);
 
-  if (dir == NULL)
-    dir = default_dir = media_edge_state_default_dir ();
   if (dir == NULL || *dir == '\0')
     return NULL;
 

@@ -830,22 +830,13 @@ header_line (gboolean offline, gint64 created)
   return builder;
 }
 
+/* {"@name":"@value"}: the session id, its cluster */
 static JsonBuilder *
-session_line (const gchar * session_id)
+string_line (const gchar * name, const gchar * value)
 {
-  JsonBuilder *builder = begin_line ("session");
+  JsonBuilder *builder = begin_line (name);
 
-  json_builder_add_string_value (builder, session_id);
-
-  return builder;
-}
-
-static JsonBuilder *
-hint_line (const gchar * hint)
-{
-  JsonBuilder *builder = begin_line ("hint");
-
-  json_builder_add_string_value (builder, hint);
+  json_builder_add_string_value (builder, value);
 
   return builder;
 }
@@ -1008,9 +999,9 @@ compacted_text (const Parsed * parsed, const gchar * data)
 
   add_line (text, header_line (parsed->offline, parsed->created));
   if (parsed->session_id != NULL)
-    add_line (text, session_line (parsed->session_id));
+    add_line (text, string_line ("session", parsed->session_id));
   if (parsed->location_hint != NULL)
-    add_line (text, hint_line (parsed->location_hint));
+    add_line (text, string_line ("hint", parsed->location_hint));
   for (guint i = 0; i < parsed->request_lines->len; i++) {
     const RequestLine *line = &g_array_index (parsed->request_lines,
         RequestLine, i);
@@ -1559,21 +1550,28 @@ media_edge_journal_append_request (MediaEdgeJournal * journal, guint64 seq,
  *
  * Returns: %FALSE with @error set if it could not be written
  */
+static gboolean
+append_string (MediaEdgeJournal * journal, const gchar * name,
+    const gchar * value, GError ** error)
+{
+  g_autoptr (JsonBuilder) builder = NULL;
+
+  g_return_val_if_fail (journal != NULL && value != NULL, FALSE);
+  g_return_val_if_fail (g_utf8_validate (value, -1, NULL), FALSE);
+
+  builder = string_line (name, value);
+  if (!end_line (journal, builder, error))
+    return FALSE;
+  GST_TRACE ("%s: %s %s", journal->path, name, value);
+
+  return TRUE;
+}
+
 gboolean
 media_edge_journal_append_session_id (MediaEdgeJournal * journal,
     const gchar * session_id, GError ** error)
 {
-  g_autoptr (JsonBuilder) builder = NULL;
-
-  g_return_val_if_fail (journal != NULL && session_id != NULL, FALSE);
-  g_return_val_if_fail (g_utf8_validate (session_id, -1, NULL), FALSE);
-
-  builder = session_line (session_id);
-  if (!end_line (journal, builder, error))
-    return FALSE;
-  GST_TRACE ("%s: session %s", journal->path, session_id);
-
-  return TRUE;
+  return append_string (journal, "session", session_id, error);
 }
 
 /**
@@ -1586,14 +1584,7 @@ gboolean
 media_edge_journal_append_hint (MediaEdgeJournal * journal,
     const gchar * hint, GError ** error)
 {
-  g_autoptr (JsonBuilder) builder = NULL;
-
-  g_return_val_if_fail (journal != NULL && hint != NULL, FALSE);
-  g_return_val_if_fail (g_utf8_validate (hint, -1, NULL), FALSE);
-
-  builder = hint_line (hint);
-
-  return end_line (journal, builder, error);
+  return append_string (journal, "hint", hint, error);
 }
 
 /**
