@@ -142,8 +142,8 @@ struct _MediaEdgeClientSession
   MediaEdgeRequest *current;
   guint attempt;
   SoupMessage *in_flight;
-  /* the host whose connection the request in flight holds, or whose
-   * connection it waits for */
+  /* the host whose connection the request in flight holds; whether the
+   * current request waits for one */
   struct _HostSlots *slots;
   gboolean waits_for_slot;
   GCancellable *request_cancellable;
@@ -305,7 +305,6 @@ slots_admit (HostSlots * slots, MediaEdgeClientSession * session)
     return TRUE;
   }
   session->waits_for_slot = TRUE;
-  session->slots = slots;
   g_queue_push_tail (&slots->waiting, media_edge_client_session_ref (session));
 
   return FALSE;
@@ -329,7 +328,6 @@ slots_release (MediaEdgeClientSession * session)
         && !g_cancellable_is_cancelled (next->cancellable);
 
     next->waits_for_slot = FALSE;
-    next->slots = NULL;
     if (sent)
       send_current (next);
     media_edge_client_session_unref (next);
@@ -780,16 +778,23 @@ session_notify (MediaEdgeClientSession * session,
     session->notify (notice, session->session_id, detail, session->user_data);
 }
 
+/* @delta requests more, or fewer, to wait for */
+static void
+session_add_pending (MediaEdgeClientSession * session, gint delta)
+{
+  g_mutex_lock (&session->lock);
+  session->pending += delta;
+  if (session->pending == 0)
+    g_cond_broadcast (&session->idle_cond);
+  g_mutex_unlock (&session->lock);
+}
+
 /* @n requests fewer to wait for. */
 static void
 session_settle (MediaEdgeClientSession * session, guint n)
 {
   g_atomic_int_add (&session->stats->queued, -(gint) n);
-  g_mutex_lock (&session->lock);
-  session->pending -= n;
-  if (session->pending == 0)
-    g_cond_broadcast (&session->idle_cond);
-  g_mutex_unlock (&session->lock);
+  session_add_pending (session, -(gint) n);
 }
 
 /* Counts @n requests as dropped, and says why. The last error stays the
@@ -943,8 +948,7 @@ static void
 journal_answered (MediaEdgeClientSession * session,
     const MediaEdgeRequest * request)
 {
-  guint64 *seq = session->seqs ? g_hash_table_lookup (session->seqs,
-      request) : NULL;
+  guint64 *seq = g_hash_table_lookup (session->seqs, request);
   GError *error = NULL;
 
   if (seq == NULL || !session_journals (session))
@@ -952,8 +956,7 @@ journal_answered (MediaEdgeClientSession * session,
   if (!g_cancellable_is_cancelled (session->cancellable))
     journal_check (session, media_edge_journal_append_answered
         (session->journal, *seq, &error), &error);
-  if (session->seqs)
-    g_hash_table_remove (session->seqs, request);
+  g_hash_table_remove (session->seqs, request);
 }
 
 /* Whether @request, which the sender drops as it stops, waits in the
@@ -963,7 +966,7 @@ journal_keeps (MediaEdgeClientSession * session,
     const MediaEdgeRequest * request)
 {
   return g_cancellable_is_cancelled (session->cancellable)
-      && session_journals (session) && session->seqs
+      && session_journals (session)
       && g_hash_table_contains (session->seqs, request);
 }
 
@@ -972,8 +975,7 @@ static void
 journal_forget (MediaEdgeClientSession * session,
     const MediaEdgeRequest * request)
 {
-  if (session->seqs)
-    g_hash_table_remove (session->seqs, request);
+  g_hash_table_remove (session->seqs, request);
 }
 
 static void
@@ -1055,15 +1057,7 @@ client_sync_journals_cb (gpointer data)
 static void
 session_hold_offline (MediaEdgeClientSession * session, gboolean hold)
 {
-  g_mutex_lock (&session->lock);
-  if (hold) {
-    session->pending++;
-  } else {
-    session->pending--;
-    if (session->pending == 0)
-      g_cond_broadcast (&session->idle_cond);
-  }
-  g_mutex_unlock (&session->lock);
+  session_add_pending (session, hold ? 1 : -1);
 }
 
 /* The session went offline: @request leaves memory, and stays in the
@@ -1281,9 +1275,7 @@ session_requeue (MediaEdgeClientSession * session, GPtrArray * requests)
   for (guint i = requests->len; i > 0; i--)
     g_queue_push_head (&session->outgoing,
         media_edge_request_copy (g_ptr_array_index (requests, i - 1)));
-  g_mutex_lock (&session->lock);
-  session->pending += requests->len;
-  g_mutex_unlock (&session->lock);
+  session_add_pending (session, requests->len);
   g_atomic_int_add (&session->stats->queued, requests->len);
   session_enforce_bound (session);
 }

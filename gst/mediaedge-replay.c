@@ -478,14 +478,12 @@ media_edge_replay_wait_idle (MediaEdgeReplay * replay,
 /* ------------------------------------------------------------------ */
 /* sending a journal, on the client thread */
 
-/* @job is over: the next one may go */
+/* @job is no longer the one being sent; those waiting for it hear so */
 static void
-job_finish (Job * job)
+job_end (Job * job)
 {
   MediaEdgeReplay *replay = job->replay;
 
-  if (job->finished)
-    return;
   job->finished = TRUE;
   g_clear_pointer (&job->journal, media_edge_journal_close);
   g_mutex_lock (&replay->lock);
@@ -493,7 +491,16 @@ job_finish (Job * job)
     replay->active = NULL;
   g_cond_broadcast (&replay->idle);
   g_mutex_unlock (&replay->lock);
-  replay_kick (replay);
+}
+
+/* @job is over: the next one may go */
+static void
+job_finish (Job * job)
+{
+  if (job->finished)
+    return;
+  job_end (job);
+  replay_kick (job->replay);
 }
 
 /* The client session sending @job is gone: ended, or the sender stopped
@@ -792,12 +799,8 @@ replay_next_cb (gpointer data)
     g_mutex_unlock (&replay->lock);
     if (start_job (job))
       break;
-    /* nothing sent: no client session will free it */
-    job->finished = TRUE;
-    g_mutex_lock (&replay->lock);
-    replay->active = NULL;
-    g_cond_broadcast (&replay->idle);
-    g_mutex_unlock (&replay->lock);
+    /* nothing sent: no client session will free it; the loop goes on */
+    job_end (job);
     job_free (job);
   }
 
